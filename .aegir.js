@@ -1,0 +1,10 @@
+/** @type {import('aegir').PartialOptions} */
+export default {
+  build: {
+    bundle: false
+  },
+  test: {
+    // real nodes over real sockets: allow for a slow shared machine
+    timeout: 60_000
+  }
+}

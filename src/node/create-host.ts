@@ -1,0 +1,77 @@
+// Builds the libp2p host every Foundation node runs on: the transports, security, muxer and services we rely on.
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { gossipsub, type GossipSub } from '@libp2p/gossipsub'
+import { identify, type Identify } from '@libp2p/identify'
+import { kadDHT, passthroughMapper, type KadDHT } from '@libp2p/kad-dht'
+import { mdns } from '@libp2p/mdns'
+import { ping, type Ping } from '@libp2p/ping'
+import { preSharedKey } from '@libp2p/pnet'
+import { tcp } from '@libp2p/tcp'
+import { createLibp2p, type Libp2p } from 'libp2p'
+import { protocolName } from './protocols.ts'
+import type { PrivateKey } from '@libp2p/interface'
+
+export interface HostServices {
+  identify: Identify
+  ping: Ping
+  dht: KadDHT
+  pubsub: GossipSub
+  [key: string]: unknown
+}
+
+export type Host = Libp2p<HostServices>
+
+export interface CreateHostOptions {
+  cluster: string
+  listen: string[]
+  /** the pre-shared key file contents (libp2p pnet format); undefined for an open cluster */
+  secret?: Uint8Array
+  mdns: { enabled: boolean, interval: number }
+  privateKey?: PrivateKey
+  maxMessageSize: number
+}
+
+/** The mDNS service name for a cluster: never libp2p's shared `_p2p._udp.local`, so only our cluster answers. */
+export function mdnsServiceTag (cluster: string): string {
+  // DNS-SD labels allow letters, digits and hyphens; keep it short and stable
+  const label = cluster.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 40)
+  return `_fnd-${label}._udp.local`
+}
+
+export async function createHost (options: CreateHostOptions): Promise<Host> {
+  const peerDiscovery = options.mdns.enabled
+    ? [mdns({ serviceTag: mdnsServiceTag(options.cluster), interval: options.mdns.interval })]
+    : []
+
+  return createLibp2p<HostServices>({
+    privateKey: options.privateKey,
+    addresses: { listen: options.listen },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionProtector: options.secret != null ? preSharedKey({ psk: options.secret }) : undefined,
+    peerDiscovery,
+    services: {
+      identify: identify(),
+      ping: ping(),
+      dht: kadDHT({
+        protocol: protocolName(options.cluster, 'kad'),
+        clientMode: false,
+        // cluster members talk over loopback and private LANs: keep every address
+        peerInfoMapper: passthroughMapper,
+        allowQueryWithZeroPeers: true,
+        logPrefix: 'foundation:dht',
+        datastorePrefix: `/foundation-dht/${options.cluster}`,
+        metricsPrefix: 'foundation_dht'
+      }),
+      pubsub: gossipsub({
+        // peers are authenticated by noise (and the cluster key): signatures would only cost throughput
+        globalSignaturePolicy: 'StrictNoSign',
+        allowPublishToZeroTopicPeers: true,
+        emitSelf: false,
+        maxInboundDataLength: options.maxMessageSize + 1024
+      })
+    }
+  })
+}
