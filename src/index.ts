@@ -1,1 +1,37 @@
-export const hello = (): string => 'hi'
+// foundation-mesh: Node services that behave as one cluster, on libp2p.
+import { resolveConfig } from './config/resolve.ts'
+import { generateSecret } from './config/secret.ts'
+import { startFoundationNode } from './cluster/foundation-node.ts'
+import type { Cluster } from './cluster/index.ts'
+import type { FoundationInit } from './config/index.ts'
+
+export const Foundation = {
+  /**
+   * Starts a node and joins its cluster. With no options: the 'foundation' cluster, found by mDNS on the
+   * local network. The configuration is checked first: a wrong value throws ConfigError naming its field.
+   *
+   * @example
+   * ```ts
+   * const cluster = await Foundation.start({ cluster: 'shop' })
+   * await cluster.spawn(Counter, { name: 'counter' })
+   * const n = await cluster.call('counter', { get: true }, { timeout: 1000 })
+   * await cluster.stop()
+   * ```
+   */
+  async start (init: FoundationInit = {}): Promise<Cluster> {
+    return startFoundationNode(resolveConfig(init))
+  },
+
+  /** A new random cluster secret, to give every node of one cluster as `secret`. */
+  generateSecret
+}
+
+export type { Cluster, ClusterInfo, ClusterEvents, ClusterHealth, CallOptions, Target } from './cluster/index.ts'
+export type { FoundationInit, DiscoveryInit, MessagingInit, RegistryInit } from './config/index.ts'
+export type { Actor, ActorClass, ActorContext, ActorRef, SpawnOptions } from './actors/index.ts'
+export type { Member, MemberStatus } from './membership/index.ts'
+export type { PubSub, Subscription, SubscriptionHandler, PublicationMeta, PublishOptions } from './messaging/pubsub/index.ts'
+export { ConfigError } from './config/errors.ts'
+export { ActorNotFoundError, ActorHandlerError, ActorStoppedError, DuplicateNameError } from './actors/errors.ts'
+export { CallTimeoutError, NodeDownError, AbortError, MessageTooLargeError } from './messaging/errors.ts'
+export { NodeNotRunningError } from './cluster/errors.ts'

@@ -1,0 +1,293 @@
+// One Foundation node: wires the libp2p host, membership, registry, messaging and local actors together.
+import { TypedEventEmitter } from '@libp2p/interface'
+import { multiaddr } from '@multiformats/multiaddr'
+import { defaultLogger } from '@libp2p/logger'
+import { ActorNotFoundError } from '../actors/errors.ts'
+import { LocalActors } from '../actors/local-actors.ts'
+import { isActorRef } from '../actors/ref.ts'
+import { preSharedKeyFrom } from '../config/secret.ts'
+import { createMembership } from '../membership/libp2p-membership.ts'
+import { DirectMessaging } from '../messaging/direct/direct-messaging.ts'
+import { AbortError, CallTimeoutError, NodeDownError } from '../messaging/errors.ts'
+import { GossipPubSub } from '../messaging/pubsub/gossip-pubsub.ts'
+import { Connector } from '../node/connector.ts'
+import { createHost } from '../node/create-host.ts'
+import { createRegistry } from '../registry/index.ts'
+import { NodeNotRunningError } from './errors.ts'
+import { ActorDelivery } from './local-delivery.ts'
+import { RateMeter } from './rate-meter.ts'
+import type { CallOptions, Cluster, ClusterEvents, ClusterInfo, Target } from './index.ts'
+import type { ActorCell } from '../actors/actor-cell.ts'
+import type { ActorClass, ActorRef, SpawnOptions } from '../actors/index.ts'
+import type { FoundationConfig } from '../config/index.ts'
+import type { Member, Membership } from '../membership/index.ts'
+import type { PubSub } from '../messaging/pubsub/index.ts'
+import type { Host } from '../node/create-host.ts'
+import type { Registry } from '../registry/index.ts'
+import type { ComponentLogger, Logger } from '@libp2p/interface'
+
+const MEMBER_EVENTS = ['member:join', 'member:suspect', 'member:alive', 'member:leave'] as const
+
+export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements Cluster {
+  readonly id: string
+  readonly name: string
+  readonly config: FoundationConfig
+  readonly host: Host
+  readonly membership: Membership
+  readonly registry: Registry
+  readonly messaging: DirectMessaging
+  readonly gossip: GossipPubSub
+  readonly actors: LocalActors
+  readonly messageRate = new RateMeter()
+  private readonly connector: Connector
+  private readonly inflightLookups = new Map<string, Promise<ActorRef | undefined>>()
+  private readonly log: Logger
+  private readonly startedAt = Date.now()
+  private state: 'new' | 'running' | 'stopping' | 'stopped' = 'new'
+
+  /** Use `Foundation.start()`: it builds the host first, which is async. */
+  constructor (config: FoundationConfig, host: Host, logger: ComponentLogger) {
+    super()
+    this.config = config
+    this.host = host
+    this.id = host.peerId.toString()
+    this.name = config.name
+    this.log = logger.forComponent('foundation:node')
+
+    this.actors = new LocalActors({
+      nodeId: this.id,
+      onUnhandledError: (err, cell) => { this.log.error('actor %s failed on a sent message: %s', cell.name ?? cell.ref.id, err.message) },
+      onProcessed: () => { this.messageRate.mark() }
+    })
+    this.membership = createMembership({ host, logger }, {
+      cluster: config.cluster,
+      name: config.name,
+      roles: config.roles,
+      maxFrameSize: config.maxMessageSize,
+      ...config.membership
+    })
+    this.connector = new Connector({ host, membership: this.membership, logger })
+    this.registry = createRegistry({ host, membership: this.membership, logger }, { cluster: config.cluster, lookupTimeout: config.lookupTimeout })
+    this.messaging = new DirectMessaging(
+      { host, logger, local: new ActorDelivery(this.actors, () => this.gossip) },
+      { cluster: config.cluster, maxMessageSize: config.maxMessageSize }
+    )
+    this.gossip = new GossipPubSub(
+      { host, logger, sendDirect: (node, topic, message) => { this.messaging.publish(node, topic, message) } },
+      { cluster: config.cluster, maxMessageSize: config.maxMessageSize }
+    )
+
+    for (const type of MEMBER_EVENTS) {
+      this.membership.addEventListener(type, (evt) => {
+        if (type === 'member:leave') this.messaging.nodeDown(evt.detail.id)
+        this.safeDispatchEvent(type, { detail: evt.detail })
+      })
+    }
+  }
+
+  get pubsub (): PubSub {
+    return this.gossip
+  }
+
+  /** Starts the parts in dependency order: protocol handlers exist before the host accepts a connection. */
+  async start (): Promise<void> {
+    if (this.state !== 'new') return
+    await this.messaging.start()
+    await this.gossip.start()
+    await this.membership.start()
+    await this.registry.start()
+    await this.host.start()
+    await this.connector.start()
+    this.state = 'running'
+    this.log('node %s (%s) started in cluster %s', this.name, this.id, this.config.cluster)
+  }
+
+  async stop (): Promise<void> {
+    if (this.state !== 'running') return
+    this.state = 'stopping'
+    await this.actors.stopAll()
+    await this.registry.stop()
+    await this.connector.stop()
+    await this.membership.stop()
+    await this.gossip.stop()
+    await this.messaging.stop()
+    await this.host.stop()
+    this.state = 'stopped'
+  }
+
+  async spawn<Args extends unknown[]>(actor: ActorClass<any, Args>, options: SpawnOptions<Args> = {}): Promise<ActorRef> {
+    this.assertRunning()
+    const cell = await this.actors.spawn(actor, options.args ?? [], options.name)
+    if (options.name != null) {
+      try {
+        await this.registry.register(options.name, cell.ref, { signal: options.signal })
+      } catch (err) {
+        await this.actors.stop(cell.ref.id)
+        throw err
+      }
+    }
+    return cell.ref
+  }
+
+  async stopActor (target: Target): Promise<void> {
+    const ref = typeof target === 'string' ? this.actors.named(target)?.ref : target
+    if (ref == null || ref.node !== this.id) throw new ActorNotFoundError(typeof target === 'string' ? target : `${target.node}/${target.id}`)
+    const cell = await this.actors.stop(ref.id)
+    if (cell?.name != null) await this.registry.unregister(cell.name)
+  }
+
+  send (target: Target, message: unknown): void {
+    this.assertRunning()
+    if (isActorRef(target)) {
+      this.sendToRef(target, message)
+      return
+    }
+    const local = this.actors.named(target)
+    if (local != null) {
+      local.deliver(message)
+      return
+    }
+    // names resolve in order of sends, so two sends to one name arrive in the order they were made
+    this.resolveName(target).then(
+      (ref) => {
+        if (ref == null) this.undeliverable(`no actor named "${target}"`)
+        else this.sendToRef(ref, message)
+      },
+      (err: Error) => { this.undeliverable(`lookup of "${target}" failed: ${err.message}`) }
+    )
+  }
+
+  async call<Reply = unknown>(target: Target, message: unknown, options: CallOptions = {}): Promise<Reply> {
+    this.assertRunning()
+    if (options.signal?.aborted === true) throw new AbortError(options.signal.reason)
+    const timeout = options.timeout ?? this.config.callTimeout
+    let ref: ActorRef | undefined
+    if (isActorRef(target)) {
+      ref = target
+    } else {
+      ref = this.actors.named(target)?.ref ?? await this.resolveName(target, options.signal)
+      if (ref == null) throw new ActorNotFoundError(`named "${target}"`)
+    }
+    if (ref.node === this.id) {
+      const cell = this.actors.get(ref.id)
+      if (cell == null) throw new ActorNotFoundError(`${ref.node}/${ref.id}`)
+      return this.localCall(cell, message, timeout, options.signal)
+    }
+    if (!this.membership.isActive(ref.node)) throw new NodeDownError(ref.node)
+    return this.messaging.call(ref.node, ref.id, message, { timeout, signal: options.signal }) as Promise<Reply>
+  }
+
+  async lookup (name: string, options: { signal?: AbortSignal } = {}): Promise<ActorRef | undefined> {
+    return this.actors.named(name)?.ref ?? this.resolveName(name, options.signal)
+  }
+
+  members (): Member[] {
+    return this.membership.members()
+  }
+
+  info (): ClusterInfo {
+    const active = this.membership.activeMembers()
+    return {
+      cluster: this.config.cluster,
+      id: this.id,
+      name: this.name,
+      nodes: active.length,
+      strategy: this.config.mdns.enabled ? 'mdns' : 'manual',
+      topology: 'full-mesh',
+      health: this.state !== 'running' ? 'stopped' : active.some(m => m.status === 'suspect') ? 'degraded' : 'healthy',
+      processes: this.actors.count,
+      messageRate: Math.round(this.messageRate.perSecond()),
+      members: active.map(({ id, name, roles, status }) => ({ id, name, roles, status })),
+      uptime: Date.now() - this.startedAt
+    }
+  }
+
+  addresses (): string[] {
+    return this.host.getMultiaddrs().map(ma => ma.toString())
+  }
+
+  async connect (addresses: string | string[], options: { signal?: AbortSignal } = {}): Promise<void> {
+    this.assertRunning()
+    const list = Array.isArray(addresses) ? addresses : [addresses]
+    await Promise.all(list.map(async (address) => {
+      const connection = await this.host.dial(multiaddr(address), { signal: options.signal })
+      await this.waitForMember(connection.remotePeer.toString(), options.signal)
+    }))
+  }
+
+  private sendToRef (ref: ActorRef, message: unknown): void {
+    if (ref.node === this.id) {
+      const cell = this.actors.get(ref.id)
+      if (cell == null) this.undeliverable(`no actor ${ref.id} on this node`)
+      else cell.deliver(message)
+      return
+    }
+    if (!this.membership.isActive(ref.node)) {
+      this.undeliverable(`node ${ref.node} is not a member`)
+      return
+    }
+    this.messaging.send(ref.node, ref.id, message)
+  }
+
+  private async localCall<Reply>(cell: ActorCell, message: unknown, timeout: number, signal?: AbortSignal): Promise<Reply> {
+    return new Promise<Reply>((resolve, reject) => {
+      const timer = setTimeout(() => { done(); reject(new CallTimeoutError(cell.ref.id, timeout)) }, timeout)
+      const onAbort = (): void => { done(); reject(new AbortError(signal?.reason)) }
+      const done = (): void => { clearTimeout(timer); signal?.removeEventListener('abort', onAbort) }
+      signal?.addEventListener('abort', onAbort, { once: true })
+      cell.deliver(message, {
+        resolve: (value) => { done(); resolve(value as Reply) },
+        reject: (err) => { done(); reject(err) }
+      })
+    })
+  }
+
+  private async resolveName (name: string, signal?: AbortSignal): Promise<ActorRef | undefined> {
+    const inflight = this.inflightLookups.get(name)
+    if (inflight != null) return inflight
+    const lookup = this.registry.lookup(name, { signal }).finally(() => { this.inflightLookups.delete(name) })
+    this.inflightLookups.set(name, lookup)
+    return lookup
+  }
+
+  private undeliverable (reason: string): void {
+    this.messaging.stats.undeliverable++
+    this.log('undeliverable message: %s', reason)
+  }
+
+  private async waitForMember (id: string, signal?: AbortSignal): Promise<void> {
+    if (this.membership.isActive(id)) return
+    await new Promise<void>((resolve, reject) => {
+      const onJoin = (evt: CustomEvent<Member>): void => {
+        if (evt.detail.id !== id) return
+        cleanup()
+        resolve()
+      }
+      const onAbort = (): void => { cleanup(); reject(new AbortError(signal?.reason)) }
+      const cleanup = (): void => {
+        this.membership.removeEventListener('member:join', onJoin)
+        signal?.removeEventListener('abort', onAbort)
+      }
+      this.membership.addEventListener('member:join', onJoin)
+      signal?.addEventListener('abort', onAbort, { once: true })
+    })
+  }
+
+  private assertRunning (): void {
+    if (this.state !== 'running') throw new NodeNotRunningError(this.state)
+  }
+}
+
+export async function startFoundationNode (config: FoundationConfig): Promise<FoundationNode> {
+  const logger = defaultLogger()
+  const host = await createHost({
+    cluster: config.cluster,
+    listen: config.listen,
+    secret: config.secret != null ? preSharedKeyFrom(config.secret) : undefined,
+    mdns: config.mdns,
+    maxMessageSize: config.maxMessageSize
+  })
+  const node = new FoundationNode(config, host, logger)
+  await node.start()
+  return node
+}

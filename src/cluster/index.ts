@@ -1,0 +1,69 @@
+// The cluster as one application sees it: actors, messaging, pub/sub and the live view of its members.
+import type { ActorClass, ActorRef, SpawnOptions } from '../actors/index.ts'
+import type { Member } from '../membership/index.ts'
+import type { PubSub } from '../messaging/pubsub/index.ts'
+import type { TypedEventTarget } from '@libp2p/interface'
+
+export type Target = ActorRef | string
+
+export interface CallOptions {
+  /** milliseconds to wait for the answer (default messaging.callTimeout, 5 s) */
+  timeout?: number
+  signal?: AbortSignal
+}
+
+export type ClusterHealth = 'healthy' | 'degraded' | 'stopped'
+
+/** A snapshot of the cluster as this node sees it, computed from live state. */
+export interface ClusterInfo {
+  cluster: string
+  /** this node's peer id and name */
+  id: string
+  name: string
+  /** alive and suspect members, this node included */
+  nodes: number
+  /** how members are found */
+  strategy: string
+  topology: 'full-mesh'
+  /** 'degraded' while any member is suspected */
+  health: ClusterHealth
+  /** actors running on this node */
+  processes: number
+  /** messages per second handled by this node (actor messages and publications), measured over the last seconds */
+  messageRate: number
+  members: Array<Pick<Member, 'id' | 'name' | 'roles' | 'status'>>
+  uptime: number
+}
+
+export interface ClusterEvents {
+  'member:join': CustomEvent<Member>
+  'member:suspect': CustomEvent<Member>
+  'member:alive': CustomEvent<Member>
+  'member:leave': CustomEvent<Member>
+}
+
+export interface Cluster extends TypedEventTarget<ClusterEvents> {
+  /** this node's peer id */
+  readonly id: string
+  readonly name: string
+  readonly pubsub: PubSub
+
+  /** starts an actor on this node; with a name it is registered cluster-wide */
+  spawn<Args extends unknown[]>(actor: ActorClass<any, Args>, options?: SpawnOptions<Args>): Promise<ActorRef>
+  /** stops an actor of this node; its name is removed from the registry */
+  stopActor(target: Target): Promise<void>
+  /** fire-and-forget delivery to an actor anywhere in the cluster; what cannot be delivered is counted */
+  send(target: Target, message: unknown): void
+  /** request/response with an actor anywhere in the cluster */
+  call<Reply = unknown>(target: Target, message: unknown, options?: CallOptions): Promise<Reply>
+  /** where a name is registered, or undefined */
+  lookup(name: string, options?: { signal?: AbortSignal }): Promise<ActorRef | undefined>
+  members(): Member[]
+  info(): ClusterInfo
+  /** the multiaddrs this node listens on, with its peer id */
+  addresses(): string[]
+  /** dials nodes by multiaddr and waits until they are members */
+  connect(addresses: string | string[], options?: { signal?: AbortSignal }): Promise<void>
+  /** leaves the cluster gracefully and stops the node */
+  stop(): Promise<void>
+}

@@ -1,0 +1,184 @@
+// The direct protocol: sends, calls and one-node publishes between nodes, over one coalesced stream per peer.
+import { Codec } from '../../wire/codec.ts'
+import { readFrames } from '../../wire/frame-reader.ts'
+import { protocolName } from '../../node/protocols.ts'
+import { MessageTooLargeError, NodeDownError } from '../errors.ts'
+import { CALL, FAIL, PUBLISH, REPLY, SEND, validateEnvelope } from './envelope.ts'
+import { PeerChannel } from './peer-channel.ts'
+import { PendingCalls } from './pending-calls.ts'
+import { fromWireError, toWireError } from './wire-error.ts'
+import type { CallOptions } from './pending-calls.ts'
+import type { Envelope } from './envelope.ts'
+import type { Host } from '../../node/create-host.ts'
+import type { ComponentLogger, Connection, Logger, Startable, Stream } from '@libp2p/interface'
+
+/** How messages that arrive are handed to this node's actors and subscribers. */
+export interface LocalDelivery {
+  /** false when no actor has that id */
+  send(actorId: string, body: unknown): boolean
+  call(actorId: string, body: unknown): Promise<unknown>
+  publish(topic: string, body: unknown, from: string): void
+}
+
+export interface DirectMessagingComponents {
+  host: Host
+  logger: ComponentLogger
+  local: LocalDelivery
+}
+
+export interface DirectMessagingInit {
+  cluster: string
+  maxMessageSize: number
+}
+
+/** Counters of what crossed, or failed to cross, the direct protocol. */
+export interface DirectMessagingStats {
+  messagesIn: number
+  messagesOut: number
+  bytesIn: number
+  bytesOut: number
+  /** streams reset for a malformed, oversize or truncated frame */
+  invalidFrames: number
+  /** sends that reached no actor: unknown target, or lost with a broken stream */
+  undeliverable: number
+}
+
+export class DirectMessaging implements Startable {
+  readonly stats: DirectMessagingStats = { messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0, invalidFrames: 0, undeliverable: 0 }
+  private readonly components: DirectMessagingComponents
+  private readonly init: DirectMessagingInit
+  private readonly protocol: string
+  private readonly log: Logger
+  private readonly codec = new Codec()
+  private readonly channels = new Map<string, PeerChannel>()
+  private readonly pending = new PendingCalls()
+  private started = false
+
+  constructor (components: DirectMessagingComponents, init: DirectMessagingInit) {
+    this.components = components
+    this.init = init
+    this.protocol = protocolName(init.cluster, 'direct')
+    this.log = components.logger.forComponent('foundation:direct')
+  }
+
+  async start (): Promise<void> {
+    if (this.started) return
+    await this.components.host.handle(this.protocol, (stream, connection) => { this.onInbound(stream, connection) }, {
+      maxInboundStreams: 64
+    })
+    this.started = true
+  }
+
+  async stop (): Promise<void> {
+    if (!this.started) return
+    this.started = false
+    await this.components.host.unhandle(this.protocol)
+    for (const channel of this.channels.values()) channel.close()
+    this.channels.clear()
+    this.pending.failAll(() => new NodeDownError('(local node stopped)'))
+  }
+
+  get callsInFlight (): number {
+    return this.pending.size
+  }
+
+  send (node: string, actorId: string, body: unknown): void {
+    this.write(node, [SEND, actorId, body])
+  }
+
+  async call (node: string, actorId: string, body: unknown, options: CallOptions): Promise<unknown> {
+    const { id, answer } = this.pending.open(node, `${node}/${actorId}`, options)
+    try {
+      this.write(node, [CALL, id, actorId, body])
+    } catch (err: any) {
+      this.pending.reject(id, err)
+    }
+    return answer
+  }
+
+  publish (node: string, topic: string, body: unknown): void {
+    this.write(node, [PUBLISH, topic, body])
+  }
+
+  /** A member is gone: its calls in flight fail now rather than at their timeout. */
+  nodeDown (node: string): void {
+    this.channels.get(node)?.close()
+    this.channels.delete(node)
+    this.pending.failNode(node)
+  }
+
+  private write (node: string, envelope: Envelope): void {
+    const payload = this.codec.encode(envelope)
+    if (payload.byteLength > this.init.maxMessageSize) throw new MessageTooLargeError(payload.byteLength, this.init.maxMessageSize)
+    let channel = this.channels.get(node)
+    if (channel == null) {
+      channel = new PeerChannel({
+        host: this.components.host,
+        node,
+        protocol: this.protocol,
+        log: this.log,
+        onBroken: (brokenNode, err) => { this.onChannelBroken(brokenNode, err) }
+      })
+      this.channels.set(node, channel)
+    }
+    this.stats.messagesOut++
+    this.stats.bytesOut += payload.byteLength
+    channel.write(payload)
+  }
+
+  private onChannelBroken (node: string, err: Error): void {
+    // a broken stream may have taken calls with it; the member may still be up, so only its calls fail
+    this.channels.delete(node)
+    this.pending.failNode(node, err)
+  }
+
+  private onInbound (stream: Stream, connection: Connection): void {
+    const from = connection.remotePeer.toString()
+    readFrames(stream, {
+      maxFrameSize: this.init.maxMessageSize,
+      onFrame: (payload) => {
+        this.stats.messagesIn++
+        this.stats.bytesIn += payload.byteLength
+        this.dispatch(from, validateEnvelope(this.codec.decode(payload)))
+      },
+      onInvalid: (err) => {
+        this.stats.invalidFrames++
+        this.log.error('reset a direct stream from %s: %s', from, err.message)
+      }
+    })
+  }
+
+  private dispatch (from: string, envelope: Envelope): void {
+    switch (envelope[0]) {
+      case SEND:
+        if (!this.components.local.send(envelope[1], envelope[2])) this.stats.undeliverable++
+        break
+      case CALL: {
+        const callId = envelope[1]
+        this.components.local.call(envelope[2], envelope[3]).then(
+          (value) => { this.answer(from, [REPLY, callId, value ?? null]) },
+          (err: unknown) => { this.answer(from, [FAIL, callId, toWireError(err)]) }
+        )
+        break
+      }
+      case REPLY:
+        this.pending.resolve(envelope[1], envelope[2])
+        break
+      case FAIL:
+        this.pending.reject(envelope[1], fromWireError(envelope[2]))
+        break
+      case PUBLISH:
+        this.components.local.publish(envelope[1], envelope[2], from)
+        break
+    }
+  }
+
+  private answer (node: string, envelope: Envelope): void {
+    try {
+      this.write(node, envelope)
+    } catch (err: any) {
+      // the reply itself could not be encoded or is too large: tell the caller that instead
+      this.write(node, [FAIL, envelope[1] as number, toWireError(err)])
+    }
+  }
+}

@@ -1,0 +1,46 @@
+// The frames of the direct protocol: sends, calls and their answers, and publishes to one node.
+import { MalformedFrameError } from '../../wire/errors.ts'
+import { isWireError } from './wire-error.ts'
+import type { WireError } from './wire-error.ts'
+
+export const SEND = 1
+export const CALL = 2
+export const REPLY = 3
+export const FAIL = 4
+export const PUBLISH = 5
+
+/** msgpack arrays, not objects: field names would cost more bytes than a 1 KiB message's header. */
+export type Envelope =
+  | [typeof SEND, actorId: string, body: unknown]
+  | [typeof CALL, callId: number, actorId: string, body: unknown]
+  | [typeof REPLY, callId: number, body: unknown]
+  | [typeof FAIL, callId: number, error: WireError]
+  | [typeof PUBLISH, topic: string, body: unknown]
+
+/** Checks a decoded value is a well-formed envelope; anything else is a malformed frame. */
+export function validateEnvelope (value: unknown): Envelope {
+  if (!Array.isArray(value)) throw new MalformedFrameError('envelope is not an array')
+  const kind = value[0]
+  switch (kind) {
+    case SEND:
+      if (value.length === 3 && typeof value[1] === 'string') return value as Envelope
+      break
+    case CALL:
+      if (value.length === 4 && isCallId(value[1]) && typeof value[2] === 'string') return value as Envelope
+      break
+    case REPLY:
+      if (value.length === 3 && isCallId(value[1])) return value as Envelope
+      break
+    case FAIL:
+      if (value.length === 3 && isCallId(value[1]) && isWireError(value[2])) return value as Envelope
+      break
+    case PUBLISH:
+      if (value.length === 3 && typeof value[1] === 'string') return value as Envelope
+      break
+  }
+  throw new MalformedFrameError(`malformed envelope of kind ${String(kind)}`)
+}
+
+function isCallId (value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0
+}

@@ -1,0 +1,67 @@
+// The outbound stream to one peer: opened on first use, fed through a coalescing writer, reopened after loss.
+import { peerIdFromString } from '@libp2p/peer-id'
+import { FrameWriter } from '../../wire/frame-writer.ts'
+import type { Host } from '../../node/create-host.ts'
+import type { Logger } from '@libp2p/interface'
+
+export interface PeerChannelInit {
+  host: Host
+  node: string
+  protocol: string
+  log: Logger
+  /** the stream could not be opened or broke: what was queued is lost, callers must be told */
+  onBroken(node: string, err: Error): void
+}
+
+export class PeerChannel {
+  private readonly init: PeerChannelInit
+  private writer: FrameWriter | undefined
+  private opening: Promise<void> | undefined
+  /** frames written before the stream was open */
+  private backlog: Uint8Array[] = []
+  private closed = false
+
+  constructor (init: PeerChannelInit) {
+    this.init = init
+  }
+
+  write (payload: Uint8Array): void {
+    if (this.writer?.writable === true) {
+      this.writer.write(payload)
+      return
+    }
+    this.backlog.push(payload)
+    this.opening ??= this.open()
+  }
+
+  close (): void {
+    this.closed = true
+    this.backlog = []
+  }
+
+  private async open (): Promise<void> {
+    try {
+      const stream = await this.init.host.dialProtocol(peerIdFromString(this.init.node), this.init.protocol)
+      if (this.closed) {
+        stream.abort(new Error('channel closed'))
+        return
+      }
+      // we never read from our outbound stream: answers come on the peer's own channel to us
+      const writer = new FrameWriter(stream)
+      stream.addEventListener('close', (evt) => {
+        if (this.writer === writer) this.writer = undefined
+        if (evt.error != null && !this.closed) this.init.onBroken(this.init.node, evt.error)
+      }, { once: true })
+      this.writer = writer
+      const backlog = this.backlog
+      this.backlog = []
+      for (const payload of backlog) writer.write(payload)
+    } catch (err: any) {
+      this.init.log('could not open a direct stream to %s: %s', this.init.node, err.message)
+      this.backlog = []
+      if (!this.closed) this.init.onBroken(this.init.node, err)
+    } finally {
+      this.opening = undefined
+    }
+  }
+}

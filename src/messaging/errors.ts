@@ -1,0 +1,49 @@
+// Errors of sending and calling, named so callers can branch on `.name`.
+
+/** A call got no answer in time. */
+export class CallTimeoutError extends Error {
+  static readonly name = 'CallTimeoutError'
+  readonly timeout: number
+
+  constructor (target: string, timeout: number) {
+    super(`call to ${target} timed out after ${timeout} ms`)
+    this.name = 'CallTimeoutError'
+    this.timeout = timeout
+  }
+}
+
+/** The node that hosts the target is not a live member, or was lost while the call was in flight. */
+export class NodeDownError extends Error {
+  static readonly name = 'NodeDownError'
+  readonly node: string
+
+  constructor (node: string, options?: ErrorOptions) {
+    super(`node ${node} is down`, options)
+    this.name = 'NodeDownError'
+    this.node = node
+  }
+}
+
+/** The caller's AbortSignal fired. */
+export class AbortError extends Error {
+  static readonly name = 'AbortError'
+
+  constructor (reason?: unknown) {
+    super('the operation was aborted', { cause: reason })
+    this.name = 'AbortError'
+  }
+}
+
+/** An outgoing message encodes to more bytes than the cluster's maxMessageSize. */
+export class MessageTooLargeError extends Error {
+  static readonly name = 'MessageTooLargeError'
+  readonly size: number
+  readonly limit: number
+
+  constructor (size: number, limit: number) {
+    super(`message of ${size} bytes exceeds messaging.maxMessageSize (${limit} bytes)`)
+    this.name = 'MessageTooLargeError'
+    this.size = size
+    this.limit = limit
+  }
+}

@@ -1,0 +1,174 @@
+// PubSub on gossipsub: topics are namespaced by cluster, local subscribers are served in-process.
+import { Codec } from '../../wire/codec.ts'
+import { MessageTooLargeError } from '../errors.ts'
+import { PublicationIds, decodePublication, encodePublication } from './publication.ts'
+import type { PubSub, PublishOptions, Subscription, SubscriptionHandler } from './index.ts'
+import type { Host } from '../../node/create-host.ts'
+import type { ComponentLogger, Logger, Startable } from '@libp2p/interface'
+import type { Message } from '@libp2p/gossipsub'
+
+export interface GossipPubSubComponents {
+  host: Host
+  logger: ComponentLogger
+  /** sends a publication to the subscribers of one other node */
+  sendDirect(node: string, topic: string, message: unknown): void
+}
+
+export interface GossipPubSubInit {
+  cluster: string
+  maxMessageSize: number
+}
+
+export interface PubSubStats {
+  published: number
+  delivered: number
+  /** publications from the network that could not be decoded */
+  invalidMessages: number
+  /** subscriber handlers that threw */
+  handlerErrors: number
+}
+
+class LocalSubscription implements Subscription {
+  readonly topic: string
+  readonly handler: SubscriptionHandler
+  private readonly owner: GossipPubSub
+
+  constructor (owner: GossipPubSub, topic: string, handler: SubscriptionHandler) {
+    this.owner = owner
+    this.topic = topic
+    this.handler = handler
+  }
+
+  unsubscribe (): void {
+    this.owner.remove(this)
+  }
+}
+
+export class GossipPubSub implements PubSub, Startable {
+  readonly stats: PubSubStats = { published: 0, delivered: 0, invalidMessages: 0, handlerErrors: 0 }
+  private readonly components: GossipPubSubComponents
+  private readonly init: GossipPubSubInit
+  private readonly prefix: string
+  private readonly log: Logger
+  private readonly codec = new Codec()
+  private readonly ids = new PublicationIds()
+  private readonly subscriptions = new Map<string, Set<LocalSubscription>>()
+  private readonly onGossip = (evt: CustomEvent<Message>): void => { this.receive(evt.detail) }
+  private started = false
+
+  constructor (components: GossipPubSubComponents, init: GossipPubSubInit) {
+    this.components = components
+    this.init = init
+    this.prefix = `foundation/${init.cluster}/topic/`
+    this.log = components.logger.forComponent('foundation:pubsub')
+  }
+
+  async start (): Promise<void> {
+    if (this.started) return
+    this.components.host.services.pubsub.addEventListener('message', this.onGossip)
+    this.started = true
+  }
+
+  async stop (): Promise<void> {
+    if (!this.started) return
+    this.started = false
+    this.components.host.services.pubsub.removeEventListener('message', this.onGossip)
+    for (const topic of [...this.subscriptions.keys()]) this.unsubscribe(topic)
+  }
+
+  subscribe<T = any>(topic: string, handler: SubscriptionHandler<T>): Subscription {
+    checkTopic(topic)
+    const subscription = new LocalSubscription(this, topic, handler)
+    let set = this.subscriptions.get(topic)
+    if (set == null) {
+      set = new Set()
+      this.subscriptions.set(topic, set)
+      this.components.host.services.pubsub.subscribe(this.prefix + topic)
+    }
+    set.add(subscription)
+    return subscription
+  }
+
+  unsubscribe (topic: string): void {
+    if (!this.subscriptions.delete(topic)) return
+    this.components.host.services.pubsub.unsubscribe(this.prefix + topic)
+  }
+
+  /** @internal */
+  remove (subscription: LocalSubscription): void {
+    const set = this.subscriptions.get(subscription.topic)
+    if (set?.delete(subscription) === true && set.size === 0) this.unsubscribe(subscription.topic)
+  }
+
+  async publish (topic: string, message: unknown, options: PublishOptions = {}): Promise<void> {
+    checkTopic(topic)
+    const self = this.components.host.peerId.toString()
+    const data = encodePublication(this.codec, this.ids.next(), { from: self, body: message })
+    if (data.byteLength > this.init.maxMessageSize) throw new MessageTooLargeError(data.byteLength, this.init.maxMessageSize)
+    this.stats.published++
+    this.deliver(topic, message, self, true, options.exclude)
+    await this.components.host.services.pubsub.publish(this.prefix + topic, data)
+  }
+
+  async publishFrom (sender: Subscription, topic: string, message: unknown): Promise<void> {
+    await this.publish(topic, message, { exclude: sender })
+  }
+
+  localPublish (topic: string, message: unknown): void {
+    checkTopic(topic)
+    this.deliver(topic, message, this.components.host.peerId.toString(), true)
+  }
+
+  directPublish (node: string, topic: string, message: unknown): void {
+    checkTopic(topic)
+    if (node === this.components.host.peerId.toString()) {
+      this.localPublish(topic, message)
+      return
+    }
+    this.components.sendDirect(node, topic, message)
+  }
+
+  /** A publication that came by the direct protocol from another node. */
+  deliverDirect (topic: string, message: unknown, from: string): void {
+    this.deliver(topic, message, from, false)
+  }
+
+  topics (): string[] {
+    return [...this.subscriptions.keys()]
+  }
+
+  private receive (msg: Message): void {
+    if (!msg.topic.startsWith(this.prefix)) return
+    const topic = msg.topic.slice(this.prefix.length)
+    try {
+      const publication = decodePublication(this.codec, msg.data)
+      this.deliver(topic, publication.body, publication.from, false)
+    } catch (err: any) {
+      this.stats.invalidMessages++
+      this.log.error('dropped a malformed publication on %s: %s', topic, err.message)
+    }
+  }
+
+  private deliver (topic: string, message: unknown, from: string, local: boolean, exclude?: Subscription): void {
+    const set = this.subscriptions.get(topic)
+    if (set == null) return
+    const meta = { topic, from, local }
+    for (const subscription of set) {
+      if (subscription === exclude) continue
+      this.stats.delivered++
+      try {
+        subscription.handler(message, meta)
+      } catch (err: any) {
+        // one subscriber's bug must not keep the message from the others
+        this.stats.handlerErrors++
+        this.log.error('a subscriber of %s threw: %s', topic, err.message)
+      }
+    }
+  }
+}
+
+function checkTopic (topic: unknown): void {
+  if (typeof topic !== 'string' || topic.length === 0 || topic.length > 256) {
+    throw new TypeError(`topic must be a string of 1 to 256 characters, got ${typeof topic === 'string' ? JSON.stringify(topic) : typeof topic}`)
+  }
+}

@@ -1,0 +1,39 @@
+// Pub/sub: cluster-namespaced topics, delivered to every subscriber of every node, or only some.
+
+/** Where a publication came from. */
+export interface PublicationMeta {
+  topic: string
+  /** peer id of the publishing node */
+  from: string
+  /** true when published by this node */
+  local: boolean
+}
+
+export type SubscriptionHandler<T = any> = (message: T, meta: PublicationMeta) => void
+
+/** One handler's interest in one topic; `unsubscribe` ends it. */
+export interface Subscription {
+  readonly topic: string
+  unsubscribe(): void
+}
+
+export interface PublishOptions {
+  /** a local subscription that should not receive this publication (its sender) */
+  exclude?: Subscription
+}
+
+export interface PubSub {
+  subscribe<T = any>(topic: string, handler: SubscriptionHandler<T>): Subscription
+  /** ends every subscription of this node to a topic */
+  unsubscribe(topic: string): void
+  /** delivers to every subscriber of the cluster; resolves once sent, also when nobody subscribes */
+  publish(topic: string, message: unknown, options?: PublishOptions): Promise<void>
+  /** publish to everyone except `sender`, like Phoenix.PubSub.broadcast_from */
+  publishFrom(sender: Subscription, topic: string, message: unknown): Promise<void>
+  /** delivers only to this node's subscribers */
+  localPublish(topic: string, message: unknown): void
+  /** delivers only to the subscribers on one node, by its peer id */
+  directPublish(node: string, topic: string, message: unknown): void
+  /** topics this node subscribes to */
+  topics(): string[]
+}
