@@ -9,6 +9,7 @@ import { ping, type Ping } from '@libp2p/ping'
 import { preSharedKey } from '@libp2p/pnet'
 import { tcp } from '@libp2p/tcp'
 import { createLibp2p, type Libp2p } from 'libp2p'
+import { RegistryRecordGuard } from '../registry/dht-record.ts'
 import { protocolName } from './protocols.ts'
 import type { PrivateKey } from '@libp2p/interface'
 
@@ -17,6 +18,8 @@ export interface HostServices {
   ping: Ping
   dht: KadDHT
   pubsub: GossipSub
+  /** checks the registry's DHT records, and counts the malformed ones */
+  registryRecords: RegistryRecordGuard
   [key: string]: unknown
 }
 
@@ -43,6 +46,8 @@ export async function createHost (options: CreateHostOptions): Promise<Host> {
   const peerDiscovery = options.mdns.enabled
     ? [mdns({ serviceTag: mdnsServiceTag(options.cluster), interval: options.mdns.interval })]
     : []
+  // kad-dht takes validators and selectors only at construction, so the registry's are installed here
+  const registryRecords = new RegistryRecordGuard(options.cluster)
 
   return createLibp2p<HostServices>({
     privateKey: options.privateKey,
@@ -61,6 +66,8 @@ export async function createHost (options: CreateHostOptions): Promise<Host> {
         // cluster members talk over loopback and private LANs: keep every address
         peerInfoMapper: passthroughMapper,
         allowQueryWithZeroPeers: true,
+        validators: registryRecords.validators,
+        selectors: registryRecords.selectors,
         logPrefix: 'foundation:dht',
         datastorePrefix: `/foundation-dht/${options.cluster}`,
         metricsPrefix: 'foundation_dht'
@@ -71,7 +78,8 @@ export async function createHost (options: CreateHostOptions): Promise<Host> {
         allowPublishToZeroTopicPeers: true,
         emitSelf: false,
         maxInboundDataLength: options.maxMessageSize + 1024
-      })
+      }),
+      registryRecords: () => registryRecords
     }
   })
 }

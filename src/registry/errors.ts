@@ -1,0 +1,66 @@
+// Errors raised by the name registry.
+import type { ActorRef } from '../actors/ref.ts'
+
+/** The name is held by another live actor; unregister it first or pick another name. */
+export class NameTakenError extends Error {
+  static readonly name = 'NameTakenError'
+  readonly registeredName: string
+  readonly holder: ActorRef
+
+  constructor (name: string, holder: ActorRef) {
+    super(`name "${name}" is already registered to ${holder.id} on ${holder.node}`)
+    this.name = 'NameTakenError'
+    this.registeredName = name
+    this.holder = holder
+  }
+}
+
+/** A registry record or announcement from the network is malformed. */
+export class InvalidRegistryRecordError extends Error {
+  static readonly name = 'InvalidRegistryRecordError'
+
+  constructor (message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'InvalidRegistryRecordError'
+  }
+}
+
+/** The registry was used before start or after stop. */
+export class RegistryNotStartedError extends Error {
+  static readonly name = 'RegistryNotStartedError'
+
+  constructor () {
+    super('the registry is not started')
+    this.name = 'RegistryNotStartedError'
+  }
+}
+
+/** A name is not a non-empty string within the length limit. */
+export class InvalidNameError extends Error {
+  static readonly name = 'InvalidNameError'
+
+  constructor (message: string) {
+    super(message)
+    this.name = 'InvalidNameError'
+  }
+}
+
+/** The host's kad-dht has no validator for this cluster's records, so peers would refuse to store them. */
+export class MissingRecordValidatorError extends Error {
+  static readonly name = 'MissingRecordValidatorError'
+
+  constructor (namespace: string) {
+    super(`kad-dht has no validator for "/${namespace}/" keys: build the host with createHost for this cluster`)
+    this.name = 'MissingRecordValidatorError'
+  }
+}
+
+/** A ref is not an ActorRef with a node and an id within the length limit. */
+export class InvalidRefError extends Error {
+  static readonly name = 'InvalidRefError'
+
+  constructor (message: string) {
+    super(message)
+    this.name = 'InvalidRefError'
+  }
+}
