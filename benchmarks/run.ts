@@ -1,0 +1,76 @@
+// Runs the benchmarks: `node benchmarks/run.ts` runs every suite, each in a child process of its own so that
+// one suite's leftovers cannot slow the next; `node benchmarks/run.ts NAME` runs one suite in this process.
+// Each suite writes benchmarks/results/NAME.json; a full run also rewrites benchmarks/results/README.md.
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { writeReadme } from './report.ts'
+import { writeResult } from './lib/result.ts'
+import type { BenchResult } from './lib/result.ts'
+
+export const SUITES = ['send', 'call', 'pubsub', 'formation'] as const
+
+/** A suite taking longer than this is killed. */
+const SUITE_TIMEOUT_MS = 120_000
+
+interface SuiteModule {
+  run(): Promise<BenchResult>
+}
+
+function isSuite (name: string): name is typeof SUITES[number] {
+  return (SUITES as readonly string[]).includes(name)
+}
+
+async function runOne (name: string): Promise<void> {
+  const mod = await import(`./suites/${name}.ts`) as SuiteModule
+  const started = performance.now()
+  const result = await mod.run()
+  const file = await writeResult(result)
+  const seconds = ((performance.now() - started) / 1000).toFixed(1)
+  console.log(`\n${result.name} (${seconds} s) -> ${path.relative(process.cwd(), file)}`)
+  for (const r of result.results) {
+    console.log(`  ${r.subject.padEnd(36)} ${String(r.value).padStart(10)} ${result.unit}`)
+  }
+  console.log(`  ratio ${result.ratioOf}: ${result.ratio ?? 'n/a'} (target ${result.target}${result.met == null ? '' : result.met ? ', met' : ', NOT met'})`)
+  for (const note of result.notes.filter(n => n.includes('not measured') || n.includes('did not form'))) {
+    console.log(`  ! ${note}`)
+  }
+
+  // everything a suite opens it must close: if handles keep the process alive, say which and leave anyway
+  setTimeout(() => {
+    console.error(`${name}: handles still open after the suite: ${process.getActiveResourcesInfo().join(', ')}`)
+    process.exit(3)
+  }, 5000).unref()
+}
+
+async function runAll (): Promise<number> {
+  const self = fileURLToPath(import.meta.url)
+  let failed = 0
+  for (const name of SUITES) {
+    const child = spawn(process.execPath, [self, name], { stdio: 'inherit' })
+    const timer = setTimeout(() => {
+      console.error(`${name}: over ${SUITE_TIMEOUT_MS / 1000} s, killing pid ${child.pid}`)
+      if (child.pid != null) process.kill(child.pid, 'SIGKILL')
+    }, SUITE_TIMEOUT_MS)
+    const [code] = await once(child, 'exit') as [number | null]
+    clearTimeout(timer)
+    if (code !== 0) {
+      failed++
+      console.error(`${name}: exited with code ${code}`)
+    }
+  }
+  const readme = await writeReadme()
+  console.log(`\nsummary -> ${path.relative(process.cwd(), readme)}`)
+  return failed
+}
+
+const name = process.argv[2]
+if (name == null) {
+  process.exitCode = (await runAll()) > 0 ? 1 : 0
+} else if (isSuite(name)) {
+  await runOne(name)
+} else {
+  console.error(`unknown benchmark "${name}"; one of: ${SUITES.join(', ')}`)
+  process.exitCode = 2
+}

@@ -1,0 +1,139 @@
+// call: request/response latency, sequential calls with one in flight.
+// Subjects: Foundation's call to a remote actor, a raw TCP echo (length-prefixed frames) and, for reference,
+// an echo over one raw libp2p stream (tcp + noise + yamux).
+import net from 'node:net'
+import { once } from 'node:events'
+import { encodeFrame, FrameDecoder } from '../lib/frames.ts'
+import { measureLatency } from '../lib/latency.ts'
+import { bareNode, stopAll } from '../lib/libp2p.ts'
+import { makeResult, round2 } from '../lib/result.ts'
+import { deferred, errorMessage, type Deferred } from '../lib/util.ts'
+import type { CallSubject } from '../lib/latency.ts'
+import type { BenchResult } from '../lib/result.ts'
+
+export const REQUEST_SIZE = 64
+const PROTOCOL = '/foundation-bench/echo/1.0.0'
+
+function request (): Uint8Array {
+  const body = new Uint8Array(REQUEST_SIZE)
+  for (let i = 0; i < body.length; i++) body[i] = i & 0xff
+  return body
+}
+
+/** The client side of a one-in-flight exchange: the next frame received answers the pending call. */
+class PendingReply {
+  private pending: Deferred<void> | undefined
+
+  next (): Promise<void> {
+    this.pending = deferred<void>()
+    return this.pending.promise
+  }
+
+  answer (): void {
+    const p = this.pending
+    this.pending = undefined
+    p?.resolve()
+  }
+}
+
+export async function rawTcpEchoSubject (): Promise<CallSubject> {
+  const sockets = new Set<net.Socket>()
+  const server = net.createServer({ noDelay: true }, socket => {
+    sockets.add(socket)
+    const decoder = new FrameDecoder(body => { socket.write(encodeFrame(body)) })
+    socket.on('data', chunk => { decoder.push(chunk) })
+    socket.on('error', () => {})
+    socket.on('close', () => sockets.delete(socket))
+  })
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const address = server.address()
+  if (address == null || typeof address === 'string') throw new Error('tcp server has no port')
+  const client = net.connect({ port: address.port, host: '127.0.0.1', noDelay: true })
+  await once(client, 'connect')
+  const reply = new PendingReply()
+  const decoder = new FrameDecoder(() => { reply.answer() })
+  client.on('data', chunk => { decoder.push(chunk) })
+  const body = request()
+
+  return {
+    name: 'raw TCP',
+    async call () {
+      const answered = reply.next()
+      client.write(encodeFrame(body))
+      await answered
+    },
+    async close () {
+      client.destroy()
+      for (const s of sockets) s.destroy()
+      await new Promise<void>(resolve => server.close(() => { resolve() }))
+    }
+  }
+}
+
+export async function rawLibp2pEchoSubject (): Promise<CallSubject> {
+  const [client, server] = await Promise.all([bareNode(), bareNode()])
+  await server.handle(PROTOCOL, stream => {
+    const decoder = new FrameDecoder(body => { stream.send(encodeFrame(body)) })
+    stream.addEventListener('message', event => { decoder.push(event.data) })
+  })
+  await client.dial(server.getMultiaddrs())
+  const stream = await client.dialProtocol(server.peerId, PROTOCOL)
+  const reply = new PendingReply()
+  const decoder = new FrameDecoder(() => { reply.answer() })
+  stream.addEventListener('message', event => { decoder.push(event.data) })
+  const body = request()
+
+  return {
+    name: 'raw libp2p stream',
+    async call () {
+      const answered = reply.next()
+      stream.send(encodeFrame(body))
+      await answered
+    },
+    async close () {
+      stream.abort(new Error('benchmark over'))
+      await stopAll([client, server])
+    }
+  }
+}
+
+export async function run (): Promise<BenchResult> {
+  const notes: string[] = [
+    `${REQUEST_SIZE}-byte request echoed back, one call in flight, client and server in this process on 127.0.0.1; values in microseconds`,
+    'each subject: 500 warm-up calls, then 3 rounds of 2000 calls alternating between subjects; percentiles over all 6000 calls',
+    'raw TCP: node:net with TCP_NODELAY, 4-byte length prefix both ways',
+    'raw libp2p stream (reference only): one long-lived stream over tcp + noise + yamux, same framing'
+  ]
+  const subjects: CallSubject[] = []
+  try {
+    subjects.push(await rawTcpEchoSubject())
+    subjects.push(await rawLibp2pEchoSubject())
+    try {
+      const { foundationCallSubject } = await import('./foundation-call.ts')
+      subjects.push(await foundationCallSubject(REQUEST_SIZE))
+    } catch (err) {
+      notes.push(`Foundation subject not measured: ${errorMessage(err)}`)
+    }
+
+    const { results, failures } = await measureLatency(subjects, { warmupCalls: 500, rounds: 3, callsPerRound: 2000, callTimeoutMs: 5000 })
+
+    notes.push(...failures)
+    const tcp = results.find(r => r.subject === 'raw TCP')
+    const ours = results.find(r => r.subject === 'Foundation')
+    if (ours != null && tcp != null) {
+      notes.push(`p99: raw TCP / Foundation = ${round2(Number(tcp.p99) / Number(ours.p99))}`)
+    }
+    return makeResult({
+      name: 'call',
+      unit: 'µs p50',
+      results,
+      ratio: ours != null && tcp != null ? round2(tcp.value / ours.value) : null,
+      ratioOf: 'raw TCP p50 / Foundation p50',
+      target: '>= 0.1',
+      notes
+    })
+  } finally {
+    await Promise.allSettled(subjects.map(async s => { await s.close() }))
+  }
+}

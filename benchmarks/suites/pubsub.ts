@@ -1,0 +1,90 @@
+// pubsub: publish-to-deliver throughput and latency, one publisher and four subscribers on five nodes.
+// Subjects: Foundation's pubsub, and raw gossipsub with its defaults (signed messages) on fully connected libp2p
+// nodes.
+import { gossipNode, stopAll } from '../lib/libp2p.ts'
+import { measurePubsub, payloadSeq, seqPayload } from '../lib/pubsub.ts'
+import { makeResult, round2 } from '../lib/result.ts'
+import { errorMessage, waitFor } from '../lib/util.ts'
+import type { PubsubSubject } from '../lib/pubsub.ts'
+import type { BenchResult } from '../lib/result.ts'
+
+export const NODES = 5
+const TOPIC = 'foundation-bench'
+
+export async function rawGossipsubSubject (): Promise<PubsubSubject> {
+  const nodes = await Promise.all(Array.from({ length: NODES }, async () => gossipNode()))
+  try {
+    for (let i = 0; i < nodes.length; i++) {
+      for (let j = i + 1; j < nodes.length; j++) {
+        await nodes[i].dial(nodes[j].getMultiaddrs())
+      }
+    }
+    const [publisher, ...subscribers] = nodes
+    let deliver: (subscriber: number, seq: number) => void = () => {}
+    subscribers.forEach((node, index) => {
+      node.services.pubsub.addEventListener('message', event => {
+        if (event.detail.topic === TOPIC) deliver(index, payloadSeq(event.detail.data))
+      })
+      node.services.pubsub.subscribe(TOPIC)
+    })
+    await waitFor(() => publisher.services.pubsub.getSubscribers(TOPIC).length >= subscribers.length, 10_000,
+      'gossipsub publisher sees every subscriber')
+
+    return {
+      name: 'raw gossipsub (defaults, signed)',
+      subscribers: subscribers.length,
+      onDeliver (fn) { deliver = fn },
+      async publish (seq) {
+        await publisher.services.pubsub.publish(TOPIC, seqPayload(seq))
+      },
+      async close () {
+        await stopAll(nodes)
+      }
+    }
+  } catch (err) {
+    await stopAll(nodes)
+    throw err
+  }
+}
+
+export async function run (): Promise<BenchResult> {
+  const options = { rounds: 3, throughputSeconds: 2, window: 64, latencyMessages: 200, lossTimeoutMs: 5000 }
+  const notes: string[] = [
+    `${NODES} nodes per subject in this process on 127.0.0.1, fully connected; one publisher, ${NODES - 1} subscribers; 1 KiB messages`,
+    `value = messages delivered to all ${NODES - 1} subscribers per second, closed loop with at most ${options.window} in flight; median of ${options.rounds} rounds of ${options.throughputSeconds} s, alternating between subjects`,
+    `latencyUs = publish-to-deliver per subscriber, ${options.latencyMessages} messages published one at a time; loadedLatencyUs = the same during the throughput rounds (mostly queueing in the window)`,
+    'raw gossipsub: @libp2p/gossipsub defaults (StrictSign, floodPublish, D=6) except allowPublishToZeroTopicPeers, with identify; measured after the publisher sees all subscribers on the topic',
+    'both subjects are set up before measuring (10 nodes in the process); the idle one only runs its timers'
+  ]
+  const subjects: PubsubSubject[] = []
+  try {
+    subjects.push(await rawGossipsubSubject())
+    try {
+      const { foundationPubsubSubject } = await import('./foundation-pubsub.ts')
+      subjects.push(await foundationPubsubSubject(NODES, TOPIC))
+    } catch (err) {
+      notes.push(`Foundation subject not measured: ${errorMessage(err)}`)
+    }
+
+    const { results, failures } = await measurePubsub(subjects, options)
+    notes.push(...failures)
+    const baseline = results.find(r => r.subject.startsWith('raw gossipsub'))
+    const ours = results.find(r => r.subject === 'Foundation')
+    if (ours != null && baseline != null) {
+      const b = baseline.latencyUs as { p99: number }
+      const o = ours.latencyUs as { p99: number }
+      notes.push(`p99 latency (one at a time): raw gossipsub / Foundation = ${round2(b.p99 / o.p99)}`)
+    }
+    return makeResult({
+      name: 'pubsub',
+      unit: 'messages/s delivered to all subscribers',
+      results,
+      ratio: ours != null && baseline != null ? round2(ours.value / baseline.value) : null,
+      ratioOf: 'Foundation / raw gossipsub throughput',
+      target: '>= 4',
+      notes
+    })
+  } finally {
+    await Promise.allSettled(subjects.map(async s => { await s.close() }))
+  }
+}

@@ -1,0 +1,161 @@
+// send: one-way throughput of 1 KiB messages between two nodes, counted at the receiver.
+// Subjects: Foundation's remote send, a raw TCP socket with length-prefixed frames, and a raw libp2p stream
+// (tcp + noise + yamux) written one message at a time.
+import net from 'node:net'
+import { once } from 'node:events'
+import { encodeFrame, FrameDecoder } from '../lib/frames.ts'
+import { bareNode, stopAll } from '../lib/libp2p.ts'
+import { makeResult, round2 } from '../lib/result.ts'
+import { measureThroughput } from '../lib/throughput.ts'
+import { deferred, errorMessage, type Deferred } from '../lib/util.ts'
+import type { BenchResult } from '../lib/result.ts'
+import type { SendSubject } from '../lib/throughput.ts'
+
+export const MESSAGE_SIZE = 1024
+const PROTOCOL = '/foundation-bench/send/1.0.0'
+
+/** Counts received messages and resolves once the expected number has arrived. */
+class ReceiveCounter {
+  private received = 0
+  private expected = 0
+  private done: Deferred<void> | undefined
+
+  expect (count: number): Promise<void> {
+    this.received = 0
+    this.expected = count
+    this.done = deferred<void>()
+    return this.done.promise
+  }
+
+  count (): void {
+    this.received++
+    if (this.received === this.expected) {
+      this.done?.resolve()
+    }
+  }
+}
+
+function payload (): Uint8Array {
+  const body = new Uint8Array(MESSAGE_SIZE)
+  for (let i = 0; i < body.length; i++) body[i] = i & 0xff
+  return body
+}
+
+export async function rawTcpSubject (): Promise<SendSubject> {
+  const counter = new ReceiveCounter()
+  const sockets = new Set<net.Socket>()
+  const server = net.createServer(socket => {
+    sockets.add(socket)
+    const decoder = new FrameDecoder(() => { counter.count() })
+    socket.on('data', chunk => { decoder.push(chunk) })
+    socket.on('error', () => {})
+    socket.on('close', () => sockets.delete(socket))
+  })
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const address = server.address()
+  if (address == null || typeof address === 'string') throw new Error('tcp server has no port')
+  const client = net.connect(address.port, '127.0.0.1')
+  await once(client, 'connect')
+  const body = payload()
+
+  return {
+    name: 'raw TCP',
+    async run (count) {
+      const done = counter.expect(count)
+      for (let i = 0; i < count; i++) {
+        // a new frame per message, as a real sender would encode it
+        if (!client.write(encodeFrame(body))) {
+          await once(client, 'drain')
+        }
+      }
+      await done
+    },
+    async close () {
+      client.destroy()
+      for (const s of sockets) s.destroy()
+      await new Promise<void>(resolve => server.close(() => { resolve() }))
+    }
+  }
+}
+
+export async function rawLibp2pSubject (): Promise<SendSubject> {
+  const counter = new ReceiveCounter()
+  const [sender, receiver] = await Promise.all([bareNode(), bareNode()])
+  await receiver.handle(PROTOCOL, stream => {
+    const decoder = new FrameDecoder(() => { counter.count() })
+    stream.addEventListener('message', event => { decoder.push(event.data) })
+  })
+  await sender.dial(receiver.getMultiaddrs())
+  const stream = await sender.dialProtocol(receiver.peerId, PROTOCOL)
+  const body = payload()
+
+  return {
+    name: 'raw libp2p stream',
+    async run (count) {
+      const done = counter.expect(count)
+      for (let i = 0; i < count; i++) {
+        if (!stream.send(encodeFrame(body))) {
+          await stream.onDrain()
+        }
+      }
+      await done
+    },
+    async close () {
+      stream.abort(new Error('benchmark over'))
+      await stopAll([sender, receiver])
+    }
+  }
+}
+
+export async function run (): Promise<BenchResult> {
+  const notes: string[] = [
+    `${MESSAGE_SIZE}-byte messages, one sender, one receiver, both in this process on 127.0.0.1; rate = messages counted at the receiver / time from the first send`,
+    'each subject: a warm-up round sizes the count to ~1 s of sending, then 3 rounds alternating between subjects; value = median round',
+    'raw TCP: node:net, 4-byte length prefix, one write per message, waits for drain on backpressure',
+    'raw libp2p stream: two libp2p v3 nodes (tcp + noise + yamux), one stream, one stream.send() per message, waits for onDrain() on backpressure'
+  ]
+  const subjects: SendSubject[] = []
+  try {
+    subjects.push(await rawTcpSubject())
+    subjects.push(await rawLibp2pSubject())
+    try {
+      const { foundationSendSubject } = await import('./foundation-send.ts')
+      subjects.push(await foundationSendSubject(MESSAGE_SIZE))
+    } catch (err) {
+      notes.push(`Foundation subject not measured: ${errorMessage(err)}`)
+    }
+
+    const { results, failures } = await measureThroughput(subjects, {
+      rounds: 3,
+      roundSeconds: 1,
+      warmupCount: 5_000,
+      minCount: 5_000,
+      maxCount: 400_000,
+      roundTimeoutMs: 15_000
+    })
+
+    notes.push(...failures)
+    const tcp = results.find(r => r.subject === 'raw TCP')
+    const ours = results.find(r => r.subject === 'Foundation')
+    const libp2p = results.find(r => r.subject === 'raw libp2p stream')
+    if (tcp != null && libp2p != null) {
+      notes.push(`raw libp2p stream / raw TCP = ${round2(libp2p.value / tcp.value)}`)
+    }
+    if (ours != null && libp2p != null) {
+      notes.push(`Foundation / raw libp2p stream = ${round2(ours.value / libp2p.value)}`)
+    }
+
+    return makeResult({
+      name: 'send',
+      unit: 'messages/s',
+      results,
+      ratio: ours != null && tcp != null ? round2(ours.value / tcp.value) : null,
+      ratioOf: 'Foundation / raw TCP',
+      target: '>= 0.25',
+      notes
+    })
+  } finally {
+    await Promise.allSettled(subjects.map(async s => { await s.close() }))
+  }
+}
