@@ -9,6 +9,7 @@ import { ping, type Ping } from '@libp2p/ping'
 import { preSharedKey } from '@libp2p/pnet'
 import { tcp } from '@libp2p/tcp'
 import { createLibp2p, type Libp2p } from 'libp2p'
+import { publicationMessageId } from '../messaging/pubsub/publication.ts'
 import { RegistryRecordGuard } from '../registry/dht-record.ts'
 import { protocolName } from './protocols.ts'
 import type { PrivateKey } from '@libp2p/interface'
@@ -50,6 +51,8 @@ export async function createHost (options: CreateHostOptions): Promise<Host> {
   const registryRecords = new RegistryRecordGuard(options.cluster)
 
   return createLibp2p<HostServices>({
+    // started by the node once every Foundation protocol handler is in place
+    start: false,
     privateKey: options.privateKey,
     addresses: { listen: options.listen },
     transports: [tcp()],
@@ -77,6 +80,8 @@ export async function createHost (options: CreateHostOptions): Promise<Host> {
         globalSignaturePolicy: 'StrictNoSign',
         allowPublishToZeroTopicPeers: true,
         emitSelf: false,
+        // our publications carry a unique id up front: reading it beats hashing every message
+        msgIdFn: publicationMessageId,
         maxInboundDataLength: options.maxMessageSize + 1024
       }),
       registryRecords: () => registryRecords

@@ -1,0 +1,59 @@
+import { expect } from 'aegir/chai'
+import { pEvent } from 'p-event'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { ActorNotFoundError } from '../../src/actors/errors.ts'
+import { protocolName } from '../../src/node/protocols.ts'
+import { encodeFrame } from '../../src/wire/frames.ts'
+import { killChildNode, startChildNode } from '../fixtures/child-node.ts'
+import { TestNodes, eventually, formed, uniqueCluster } from '../fixtures/nodes.ts'
+import type { ChildNode } from '../fixtures/child-node.ts'
+import type { Member } from '../../src/membership/index.ts'
+import type { Actor } from '../../src/actors/index.ts'
+
+class Echo implements Actor {
+  receive (message: unknown): unknown { return message }
+}
+
+describe('failures', function () {
+  const nodes = new TestNodes()
+  const children: ChildNode[] = []
+  afterEach(async () => {
+    await Promise.all(children.splice(0).map(async child => killChildNode(child)))
+    await nodes.stopAll()
+  })
+
+  it('detects a SIGKILLed node process as dead and forgets its names', async () => {
+    const cluster = uniqueCluster()
+    const [a, b] = await nodes.startMany(2, { cluster })
+    const child = await startChildNode(cluster, 'doomed', ['doomed-echo'])
+    children.push(child)
+    await formed([a, b], 3)
+    expect(await a.call('doomed-echo', 'ping?')).to.equal('ping?')
+
+    const leave = pEvent<'member:leave', CustomEvent<Member>>(a, 'member:leave')
+    await killChildNode(child, 'SIGKILL')
+    expect((await leave).detail).to.include({ id: child.id, status: 'dead' })
+    await formed([a, b], 2)
+    await eventually(async () => (await b.lookup('doomed-echo')) === undefined, 'the dead node\'s name is gone')
+    await expect(a.call('doomed-echo', 'anyone?')).to.eventually.be.rejectedWith(ActorNotFoundError)
+  })
+
+  for (const [label, bytes] of [
+    ['garbage', encodeFrame(new Uint8Array([0x92, 0x01]))],
+    ['an unknown envelope', encodeFrame(new Uint8Array([0x93, 0x63, 0xa1, 0x78, 0xc0]))],
+    ['an oversize frame', new Uint8Array([0xff, 0xff, 0xff, 0xff, 0x0f])],
+    ['a truncated frame', encodeFrame(new Uint8Array(100)).subarray(0, 50)]
+  ] as const) {
+    it(`resets a direct stream carrying ${label}, counts it, and goes on serving`, async () => {
+      const [a, b] = await nodes.startMany(2, { cluster: uniqueCluster() })
+      await formed([a, b])
+      const ref = await b.spawn(Echo)
+      const before = b.messaging.stats.invalidFrames
+      const stream = await a.host.dialProtocol(peerIdFromString(b.id), protocolName(b.config.cluster, 'direct'))
+      stream.send(bytes)
+      await stream.close().catch(() => {})
+      await eventually(() => b.messaging.stats.invalidFrames === before + 1, 'the bad stream is counted')
+      expect(await a.call(ref, 'still there?')).to.equal('still there?')
+    })
+  }
+})

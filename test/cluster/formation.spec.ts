@@ -1,0 +1,69 @@
+import { expect } from 'aegir/chai'
+import { pEvent } from 'p-event'
+import { Foundation } from '../../src/index.ts'
+import { generateSecret } from '../../src/config/secret.ts'
+import { LOOPBACK, TestNodes, formed, uniqueCluster } from '../fixtures/nodes.ts'
+import type { Member } from '../../src/membership/index.ts'
+
+describe('cluster formation', () => {
+  const nodes = new TestNodes()
+  afterEach(async () => { await nodes.stopAll() })
+
+  it('forms a cluster of 3 with zero config beyond the name', async () => {
+    const cluster = uniqueCluster()
+    const started = await nodes.startMany(3, { cluster })
+    await formed(started)
+    const names = started[0].info().members.map(m => m.name).sort()
+    expect(names).to.deep.equal([1, 2, 3].map(i => `node-${i}`))
+    expect(started[0].info()).to.include({ strategy: 'mdns', topology: 'full-mesh', health: 'healthy', nodes: 3 })
+  })
+
+  it('starts from the public API with defaults and reports its own info', async () => {
+    const cluster = await Foundation.start({ cluster: uniqueCluster(), listen: LOOPBACK })
+    try {
+      expect(cluster.info()).to.include({ nodes: 1, processes: 0, health: 'healthy' })
+      expect(cluster.addresses().some(a => a.includes('/p2p/'))).to.equal(true)
+    } finally {
+      await cluster.stop()
+    }
+    expect(cluster.info().health).to.equal('stopped')
+  })
+
+  it('never merges two clusters with different names on one machine', async () => {
+    const [a1, a2] = await nodes.startMany(2, { cluster: uniqueCluster('a') })
+    const [b1, b2] = await nodes.startMany(2, { cluster: uniqueCluster('b') })
+    await formed([a1, a2])
+    await formed([b1, b2])
+    // several mDNS rounds: each side has heard the other by now, if it ever would
+    await new Promise(resolve => setTimeout(resolve, 1500))
+    for (const node of [a1, a2, b1, b2]) expect(node.info().nodes).to.equal(2)
+    // even an explicit dial cannot make them members of each other
+    await expect(a1.connect(b1.addresses(), { signal: AbortSignal.timeout(1500) })).to.eventually.be.rejected()
+    expect(a1.info().nodes).to.equal(2)
+  })
+
+  it('keeps out a node with another secret, or none', async () => {
+    const cluster = uniqueCluster()
+    const secret = generateSecret()
+    const [a, b] = await nodes.startMany(2, { cluster, secret })
+    const stranger = await nodes.start({ cluster, name: 'stranger', secret: generateSecret() })
+    const open = await nodes.start({ cluster, name: 'open' })
+    await formed([a, b])
+    await new Promise(resolve => setTimeout(resolve, 1500))
+    expect(a.info().nodes).to.equal(2)
+    expect(stranger.info().nodes).to.equal(1)
+    expect(open.info().nodes).to.equal(1)
+    await expect(stranger.connect(a.addresses(), { signal: AbortSignal.timeout(3000) })).to.eventually.be.rejected()
+    await expect(open.connect(a.addresses(), { signal: AbortSignal.timeout(3000) })).to.eventually.be.rejected()
+  })
+
+  it('sees a node that stops gracefully leave', async () => {
+    const [a, b, c] = await nodes.startMany(3, { cluster: uniqueCluster() })
+    await formed([a, b, c])
+    const left = pEvent<'member:leave', CustomEvent<Member>>(a, 'member:leave')
+    await c.stop()
+    const member = (await left).detail
+    expect(member).to.include({ id: c.id, status: 'left' })
+    await formed([a, b], 2)
+  })
+})
