@@ -1,6 +1,8 @@
 // PubSub on gossipsub: topics are namespaced by cluster, local subscribers are served in-process.
+import { MIB } from '../../config/index.ts'
 import { Codec } from '../../wire/codec.ts'
 import { MessageTooLargeError } from '../errors.ts'
+import { PublicationBatches } from './publication-batches.ts'
 import { PublicationIds, decodePublication, encodePublication } from './publication.ts'
 import type { PubSub, PublishOptions, Subscription, SubscriptionHandler } from './index.ts'
 import type { Host } from '../../node/create-host.ts'
@@ -21,12 +23,17 @@ export interface GossipPubSubInit {
 
 export interface PubSubStats {
   published: number
+  /** publications that gossipsub failed to send: no other node got them */
+  publishFailures: number
   delivered: number
   /** publications from the network that could not be decoded */
   invalidMessages: number
   /** subscriber handlers that threw */
   handlerErrors: number
 }
+
+/** Above this many bytes queued for gossipsub, publish waits for the queue to drain. */
+const PUBLISH_HIGH_WATER_MARK = 8 * MIB
 
 class LocalSubscription implements Subscription {
   readonly topic: string
@@ -45,7 +52,7 @@ class LocalSubscription implements Subscription {
 }
 
 export class GossipPubSub implements PubSub, Startable {
-  readonly stats: PubSubStats = { published: 0, delivered: 0, invalidMessages: 0, handlerErrors: 0 }
+  readonly stats: PubSubStats = { published: 0, publishFailures: 0, delivered: 0, invalidMessages: 0, handlerErrors: 0 }
   private readonly components: GossipPubSubComponents
   private readonly init: GossipPubSubInit
   private readonly prefix: string
@@ -53,6 +60,7 @@ export class GossipPubSub implements PubSub, Startable {
   private readonly codec = new Codec()
   private readonly ids = new PublicationIds()
   private readonly subscriptions = new Map<string, Set<LocalSubscription>>()
+  private readonly batches: PublicationBatches
   private readonly onGossip = (evt: CustomEvent<Message>): void => { this.receive(evt.detail) }
   private started = false
 
@@ -61,6 +69,18 @@ export class GossipPubSub implements PubSub, Startable {
     this.init = init
     this.prefix = `foundation/${init.cluster}/topic/`
     this.log = components.logger.forComponent('foundation:pubsub')
+    this.batches = new PublicationBatches({
+      maxBytes: init.maxMessageSize,
+      send: async (topic, bodies) => { await this.sendBatch(topic, bodies) },
+      onError: (err, topic, count) => {
+        this.stats.publishFailures += count
+        this.log.error('%d publications on %s reached no other node: %s', count, topic, err.message)
+      }
+    })
+  }
+
+  private get self (): string {
+    return this.components.host.peerId.toString()
   }
 
   async start (): Promise<void> {
@@ -102,12 +122,12 @@ export class GossipPubSub implements PubSub, Startable {
 
   async publish (topic: string, message: unknown, options: PublishOptions = {}): Promise<void> {
     checkTopic(topic)
-    const self = this.components.host.peerId.toString()
-    const data = encodePublication(this.codec, this.ids.next(), { from: self, body: message })
-    if (data.byteLength > this.init.maxMessageSize) throw new MessageTooLargeError(data.byteLength, this.init.maxMessageSize)
+    const body = this.codec.encode(message)
+    if (body.byteLength > this.init.maxMessageSize) throw new MessageTooLargeError(body.byteLength, this.init.maxMessageSize)
     this.stats.published++
-    this.deliver(topic, message, self, true, options.exclude)
-    await this.components.host.services.pubsub.publish(this.prefix + topic, data)
+    this.deliver(topic, message, this.self, true, options.exclude)
+    this.batches.add(topic, body)
+    if (this.batches.pendingBytes > PUBLISH_HIGH_WATER_MARK) await this.batches.drained()
   }
 
   async publishFrom (sender: Subscription, topic: string, message: unknown): Promise<void> {
@@ -116,12 +136,12 @@ export class GossipPubSub implements PubSub, Startable {
 
   localPublish (topic: string, message: unknown): void {
     checkTopic(topic)
-    this.deliver(topic, message, this.components.host.peerId.toString(), true)
+    this.deliver(topic, message, this.self, true)
   }
 
   directPublish (node: string, topic: string, message: unknown): void {
     checkTopic(topic)
-    if (node === this.components.host.peerId.toString()) {
+    if (node === this.self) {
       this.localPublish(topic, message)
       return
     }
@@ -140,13 +160,21 @@ export class GossipPubSub implements PubSub, Startable {
   private receive (msg: Message): void {
     if (!msg.topic.startsWith(this.prefix)) return
     const topic = msg.topic.slice(this.prefix.length)
+    let publication
     try {
-      const publication = decodePublication(this.codec, msg.data)
-      this.deliver(topic, publication.body, publication.from, false)
+      publication = decodePublication(this.codec, msg.data, this.init.maxMessageSize)
     } catch (err: any) {
       this.stats.invalidMessages++
       this.log.error('dropped a malformed publication on %s: %s', topic, err.message)
+      return
     }
+    for (const body of publication.bodies) this.deliver(topic, body, publication.from, false)
+  }
+
+  /** Sends one batch of a topic's publications as one gossipsub message. */
+  private async sendBatch (topic: string, bodies: Uint8Array[]): Promise<void> {
+    const data = encodePublication(this.ids.next(), this.self, bodies)
+    await this.components.host.services.pubsub.publish(this.prefix + topic, data)
   }
 
   private deliver (topic: string, message: unknown, from: string, local: boolean, exclude?: Subscription): void {

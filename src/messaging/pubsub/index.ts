@@ -26,7 +26,10 @@ export interface PubSub {
   subscribe<T = any>(topic: string, handler: SubscriptionHandler<T>): Subscription
   /** ends every subscription of this node to a topic */
   unsubscribe(topic: string): void
-  /** delivers to every subscriber of the cluster; resolves once sent, also when nobody subscribes */
+  /**
+   * delivers to every subscriber of the cluster, also when nobody subscribes. Resolves once the local
+   * subscribers have it and it is queued for the others: publishes of one turn travel as one gossipsub message
+   */
   publish(topic: string, message: unknown, options?: PublishOptions): Promise<void>
   /** publish to everyone except `sender`, like Phoenix.PubSub.broadcast_from */
   publishFrom(sender: Subscription, topic: string, message: unknown): Promise<void>

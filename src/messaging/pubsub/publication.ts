@@ -1,13 +1,17 @@
-// The bytes of one publication on gossipsub: a fixed 16-byte id, then the sender and the message.
+// The bytes of one gossipsub message: a 16-byte id, a version, the sender, then one or more encoded messages.
+import { FrameDecoder, encodeFrames } from '../../wire/frames.ts'
 import { MalformedFrameError } from '../../wire/errors.ts'
 import type { Codec } from '../../wire/codec.ts'
 
 /** 8 bytes of publisher nonce and 8 of sequence: unique per publication, and cheap for gossipsub to read as its id. */
 export const PUBLICATION_ID_LENGTH = 16
+export const PUBLICATION_VERSION = 1
+const HEADER_LENGTH = PUBLICATION_ID_LENGTH + 1
 
 export interface Publication {
   from: string
-  body: unknown
+  /** the messages, in publish order: several when publishes of one turn were batched into one gossipsub message */
+  bodies: unknown[]
 }
 
 /** Numbers a node's publications; a fresh random nonce per node keeps ids unique across restarts. */
@@ -26,21 +30,26 @@ export class PublicationIds {
   }
 }
 
-export function encodePublication (codec: Codec, id: Uint8Array, publication: Publication): Uint8Array {
-  const body = codec.encode([publication.from, publication.body])
-  const out = new Uint8Array(PUBLICATION_ID_LENGTH + body.byteLength)
+/** `bodies` are already encoded by the codec, so their size was checked once, at publish. */
+export function encodePublication (id: Uint8Array, from: string, bodies: Uint8Array[]): Uint8Array {
+  const frames = encodeFrames([new TextEncoder().encode(from), ...bodies])
+  const out = new Uint8Array(HEADER_LENGTH + frames.byteLength)
   out.set(id, 0)
-  out.set(body, PUBLICATION_ID_LENGTH)
+  out[PUBLICATION_ID_LENGTH] = PUBLICATION_VERSION
+  out.set(frames, HEADER_LENGTH)
   return out
 }
 
-export function decodePublication (codec: Codec, data: Uint8Array): Publication {
-  if (data.byteLength <= PUBLICATION_ID_LENGTH) throw new MalformedFrameError('publication shorter than its header')
-  const value = codec.decode(data.subarray(PUBLICATION_ID_LENGTH))
-  if (!Array.isArray(value) || value.length !== 2 || typeof value[0] !== 'string') {
-    throw new MalformedFrameError('malformed publication')
+export function decodePublication (codec: Codec, data: Uint8Array, maxMessageSize: number): Publication {
+  if (data.byteLength <= HEADER_LENGTH) throw new MalformedFrameError('publication shorter than its header')
+  if (data[PUBLICATION_ID_LENGTH] !== PUBLICATION_VERSION) {
+    throw new MalformedFrameError(`publication version ${data[PUBLICATION_ID_LENGTH]} is not ${PUBLICATION_VERSION}`)
   }
-  return { from: value[0], body: value[1] }
+  const decoder = new FrameDecoder(maxMessageSize)
+  const [from, ...bodies] = decoder.push(data.subarray(HEADER_LENGTH))
+  decoder.end()
+  if (from == null || bodies.length === 0) throw new MalformedFrameError('publication without sender or message')
+  return { from: new TextDecoder().decode(from), bodies: bodies.map(body => codec.decode(body)) }
 }
 
 /** gossipsub's message id: the publication id, instead of hashing every message. */
