@@ -63,4 +63,8 @@ export interface MembershipInit {
   indirectProbes?: number
   /** largest membership frame accepted (default 1 MiB) */
   maxFrameSize?: number
+  /** how long a dead or left member is remembered so stale gossip cannot revive it (default 1 minute) */
+  tombstoneTimeout?: number
 }
+
+export { membership, createMembership } from './libp2p-membership.ts'

@@ -1,0 +1,88 @@
+// Membership defaults, and the one place options are filled in and checked.
+import { InvalidMembershipConfigError } from './errors.ts'
+import type { MembershipInit } from './index.ts'
+import type { SwimConfig } from './swim/swim-core.ts'
+
+export const SECOND = 1000
+export const MINUTE = 60 * SECOND
+export const MiB = 1024 * 1024
+
+export const DEFAULT_PROBE_INTERVAL = 500
+export const DEFAULT_PROBE_TIMEOUT = 250
+export const DEFAULT_SUSPECT_TIMEOUT = 2 * SECOND
+export const DEFAULT_INDIRECT_PROBES = 3
+export const DEFAULT_MAX_FRAME_SIZE = MiB
+/** long enough that gossip about a dead member has died out many times over */
+export const DEFAULT_TOMBSTONE_TIMEOUT = MINUTE
+/** anti-entropy: heals views that gossip alone left apart, e.g. after a partition */
+export const DEFAULT_SYNC_INTERVAL = 30 * SECOND
+export const DEFAULT_RETRANSMIT_MULT = 3
+export const DEFAULT_MAX_PIGGYBACK = 20
+/** how long stop() waits for the leave announcement to be delivered */
+export const DEFAULT_LEAVE_TIMEOUT = 300
+/** bound on one membership stream, dial included */
+export const DEFAULT_STREAM_TIMEOUT = 2 * SECOND
+
+export interface ResolvedMembershipConfig {
+  cluster: string
+  name: string
+  roles: string[]
+  swim: SwimConfig
+  maxFrameSize: number
+  leaveTimeout: number
+  streamTimeout: number
+  /** how often the timers of the core are driven */
+  tickInterval: number
+}
+
+function positive (value: number | undefined, fallback: number, field: string): number {
+  const v = value ?? fallback
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
+    throw new InvalidMembershipConfigError([field], `must be a positive number of milliseconds, got ${String(v)}`)
+  }
+  return v
+}
+
+export function resolveConfig (init: MembershipInit): ResolvedMembershipConfig {
+  if (typeof init.cluster !== 'string' || init.cluster.length === 0) {
+    throw new InvalidMembershipConfigError(['cluster'], 'must be a non-empty string')
+  }
+  if (typeof init.name !== 'string') {
+    throw new InvalidMembershipConfigError(['name'], 'must be a string')
+  }
+  if (!Array.isArray(init.roles) || init.roles.some(r => typeof r !== 'string')) {
+    throw new InvalidMembershipConfigError(['roles'], 'must be a list of strings')
+  }
+  const probeInterval = positive(init.probeInterval, DEFAULT_PROBE_INTERVAL, 'probeInterval')
+  const probeTimeout = positive(init.probeTimeout, DEFAULT_PROBE_TIMEOUT, 'probeTimeout')
+  const suspectTimeout = positive(init.suspectTimeout, DEFAULT_SUSPECT_TIMEOUT, 'suspectTimeout')
+  const maxFrameSize = positive(init.maxFrameSize, DEFAULT_MAX_FRAME_SIZE, 'maxFrameSize')
+  const indirectProbes = init.indirectProbes ?? DEFAULT_INDIRECT_PROBES
+  if (!Number.isInteger(indirectProbes) || indirectProbes < 0) {
+    throw new InvalidMembershipConfigError(['indirectProbes'], `must be a non-negative integer, got ${String(indirectProbes)}`)
+  }
+  if (probeTimeout >= probeInterval) {
+    // the indirect probes need the rest of the interval to come back
+    throw new InvalidMembershipConfigError(['probeTimeout', 'probeInterval'],
+      `probeTimeout (${probeTimeout} ms) must be shorter than probeInterval (${probeInterval} ms)`)
+  }
+  return {
+    cluster: init.cluster,
+    name: init.name,
+    roles: [...init.roles],
+    swim: {
+      probeInterval,
+      probeTimeout,
+      suspectTimeout,
+      indirectProbes,
+      tombstoneTimeout: positive(init.tombstoneTimeout, DEFAULT_TOMBSTONE_TIMEOUT, 'tombstoneTimeout'),
+      syncInterval: DEFAULT_SYNC_INTERVAL,
+      retransmitMult: DEFAULT_RETRANSMIT_MULT,
+      maxPiggyback: DEFAULT_MAX_PIGGYBACK
+    },
+    maxFrameSize,
+    leaveTimeout: DEFAULT_LEAVE_TIMEOUT,
+    streamTimeout: Math.max(DEFAULT_STREAM_TIMEOUT, probeInterval),
+    tickInterval: Math.max(10, Math.min(probeTimeout, probeInterval) / 5)
+  }
+}

@@ -1,0 +1,316 @@
+// Membership over libp2p: drives the SWIM core with real timers and carries its messages on the cluster's protocol.
+import { TypedEventEmitter } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
+import { protocolName } from '../node/protocols.ts'
+import { Codec } from '../wire/codec.ts'
+import { readFrames } from '../wire/frame-reader.ts'
+import { encodeFrame } from '../wire/frames.ts'
+import { resolveConfig } from './config.ts'
+import { MembershipStreamTimeoutError } from './errors.ts'
+import { validateMessage } from './swim/messages.ts'
+import { seededRandom } from './swim/random.ts'
+import { SwimCore } from './swim/swim-core.ts'
+import type { ResolvedMembershipConfig } from './config.ts'
+import type { Member, Membership, MembershipComponents, MembershipEvents, MembershipInit } from './index.ts'
+import type { Outbound, SwimMessage } from './swim/messages.ts'
+import type { SwimEventType, SwimOutput } from './swim/swim-core.ts'
+import type { Connection, IdentifyResult, Logger, PeerId, PeerUpdate, Stream } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
+
+/** Membership with the counters an operator needs. */
+export interface Libp2pMembership extends Membership {
+  /** membership frames that were malformed, oversize, truncated or of the wrong shape; each reset its stream */
+  readonly invalidFrames: number
+  isStarted(): boolean
+}
+
+const EVENTS: Record<SwimEventType, keyof MembershipEvents> = {
+  join: 'member:join',
+  suspect: 'member:suspect',
+  alive: 'member:alive',
+  leave: 'member:leave'
+}
+
+/** The request a reply answers, so the reply can ride back on the request's own stream. */
+function answers (request: SwimMessage, reply: SwimMessage): boolean {
+  return (request.type === 'ping' && reply.type === 'ack' && reply.seq === request.seq) ||
+    (request.type === 'sync' && reply.type === 'sync-ack')
+}
+
+function sameList (a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i])
+}
+
+class SwimMembership extends TypedEventEmitter<MembershipEvents> implements Libp2pMembership {
+  private readonly components: MembershipComponents
+  private readonly config: ResolvedMembershipConfig
+  private readonly protocol: string
+  private readonly codec = new Codec()
+  private readonly log: Logger
+  private readonly streams = new Set<Stream>()
+  private core: SwimCore
+  private running = false
+  private timer?: ReturnType<typeof setInterval>
+  private invalid = 0
+
+  constructor (components: MembershipComponents, init: MembershipInit) {
+    super()
+    this.components = components
+    this.config = resolveConfig(init)
+    this.protocol = protocolName(this.config.cluster, 'membership')
+    this.log = components.logger.forComponent('foundation:membership')
+    this.core = this.createCore()
+  }
+
+  readonly [Symbol.toStringTag] = 'foundation:membership'
+
+  get invalidFrames (): number {
+    return this.invalid
+  }
+
+  isStarted (): boolean {
+    return this.running
+  }
+
+  self (): Member {
+    return this.core.self()
+  }
+
+  members (): Member[] {
+    return this.core.members()
+  }
+
+  activeMembers (): Member[] {
+    return this.core.members().filter(m => m.status === 'alive' || m.status === 'suspect')
+  }
+
+  get (id: string): Member | undefined {
+    return this.core.get(id)
+  }
+
+  isActive (id: string): boolean {
+    return this.core.isActive(id)
+  }
+
+  async start (): Promise<void> {
+    if (this.running) { return }
+    const { host } = this.components
+    // a stopped node has announced its leave: coming back is a new life with a fresh view
+    if (this.core.hasLeft) { this.core = this.createCore() }
+    await host.handle(this.protocol, this.onStream, { runOnLimitedConnection: false })
+    this.running = true
+    host.addEventListener('peer:identify', this.onIdentify)
+    host.addEventListener('peer:update', this.onPeerUpdate)
+    host.addEventListener('peer:disconnect', this.onDisconnect)
+    host.addEventListener('self:peer:update', this.onSelfUpdate)
+    this.timer = setInterval(() => { this.feed(this.core.tick(Date.now())) }, this.config.tickInterval)
+    this.onSelfUpdate()
+    await this.joinConnectedPeers()
+    this.log('started on %s as %s', this.protocol, this.config.name)
+  }
+
+  async stop (): Promise<void> {
+    if (!this.running) { return }
+    this.running = false
+    const { host } = this.components
+    clearInterval(this.timer)
+    host.removeEventListener('peer:identify', this.onIdentify)
+    host.removeEventListener('peer:update', this.onPeerUpdate)
+    host.removeEventListener('peer:disconnect', this.onDisconnect)
+    host.removeEventListener('self:peer:update', this.onSelfUpdate)
+
+    const { send } = this.core.leave(Date.now())
+    if (send.length > 0) {
+      const signal = AbortSignal.timeout(this.config.leaveTimeout)
+      const sent = Promise.allSettled(send.map(async o => { await this.send(o, signal) }))
+      const timedOut = new Promise<void>(resolve => { signal.addEventListener('abort', () => { resolve() }, { once: true }) })
+      await Promise.race([sent, timedOut])
+    }
+    try {
+      await host.unhandle(this.protocol)
+    } catch (err: any) {
+      this.log.trace('unhandle failed - %e', err)
+    }
+    for (const stream of this.streams) { stream.abort(new Error('membership stopped')) }
+    this.streams.clear()
+    this.log('stopped')
+  }
+
+  private createCore (): SwimCore {
+    const { host } = this.components
+    const seed = crypto.getRandomValues(new Uint32Array(1))[0]
+    this.log.trace('core seed %d', seed)
+    return new SwimCore({
+      self: {
+        id: host.peerId.toString(),
+        name: this.config.name,
+        roles: this.config.roles,
+        addresses: host.getMultiaddrs().map(String)
+      },
+      config: this.config.swim,
+      random: seededRandom(seed),
+      now: Date.now()
+    })
+  }
+
+  /** Delivers what the core produced; nothing leaves this object while stopped. */
+  private feed (out: SwimOutput): void {
+    if (!this.running) { return }
+    for (const outbound of out.send) {
+      this.send(outbound, AbortSignal.timeout(this.config.streamTimeout)).catch((err: any) => {
+        this.log.trace('could not send %s to %s - %e', outbound.message.type, outbound.to, err)
+      })
+    }
+    for (const event of out.events) {
+      if (event.type === 'join') { this.rememberAddresses(event.member) }
+      this.log('%s %s (%s) incarnation %d', event.type, event.member.id, event.member.name, event.member.incarnation)
+      this.safeDispatchEvent(EVENTS[event.type], { detail: event.member })
+    }
+  }
+
+  /** One request frame per stream; resolves once the stream is done (answer read, or none coming). */
+  private async send ({ to, message }: Outbound, signal: AbortSignal): Promise<void> {
+    const stream = await this.components.host.dialProtocol(peerIdFromString(to), this.protocol, {
+      signal,
+      runOnLimitedConnection: false
+    })
+    this.streams.add(stream)
+    const closed = new Promise<void>(resolve => {
+      readFrames(stream, {
+        maxFrameSize: this.config.maxFrameSize,
+        onFrame: (payload) => { this.onFrame(to, payload) },
+        onInvalid: (err) => { this.onInvalid(to, err) },
+        onClose: () => {
+          this.streams.delete(stream)
+          resolve()
+        }
+      })
+    })
+    const onAbort = (): void => { stream.abort(new MembershipStreamTimeoutError(this.config.streamTimeout)) }
+    signal.addEventListener('abort', onAbort, { once: true })
+    try {
+      stream.send(encodeFrame(this.codec.encode(message)))
+      await stream.close({ signal })
+      await closed
+    } catch (err: any) {
+      stream.abort(err)
+      throw err
+    } finally {
+      signal.removeEventListener('abort', onAbort)
+    }
+  }
+
+  private readonly onStream = (stream: Stream, connection: Connection): void => {
+    const from = connection.remotePeer.toString()
+    this.streams.add(stream)
+    const timer = setTimeout(() => {
+      stream.abort(new MembershipStreamTimeoutError(this.config.streamTimeout))
+    }, this.config.streamTimeout)
+    let answered = false
+
+    readFrames(stream, {
+      maxFrameSize: this.config.maxFrameSize,
+      onFrame: (payload) => {
+        // throws on a bad shape: readFrames then resets the stream and reports it
+        const message = validateMessage(this.codec.decode(payload))
+        const out = this.running ? this.core.receive(from, message, Date.now()) : { send: [], events: [] }
+        if (!answered) {
+          answered = true
+          const i = out.send.findIndex(o => o.to === from && answers(message, o.message))
+          // a reply that cannot ride back on this stream goes out on a new one with the rest
+          if (i >= 0 && stream.writeStatus === 'writable') {
+            const [reply] = out.send.splice(i, 1)
+            stream.send(encodeFrame(this.codec.encode(reply.message)))
+          }
+          stream.close().catch((err: any) => { stream.abort(err) })
+        }
+        this.feed(out)
+      },
+      onInvalid: (err) => { this.onInvalid(from, err) },
+      onClose: () => {
+        clearTimeout(timer)
+        this.streams.delete(stream)
+      }
+    })
+  }
+
+  /** A frame that came back on a stream we opened. */
+  private onFrame (from: string, payload: Uint8Array): void {
+    const message = validateMessage(this.codec.decode(payload))
+    if (this.running) { this.feed(this.core.receive(from, message, Date.now())) }
+  }
+
+  private onInvalid (from: string, err: Error): void {
+    this.invalid++
+    this.log.error('reset membership stream from %s: %s', from, err.message)
+  }
+
+  private readonly onIdentify = (evt: CustomEvent<IdentifyResult>): void => {
+    if (evt.detail.protocols.includes(this.protocol)) {
+      this.feed(this.core.join(evt.detail.peerId.toString(), Date.now()))
+    }
+  }
+
+  /** A connected peer that starts speaking our protocol after identify (e.g. it started membership late). */
+  private readonly onPeerUpdate = (evt: CustomEvent<PeerUpdate>): void => {
+    const { peer, previous } = evt.detail
+    if (!peer.protocols.includes(this.protocol) || previous?.protocols.includes(this.protocol) === true) { return }
+    if (this.components.host.getConnections(peer.id).length === 0) { return }
+    this.feed(this.core.join(peer.id.toString(), Date.now()))
+  }
+
+  private readonly onDisconnect = (evt: CustomEvent<PeerId>): void => {
+    this.feed(this.core.connectionLost(evt.detail.toString(), Date.now()))
+  }
+
+  private readonly onSelfUpdate = (): void => {
+    const addresses = this.components.host.getMultiaddrs().map(String)
+    if (!sameList(addresses, this.core.self().addresses)) {
+      this.feed(this.core.updateSelf({ addresses }, Date.now()))
+    }
+  }
+
+  /** Peers connected before we started: sync with those that speak our protocol or are not identified yet. */
+  private async joinConnectedPeers (): Promise<void> {
+    const { host } = this.components
+    const seen = new Set<string>()
+    for (const connection of host.getConnections()) {
+      const id = connection.remotePeer.toString()
+      if (seen.has(id)) { continue }
+      seen.add(id)
+      const protocols = await host.peerStore.get(connection.remotePeer).then(p => p.protocols, (): string[] => [])
+      if (protocols.length > 0 && !protocols.includes(this.protocol)) { continue }
+      this.feed(this.core.join(id, Date.now()))
+    }
+  }
+
+  /** Lets libp2p dial a member learnt by gossip. */
+  private rememberAddresses (member: Member): void {
+    const multiaddrs: Multiaddr[] = []
+    for (const address of member.addresses) {
+      try {
+        multiaddrs.push(multiaddr(address))
+      } catch {
+        // one bad address from a peer should not hide the good ones
+      }
+    }
+    if (multiaddrs.length === 0) { return }
+    try {
+      this.components.host.peerStore.merge(peerIdFromString(member.id), { multiaddrs }).catch((err: any) => {
+        this.log.trace('could not store addresses of %s - %e', member.id, err)
+      })
+    } catch (err: any) {
+      this.log.trace('member %s has an unusable id - %e', member.id, err)
+    }
+  }
+}
+
+/** The libp2p-style factory: `membership(init)(components)`. */
+export function membership (init: MembershipInit): (components: MembershipComponents) => Libp2pMembership {
+  return (components) => new SwimMembership(components, init)
+}
+
+export function createMembership (components: MembershipComponents, init: MembershipInit): Libp2pMembership {
+  return new SwimMembership(components, init)
+}

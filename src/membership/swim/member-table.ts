@@ -1,0 +1,67 @@
+// The local view of the other members, and the rule that decides which of two records about one member wins.
+import type { Member, MemberStatus } from '../index.ts'
+
+/** At one incarnation, later statuses win: a suspicion beats an older alive, a death beats a suspicion. */
+const RANK: Record<MemberStatus, number> = { alive: 0, suspect: 1, dead: 2, left: 3 }
+
+/**
+ * True when `next` should replace `current`. Only the member raises its incarnation, so a higher one is
+ * newer news; 'left' is final because the member said so itself. A dead member can come back only with a
+ * higher incarnation (it refuted a false verdict), which stale gossip never carries.
+ */
+export function supersedes (next: Member, current: Member): boolean {
+  if (current.status === 'left') { return false }
+  if (next.incarnation !== current.incarnation) { return next.incarnation > current.incarnation }
+  return RANK[next.status] > RANK[current.status]
+}
+
+export function isActiveStatus (status: MemberStatus): boolean {
+  return status === 'alive' || status === 'suspect'
+}
+
+export function copyMember (member: Member): Member {
+  return { ...member, roles: [...member.roles], addresses: [...member.addresses] }
+}
+
+export interface MemberEntry {
+  member: Member
+  /** when this node last saw the status change */
+  changedAt: number
+}
+
+export class MemberTable {
+  private readonly entries = new Map<string, MemberEntry>()
+
+  get (id: string): MemberEntry | undefined {
+    return this.entries.get(id)
+  }
+
+  has (id: string): boolean {
+    return this.entries.has(id)
+  }
+
+  set (member: Member, now: number): MemberEntry {
+    const previous = this.entries.get(member.id)
+    const changedAt = previous?.member.status === member.status && previous.member.incarnation === member.incarnation
+      ? previous.changedAt
+      : now
+    const entry = { member: copyMember(member), changedAt }
+    this.entries.set(member.id, entry)
+    return entry
+  }
+
+  delete (id: string): void {
+    this.entries.delete(id)
+  }
+
+  values (): IterableIterator<MemberEntry> {
+    return this.entries.values()
+  }
+
+  /** Members counted as part of the cluster (alive or suspect). */
+  activeCount (): number {
+    let n = 0
+    for (const e of this.entries.values()) { if (isActiveStatus(e.member.status)) { n++ } }
+    return n
+  }
+}

@@ -1,0 +1,210 @@
+// Keeps this node connected to the peers it should talk to: libp2p v3 neither dials discovered peers nor redials.
+import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
+import type { Host } from './create-host.ts'
+import type { Member, Membership } from '../membership/index.ts'
+import type { ComponentLogger, Logger, PeerId, PeerInfo, Startable } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
+
+const SECOND = 1000
+export const DEFAULT_MIN_BACKOFF = 100
+export const DEFAULT_MAX_BACKOFF = 5 * SECOND
+export const DEFAULT_DIAL_TIMEOUT = 5 * SECOND
+/** a discovered peer that is not a member yet gets this many tries; members get as many as they need */
+export const DEFAULT_DISCOVERY_ATTEMPTS = 3
+
+/**
+ * Which members this node keeps a connection to. Today's topology is a full mesh; an overlay (partial views)
+ * replaces this one function.
+ */
+export type ConnectPolicy = (member: Member, self: Member) => boolean
+
+export const fullMesh: ConnectPolicy = (member, self) =>
+  member.id !== self.id && (member.status === 'alive' || member.status === 'suspect')
+
+export interface ConnectorComponents {
+  host: Host
+  membership: Membership
+  logger: ComponentLogger
+}
+
+export interface ConnectorInit {
+  /** which members to stay connected to (default fullMesh) */
+  policy?: ConnectPolicy
+  /** first redial delay (default 100 ms), doubled on each failure */
+  minBackoff?: number
+  /** longest redial delay (default 5 s) */
+  maxBackoff?: number
+  /** bound on one dial (default 5 s) */
+  dialTimeout?: number
+  /** tries for a discovered peer that is not a member yet (default 3) */
+  discoveryAttempts?: number
+}
+
+interface DialState {
+  failures: number
+  discoveryAttemptsLeft: number
+  timer?: ReturnType<typeof setTimeout>
+  dialing: boolean
+}
+
+export class Connector implements Startable {
+  private readonly host: Host
+  private readonly membership: Membership
+  private readonly log: Logger
+  private readonly policy: ConnectPolicy
+  private readonly minBackoff: number
+  private readonly maxBackoff: number
+  private readonly dialTimeout: number
+  private readonly discoveryAttempts: number
+  private readonly dials = new Map<string, DialState>()
+  private running = false
+
+  constructor (components: ConnectorComponents, init: ConnectorInit = {}) {
+    this.host = components.host
+    this.membership = components.membership
+    this.log = components.logger.forComponent('foundation:connector')
+    this.policy = init.policy ?? fullMesh
+    this.minBackoff = init.minBackoff ?? DEFAULT_MIN_BACKOFF
+    this.maxBackoff = init.maxBackoff ?? DEFAULT_MAX_BACKOFF
+    this.dialTimeout = init.dialTimeout ?? DEFAULT_DIAL_TIMEOUT
+    this.discoveryAttempts = init.discoveryAttempts ?? DEFAULT_DISCOVERY_ATTEMPTS
+  }
+
+  isStarted (): boolean {
+    return this.running
+  }
+
+  async start (): Promise<void> {
+    if (this.running) { return }
+    this.running = true
+    this.host.addEventListener('peer:discovery', this.onDiscovery)
+    this.host.addEventListener('peer:connect', this.onConnect)
+    this.host.addEventListener('peer:disconnect', this.onDisconnect)
+    this.membership.addEventListener('member:join', this.onMember)
+    this.membership.addEventListener('member:alive', this.onMember)
+    this.membership.addEventListener('member:leave', this.onLeave)
+
+    for (const member of this.membership.activeMembers()) { this.want(member.id, 0) }
+    // peers discovered before we listened would otherwise never be dialled: discovery fires once per peer
+    for (const peer of await this.host.peerStore.all()) {
+      if (peer.addresses.length > 0) { this.discovered(peer.id) }
+    }
+  }
+
+  async stop (): Promise<void> {
+    if (!this.running) { return }
+    this.running = false
+    this.host.removeEventListener('peer:discovery', this.onDiscovery)
+    this.host.removeEventListener('peer:connect', this.onConnect)
+    this.host.removeEventListener('peer:disconnect', this.onDisconnect)
+    this.membership.removeEventListener('member:join', this.onMember)
+    this.membership.removeEventListener('member:alive', this.onMember)
+    this.membership.removeEventListener('member:leave', this.onLeave)
+    for (const state of this.dials.values()) { clearTimeout(state.timer) }
+    this.dials.clear()
+  }
+
+  private readonly onDiscovery = (evt: CustomEvent<PeerInfo>): void => {
+    this.discovered(evt.detail.id)
+  }
+
+  private readonly onConnect = (evt: CustomEvent<PeerId>): void => {
+    this.forget(evt.detail.toString())
+  }
+
+  private readonly onDisconnect = (evt: CustomEvent<PeerId>): void => {
+    const id = evt.detail.toString()
+    if (this.memberWanted(id)) { this.want(id, this.minBackoff) }
+  }
+
+  private readonly onMember = (evt: CustomEvent<Member>): void => {
+    this.want(evt.detail.id, 0)
+  }
+
+  private readonly onLeave = (evt: CustomEvent<Member>): void => {
+    this.forget(evt.detail.id)
+  }
+
+  private discovered (peer: PeerId): void {
+    const id = peer.toString()
+    if (!this.running || id === this.host.peerId.toString()) { return }
+    const state = this.state(id)
+    state.discoveryAttemptsLeft = this.discoveryAttempts
+    this.schedule(id, state, 0)
+  }
+
+  private want (id: string, delay: number): void {
+    if (!this.running || !this.memberWanted(id)) { return }
+    this.schedule(id, this.state(id), delay)
+  }
+
+  private memberWanted (id: string): boolean {
+    const member = this.membership.get(id)
+    return member != null && this.policy(member, this.membership.self())
+  }
+
+  private state (id: string): DialState {
+    let state = this.dials.get(id)
+    if (state == null) {
+      state = { failures: 0, discoveryAttemptsLeft: 0, dialing: false }
+      this.dials.set(id, state)
+    }
+    return state
+  }
+
+  private schedule (id: string, state: DialState, delay: number): void {
+    if (state.dialing || state.timer != null) { return }
+    state.timer = setTimeout(() => {
+      state.timer = undefined
+      void this.attempt(id, state)
+    }, delay)
+  }
+
+  private forget (id: string): void {
+    const state = this.dials.get(id)
+    if (state == null) { return }
+    clearTimeout(state.timer)
+    this.dials.delete(id)
+  }
+
+  private connected (id: string): boolean {
+    return this.host.getConnections().some(c => c.remotePeer.toString() === id && c.status === 'open')
+  }
+
+  private async attempt (id: string, state: DialState): Promise<void> {
+    const member = this.membership.get(id)
+    const asMember = this.memberWanted(id)
+    if (!this.running || this.dials.get(id) !== state || this.connected(id) || (!asMember && state.discoveryAttemptsLeft <= 0)) {
+      if (this.dials.get(id) === state) { this.dials.delete(id) }
+      return
+    }
+    if (!asMember) { state.discoveryAttemptsLeft-- }
+    state.dialing = true
+    try {
+      const peer = peerIdFromString(id)
+      if (member != null) { await this.storeAddresses(peer, member) }
+      await this.host.dial(peer, { signal: AbortSignal.timeout(this.dialTimeout) })
+      this.log.trace('connected to %s', id)
+      if (this.dials.get(id) === state) { this.dials.delete(id) }
+    } catch (err: any) {
+      state.dialing = false
+      state.failures++
+      const delay = Math.min(this.maxBackoff, this.minBackoff * 2 ** (state.failures - 1))
+      this.log.trace('dial %s failed (%d), retry in %d ms - %s', id, state.failures, delay, err.message)
+      if (this.running && this.dials.get(id) === state) { this.schedule(id, state, delay) }
+    }
+  }
+
+  private async storeAddresses (peer: PeerId, member: Member): Promise<void> {
+    const multiaddrs: Multiaddr[] = []
+    for (const address of member.addresses) {
+      try {
+        multiaddrs.push(multiaddr(address))
+      } catch {
+        // skip what does not parse; the rest may still reach the member
+      }
+    }
+    if (multiaddrs.length > 0) { await this.host.peerStore.merge(peer, { multiaddrs }) }
+  }
+}

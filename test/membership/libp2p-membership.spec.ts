@@ -1,0 +1,205 @@
+// Membership over real libp2p nodes on 127.0.0.1: join, graceful leave, crash detection and hostile input.
+import { randomBytes } from 'node:crypto'
+import { expect } from 'aegir/chai'
+import { pEvent } from 'p-event'
+import { Uint8ArrayList } from 'uint8arraylist'
+import { createMembership } from '../../src/membership/libp2p-membership.ts'
+import { Connector } from '../../src/node/connector.ts'
+import { createHost } from '../../src/node/create-host.ts'
+import { protocolName } from '../../src/node/protocols.ts'
+import { Codec } from '../../src/wire/codec.ts'
+import { FrameDecoder, encodeFrame } from '../../src/wire/frames.ts'
+import type { Member, MemberStatus } from '../../src/membership/index.ts'
+import type { Libp2pMembership } from '../../src/membership/libp2p-membership.ts'
+import type { Host } from '../../src/node/create-host.ts'
+import type { Stream, StreamCloseEvent } from '@libp2p/interface'
+
+interface TestNode {
+  name: string
+  host: Host
+  membership: Libp2pMembership
+  connector: Connector
+}
+
+const MEMBER_EVENTS = ['member:join', 'member:suspect', 'member:alive', 'member:leave'] as const
+
+/** Resolves once `check` holds, re-checking on every membership event instead of polling. */
+async function until (node: TestNode, check: () => boolean, timeout: number, what: string): Promise<void> {
+  if (check()) { return }
+  try {
+    await pEvent(node.membership, [...MEMBER_EVENTS], { filter: () => check(), timeout })
+  } catch (err: any) {
+    const view = node.membership.members().map(m => `${m.name}:${m.status}${m.incarnation}`).join(' ')
+    throw new Error(`${node.name}: ${what} not reached in ${timeout} ms; view ${view}`, { cause: err })
+  }
+}
+
+function statusOf (node: TestNode, other: TestNode): MemberStatus | undefined {
+  return node.membership.get(other.host.peerId.toString())?.status
+}
+
+function fullView (node: TestNode, nodes: TestNode[]): boolean {
+  return nodes.every(other => statusOf(node, other) === 'alive')
+}
+
+/** Reads one frame off a raw stream, or undefined if the stream ends first. */
+async function readOneFrame (stream: Stream): Promise<Uint8Array | undefined> {
+  const decoder = new FrameDecoder(1 << 20)
+  for await (const chunk of stream) {
+    const frames = decoder.push(chunk instanceof Uint8ArrayList ? chunk.subarray() : chunk)
+    if (frames.length > 0) { return frames[0] }
+  }
+  return undefined
+}
+
+describe('membership/libp2p-membership', function () {
+  let nodes: TestNode[] = []
+  let cluster = ''
+
+  beforeEach(() => {
+    cluster = `test-${randomBytes(6).toString('hex')}`
+  })
+
+  afterEach(async () => {
+    await Promise.all(nodes.map(async n => {
+      await n.connector.stop()
+      await n.membership.stop()
+      await n.host.stop()
+    }))
+    nodes = []
+  })
+
+  async function startNode (name: string, roles: string[]): Promise<TestNode> {
+    const host = await createHost({
+      cluster,
+      listen: ['/ip4/127.0.0.1/tcp/0'],
+      mdns: { enabled: true, interval: 200 },
+      maxMessageSize: 1 << 20
+    })
+    await host.start()
+    const membership = createMembership({ host, logger: host.logger }, { cluster, name, roles })
+    const connector = new Connector({ host, membership, logger: host.logger })
+    const node = { name, host, membership, connector }
+    nodes.push(node)
+    await membership.start()
+    await connector.start()
+    return node
+  }
+
+  async function startCluster (count: number): Promise<TestNode[]> {
+    const started = await Promise.all(Array.from({ length: count }, async (_, i) =>
+      startNode(`node-${i}`, i === 0 ? ['seed', 'web'] : ['worker'])))
+    await Promise.all(started.map(async n => { await until(n, () => fullView(n, started), 10_000, 'full view') }))
+    return started
+  }
+
+  it('three nodes reach a full view with names and roles', async () => {
+    const began = Date.now()
+    const three = await startCluster(3)
+    const elapsed = Date.now() - began
+    for (const node of three) {
+      const active = node.membership.activeMembers()
+      expect(active.map(m => m.name).sort()).to.deep.equal(['node-0', 'node-1', 'node-2'])
+      expect(active.find(m => m.name === 'node-0')?.roles).to.deep.equal(['seed', 'web'])
+      expect(active.find(m => m.name === 'node-2')?.roles).to.deep.equal(['worker'])
+      expect(node.membership.self()).to.include({ id: node.host.peerId.toString(), status: 'alive' })
+      expect(node.membership.isActive(three[1].host.peerId.toString())).to.equal(true)
+    }
+    expect(elapsed).to.be.below(10_000)
+  })
+
+  it('ten nodes reach a full view', async () => {
+    const began = Date.now()
+    const ten = await startCluster(10)
+    const elapsed = Date.now() - began
+    for (const node of ten) { expect(node.membership.activeMembers()).to.have.lengthOf(10) }
+    // a guard against regressions on a loaded machine, not a benchmark: the target is well under 3 s
+    expect(elapsed).to.be.below(10_000)
+  })
+
+  it('a node stopped gracefully is seen as left by the others', async () => {
+    const [a, b, c] = await startCluster(3)
+    const leftAtA = pEvent<'member:leave', CustomEvent<Member>>(a.membership, 'member:leave', {
+      filter: e => e.detail.id === c.host.peerId.toString(),
+      timeout: 5000
+    })
+    await c.connector.stop()
+    const stopping = Date.now()
+    await c.membership.stop()
+    expect(Date.now() - stopping).to.be.below(1000)
+    await c.host.stop()
+    expect((await leftAtA).detail.status).to.equal('left')
+    await until(b, () => statusOf(b, c) === 'left', 5000, 'c left')
+    expect(c.membership.self().status).to.equal('left')
+    // the leave is final: the closed connections do not turn it into a failure
+    await until(a, () => statusOf(a, b) === 'alive', 1000, 'b still alive')
+    expect(statusOf(a, c)).to.equal('left')
+  })
+
+  it('a node whose host dies without a leave is declared dead', async () => {
+    const [a, b, c] = await startCluster(3)
+    const id = c.host.peerId.toString()
+    const suspected = pEvent<'member:suspect', CustomEvent<Member>>(a.membership, 'member:suspect', { filter: e => e.detail.id === id, timeout: 5000 })
+    const died = Date.now()
+    await c.host.stop()
+    await suspected
+    await until(a, () => statusOf(a, c) === 'dead', 8000, 'c dead')
+    await until(b, () => statusOf(b, c) === 'dead', 8000, 'c dead')
+    expect(Date.now() - died).to.be.below(8000)
+    expect(statusOf(a, b)).to.equal('alive')
+    expect(statusOf(b, a)).to.equal('alive')
+  })
+
+  it('resets streams carrying malformed frames, counts them, and keeps answering probes', async () => {
+    const [a, b] = await startCluster(2)
+    const protocol = protocolName(cluster, 'membership')
+    const codec = new Codec()
+
+    const sendRaw = async (bytes: Uint8Array): Promise<StreamCloseEvent> => {
+      const stream = await a.host.dialProtocol(b.host.peerId, protocol, { signal: AbortSignal.timeout(5000) })
+      const closed = pEvent(stream, 'close', { timeout: 5000 })
+      stream.send(bytes)
+      return closed
+    }
+
+    const undecodable = await sendRaw(encodeFrame(new Uint8Array([0xc1, 0xc1, 0xc1])))
+    expect(undecodable.error, 'garbage payload').to.be.instanceOf(Error)
+    expect(b.membership.invalidFrames).to.equal(1)
+
+    // a length prefix of 2^32 - 1 bytes: refused before anything is buffered
+    const huge = await sendRaw(new Uint8Array([0xff, 0xff, 0xff, 0xff, 0x0f, 1, 2, 3]))
+    expect(huge.error, 'huge length').to.be.instanceOf(Error)
+    expect(b.membership.invalidFrames).to.equal(2)
+
+    const wrongShape = await sendRaw(encodeFrame(codec.encode({ type: 'ping', seq: -1, updates: 'none' })))
+    expect(wrongShape.error, 'wrong shape').to.be.instanceOf(Error)
+    expect(b.membership.invalidFrames).to.equal(3)
+
+    // the node still answers a well-formed probe on the same protocol
+    const stream = await a.host.dialProtocol(b.host.peerId, protocol, { signal: AbortSignal.timeout(5000) })
+    stream.send(encodeFrame(codec.encode({ type: 'ping', seq: 4242, updates: [] })))
+    await stream.close()
+    const answer = await readOneFrame(stream)
+    expect(answer).to.not.equal(undefined)
+    expect(codec.decode(answer as Uint8Array)).to.include({ type: 'ack', seq: 4242 })
+    expect(b.membership.isActive(a.host.peerId.toString())).to.equal(true)
+    expect(a.membership.isActive(b.host.peerId.toString())).to.equal(true)
+    expect(a.membership.invalidFrames).to.equal(0)
+  })
+
+  it('starts and stops idempotently and emits nothing while stopped', async () => {
+    const [a] = await startCluster(1)
+    await a.membership.start()
+    expect(a.membership.isStarted()).to.equal(true)
+    await a.connector.stop()
+    await a.membership.stop()
+    await a.membership.stop()
+    let events = 0
+    const count = (): void => { events++ }
+    for (const name of MEMBER_EVENTS) { a.membership.addEventListener(name, count) }
+    const b = await startNode('late', [])
+    await new Promise(resolve => setTimeout(resolve, 1000))
+    expect(events).to.equal(0)
+    expect(b.membership.activeMembers()).to.have.lengthOf(1)
+  })
+})

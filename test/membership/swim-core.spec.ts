@@ -1,0 +1,230 @@
+// The SWIM core without sockets: many cores in the seeded simulator, plus the validator and merge rules.
+import { expect } from 'aegir/chai'
+import { InvalidMessageError } from '../../src/membership/errors.ts'
+import { DisseminationQueue } from '../../src/membership/swim/dissemination-queue.ts'
+import { supersedes } from '../../src/membership/swim/member-table.ts'
+import { validateMessage } from '../../src/membership/swim/messages.ts'
+import { seededRandom } from '../../src/membership/swim/random.ts'
+import { SwimCore } from '../../src/membership/swim/swim-core.ts'
+import { Simulator, TEST_CONFIG } from './simulator.ts'
+import type { Member } from '../../src/membership/index.ts'
+import type { SwimEventType } from '../../src/membership/swim/swim-core.ts'
+
+/** SWIM_SEED=n (or a comma-separated list) replays seeds; otherwise each scenario runs on a few fixed ones. */
+const SEEDS = process.env.SWIM_SEED != null ? process.env.SWIM_SEED.split(',').map(Number) : [1, 7, 42]
+
+function ids (n: number): string[] {
+  return Array.from({ length: n }, (_, i) => `n${i}`)
+}
+
+/** n nodes, each joining through n0 a little after the previous one, run until they all see each other. */
+function formCluster (seed: number, n: number, config = {}): Simulator {
+  const sim = new Simulator({ seed, config })
+  for (const id of ids(n)) {
+    sim.addNode(id, [id === 'n0' ? 'seed' : 'worker'])
+    if (id !== 'n0') { sim.join(id, 'n0') }
+    sim.run(20)
+  }
+  expect(sim.runUntil(() => sim.converged(), 3000), `no full view\n${sim.describe()}`).to.equal(true)
+  return sim
+}
+
+/** `observer` emitted an event of `type` about `subject`. */
+function saw (sim: Simulator, observer: string, type: SwimEventType, subject: string): boolean {
+  return sim.node(observer).events.some(e => e.type === type && e.member.id === subject)
+}
+
+/** Every node holds `subject` alive at the incarnation `subject` holds for itself. */
+function agreeOn (sim: Simulator, subject: string): boolean {
+  const incarnation = sim.node(subject).core.self().incarnation
+  return sim.converged() && [...sim.nodes.keys()].every(id => sim.node(id).core.get(subject)?.incarnation === incarnation)
+}
+
+function member (id: string, status: Member['status'], incarnation: number): Member {
+  return { id, name: id, roles: [], addresses: [], status, incarnation }
+}
+
+describe('membership/swim-core', () => {
+  for (const seed of SEEDS) {
+    describe(`seed ${seed}`, () => {
+      it('converges on the full view with names and roles', () => {
+        const sim = formCluster(seed, 10)
+        for (const observer of ids(10)) {
+          const view = sim.viewOf(observer)
+          expect(view, sim.tag).to.have.lengthOf(10)
+          const n3 = view.find(m => m.id === 'n3')
+          expect(n3, sim.tag).to.include({ name: 'name-n3', status: 'alive' })
+          expect(n3?.roles, sim.tag).to.deep.equal(['worker'])
+          expect(n3?.addresses, sim.tag).to.deep.equal(['/memory/n3'])
+        }
+        // each node announced every other one exactly once
+        for (const observer of ids(10)) {
+          const joins = sim.node(observer).events.filter(e => e.type === 'join').map(e => e.member.id).sort()
+          expect(joins, sim.tag).to.deep.equal(ids(10).filter(id => id !== observer).sort())
+        }
+      })
+
+      it('suspects a silenced node, then everyone declares it dead', () => {
+        const sim = formCluster(seed, 8)
+        const start = sim.now
+        sim.silenced.add('n3')
+        // round-robin probing reaches n3 within two rounds of every prober, then the suspect timeout runs
+        const bound = 2 * 7 * sim.config.probeInterval + sim.config.suspectTimeout
+        expect(sim.runUntil(() => sim.allSee('n3', 'dead', ['n3']), bound), `n3 not dead everywhere\n${sim.describe()}`).to.equal(true)
+        expect(sim.now - start, sim.tag).to.be.below(bound)
+        const suspects = ids(8).filter(id => saw(sim, id, 'suspect', 'n3'))
+        expect(suspects, sim.tag).to.not.be.empty()
+        for (const id of ids(8).filter(id => id !== 'n3')) {
+          const leave = sim.node(id).events.find(e => e.type === 'leave' && e.member.id === 'n3')
+          expect(leave?.member.status, `${id} ${sim.tag}`).to.equal('dead')
+        }
+        // the others still see each other alive
+        expect(ids(8).filter(id => id !== 'n3').every(s => sim.allSee(s, 'alive', ['n3'])), sim.describe()).to.equal(true)
+      })
+
+      it('a suspected node that is alive refutes with a higher incarnation', () => {
+        const sim = formCluster(seed, 6, { suspectTimeout: 3000 })
+        sim.silenced.add('n2')
+        expect(sim.runUntil(() => sim.someSee('n2', 'suspect'), 2 * 5 * sim.config.probeInterval), sim.describe()).to.equal(true)
+        sim.silenced.delete('n2')
+        expect(sim.runUntil(() => agreeOn(sim, 'n2'), 3000), `no refutation\n${sim.describe()}`).to.equal(true)
+        expect(sim.node('n2').core.self().incarnation, sim.tag).to.be.above(0)
+        for (const id of ids(6).filter(id => id !== 'n2')) {
+          expect(sim.node(id).events.some(e => e.type === 'leave'), `${id} lost someone\n${sim.describe()}`).to.equal(false)
+        }
+        expect(ids(6).some(id => saw(sim, id, 'alive', 'n2')), sim.tag).to.equal(true)
+      })
+
+      it('a connection loss hint suspects at once and the member refutes', () => {
+        const sim = formCluster(seed, 5)
+        sim.emit('n0', sim.node('n0').core.connectionLost('n1', sim.now))
+        expect(sim.statusAt('n0', 'n1'), sim.tag).to.equal('suspect')
+        // well before the suspect timeout: the suspect is told directly and answers directly
+        expect(sim.runUntil(() => sim.converged(), 1000), sim.describe()).to.equal(true)
+        expect(sim.node('n1').core.self().incarnation, sim.tag).to.equal(1)
+        expect(saw(sim, 'n0', 'alive', 'n1'), sim.tag).to.equal(true)
+      })
+
+      it('a graceful leave is seen by all as left, and stays left', () => {
+        const sim = formCluster(seed, 6)
+        sim.leave('n4')
+        sim.run(10)
+        sim.node('n4').up = false
+        expect(sim.runUntil(() => sim.allSee('n4', 'left'), 1000), `leave not seen\n${sim.describe()}`).to.equal(true)
+        sim.run(5000)
+        expect(sim.allSee('n4', 'left'), sim.describe()).to.equal(true)
+        for (const id of ids(6).filter(id => id !== 'n4')) {
+          const leaves = sim.node(id).events.filter(e => e.type === 'leave')
+          expect(leaves.map(e => [e.member.id, e.member.status]), sim.tag).to.deep.equal([['n4', 'left']])
+        }
+      })
+
+      it('spreads news around a ring where each node talks to two neighbours', () => {
+        const n = 12
+        const sim = new Simulator({ seed, config: { syncInterval: 0 } })
+        const ring = ids(n)
+        const neighbours = (i: number): string[] => [ring[(i + n - 1) % n], ring[(i + 1) % n]]
+        const isNeighbour = (a: string, b: string): boolean => neighbours(ring.indexOf(a)).includes(b)
+        sim.link = isNeighbour
+        ring.forEach((id, i) => { sim.addNode(id).core.setNeighbours(neighbours(i)) })
+        // each node only ever syncs with its successor, while both know nothing: the rest must come by gossip
+        ring.forEach((id, i) => { sim.join(id, ring[(i + 1) % n]) })
+        expect(sim.runUntil(() => sim.converged(), 10_000), `ring did not converge\n${sim.describe()}`).to.equal(true)
+        let offRing = 0
+        sim.link = (from, to) => {
+          if (!isNeighbour(from, to)) { offRing++ }
+          return isNeighbour(from, to)
+        }
+
+        sim.leave('n5')
+        sim.run(10)
+        sim.node('n5').up = false
+        expect(sim.runUntil(() => sim.allSee('n5', 'left'), 5000), `leave did not go round\n${sim.describe()}`).to.equal(true)
+
+        sim.silenced.add('n9')
+        expect(sim.runUntil(() => sim.allSee('n9', 'dead', ['n5', 'n9']), 10_000), `death did not go round\n${sim.describe()}`).to.equal(true)
+        expect(offRing, `cores addressed non-neighbours, ${sim.tag}`).to.equal(0)
+      })
+    })
+  }
+
+  describe('merge rules', () => {
+    it('orders records by incarnation, then status', () => {
+      expect(supersedes(member('a', 'suspect', 0), member('a', 'alive', 0))).to.equal(true)
+      expect(supersedes(member('a', 'alive', 0), member('a', 'suspect', 0))).to.equal(false)
+      expect(supersedes(member('a', 'alive', 1), member('a', 'suspect', 0))).to.equal(true)
+      expect(supersedes(member('a', 'dead', 0), member('a', 'suspect', 0))).to.equal(true)
+      expect(supersedes(member('a', 'alive', 0), member('a', 'dead', 0))).to.equal(false)
+      expect(supersedes(member('a', 'alive', 9), member('a', 'left', 0))).to.equal(false)
+    })
+
+    it('keeps a tombstone so stale gossip cannot revive a dead member, then forgets it', () => {
+      const config = { ...TEST_CONFIG, tombstoneTimeout: 1000 }
+      const core = new SwimCore({ self: { id: 'me', name: 'me', roles: [], addresses: [] }, config, random: seededRandom(1), now: 0 })
+      core.receive('b', { type: 'gossip', updates: [member('b', 'alive', 0)] }, 0)
+      const dead = core.receive('c', { type: 'gossip', updates: [member('b', 'dead', 0)] }, 10)
+      expect(dead.events.map(e => e.type)).to.deep.equal(['leave'])
+      core.receive('c', { type: 'gossip', updates: [member('b', 'alive', 0)] }, 20)
+      expect(core.get('b')?.status).to.equal('dead')
+      const back = core.receive('c', { type: 'gossip', updates: [member('b', 'alive', 1)] }, 30)
+      expect(back.events.map(e => e.type)).to.deep.equal(['join'])
+      core.receive('c', { type: 'gossip', updates: [member('b', 'left', 1)] }, 40)
+      core.tick(40 + 1000)
+      expect(core.get('b')).to.equal(undefined)
+    })
+
+    it('answers doubt about itself with a higher incarnation', () => {
+      const core = new SwimCore({ self: { id: 'me', name: 'me', roles: [], addresses: [] }, config: TEST_CONFIG, random: seededRandom(1), now: 0 })
+      const out = core.receive('b', { type: 'ping', seq: 4, updates: [member('b', 'alive', 0), member('me', 'suspect', 3)] }, 0)
+      expect(core.self()).to.include({ status: 'alive', incarnation: 4 })
+      const ack = out.send.find(o => o.to === 'b' && o.message.type === 'ack')
+      expect(ack?.message).to.have.property('seq', 4)
+      expect((ack?.message as { updates: Member[] }).updates.some(u => u.id === 'me' && u.incarnation === 4)).to.equal(true)
+    })
+
+    it('sends each update a bounded number of times', () => {
+      const queue = new DisseminationQueue()
+      queue.enqueue(member('a', 'alive', 0))
+      queue.enqueue(member('b', 'alive', 0))
+      expect(queue.take(1, 2).map(m => m.id)).to.deep.equal(['a'])
+      expect(queue.take(1, 2).map(m => m.id)).to.deep.equal(['b'])
+      expect(queue.take(5, 2).map(m => m.id)).to.deep.equal(['a', 'b'])
+      expect(queue.size).to.equal(0)
+    })
+  })
+
+  describe('message validation', () => {
+    const good = { type: 'ping', seq: 1, updates: [member('a', 'alive', 0)] }
+
+    it('accepts a well-formed message and drops unknown fields', () => {
+      const message = validateMessage({ ...good, extra: 'x', updates: [{ ...member('a', 'alive', 0), evil: true }] })
+      expect(message).to.deep.equal(good)
+    })
+
+    const bad: Array<[string, unknown, string]> = [
+      ['a string', 'ping', 'message'],
+      ['null', null, 'message'],
+      ['an unknown type', { ...good, type: 'pong' }, 'type'],
+      ['a negative seq', { ...good, seq: -1 }, 'seq'],
+      ['a fractional seq', { ...good, seq: 1.5 }, 'seq'],
+      ['no updates', { type: 'ack', seq: 1 }, 'updates'],
+      ['a bad status', { ...good, updates: [{ ...member('a', 'alive', 0), status: 'zombie' }] }, 'updates[0].status'],
+      ['a string incarnation', { ...good, updates: [{ ...member('a', 'alive', 0), incarnation: '1' }] }, 'updates[0].incarnation'],
+      ['an empty id', { ...good, updates: [member('', 'alive', 0)] }, 'updates[0].id'],
+      ['a huge id', { ...good, updates: [member('x'.repeat(300), 'alive', 0)] }, 'updates[0].id'],
+      ['roles not strings', { ...good, updates: [{ ...member('a', 'alive', 0), roles: [1] }] }, 'updates[0].roles[0]'],
+      ['a ping-req without target', { type: 'ping-req', seq: 1, updates: [] }, 'target'],
+      ['sync members not a list', { type: 'sync', members: {} }, 'members'],
+      ['binary instead of a map', new Uint8Array([1, 2]), 'message']
+    ]
+    for (const [what, value, field] of bad) {
+      it(`rejects ${what}`, () => {
+        let error: unknown
+        try { validateMessage(value) } catch (err) { error = err }
+        expect(error).to.be.instanceOf(InvalidMessageError)
+        expect(error).to.have.property('name', 'InvalidMessageError')
+        expect(error).to.have.property('field', field)
+      })
+    }
+  })
+})
