@@ -2,6 +2,7 @@ import { expect } from 'aegir/chai'
 import { pEvent } from 'p-event'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { ActorNotFoundError } from '../../src/actors/errors.ts'
+import { NodeDownError } from '../../src/messaging/errors.ts'
 import { protocolName } from '../../src/node/protocols.ts'
 import { encodeFrame } from '../../src/wire/frames.ts'
 import { killChildNode, startChildNode } from '../fixtures/child-node.ts'
@@ -36,6 +37,32 @@ describe('failures', function () {
     await formed([a, b], 2)
     await eventually(async () => (await b.lookup('doomed-echo')) === undefined, 'the dead node\'s name is gone')
     await expect(a.call('doomed-echo', 'anyone?')).to.eventually.be.rejectedWith(ActorNotFoundError)
+  })
+
+  it('fails a call in flight to a node that dies with NodeDownError, long before its timeout', async () => {
+    const cluster = uniqueCluster()
+    const [a] = await nodes.startMany(1, { cluster })
+    const child = await startChildNode(cluster, 'doomed', ['slow-echo'])
+    children.push(child)
+    await formed([a], 2)
+    const started = Date.now()
+    const call = a.call('slow-echo', { sleep: 30_000 }, { timeout: 20_000 }).catch((e: Error) => e)
+    await new Promise(resolve => setTimeout(resolve, 100))
+    await killChildNode(child, 'SIGKILL')
+    const err = await call
+    expect(err).to.be.instanceOf(NodeDownError).and.have.property('node', child.id)
+    expect(Date.now() - started).to.be.lessThan(10_000)
+    await expect(a.call({ node: child.id, id: '1' }, 'again?')).to.eventually.be.rejectedWith(NodeDownError)
+  })
+
+  it('reconnects a member whose connection dropped, and it stays a member', async () => {
+    const [a, b] = await nodes.startMany(2, { cluster: uniqueCluster() })
+    await formed([a, b])
+    const ref = await b.spawn(Echo)
+    await a.host.hangUp(peerIdFromString(b.id))
+    await eventually(() => a.host.getConnections(peerIdFromString(b.id)).length > 0, 'the connection is back')
+    expect(a.membership.get(b.id)?.status).to.be.oneOf(['alive', 'suspect'])
+    expect(await a.call(ref, 'back?')).to.equal('back?')
   })
 
   for (const [label, bytes] of [

@@ -62,6 +62,18 @@ describe('pub/sub', function () {
     expect(messages(c.name)).to.have.members(['from', 'direct'])
   })
 
+  it('counts and drops a malformed publication, and goes on delivering', async () => {
+    listen(b, 'raw')
+    const full = `foundation/${a.config.cluster}/topic/raw`
+    await eventually(() => a.host.services.pubsub.getSubscribers(full).length >= 1, 'a sees b subscribed')
+    const before = b.gossip.stats.invalidMessages
+    await a.host.services.pubsub.publish(full, new Uint8Array(40).fill(0xff))
+    await eventually(() => b.gossip.stats.invalidMessages === before + 1, 'b counted the bad publication')
+    await a.pubsub.publish('raw', 'good')
+    await eventually(() => received.get(b.name)?.length === 1, 'b still gets good ones')
+    expect(received.get(b.name)?.[0].message).to.equal('good')
+  })
+
   it('stops delivering after unsubscribe', async () => {
     const subscription = listen(b, 'gone')
     listen(c, 'gone')
