@@ -139,6 +139,10 @@ async function main (): Promise<number> {
   }
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
+  // the output is gone (`npm start | head`): stop the nodes all the same
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') requestStop('the output was closed')
+  })
 
   const onEarlyExit = (child: Child): void => {
     if (stopping != null) return

@@ -213,6 +213,9 @@ async function main (): Promise<void> {
   process.on('message', (message: ParentMessage) => { if (message.type === 'stop') shutdown('asked by the demo') })
   // the demo process is gone (killed, crashed): do not stay behind
   process.on('disconnect', () => { shutdown('the demo process went away') })
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') shutdown('the output was closed')
+  })
 
   starting = Foundation.start({
     cluster: options.cluster,
