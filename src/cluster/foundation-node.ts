@@ -105,10 +105,12 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
   async stop (): Promise<void> {
     if (this.state !== 'running') return
     this.state = 'stopping'
-    await this.actors.stopAll()
-    await this.registry.stop()
+    // the leave goes out first: other nodes then fail calls to us with NodeDownError instead of
+    // finding our names gone while we still count as a member
     await this.connector.stop()
     await this.membership.stop()
+    await this.actors.stopAll()
+    await this.registry.stop()
     await this.gossip.stop()
     await this.messaging.stop()
     await this.host.stop()
@@ -197,6 +199,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       health: this.state !== 'running' ? 'stopped' : active.some(m => m.status === 'suspect') ? 'degraded' : 'healthy',
       processes: this.actors.count,
       messageRate: Math.round(this.messageRate.perSecond()),
+      undeliverable: this.messaging.stats.undeliverable,
       members: active.map(({ id, name, roles, status }) => ({ id, name, roles, status })),
       uptime: Date.now() - this.startedAt
     }
