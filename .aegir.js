@@ -5,6 +5,8 @@ export default {
   },
   test: {
     // real nodes over real sockets: allow for a slow shared machine
-    timeout: 60_000
+    timeout: 60_000,
+    // report every failing test, not only the first
+    bail: false
   }
 }
