@@ -1,5 +1,5 @@
 // Protocol ids of a cluster: every Foundation protocol is namespaced by cluster name, so clusters never mix.
-export type FoundationProtocol = 'kad' | 'membership' | 'direct'
+export type FoundationProtocol = 'kad' | 'membership' | 'direct' | 'registry-sync'
 
 export function protocolName (cluster: string, protocol: FoundationProtocol, version = '1.0.0'): string {
   return `/foundation/${cluster}/${protocol}/${version}`

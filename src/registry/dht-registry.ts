@@ -1,11 +1,14 @@
-// The registry over kad-dht: writes go to the DHT and are gossiped to every cache; lookups read the cache, then the DHT.
+// The registry over kad-dht: writes go to the DHT and are gossiped to every cache, joining members are asked for their
+// names; lookups read the cache, then the DHT.
 import { TypedEventEmitter } from '@libp2p/interface'
+import { protocolName } from '../node/protocols.ts'
 import { AnnouncementFramer, registryTopic } from './announcement.ts'
 import { DEFAULT_CACHE_TTL, DEFAULT_LOOKUP_TIMEOUT, DEFAULT_MAX_CACHE_ENTRIES, DEFAULT_NEGATIVE_CACHE_TTL, DEFAULT_REPUBLISH_INTERVAL, DEFAULT_STOP_TIMEOUT, DEFAULT_WRITE_TIMEOUT } from './defaults.ts'
 import { registryNamespace } from './dht-record.ts'
 import { DhtStore } from './dht-store.ts'
 import { MissingRecordValidatorError, NameTakenError, RegistryNotStartedError } from './errors.ts'
 import { NameCache } from './name-cache.ts'
+import { NameSync } from './name-sync.ts'
 import { checkName, checkRef, compareRecords, RecordCodec, sameRef } from './record.ts'
 import { VersionClock } from './version-clock.ts'
 import type { NameChangeReason, Registry, RegistryComponents, RegistryEvents, RegistryInit } from './index.ts'
@@ -23,12 +26,14 @@ export class DhtRegistry extends TypedEventEmitter<RegistryEvents> implements Re
   private readonly stopTimeout: number
   private readonly cacheTtl: number
   private readonly negativeCacheTtl: number
+  private readonly lookupTimeout: number
   private readonly republishInterval: number
   private readonly codec = new RecordCodec()
   private readonly framer = new AnnouncementFramer()
   private readonly clock: VersionClock
   private readonly cache: NameCache
   private readonly store: DhtStore
+  private readonly sync: NameSync
   /** the records of names this node holds: the authority for them, whatever the DHT says */
   private readonly local = new Map<string, RegistryRecord>()
   /** register and unregister of one name run one after the other */
@@ -43,11 +48,20 @@ export class DhtRegistry extends TypedEventEmitter<RegistryEvents> implements Re
     this.log = components.logger.forComponent('foundation:registry')
     this.cluster = init.cluster
     this.topic = registryTopic(init.cluster)
+    this.lookupTimeout = init.lookupTimeout ?? DEFAULT_LOOKUP_TIMEOUT
     this.store = new DhtStore(components.host.services.dht, {
       cluster: init.cluster,
-      lookupTimeout: init.lookupTimeout ?? DEFAULT_LOOKUP_TIMEOUT,
+      lookupTimeout: this.lookupTimeout,
       writeTimeout: init.writeTimeout ?? DEFAULT_WRITE_TIMEOUT,
-      log: this.log
+      log: this.log,
+      peersExpected: () => this.components.host.status === 'started' &&
+        this.components.membership.activeMembers().some(member => member.id !== this.self())
+    })
+    this.sync = new NameSync({ host: components.host, membership: components.membership, log: this.log }, {
+      protocol: protocolName(init.cluster, 'registry-sync'),
+      timeout: this.lookupTimeout,
+      held: () => [...this.local.values()],
+      accept: (from, records) => { this.acceptSync(from, records) }
     })
     this.stopTimeout = init.stopTimeout ?? DEFAULT_STOP_TIMEOUT
     this.cacheTtl = init.cacheTtl ?? DEFAULT_CACHE_TTL
@@ -59,14 +73,14 @@ export class DhtRegistry extends TypedEventEmitter<RegistryEvents> implements Re
   }
 
   get invalidMessages (): number {
-    return this.invalidAnnouncements + (this.components.host.services.registryRecords?.rejectedRecords ?? 0)
+    return this.invalidAnnouncements + this.sync.invalidMessages + (this.components.host.services.registryRecords?.rejectedRecords ?? 0)
   }
 
   isStarted (): boolean {
     return this.running
   }
 
-  start (): void {
+  async start (): Promise<void> {
     if (this.running) {
       return
     }
@@ -76,6 +90,7 @@ export class DhtRegistry extends TypedEventEmitter<RegistryEvents> implements Re
       throw new MissingRecordValidatorError(namespace)
     }
 
+    await this.sync.start()
     this.store.start()
     const { pubsub } = this.components.host.services
     pubsub.addEventListener('message', this.onMessage)
@@ -85,10 +100,13 @@ export class DhtRegistry extends TypedEventEmitter<RegistryEvents> implements Re
       // a node starts its parts before the host, so that handlers exist before any peer connects
       this.components.host.addEventListener('start', this.onHostStart, { once: true })
     }
+    this.components.membership.addEventListener('member:join', this.onMemberJoin)
     this.components.membership.addEventListener('member:leave', this.onMemberLeave)
     this.republishTimer = setInterval(this.republish, this.republishInterval)
     this.republishTimer.unref?.()
     this.running = true
+    // members that joined before this registry ran (a registry restarted on a running host)
+    this.sync.pullNew()
     this.log('started for cluster %s', this.cluster)
   }
 
@@ -105,6 +123,7 @@ export class DhtRegistry extends TypedEventEmitter<RegistryEvents> implements Re
     this.running = false
     clearInterval(this.republishTimer)
     this.store.stop()
+    await this.sync.stop()
     const { pubsub } = this.components.host.services
     pubsub.removeEventListener('message', this.onMessage)
     this.components.host.removeEventListener('start', this.onHostStart)
@@ -113,6 +132,7 @@ export class DhtRegistry extends TypedEventEmitter<RegistryEvents> implements Re
     } catch (err) {
       this.log.trace('could not unsubscribe from %s - %e', this.topic, err)
     }
+    this.components.membership.removeEventListener('member:join', this.onMemberJoin)
     this.components.membership.removeEventListener('member:leave', this.onMemberLeave)
     this.local.clear()
     this.cache.clear()
@@ -186,7 +206,11 @@ export class DhtRegistry extends TypedEventEmitter<RegistryEvents> implements Re
       return this.visible(held)
     }
 
-    const hit = this.cache.get(name)
+    let hit = this.cache.get(name)
+    if (!(hit.found && this.visible(hit.record) != null) && await this.untilSynced(options)) {
+      hit = this.cache.get(name)
+    }
+
     if (hit.found) {
       return this.visible(hit.record)
     }
@@ -196,14 +220,31 @@ export class DhtRegistry extends TypedEventEmitter<RegistryEvents> implements Re
 
   /** The newest record for the name that the cache or the DHT knows, for a conflict check. */
   private async current (name: string, options: AbortOptions): Promise<RegistryRecord | undefined> {
-    const hit = this.cache.get(name)
+    let hit = this.cache.get(name)
+    if (!(hit.found && isLive(hit.record)) && await this.untilSynced(options)) {
+      hit = this.cache.get(name)
+    }
 
     // a live cached holder is kept correct by invalidation; absence is worth asking the DHT about
-    if (hit.found && hit.record != null && !hit.record.tombstone) {
+    if (hit.found && isLive(hit.record)) {
       return hit.record
     }
 
     return this.fetch(name, options)
+  }
+
+  /**
+   * Waits, at most the lookup timeout, for the names of members that joined and have not answered yet:
+   * until they do, the cache cannot say a name is missing. Returns whether there was anything to wait for.
+   */
+  private async untilSynced (options: AbortOptions): Promise<boolean> {
+    this.sync.pullNew()
+    if (!this.sync.pending) {
+      return false
+    }
+
+    await this.sync.settled(this.lookupTimeout, options.signal)
+    return true
   }
 
   /** Writes a tombstone for a name this node holds, and forgets it. */
@@ -313,11 +354,36 @@ export class DhtRegistry extends TypedEventEmitter<RegistryEvents> implements Re
     }
   }
 
+  /** Folds a member's answer to a pull into the cache, exactly as if each record had been announced. */
+  private acceptSync (from: string, records: RegistryRecord[]): void {
+    if (!this.running) {
+      return
+    }
+
+    for (const record of records) {
+      this.apply(record)
+    }
+    this.log.trace('%d names from %s folded into the cache', records.length, from)
+  }
+
+  private readonly onMemberJoin = (evt: CustomEvent<Member>): void => {
+    const node = evt.detail.id
+    if (node === this.self()) {
+      return
+    }
+
+    // "found nowhere" was said without this member's names
+    this.cache.dropAbsent()
+    this.sync.pull(node)
+  }
+
   private readonly onMemberLeave = (evt: CustomEvent<Member>): void => {
     const node = evt.detail.id
     if (node === this.self()) {
       return
     }
+
+    this.sync.forget(node)
 
     for (const record of this.cache.dropNode(node)) {
       this.emitChange('name:unregistered', record, 'node-left', false)
@@ -383,6 +449,10 @@ export class DhtRegistry extends TypedEventEmitter<RegistryEvents> implements Re
       throw new RegistryNotStartedError()
     }
   }
+}
+
+function isLive (record: RegistryRecord | undefined): record is RegistryRecord {
+  return record != null && !record.tombstone
 }
 
 function newer (a: RegistryRecord | undefined, b: RegistryRecord | undefined): RegistryRecord | undefined {

@@ -1,16 +1,19 @@
 // Reads and writes registry records in kad-dht, each within its timeout, one read per name at a time.
 import { registryKey } from './dht-record.ts'
 import { compareRecords, RecordCodec } from './record.ts'
+import { untilRoutingTableHasPeers } from './routing-table.ts'
 import { anySignal, raceSignal } from './signals.ts'
 import type { RegistryRecord } from './record.ts'
-import type { KadDHT } from '@libp2p/kad-dht'
 import type { Logger } from '@libp2p/interface'
+import type { KadDHT } from '@libp2p/kad-dht'
 
 export interface DhtStoreInit {
   cluster: string
   lookupTimeout: number
   writeTimeout: number
   log: Logger
+  /** true when other members are active, so an empty routing table means kad-dht has not caught up yet */
+  peersExpected?(): boolean
 }
 
 export class DhtStore {
@@ -19,6 +22,7 @@ export class DhtStore {
   private readonly lookupTimeout: number
   private readonly writeTimeout: number
   private readonly log: Logger
+  private readonly peersExpected: () => boolean
   private readonly codec = new RecordCodec()
   /** one DHT read per name at a time, shared by every caller */
   private readonly reading = new Map<string, Promise<RegistryRecord | undefined>>()
@@ -30,6 +34,7 @@ export class DhtStore {
     this.lookupTimeout = init.lookupTimeout
     this.writeTimeout = init.writeTimeout
     this.log = init.log
+    this.peersExpected = init.peersExpected ?? (() => false)
   }
 
   start (): void {
@@ -46,6 +51,7 @@ export class DhtStore {
     const key = registryKey(this.cluster, record.name)
     const options = { signal: anySignal(this.shutdown.signal, AbortSignal.timeout(this.writeTimeout), signal) }
 
+    await this.untilReachable(options.signal)
     for await (const event of this.dht.put(key, this.codec.encode(record), options)) {
       if (event.name === 'QUERY_ERROR') {
         this.log.trace('a peer did not store %s - %e', record.name, event.error)
@@ -73,6 +79,7 @@ export class DhtStore {
     let found: RegistryRecord | undefined
 
     try {
+      await this.untilReachable(signal)
       // kad-dht runs our validator on every record and our selector over them: the VALUE event is the newest valid one
       for await (const event of this.dht.get(registryKey(this.cluster, name), { signal })) {
         if (event.name === 'VALUE') {
@@ -86,5 +93,12 @@ export class DhtStore {
     }
 
     return found
+  }
+
+  /** Within the caller's time budget, lets kad-dht add the members it has not added yet: a query on an empty table asks nobody. */
+  private async untilReachable (signal: AbortSignal): Promise<void> {
+    if (this.peersExpected()) {
+      await untilRoutingTableHasPeers(this.dht, signal)
+    }
   }
 }

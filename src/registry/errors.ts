@@ -15,7 +15,7 @@ export class NameTakenError extends Error {
   }
 }
 
-/** A registry record or announcement from the network is malformed. */
+/** A registry record, announcement or sync message from the network is malformed. */
 export class InvalidRegistryRecordError extends Error {
   static readonly name = 'InvalidRegistryRecordError'
 
@@ -62,5 +62,17 @@ export class InvalidRefError extends Error {
   constructor (message: string) {
     super(message)
     this.name = 'InvalidRefError'
+  }
+}
+
+/** A member's names could not be pulled: its answer ended early, or it did not answer in time. */
+export class RegistrySyncError extends Error {
+  static readonly name = 'RegistrySyncError'
+  readonly member: string
+
+  constructor (member: string, message: string, options?: ErrorOptions) {
+    super(`sync with ${member}: ${message}`, options)
+    this.name = 'RegistrySyncError'
+    this.member = member
   }
 }

@@ -35,7 +35,11 @@ export interface Registry extends Startable, TypedEventTarget<RegistryEvents> {
   register(name: string, ref: ActorRef, options?: AbortOptions): Promise<void>
   /** Removes a name this node registered (a tombstone in the DHT); a no-op for names held elsewhere. */
   unregister(name: string, options?: AbortOptions): Promise<void>
-  /** The ref a name points at, or undefined when it is unknown, unregistered or on a node that is not active. */
+  /**
+   * The ref a name points at, or undefined when it is unknown, unregistered or on a node that is not active.
+   * Every name a member held when it joined is found from the moment this node sees the join: until that
+   * member has sent its names, a lookup the cache cannot answer waits for them (at most the lookup timeout).
+   */
   lookup(name: string, options?: AbortOptions): Promise<ActorRef | undefined>
   /** names this node registered and still holds */
   localNames(): string[]
@@ -52,7 +56,7 @@ export interface RegistryComponents {
 export interface RegistryInit {
   /** the cluster name: namespaces the DHT records and the gossip topic */
   cluster: string
-  /** default DEFAULT_LOOKUP_TIMEOUT (2 s) */
+  /** default DEFAULT_LOOKUP_TIMEOUT (2 s); also bounds the wait for a joining member's names, and one pull of them */
   lookupTimeout?: number
   /** default DEFAULT_WRITE_TIMEOUT (5 s) */
   writeTimeout?: number

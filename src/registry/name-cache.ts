@@ -12,7 +12,7 @@ export type CacheHit = { found: true, record?: RegistryRecord } | { found: false
 
 export interface NameCacheInit {
   maxEntries: number
-  now: () => number
+  now(): number
 }
 
 export class NameCache {
@@ -85,6 +85,15 @@ export class NameCache {
     }
 
     return dropped
+  }
+
+  /** Forgets every "found nowhere": a member that just joined may hold any of those names. */
+  dropAbsent (): void {
+    for (const [name, entry] of this.entries) {
+      if (entry.record == null) {
+        this.entries.delete(name)
+      }
+    }
   }
 
   clear (): void {

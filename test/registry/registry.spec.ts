@@ -63,9 +63,9 @@ describe('registry', () => {
     }
   })
 
-  it('finds names in the DHT on a node that missed the announcements', async () => {
+  it('finds every name on a node that missed the announcements', async () => {
     const expected = await registerAll()
-    // a fourth node, started after every write: its cache is empty, so each lookup is a DHT read
+    // a fourth node, started after every write: its cache is empty until the members it sees join send their names
     const [late] = await startHosts(cluster, 1)
     hosts.push(late)
     for (const host of hosts.slice(0, 3)) await late.dial(host.getMultiaddrs())
