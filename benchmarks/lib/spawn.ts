@@ -23,6 +23,8 @@ export interface FormationOptions {
   timeoutMs: number
   /** prefix of the generated cluster name */
   clusterPrefix: string
+  /** directory for Node's module compile cache (NODE_COMPILE_CACHE) in the children; none when undefined */
+  compileCache?: string
 }
 
 export interface FormationRun {
@@ -31,6 +33,8 @@ export interface FormationRun {
   allFullMs: number | null
   /** ms from spawning the first process to every node reporting it is up */
   allStartedMs: number | null
+  /** ms from the last node reporting it is up to every node at full membership: the protocol's own part */
+  lastStartedToFullMs: number | null
   /** per node: ms to "started" and to "full" */
   perNode: Array<{ startedMs: number | null, fullMs: number | null, members: number | null }>
   failures: string[]
@@ -64,7 +68,8 @@ export async function formCluster (options: FormationOptions): Promise<Formation
           ...process.env,
           BENCH_FORMATION_NODES: String(options.nodes),
           BENCH_FORMATION_CLUSTER: cluster,
-          BENCH_FORMATION_INDEX: String(index)
+          BENCH_FORMATION_INDEX: String(index),
+          ...(options.compileCache != null ? { NODE_COMPILE_CACHE: options.compileCache } : {})
         },
         stdio: ['pipe', 'pipe', 'pipe']
       })
@@ -107,10 +112,13 @@ export async function formCluster (options: FormationOptions): Promise<Formation
 
   const full = children.map(c => c.fullMs)
   const started = children.map(c => c.startedMs)
+  const allFullMs = full.length === options.nodes && full.every(x => x != null) ? Math.max(...full as number[]) : null
+  const allStartedMs = started.length === options.nodes && started.every(x => x != null) ? Math.max(...started as number[]) : null
   return {
     nodes: options.nodes,
-    allFullMs: full.length === options.nodes && full.every(x => x != null) ? Math.max(...full as number[]) : null,
-    allStartedMs: started.length === options.nodes && started.every(x => x != null) ? Math.max(...started as number[]) : null,
+    allFullMs,
+    allStartedMs,
+    lastStartedToFullMs: allFullMs != null && allStartedMs != null ? round2(allFullMs - allStartedMs) : null,
     perNode: children.map(c => ({ startedMs: c.startedMs, fullMs: c.fullMs, members: c.members })),
     failures
   }

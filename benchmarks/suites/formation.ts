@@ -1,16 +1,25 @@
 // formation: 3 and 10 node processes on this machine, from spawn to every node seeing full membership, with zero
 // configuration (discovery by mDNS). Baseline: bare libp2p nodes with mDNS that dial whatever they discover.
 import { existsSync } from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { makeResult, round2 } from '../lib/result.ts'
 import { formCluster } from '../lib/spawn.ts'
+import { median } from '../lib/stats.ts'
 import type { BenchResult, SubjectResult } from '../lib/result.ts'
 import type { FormationRun } from '../lib/spawn.ts'
 
 const FORMATION_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'formation')
 const SIZES = [3, 10]
 const TIMEOUT_MS = 15_000
+/** runs per subject and size; the value is their median (one run on a shared 2-core machine is mostly noise) */
+const RUNS = 3
+/**
+ * Node's module compile cache for the children, warmed by one unmeasured single-node run per subject: a process
+ * spends most of its start compiling its ~600 modules, and a deployed service starts with a warm cache too.
+ */
+const COMPILE_CACHE = path.join(os.tmpdir(), 'foundation-bench-compile-cache')
 
 interface Subject {
   name: string
@@ -25,29 +34,41 @@ const SUBJECTS: Subject[] = [
 export async function run (): Promise<BenchResult> {
   const notes: string[] = [
     'N child processes (process.execPath running a node script) spawned at once; value = ms from the first spawn until every node has reported full membership (includes process start and module loading)',
-    'allStartedMs = ms until every node reported its node up; the gap to the value is discovery and joining',
+    'allStartedMs = ms until every node reported its node up (its start() resolved); lastStartedToFullMs = value - allStartedMs, the part that discovery and the membership protocol take once the last node is up',
+    `median of ${RUNS} runs per subject and size (runs lists each); perNode is the median run's`,
+    `children run with Node's module compile cache (NODE_COMPILE_CACHE=${COMPILE_CACHE}), warmed by one unmeasured 1-node run per subject; without it each process spends about 200 ms more CPU (of about 550) loading modules`,
     'raw libp2p + mDNS: bare libp2p v3 (tcp + noise + yamux), @libp2p/mdns on its own service name with interval 1 s, dial on every peer:discovery; members = connected peers + 1',
     'Foundation: Foundation.start({ cluster }) with a cluster name unique to the run and nothing else; members = info().nodes',
-    `one run per subject and size, ${TIMEOUT_MS / 1000} s timeout; every child is killed by pid at the end`
+    `${TIMEOUT_MS / 1000} s timeout per run; every child is killed by pid at the end`
   ]
   const results: SubjectResult[] = []
   for (const subject of SUBJECTS) {
+    if (!existsSync(subject.script)) {
+      notes.push(`${subject.name} not measured: ${subject.script} missing`)
+      continue
+    }
+    await formCluster({ nodes: 1, script: subject.script, timeoutMs: TIMEOUT_MS, clusterPrefix: 'bench-warmup', compileCache: COMPILE_CACHE })
     for (const nodes of SIZES) {
-      if (!existsSync(subject.script)) {
-        notes.push(`${subject.name} (${nodes} nodes) not measured: ${subject.script} missing`)
-        continue
+      const runs: FormationRun[] = []
+      for (let i = 0; i < RUNS; i++) {
+        const run = await formCluster({ nodes, script: subject.script, timeoutMs: TIMEOUT_MS, clusterPrefix: 'bench-formation', compileCache: COMPILE_CACHE })
+        if (run.allFullMs == null) {
+          notes.push(`${subject.name} (${nodes} nodes) did not form in run ${i + 1}: ${run.failures.slice(0, 3).join('; ')}`)
+        } else {
+          runs.push(run)
+        }
       }
-      const run: FormationRun = await formCluster({ nodes, script: subject.script, timeoutMs: TIMEOUT_MS, clusterPrefix: 'bench-formation' })
-      if (run.allFullMs == null) {
-        notes.push(`${subject.name} (${nodes} nodes) did not form: ${run.failures.slice(0, 3).join('; ')}`)
-        continue
-      }
+      if (runs.length === 0) { continue }
+      runs.sort((a, b) => (a.allFullMs ?? 0) - (b.allFullMs ?? 0))
+      const mid = runs[Math.floor((runs.length - 1) / 2)]
       results.push({
         subject: `${subject.name} (${nodes} nodes)`,
-        value: Math.round(run.allFullMs),
+        value: Math.round(median(runs.map(r => r.allFullMs ?? 0))),
         nodes,
-        allStartedMs: run.allStartedMs != null ? Math.round(run.allStartedMs) : null,
-        perNode: run.perNode
+        allStartedMs: Math.round(median(runs.map(r => r.allStartedMs ?? 0))),
+        lastStartedToFullMs: Math.round(median(runs.map(r => r.lastStartedToFullMs ?? 0))),
+        runs: runs.map(r => ({ fullMs: round2(r.allFullMs ?? 0), allStartedMs: r.allStartedMs, lastStartedToFullMs: r.lastStartedToFullMs })),
+        perNode: mid.perNode
       })
     }
   }

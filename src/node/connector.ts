@@ -12,6 +12,13 @@ export const DEFAULT_MAX_BACKOFF = 5 * SECOND
 export const DEFAULT_DIAL_TIMEOUT = 5 * SECOND
 /** a discovered peer that is not a member yet gets this many tries; members get as many as they need */
 export const DEFAULT_DISCOVERY_ATTEMPTS = 3
+/**
+ * ms the node with the higher peer id waits before its first dial of a peer. Both ends usually learn of each
+ * other at once (mDNS answers and membership gossip reach everyone); if both dial, every pair pays for two
+ * handshakes, two identifies and a connection to prune. The lower id dials at once; the higher one dials only if
+ * no connection is open by then, so one-sided discovery still connects.
+ */
+export const DEFAULT_DIAL_YIELD = 1 * SECOND
 
 /**
  * Which members this node keeps a connection to. Today's topology is a full mesh; an overlay (partial views)
@@ -39,6 +46,8 @@ export interface ConnectorInit {
   dialTimeout?: number
   /** tries for a discovered peer that is not a member yet (default 3) */
   discoveryAttempts?: number
+  /** how long the higher peer id of a pair waits before its first dial; 0 lets both ends dial at once (default 1 s) */
+  dialYield?: number
 }
 
 interface DialState {
@@ -57,6 +66,7 @@ export class Connector implements Startable {
   private readonly maxBackoff: number
   private readonly dialTimeout: number
   private readonly discoveryAttempts: number
+  private readonly dialYield: number
   private readonly dials = new Map<string, DialState>()
   private running = false
 
@@ -69,6 +79,7 @@ export class Connector implements Startable {
     this.maxBackoff = init.maxBackoff ?? DEFAULT_MAX_BACKOFF
     this.dialTimeout = init.dialTimeout ?? DEFAULT_DIAL_TIMEOUT
     this.discoveryAttempts = init.discoveryAttempts ?? DEFAULT_DISCOVERY_ATTEMPTS
+    this.dialYield = init.dialYield ?? DEFAULT_DIAL_YIELD
   }
 
   isStarted (): boolean {
@@ -155,6 +166,8 @@ export class Connector implements Startable {
 
   private schedule (id: string, state: DialState, delay: number): void {
     if (state.dialing || state.timer != null) { return }
+    // one dial per pair: the lower peer id goes first (retries after a failure are not delayed)
+    if (state.failures === 0 && id < this.host.peerId.toString()) { delay = Math.max(delay, this.dialYield) }
     state.timer = setTimeout(() => {
       state.timer = undefined
       void this.attempt(id, state)

@@ -4,13 +4,13 @@ import { yamux } from '@chainsafe/libp2p-yamux'
 import { gossipsub, type GossipSub } from '@libp2p/gossipsub'
 import { identify, type Identify } from '@libp2p/identify'
 import { kadDHT, passthroughMapper, type KadDHT } from '@libp2p/kad-dht'
-import { mdns } from '@libp2p/mdns'
 import { ping, type Ping } from '@libp2p/ping'
 import { preSharedKey } from '@libp2p/pnet'
 import { tcp } from '@libp2p/tcp'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { publicationMessageId } from '../messaging/pubsub/publication.ts'
 import { RegistryRecordGuard } from '../registry/dht-record.ts'
+import { clusterMdns } from './mdns-discovery.ts'
 import { protocolName } from './protocols.ts'
 import type { PrivateKey } from '@libp2p/interface'
 
@@ -45,7 +45,7 @@ export function mdnsServiceTag (cluster: string): string {
 
 export async function createHost (options: CreateHostOptions): Promise<Host> {
   const peerDiscovery = options.mdns.enabled
-    ? [mdns({ serviceTag: mdnsServiceTag(options.cluster), interval: options.mdns.interval })]
+    ? [clusterMdns({ serviceTag: mdnsServiceTag(options.cluster), interval: options.mdns.interval })]
     : []
   // kad-dht takes validators and selectors only at construction, so the registry's are installed here
   const registryRecords = new RegistryRecordGuard(options.cluster)
