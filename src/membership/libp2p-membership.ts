@@ -101,6 +101,7 @@ class SwimMembership extends TypedEventEmitter<MembershipEvents> implements Libp
     await host.handle(this.protocol, this.onStream, { runOnLimitedConnection: false })
     this.running = true
     host.addEventListener('peer:identify', this.onIdentify)
+    host.addEventListener('connection:open', this.onConnectionOpen)
     host.addEventListener('peer:update', this.onPeerUpdate)
     host.addEventListener('peer:disconnect', this.onDisconnect)
     host.addEventListener('self:peer:update', this.onSelfUpdate)
@@ -116,6 +117,7 @@ class SwimMembership extends TypedEventEmitter<MembershipEvents> implements Libp
     const { host } = this.components
     clearInterval(this.timer)
     host.removeEventListener('peer:identify', this.onIdentify)
+    host.removeEventListener('connection:open', this.onConnectionOpen)
     host.removeEventListener('peer:update', this.onPeerUpdate)
     host.removeEventListener('peer:disconnect', this.onDisconnect)
     host.removeEventListener('self:peer:update', this.onSelfUpdate)
@@ -271,18 +273,30 @@ class SwimMembership extends TypedEventEmitter<MembershipEvents> implements Libp
     }
   }
 
+  /**
+   * A new connection: sync at once, alongside identify instead of after it, so a joining node has the view a round
+   * trip sooner (identify then finds the exchange done: one sync per peer per probe interval).
+   */
+  private readonly onConnectionOpen = (evt: CustomEvent<Connection>): void => {
+    void this.joinIfMaySpeak(evt.detail.remotePeer)
+  }
+
   /** Peers connected before we started: sync with those that speak our protocol or are not identified yet. */
   private async joinConnectedPeers (): Promise<void> {
-    const { host } = this.components
     const seen = new Set<string>()
-    for (const connection of host.getConnections()) {
+    for (const connection of this.components.host.getConnections()) {
       const id = connection.remotePeer.toString()
       if (seen.has(id)) { continue }
       seen.add(id)
-      const protocols = await host.peerStore.get(connection.remotePeer).then(p => p.protocols, (): string[] => [])
-      if (protocols.length > 0 && !protocols.includes(this.protocol)) { continue }
-      this.feed(this.core.join(id, Date.now()))
+      await this.joinIfMaySpeak(connection.remotePeer)
     }
+  }
+
+  /** Syncs with a peer unless identify already told us it does not speak our protocol. */
+  private async joinIfMaySpeak (peer: PeerId): Promise<void> {
+    const protocols = await this.components.host.peerStore.get(peer).then(p => p.protocols, (): string[] => [])
+    if (!this.running || (protocols.length > 0 && !protocols.includes(this.protocol))) { return }
+    this.feed(this.core.join(peer.toString(), Date.now()))
   }
 
   /** Lets libp2p dial a member learnt by gossip. */
