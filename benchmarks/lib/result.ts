@@ -33,13 +33,16 @@ export interface BenchResult {
   notes: string[]
 }
 
-export type BenchResultInit = Omit<BenchResult, 'date' | 'node' | 'machine' | 'met'>
+export type BenchResultInit = Omit<BenchResult, 'date' | 'node' | 'machine' | 'met'> & {
+  /** for a target on an absolute figure rather than the ratio: whether it was met */
+  met?: boolean | null
+}
 
 /** Fill in the common fields (date, node version, machine) and judge the ratio against the target. */
 export function makeResult (init: BenchResultInit): BenchResult {
   return {
     ...init,
-    met: judge(init.ratio, init.target),
+    met: init.met !== undefined ? init.met : judge(init.ratio, init.target),
     date: new Date().toISOString(),
     node: process.version,
     machine: { cpus: os.cpus().length, loadavg: os.loadavg().map(round2), platform: `${process.platform}-${process.arch}` }
