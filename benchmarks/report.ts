@@ -1,6 +1,7 @@
 // Renders every benchmarks/results/*.json as one markdown table, for the project README.
 //   node benchmarks/report.ts          print the table
 //   node benchmarks/report.ts --write  also write benchmarks/results/README.md
+/* eslint-disable no-console */
 import { readdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -22,7 +23,7 @@ export async function loadResults (): Promise<BenchResult[]> {
 }
 
 function fmt (n: unknown): string {
-  if (typeof n !== 'number' || !Number.isFinite(n)) return 'n/a'
+  if (typeof n !== 'number' || !Number.isFinite(n)) { return 'n/a' }
   return n >= 1000 ? Math.round(n).toLocaleString('en-US') : String(n)
 }
 
@@ -60,7 +61,7 @@ export function renderReadme (results: BenchResult[]): string {
   ]
   for (const r of results) {
     parts.push(`## ${r.name}`, '', `${r.date}, Node ${r.node}, ${r.machine.cpus} CPUs, load ${r.machine.loadavg.join(' ')}`, '')
-    for (const note of r.notes) parts.push(`- ${note}`)
+    for (const note of r.notes) { parts.push(`- ${note}`) }
     parts.push('')
   }
   return parts.join('\n')

@@ -1,12 +1,13 @@
 // Runs the benchmarks: `node benchmarks/run.ts` runs every suite, each in a child process of its own so that
 // one suite's leftovers cannot slow the next; `node benchmarks/run.ts NAME` runs one suite in this process.
 // Each suite writes benchmarks/results/NAME.json; a full run also rewrites benchmarks/results/README.md.
+/* eslint-disable no-console */
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { writeReadme } from './report.ts'
 import { writeResult } from './lib/result.ts'
+import { writeReadme } from './report.ts'
 import type { BenchResult } from './lib/result.ts'
 
 export const SUITES = ['send', 'call', 'pubsub', 'formation'] as const
@@ -51,7 +52,7 @@ async function runAll (): Promise<number> {
     const child = spawn(process.execPath, [self, name], { stdio: 'inherit' })
     const timer = setTimeout(() => {
       console.error(`${name}: over ${SUITE_TIMEOUT_MS / 1000} s, killing pid ${child.pid}`)
-      if (child.pid != null) process.kill(child.pid, 'SIGKILL')
+      if (child.pid != null) { process.kill(child.pid, 'SIGKILL') }
     }, SUITE_TIMEOUT_MS)
     const [code] = await once(child, 'exit') as [number | null]
     clearTimeout(timer)

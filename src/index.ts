@@ -1,7 +1,7 @@
 // foundation-mesh: Node services that behave as one cluster, on libp2p.
+import { startFoundationNode } from './cluster/foundation-node.ts'
 import { resolveConfig } from './config/resolve.ts'
 import { generateSecret } from './config/secret.ts'
-import { startFoundationNode } from './cluster/foundation-node.ts'
 import type { Cluster } from './cluster/index.ts'
 import type { FoundationInit } from './config/index.ts'
 

@@ -2,13 +2,13 @@
 // service name of its own, dials every peer it discovers and redials those it is not connected to every 500 ms
 // (peer:discovery fires once per peer, so a failed first dial is otherwise never retried).
 // Members = itself + connected peers.
-import { mdns } from '@libp2p/mdns'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
+import { mdns } from '@libp2p/mdns'
 import { tcp } from '@libp2p/tcp'
 import { createLibp2p } from 'libp2p'
-import type { PeerId } from '@libp2p/interface'
 import { formationEnv, report, reportWhenFull } from './child.ts'
+import type { PeerId } from '@libp2p/interface'
 
 const env = formationEnv()
 const label = env.cluster.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 40)
@@ -30,7 +30,7 @@ node.addEventListener('peer:discovery', event => {
 setInterval(() => {
   const connected = new Set(node.getPeers().map(p => p.toString()))
   for (const [key, id] of discovered) {
-    if (!connected.has(key)) dial(id)
+    if (!connected.has(key)) { dial(id) }
   }
 }, 500)
 report('started')

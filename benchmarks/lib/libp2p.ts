@@ -1,10 +1,13 @@
 // Bare libp2p v3 nodes for the baselines: tcp + noise + yamux on 127.0.0.1, nothing of Foundation's.
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
-import { gossipsub, type GossipSub } from '@libp2p/gossipsub'
-import { identify, type Identify } from '@libp2p/identify'
+import { gossipsub } from '@libp2p/gossipsub'
+import { identify } from '@libp2p/identify'
 import { tcp } from '@libp2p/tcp'
-import { createLibp2p, type Libp2p } from 'libp2p'
+import { createLibp2p } from 'libp2p'
+import type { GossipSub } from '@libp2p/gossipsub'
+import type { Identify } from '@libp2p/identify'
+import type { Libp2p } from 'libp2p'
 
 export const LOOPBACK_LISTEN = ['/ip4/127.0.0.1/tcp/0']
 

@@ -3,8 +3,9 @@
 // subscriber), so a subject that drops or queues messages cannot look faster than it delivers.
 import { sig3 } from './result.ts'
 import { median, percentile, now } from './stats.ts'
-import { deferred, errorMessage, within, type Deferred } from './util.ts'
+import { deferred, errorMessage, within } from './util.ts'
 import type { SubjectResult } from './result.ts'
+import type { Deferred } from './util.ts'
 
 export const PUBSUB_MESSAGE_SIZE = 1024
 
@@ -116,12 +117,13 @@ async function throughputPhase (subject: PubsubSubject, tracker: Tracker, next: 
     while (now() < deadline) {
       if (tracker.inFlight >= options.window) {
         slot = deferred<void>()
-        if (!(await within(slot.promise.then(() => true), options.lossTimeoutMs))) break
+        if (!(await within(slot.promise.then(() => true), options.lossTimeoutMs))) { break }
         continue
       }
       const s = next()
       const delivered = tracker.sent(s)
       pending.push(within(delivered.then(() => true), options.lossTimeoutMs)
+        // eslint-disable-next-line no-loop-func -- counts outcomes of this round's messages, read after the loop
         .then(ok => { if (ok) { lastCompletion = now() } else { tracker.forget(s); lost++ } }))
       published++
       await subject.publish(s)
@@ -154,7 +156,7 @@ export async function measurePubsub (subjects: PubsubSubject[], options: PubsubO
   })
   const failures: string[] = []
   const guard = async (s: typeof state[number], fn: () => Promise<void>): Promise<void> => {
-    if (s.failed != null) return
+    if (s.failed != null) { return }
     try {
       await fn()
     } catch (err) {

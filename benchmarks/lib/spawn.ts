@@ -10,11 +10,12 @@
 //   full <members>    it sees every member
 // It must keep running after "full" (the others may still need it) and exit when its stdin closes. The harness
 // kills every child by pid when the run ends.
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import readline from 'node:readline'
 import { round2 } from './result.ts'
 import { now } from './stats.ts'
 import { within } from './util.ts'
+import type { ChildProcess } from 'node:child_process'
 
 export interface FormationOptions {
   nodes: number
@@ -57,7 +58,7 @@ export async function formCluster (options: FormationOptions): Promise<Formation
   let settle: () => void = () => {}
   const allFull = new Promise<void>(resolve => { settle = resolve })
   const check = (): void => {
-    if (children.length === options.nodes && children.every(c => c.fullMs != null)) settle()
+    if (children.length === options.nodes && children.every(c => c.fullMs != null)) { settle() }
   }
 
   const t0 = now()
@@ -77,6 +78,7 @@ export async function formCluster (options: FormationOptions): Promise<Formation
       const child: Child = { process: proc, startedMs: null, fullMs: null, members: null, stderr: '', closed }
       children.push(child)
       proc.on('error', err => { failures.push(`node ${index}: ${err.message}`) })
+      // eslint-disable-next-line no-loop-func -- settle ends this one formation run, shared by every child on purpose
       proc.on('exit', (code, signal) => {
         if (child.fullMs == null && code !== null) {
           failures.push(`node ${index} exited early (code ${code}, signal ${signal}): ${firstError(child.stderr)}`)

@@ -61,7 +61,7 @@ export interface Deferred<T> {
 export function deferred<T> (): Deferred<T> {
   let resolve!: (value: T) => void
   let reject!: (err: Error) => void
-  const promise = new Promise<T>((res, rej) => { resolve = res; reject = rej })
+  const promise = new Promise<T>((_resolve, _reject) => { resolve = _resolve; reject = _reject })
   return { promise, resolve, reject }
 }
 

@@ -1,22 +1,23 @@
 // call: request/response latency, sequential calls with one in flight.
 // Subjects: Foundation's call to a remote actor, a raw TCP echo (length-prefixed frames) and, for reference,
 // an echo over one raw libp2p stream (tcp + noise + yamux).
-import net from 'node:net'
 import { once } from 'node:events'
+import net from 'node:net'
 import { encodeFrame, FrameDecoder } from '../lib/frames.ts'
 import { measureLatency } from '../lib/latency.ts'
 import { bareNode, stopAll } from '../lib/libp2p.ts'
 import { makeResult, round2 } from '../lib/result.ts'
-import { deferred, errorMessage, type Deferred } from '../lib/util.ts'
+import { deferred, errorMessage } from '../lib/util.ts'
 import type { CallSubject } from '../lib/latency.ts'
 import type { BenchResult } from '../lib/result.ts'
+import type { Deferred } from '../lib/util.ts'
 
 export const REQUEST_SIZE = 64
 const PROTOCOL = '/foundation-bench/echo/1.0.0'
 
 function request (): Uint8Array {
   const body = new Uint8Array(REQUEST_SIZE)
-  for (let i = 0; i < body.length; i++) body[i] = i & 0xff
+  for (let i = 0; i < body.length; i++) { body[i] = i & 0xff }
   return body
 }
 
@@ -48,7 +49,7 @@ export async function rawTcpEchoSubject (): Promise<CallSubject> {
   server.listen(0, '127.0.0.1')
   await once(server, 'listening')
   const address = server.address()
-  if (address == null || typeof address === 'string') throw new Error('tcp server has no port')
+  if (address == null || typeof address === 'string') { throw new Error('tcp server has no port') }
   const client = net.connect({ port: address.port, host: '127.0.0.1', noDelay: true })
   await once(client, 'connect')
   const reply = new PendingReply()
@@ -65,7 +66,7 @@ export async function rawTcpEchoSubject (): Promise<CallSubject> {
     },
     async close () {
       client.destroy()
-      for (const s of sockets) s.destroy()
+      for (const s of sockets) { s.destroy() }
       await new Promise<void>(resolve => server.close(() => { resolve() }))
     }
   }

@@ -16,9 +16,9 @@ export async function foundationCallSubject (requestSize: number): Promise<CallS
   try {
     await b.connect(a.addresses())
     const ref = await b.spawn(Echo, { name: 'echo' })
-    if (ref.node === a.id) throw new Error('the actor must live on the other node')
+    if (ref.node === a.id) { throw new Error('the actor must live on the other node') }
     const body = new Uint8Array(requestSize)
-    for (let i = 0; i < body.length; i++) body[i] = i & 0xff
+    for (let i = 0; i < body.length; i++) { body[i] = i & 0xff }
 
     return {
       name: 'Foundation',

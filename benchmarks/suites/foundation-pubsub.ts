@@ -8,8 +8,8 @@ import type { PubsubSubject } from '../lib/pubsub.ts'
 const PROBE_BASE = 0xF000_0000
 
 function seqOf (msg: unknown): number | undefined {
-  if (msg instanceof Uint8Array) return payloadSeq(msg)
-  if (typeof msg === 'object' && msg != null && 'seq' in msg && typeof msg.seq === 'number') return msg.seq
+  if (msg instanceof Uint8Array) { return payloadSeq(msg) }
+  if (typeof msg === 'object' && msg != null && 'seq' in msg && typeof msg.seq === 'number') { return msg.seq }
   return undefined
 }
 
@@ -32,9 +32,8 @@ export async function foundationPubsubSubject (nodeCount: number, topic: string)
     subscribers.forEach((node, index) => {
       node.pubsub.subscribe(topic, (msg: unknown) => {
         const seq = seqOf(msg)
-        if (seq == null) return
-        if (seq >= PROBE_BASE) probed.add(index)
-        else deliver(index, seq)
+        if (seq == null) { return }
+        if (seq >= PROBE_BASE) { probed.add(index) } else { deliver(index, seq) }
       })
     })
     // ready when a probe reaches every subscriber

@@ -1,7 +1,8 @@
 // The Foundation subject of the send benchmark: node a sends to an actor spawned on node b.
 import { Foundation } from '../../src/index.ts'
-import { deferred, yieldToLoop, type Deferred } from '../lib/util.ts'
+import { deferred, yieldToLoop } from '../lib/util.ts'
 import type { SendSubject } from '../lib/throughput.ts'
+import type { Deferred } from '../lib/util.ts'
 
 /** Sends between awaits of pending send promises (if send returns one) and yields to the event loop. */
 const BATCH = 1024
@@ -24,9 +25,9 @@ export async function foundationSendSubject (messageSize: number): Promise<SendS
   try {
     await b.connect(a.addresses())
     const ref = await b.spawn(Sink, { name: 'sink' })
-    if (ref.node === a.id) throw new Error('the actor must live on the other node')
+    if (ref.node === a.id) { throw new Error('the actor must live on the other node') }
     const body = new Uint8Array(messageSize)
-    for (let i = 0; i < body.length; i++) body[i] = i & 0xff
+    for (let i = 0; i < body.length; i++) { body[i] = i & 0xff }
 
     return {
       name: 'Foundation',
@@ -38,7 +39,7 @@ export async function foundationSendSubject (messageSize: number): Promise<SendS
         let pending: Array<Promise<unknown>> = []
         for (let i = 0; i < count; i++) {
           const sent: unknown = a.send(ref, body)
-          if (sent instanceof Promise) pending.push(sent)
+          if (sent instanceof Promise) { pending.push(sent) }
           if ((i + 1) % BATCH === 0) {
             await Promise.all(pending)
             pending = []

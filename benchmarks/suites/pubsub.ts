@@ -23,7 +23,7 @@ export async function rawGossipsubSubject (): Promise<PubsubSubject> {
     let deliver: (subscriber: number, seq: number) => void = () => {}
     subscribers.forEach((node, index) => {
       node.services.pubsub.addEventListener('message', event => {
-        if (event.detail.topic === TOPIC) deliver(index, payloadSeq(event.detail.data))
+        if (event.detail.topic === TOPIC) { deliver(index, payloadSeq(event.detail.data)) }
       })
       node.services.pubsub.subscribe(TOPIC)
     })

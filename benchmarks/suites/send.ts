@@ -1,15 +1,16 @@
 // send: one-way throughput of 1 KiB messages between two nodes, counted at the receiver.
 // Subjects: Foundation's remote send, a raw TCP socket with length-prefixed frames, and a raw libp2p stream
 // (tcp + noise + yamux) written one message at a time.
-import net from 'node:net'
 import { once } from 'node:events'
+import net from 'node:net'
 import { encodeFrame, FrameDecoder } from '../lib/frames.ts'
 import { bareNode, stopAll } from '../lib/libp2p.ts'
 import { makeResult, round2 } from '../lib/result.ts'
 import { measureThroughput } from '../lib/throughput.ts'
-import { deferred, errorMessage, type Deferred } from '../lib/util.ts'
+import { deferred, errorMessage } from '../lib/util.ts'
 import type { BenchResult } from '../lib/result.ts'
 import type { SendSubject } from '../lib/throughput.ts'
+import type { Deferred } from '../lib/util.ts'
 
 export const MESSAGE_SIZE = 1024
 const PROTOCOL = '/foundation-bench/send/1.0.0'
@@ -37,7 +38,7 @@ class ReceiveCounter {
 
 function payload (): Uint8Array {
   const body = new Uint8Array(MESSAGE_SIZE)
-  for (let i = 0; i < body.length; i++) body[i] = i & 0xff
+  for (let i = 0; i < body.length; i++) { body[i] = i & 0xff }
   return body
 }
 
@@ -54,7 +55,7 @@ export async function rawTcpSubject (): Promise<SendSubject> {
   server.listen(0, '127.0.0.1')
   await once(server, 'listening')
   const address = server.address()
-  if (address == null || typeof address === 'string') throw new Error('tcp server has no port')
+  if (address == null || typeof address === 'string') { throw new Error('tcp server has no port') }
   const client = net.connect(address.port, '127.0.0.1')
   await once(client, 'connect')
   const body = payload()
@@ -73,7 +74,7 @@ export async function rawTcpSubject (): Promise<SendSubject> {
     },
     async close () {
       client.destroy()
-      for (const s of sockets) s.destroy()
+      for (const s of sockets) { s.destroy() }
       await new Promise<void>(resolve => server.close(() => { resolve() }))
     }
   }

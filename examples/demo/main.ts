@@ -38,13 +38,13 @@ const say = (line: string): void => { console.log(`demo: ${line}`) }
 
 function parseCount (value: string): number {
   const n = Number(value)
-  if (!Number.isInteger(n) || n < 1 || n > 32) throw new InvalidArgumentError('a whole number from 1 to 32')
+  if (!Number.isInteger(n) || n < 1 || n > 32) { throw new InvalidArgumentError('a whole number from 1 to 32') }
   return n
 }
 
 function parseSeconds (value: string): number {
   const n = Number(value)
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('a number of seconds above 0')
+  if (!Number.isFinite(n) || n <= 0) { throw new InvalidArgumentError('a number of seconds above 0') }
   return n
 }
 
@@ -67,7 +67,7 @@ function startChild (name: string, cluster: string, onMessage: (child: Child, me
   const proc = spawn(process.execPath, [...process.execArgv, NODE_SCRIPT, '--name', name, '--cluster', cluster], {
     stdio: ['ignore', 'pipe', 'pipe', 'ipc']
   })
-  if (proc.pid == null) throw new Error(`could not start ${name}`)
+  if (proc.pid == null) { throw new Error(`could not start ${name}`) }
   // whole lines only, so the output of the nodes never interleaves mid-line
   const stdout = createInterface({ input: proc.stdout! })
   stdout.on('line', (line) => { console.log(line) })
@@ -104,7 +104,7 @@ async function main (): Promise<number> {
   const stopRequested = new Promise<void>((resolve) => { resolveStop = resolve })
 
   const requestStop = (why: string): void => {
-    if (stopping != null) return
+    if (stopping != null) { return }
     stopping = why
     say(`stopping: ${why}`)
     resolveStop()
@@ -116,9 +116,9 @@ async function main (): Promise<number> {
   }, READY_TIMEOUT_MS)
 
   const onMessage = (child: Child, message: ChildMessage): void => {
-    if (message.type !== 'ready' || child.ready) return
+    if (message.type !== 'ready' || child.ready) { return }
     child.ready = true
-    if (stopping != null || children.length < options.nodes || !children.every(c => c.ready)) return
+    if (stopping != null || children.length < options.nodes || !children.every(c => c.ready)) { return }
     clearTimeout(readyTimer)
     say(`all ${children.length} nodes are up${options.duration != null ? `; stopping in ${options.duration} s` : ''}`)
     if (options.duration != null) {
@@ -135,17 +135,17 @@ async function main (): Promise<number> {
     }
     // a second Ctrl-C: do not wait any longer
     say(`got ${signal} again: killing the nodes`)
-    for (const child of children) kill(child)
+    for (const child of children) { kill(child) }
   }
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
   // the output is gone (`npm start | head`): stop the nodes all the same
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') requestStop('the output was closed')
+    if (err.code === 'EPIPE') { requestStop('the output was closed') }
   })
 
   const onEarlyExit = (child: Child): void => {
-    if (stopping != null) return
+    if (stopping != null) { return }
     // exit code 0: it was stopped by a signal of its own (Ctrl-C in a terminal reaches every node too)
     if (child.exit?.code === 0) {
       requestStop(`${child.name} stopped`)
@@ -180,7 +180,7 @@ async function main (): Promise<number> {
 }
 
 async function stopChild (child: Child): Promise<void> {
-  if (child.exit == null && child.process.connected) child.process.send({ type: 'stop' } satisfies ParentMessage)
+  if (child.exit == null && child.process.connected) { child.process.send({ type: 'stop' } satisfies ParentMessage) }
   const killTimer = setTimeout(() => {
     say(`${child.name} (pid ${child.pid}) did not stop within ${STOP_TIMEOUT_MS / 1000} s: killing it`)
     kill(child)
@@ -190,7 +190,7 @@ async function stopChild (child: Child): Promise<void> {
 }
 
 function kill (child: Child): void {
-  if (child.exit != null) return
+  if (child.exit != null) { return }
   child.killed = true
   try {
     process.kill(child.pid, 'SIGKILL')
@@ -200,8 +200,8 @@ function kill (child: Child): void {
 }
 
 function describeExit (child: Child): string {
-  if (child.killed) return 'was killed'
-  if (child.exit?.signal != null) return `ended by ${child.exit.signal}`
+  if (child.killed) { return 'was killed' }
+  if (child.exit?.signal != null) { return `ended by ${child.exit.signal}` }
   return `exited with code ${child.exit?.code}`
 }
 

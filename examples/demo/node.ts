@@ -98,7 +98,7 @@ class DemoNode {
   /** Stops the demo's timers and leaves the cluster; safe to call more than once. */
   async stop (): Promise<void> {
     this.stopping ??= (async () => {
-      for (const timer of this.timers) clearInterval(timer)
+      for (const timer of this.timers) { clearInterval(timer) }
       this.say('leaving the cluster')
       await this.cluster.stop()
       this.say('stopped')
@@ -115,7 +115,7 @@ class DemoNode {
 
   /** One round: greet the next peer, send +1 to its counter, now and then read a counter and publish news. */
   private async round (): Promise<void> {
-    if (this.stopping != null) return
+    if (this.stopping != null) { return }
     this.reportMembers()
     const peers = this.peers()
     const tick = ++this.tick
@@ -123,7 +123,7 @@ class DemoNode {
       const news: News = { from: this.name, seq: tick / 2, text: `${this.name} says hi, news #${tick / 2}` }
       this.cluster.pubsub.publish(NEWS_TOPIC, news).catch((err: Error) => { this.failed(`publish on "${NEWS_TOPIC}"`, err) })
     }
-    if (peers.length === 0) return
+    if (peers.length === 0) { return }
     const peer = peers[tick % peers.length]
 
     this.cluster.send(counterName(peer.name), { type: 'add', by: 1, from: this.name } satisfies CounterMessage)
@@ -139,7 +139,7 @@ class DemoNode {
     try {
       const reply = await this.cluster.call(target, message, { timeout: CALL_TIMEOUT_MS })
       const ms = performance.now() - started
-      if (this.stopping == null) this.say(`call ${target} ${JSON.stringify(message)} -> ${JSON.stringify(reply)} in ${ms.toFixed(1)} ms`)
+      if (this.stopping == null) { this.say(`call ${target} ${JSON.stringify(message)} -> ${JSON.stringify(reply)} in ${ms.toFixed(1)} ms`) }
     } catch (err) {
       this.failed(`call ${target}`, err as Error)
     }
@@ -147,35 +147,32 @@ class DemoNode {
 
   private failed (what: string, err: Error): void {
     // while leaving, failures of what was still in flight are expected
-    if (this.stopping == null) this.say(`${what} failed: ${err.name}: ${err.message}`)
+    if (this.stopping == null) { this.say(`${what} failed: ${err.name}: ${err.message}`) }
   }
 
   private onNews (news: News, meta: PublicationMeta): void {
-    if (meta.local) return
+    if (meta.local) { return }
     const sender = this.cluster.members().find(m => m.id === meta.from)?.name ?? meta.from
     this.say(`news from ${sender} on "${meta.topic}": ${news.text}`)
   }
 
   private onMemberEvent (type: string, member: Member): void {
-    if (type === 'member:join') this.say(`${member.name} joined`)
-    else if (type === 'member:suspect') this.say(`${member.name} is suspected (missed its probes)`)
-    else if (type === 'member:alive') this.say(`${member.name} is alive again`)
-    else this.say(`${member.name} ${member.status === 'left' ? 'left gracefully' : 'is dead'}`)
+    if (type === 'member:join') { this.say(`${member.name} joined`) } else if (type === 'member:suspect') { this.say(`${member.name} is suspected (missed its probes)`) } else if (type === 'member:alive') { this.say(`${member.name} is alive again`) } else { this.say(`${member.name} ${member.status === 'left' ? 'left gracefully' : 'is dead'}`) }
     this.reportMembers()
   }
 
   /** Prints who is in the cluster whenever that changes. */
   private reportMembers (): void {
-    if (this.stopping != null) return
+    if (this.stopping != null) { return }
     const names = this.cluster.info().members.map(m => m.name).sort()
     const key = names.join(', ')
-    if (key === this.lastMembers) return
+    if (key === this.lastMembers) { return }
     this.lastMembers = key
     this.say(`cluster has ${names.length} member${names.length === 1 ? '' : 's'}: ${key}`)
   }
 
   private reportInfo (): void {
-    if (this.stopping != null) return
+    if (this.stopping != null) { return }
     const info = this.cluster.info()
     this.say(`info: nodes=${info.nodes} processes=${info.processes} messageRate=${info.messageRate}/s health=${info.health} uptime=${(info.uptime / 1000).toFixed(1)}s`)
   }
@@ -189,14 +186,14 @@ const options = new Command('demo-node')
   .opts<{ name: string, cluster: string }>()
 
 const say = (line: string): void => { console.log(`${options.name}: ${line}`) }
-const send = (message: ChildMessage): void => { if (process.connected) process.send?.(message) }
+const send = (message: ChildMessage): void => { if (process.connected) { process.send?.(message) } }
 
 let starting: Promise<Cluster> | undefined
 let node: DemoNode | undefined
 let exiting = false
 
 function shutdown (why: string): void {
-  if (exiting) return
+  if (exiting) { return }
   exiting = true
   say(`stopping (${why})`)
   // before the demo runs, stopping the node (once it has started) is all there is to do
@@ -210,11 +207,11 @@ function shutdown (why: string): void {
 async function main (): Promise<void> {
   process.on('SIGINT', () => { shutdown('SIGINT') })
   process.on('SIGTERM', () => { shutdown('SIGTERM') })
-  process.on('message', (message: ParentMessage) => { if (message.type === 'stop') shutdown('asked by the demo') })
+  process.on('message', (message: ParentMessage) => { if (message.type === 'stop') { shutdown('asked by the demo') } })
   // the demo process is gone (killed, crashed): do not stay behind
   process.on('disconnect', () => { shutdown('the demo process went away') })
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') shutdown('the output was closed')
+    if (err.code === 'EPIPE') { shutdown('the output was closed') }
   })
 
   starting = Foundation.start({
@@ -225,7 +222,7 @@ async function main (): Promise<void> {
   })
   const started = await starting
   // a stop that arrived while the node was starting stops it
-  if (exiting) return
+  if (exiting) { return }
   say(`started as ${started.id} on ${started.addresses().join(', ')}`)
   node = new DemoNode(started, say)
   await node.run()
@@ -234,7 +231,7 @@ async function main (): Promise<void> {
 
 main().catch((err: Error) => {
   // what fails while leaving (a spawn cut short by the stop) is part of leaving
-  if (exiting) return
+  if (exiting) { return }
   // a wrong option is said in one line; anything else with its stack
   console.error(`${options.name}: failed: ${err instanceof ConfigError ? err.message : err.stack ?? err.message}`)
   process.exit(1)

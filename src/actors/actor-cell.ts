@@ -51,7 +51,7 @@ export class ActorCell {
 
   /** Runs the actor's `started` hook; messages that arrive meanwhile wait in the mailbox. */
   async start (): Promise<void> {
-    if (this.actor.started == null) return
+    if (this.actor.started == null) { return }
     this.ready = Promise.resolve(this.actor.started(this.context))
     await this.ready
     this.ready = undefined
@@ -68,7 +68,7 @@ export class ActorCell {
   }
 
   async stop (): Promise<void> {
-    if (this.stopped) return
+    if (this.stopped) { return }
     this.stopped = true
     for (const letter of this.mailbox.drain()) {
       letter.reply?.reject(new ActorStoppedError(this.ref.id))
@@ -77,7 +77,7 @@ export class ActorCell {
   }
 
   private schedule (): void {
-    if (this.running || this.ready != null || this.mailbox.size === 0) return
+    if (this.running || this.ready != null || this.mailbox.size === 0) { return }
     this.running = true
     this.run()
   }
@@ -89,7 +89,7 @@ export class ActorCell {
   private run (): void {
     while (!this.stopped) {
       const letter = this.mailbox.shift()
-      if (letter == null) break
+      if (letter == null) { break }
       let result: unknown
       try {
         result = this.actor.receive(letter.message, this.context)
@@ -113,12 +113,11 @@ export class ActorCell {
   private fail (letter: Letter, err: unknown): void {
     const error = toHandlerError(err)
     this.events.onProcessed(this)
-    if (letter.reply != null) letter.reply.reject(error)
-    else this.events.onUnhandledError(error, this)
+    if (letter.reply != null) { letter.reply.reject(error) } else { this.events.onUnhandledError(error, this) }
   }
 }
 
 function toHandlerError (err: unknown): ActorHandlerError {
-  if (err instanceof Error) return new ActorHandlerError(err.name, err.message, { cause: err })
+  if (err instanceof Error) { return new ActorHandlerError(err.name, err.message, { cause: err }) }
   return new ActorHandlerError('Error', String(err), { cause: err })
 }

@@ -1,8 +1,8 @@
 // The actors living on this node: spawn, look up by id or name, stop.
 import { ActorCell } from './actor-cell.ts'
 import { DuplicateNameError } from './errors.ts'
-import type { Actor, ActorClass } from './index.ts'
 import type { ActorHandlerError } from './errors.ts'
+import type { Actor, ActorClass } from './index.ts'
 
 export interface LocalActorsInit {
   nodeId: string
@@ -26,7 +26,7 @@ export class LocalActors {
 
   /** Creates and starts an actor; the name, if any, is reserved on this node before `started` runs. */
   async spawn (ActorType: ActorClass, args: unknown[], name?: string): Promise<ActorCell> {
-    if (name != null && this.byName.has(name)) throw new DuplicateNameError(name)
+    if (name != null && this.byName.has(name)) { throw new DuplicateNameError(name) }
     const actor: Actor = new ActorType(...args)
     const ref = { node: this.init.nodeId, id: (this.nextId++).toString(36) }
     const cell = new ActorCell(actor, ref, name, {
@@ -34,7 +34,7 @@ export class LocalActors {
       onProcessed: this.init.onProcessed ?? (() => {})
     })
     this.byId.set(ref.id, cell)
-    if (name != null) this.byName.set(name, cell)
+    if (name != null) { this.byName.set(name, cell) }
     try {
       await cell.start()
     } catch (err) {
@@ -58,7 +58,7 @@ export class LocalActors {
 
   async stop (id: string): Promise<ActorCell | undefined> {
     const cell = this.byId.get(id)
-    if (cell == null) return undefined
+    if (cell == null) { return undefined }
     this.remove(cell)
     await cell.stop()
     return cell
@@ -70,6 +70,6 @@ export class LocalActors {
 
   private remove (cell: ActorCell): void {
     this.byId.delete(cell.ref.id)
-    if (cell.name != null && this.byName.get(cell.name) === cell) this.byName.delete(cell.name)
+    if (cell.name != null && this.byName.get(cell.name) === cell) { this.byName.delete(cell.name) }
   }
 }

@@ -13,7 +13,7 @@ export class Mailbox<T> {
   }
 
   shift (): T | undefined {
-    if (this.head >= this.items.length) return undefined
+    if (this.head >= this.items.length) { return undefined }
     const item = this.items[this.head]
     this.items[this.head++] = undefined
     // compact once the consumed prefix dominates, so memory follows the live size

@@ -1,7 +1,7 @@
 // One Foundation node: wires the libp2p host, membership, registry, messaging and local actors together.
 import { TypedEventEmitter } from '@libp2p/interface'
-import { multiaddr } from '@multiformats/multiaddr'
 import { defaultLogger } from '@libp2p/logger'
+import { multiaddr } from '@multiformats/multiaddr'
 import { ActorNotFoundError } from '../actors/errors.ts'
 import { LocalActors } from '../actors/local-actors.ts'
 import { isActorRef } from '../actors/ref.ts'
@@ -16,7 +16,7 @@ import { createRegistry } from '../registry/index.ts'
 import { NodeNotRunningError } from './errors.ts'
 import { ActorDelivery } from './local-delivery.ts'
 import { RateMeter } from './rate-meter.ts'
-import type { CallOptions, Cluster, ClusterEvents, ClusterInfo, Target } from './index.ts'
+import type { CallOptions, Cluster, ClusterEvents, ClusterHealth, ClusterInfo, Target } from './index.ts'
 import type { ActorCell } from '../actors/actor-cell.ts'
 import type { ActorClass, ActorRef, SpawnOptions } from '../actors/index.ts'
 import type { FoundationConfig } from '../config/index.ts'
@@ -79,7 +79,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
 
     for (const type of MEMBER_EVENTS) {
       this.membership.addEventListener(type, (evt) => {
-        if (type === 'member:leave') this.messaging.nodeDown(evt.detail.id)
+        if (type === 'member:leave') { this.messaging.nodeDown(evt.detail.id) }
         this.safeDispatchEvent(type, { detail: evt.detail })
       })
     }
@@ -91,7 +91,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
 
   /** Starts the parts in dependency order: protocol handlers exist before the host accepts a connection. */
   async start (): Promise<void> {
-    if (this.state !== 'new') return
+    if (this.state !== 'new') { return }
     await this.messaging.start()
     await this.gossip.start()
     await this.membership.start()
@@ -103,7 +103,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
   }
 
   async stop (): Promise<void> {
-    if (this.state !== 'running') return
+    if (this.state !== 'running') { return }
     this.state = 'stopping'
     // the leave goes out first: other nodes then fail calls to us with NodeDownError instead of
     // finding our names gone while we still count as a member
@@ -133,9 +133,9 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
 
   async stopActor (target: Target): Promise<void> {
     const ref = typeof target === 'string' ? this.actors.named(target)?.ref : target
-    if (ref == null || ref.node !== this.id) throw new ActorNotFoundError(typeof target === 'string' ? target : `${target.node}/${target.id}`)
+    if (ref == null || ref.node !== this.id) { throw new ActorNotFoundError(typeof target === 'string' ? target : `${target.node}/${target.id}`) }
     const cell = await this.actors.stop(ref.id)
-    if (cell?.name != null) await this.registry.unregister(cell.name)
+    if (cell?.name != null) { await this.registry.unregister(cell.name) }
   }
 
   send (target: Target, message: unknown): void {
@@ -152,8 +152,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     // names resolve in order of sends, so two sends to one name arrive in the order they were made
     this.resolveName(target).then(
       (ref) => {
-        if (ref == null) this.undeliverable(`no actor named "${target}"`)
-        else this.sendToRef(ref, message)
+        if (ref == null) { this.undeliverable(`no actor named "${target}"`) } else { this.sendToRef(ref, message) }
       },
       (err: Error) => { this.undeliverable(`lookup of "${target}" failed: ${err.message}`) }
     )
@@ -161,21 +160,21 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
 
   async call<Reply = unknown>(target: Target, message: unknown, options: CallOptions = {}): Promise<Reply> {
     this.assertRunning()
-    if (options.signal?.aborted === true) throw new AbortError(options.signal.reason)
+    if (options.signal?.aborted === true) { throw new AbortError(options.signal.reason) }
     const timeout = options.timeout ?? this.config.callTimeout
     let ref: ActorRef | undefined
     if (isActorRef(target)) {
       ref = target
     } else {
       ref = this.actors.named(target)?.ref ?? await this.resolveName(target, options.signal)
-      if (ref == null) throw new ActorNotFoundError(`named "${target}"`)
+      if (ref == null) { throw new ActorNotFoundError(`named "${target}"`) }
     }
     if (ref.node === this.id) {
       const cell = this.actors.get(ref.id)
-      if (cell == null) throw new ActorNotFoundError(`${ref.node}/${ref.id}`)
+      if (cell == null) { throw new ActorNotFoundError(`${ref.node}/${ref.id}`) }
       return this.localCall(cell, message, timeout, options.signal)
     }
-    if (!this.membership.isActive(ref.node)) throw new NodeDownError(ref.node)
+    if (!this.membership.isActive(ref.node)) { throw new NodeDownError(ref.node) }
     return this.messaging.call(ref.node, ref.id, message, { timeout, signal: options.signal }) as Promise<Reply>
   }
 
@@ -196,13 +195,18 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       nodes: active.length,
       strategy: this.config.mdns.enabled ? 'mdns' : 'manual',
       topology: 'full-mesh',
-      health: this.state !== 'running' ? 'stopped' : active.some(m => m.status === 'suspect') ? 'degraded' : 'healthy',
+      health: this.health(active),
       processes: this.actors.count,
       messageRate: Math.round(this.messageRate.perSecond()),
       undeliverable: this.messaging.stats.undeliverable,
       members: active.map(({ id, name, roles, status }) => ({ id, name, roles, status })),
       uptime: Date.now() - this.startedAt
     }
+  }
+
+  private health (active: Member[]): ClusterHealth {
+    if (this.state !== 'running') { return 'stopped' }
+    return active.some(m => m.status === 'suspect') ? 'degraded' : 'healthy'
   }
 
   addresses (): string[] {
@@ -221,8 +225,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
   private sendToRef (ref: ActorRef, message: unknown): void {
     if (ref.node === this.id) {
       const cell = this.actors.get(ref.id)
-      if (cell == null) this.undeliverable(`no actor ${ref.id} on this node`)
-      else cell.deliver(message)
+      if (cell == null) { this.undeliverable(`no actor ${ref.id} on this node`) } else { cell.deliver(message) }
       return
     }
     if (!this.membership.isActive(ref.node)) {
@@ -247,7 +250,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
 
   private async resolveName (name: string, signal?: AbortSignal): Promise<ActorRef | undefined> {
     const inflight = this.inflightLookups.get(name)
-    if (inflight != null) return inflight
+    if (inflight != null) { return inflight }
     const lookup = this.registry.lookup(name, { signal }).finally(() => { this.inflightLookups.delete(name) })
     this.inflightLookups.set(name, lookup)
     return lookup
@@ -259,10 +262,10 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
   }
 
   private async waitForMember (id: string, signal?: AbortSignal): Promise<void> {
-    if (this.membership.isActive(id)) return
+    if (this.membership.isActive(id)) { return }
     await new Promise<void>((resolve, reject) => {
       const onJoin = (evt: CustomEvent<Member>): void => {
-        if (evt.detail.id !== id) return
+        if (evt.detail.id !== id) { return }
         cleanup()
         resolve()
       }
@@ -277,7 +280,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
   }
 
   private assertRunning (): void {
-    if (this.state !== 'running') throw new NodeNotRunningError(this.state)
+    if (this.state !== 'running') { throw new NodeNotRunningError(this.state) }
   }
 }
 

@@ -15,14 +15,14 @@ export class ActorDelivery implements LocalDelivery {
 
   send (actorId: string, body: unknown): boolean {
     const cell = this.actors.get(actorId)
-    if (cell == null) return false
+    if (cell == null) { return false }
     cell.deliver(body)
     return true
   }
 
   async call (actorId: string, body: unknown): Promise<unknown> {
     const cell = this.actors.get(actorId)
-    if (cell == null) throw new ActorNotFoundError(actorId)
+    if (cell == null) { throw new ActorNotFoundError(actorId) }
     return new Promise((resolve, reject) => { cell.deliver(body, { resolve, reject }) })
   }
 

@@ -31,9 +31,9 @@ export class RateMeter {
 
   private advance (): void {
     const second = Math.floor(this.now() / SECOND)
-    if (second === this.currentSecond) return
+    if (second === this.currentSecond) { return }
     const steps = Math.min(second - this.currentSecond, this.buckets.length)
-    for (let i = 1; i <= steps; i++) this.buckets[(this.currentSecond + i) % this.buckets.length] = 0
+    for (let i = 1; i <= steps; i++) { this.buckets[(this.currentSecond + i) % this.buckets.length] = 0 }
     this.currentSecond = second
   }
 }

@@ -17,9 +17,9 @@ export class ConfigError extends Error {
 }
 
 function describe (value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return `an array of ${value.length}`
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)
-  if (typeof value === 'object') return 'an object'
+  if (value === null) { return 'null' }
+  if (Array.isArray(value)) { return `an array of ${value.length}` }
+  if (typeof value === 'string') { return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value) }
+  if (typeof value === 'object') { return 'an object' }
   return `${typeof value} ${String(value)}`
 }

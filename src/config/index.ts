@@ -47,8 +47,8 @@ export interface FoundationInit {
 
 export const DEFAULT_CLUSTER = 'foundation'
 export const DEFAULT_LISTEN = ['/ip4/0.0.0.0/tcp/0']
-export const DEFAULT_MDNS_INTERVAL = 1 * SECOND
-export const DEFAULT_MAX_MESSAGE_SIZE = 1 * MIB
+export const DEFAULT_MDNS_INTERVAL = SECOND
+export const DEFAULT_MAX_MESSAGE_SIZE = MIB
 export const DEFAULT_CALL_TIMEOUT = 5 * SECOND
 export const DEFAULT_LOOKUP_TIMEOUT = 2 * SECOND
 export const MIN_PASSPHRASE_LENGTH = 16

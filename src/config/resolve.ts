@@ -13,11 +13,11 @@ export function resolveConfig (init: FoundationInit = {}): FoundationConfig {
     throw new ConfigError('(options)', 'an object', init)
   }
   for (const key of Object.keys(init)) {
-    if (!KNOWN_KEYS.includes(key)) throw new ConfigError(key, `one of the known options (${KNOWN_KEYS.join(', ')})`, key)
+    if (!KNOWN_KEYS.includes(key)) { throw new ConfigError(key, `one of the known options (${KNOWN_KEYS.join(', ')})`, key) }
   }
 
   const cluster = optional(init.cluster, 'cluster', DEFAULT_CLUSTER, (v, f) => {
-    if (typeof v !== 'string' || !CLUSTER_NAME.test(v)) throw new ConfigError(f, 'a name of 1-63 letters, digits, "-" or "_"', v)
+    if (typeof v !== 'string' || !CLUSTER_NAME.test(v)) { throw new ConfigError(f, 'a name of 1-63 letters, digits, "-" or "_"', v) }
     return v
   })
   const name = optional(init.name, 'name', `${hostname()}-${process.pid}`, nonEmptyString)
@@ -50,7 +50,7 @@ export function resolveConfig (init: FoundationInit = {}): FoundationConfig {
   const membershipInit = section(init.membership, 'membership')
   const membership: FoundationConfig['membership'] = {}
   for (const key of ['probeInterval', 'probeTimeout', 'suspectTimeout'] as const) {
-    if (membershipInit[key] !== undefined) membership[key] = duration(membershipInit[key], `membership.${key}`)
+    if (membershipInit[key] !== undefined) { membership[key] = duration(membershipInit[key], `membership.${key}`) }
   }
   if (membershipInit.indirectProbes !== undefined) {
     membership.indirectProbes = integer(membershipInit.indirectProbes, 'membership.indirectProbes', 0, 16)
@@ -78,18 +78,18 @@ function optional<T> (value: unknown, field: string, fallback: T, check: (value:
 }
 
 function section<T extends object> (value: T | undefined, field: string): Partial<T> {
-  if (value === undefined) return {}
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(field, 'an object', value)
+  if (value === undefined) { return {} }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) { throw new ConfigError(field, 'an object', value) }
   return value
 }
 
 function nonEmptyString (value: unknown, field: string): string {
-  if (typeof value !== 'string' || value.length === 0) throw new ConfigError(field, 'a non-empty string', value)
+  if (typeof value !== 'string' || value.length === 0) { throw new ConfigError(field, 'a non-empty string', value) }
   return value
 }
 
 function stringArray (value: unknown, field: string): string[] {
-  if (!Array.isArray(value)) throw new ConfigError(field, 'an array of strings', value)
+  if (!Array.isArray(value)) { throw new ConfigError(field, 'an array of strings', value) }
   value.forEach((item, i) => nonEmptyString(item, `${field}[${i}]`))
   return value
 }

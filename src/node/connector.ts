@@ -18,7 +18,7 @@ export const DEFAULT_DISCOVERY_ATTEMPTS = 3
  * handshakes, two identifies and a connection to prune. The lower id dials at once; the higher one dials only if
  * no connection is open by then, so one-sided discovery still connects.
  */
-export const DEFAULT_DIAL_YIELD = 1 * SECOND
+export const DEFAULT_DIAL_YIELD = SECOND
 
 /**
  * Which members this node keeps a connection to. Today's topology is a full mesh; an overlay (partial views)

@@ -1,18 +1,23 @@
 // Builds the libp2p host every Foundation node runs on: the transports, security, muxer and services we rely on.
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
-import { gossipsub, type GossipSub } from '@libp2p/gossipsub'
-import { identify, type Identify } from '@libp2p/identify'
-import { kadDHT, passthroughMapper, type KadDHT } from '@libp2p/kad-dht'
-import { ping, type Ping } from '@libp2p/ping'
+import { gossipsub } from '@libp2p/gossipsub'
+import { identify } from '@libp2p/identify'
+import { kadDHT, passthroughMapper } from '@libp2p/kad-dht'
+import { ping } from '@libp2p/ping'
 import { preSharedKey } from '@libp2p/pnet'
 import { tcp } from '@libp2p/tcp'
-import { createLibp2p, type Libp2p } from 'libp2p'
+import { createLibp2p } from 'libp2p'
 import { publicationMessageId } from '../messaging/pubsub/publication.ts'
 import { RegistryRecordGuard } from '../registry/dht-record.ts'
 import { clusterMdns } from './mdns-discovery.ts'
 import { protocolName } from './protocols.ts'
+import type { GossipSub } from '@libp2p/gossipsub'
+import type { Identify } from '@libp2p/identify'
 import type { PrivateKey } from '@libp2p/interface'
+import type { KadDHT } from '@libp2p/kad-dht'
+import type { Ping } from '@libp2p/ping'
+import type { Libp2p } from 'libp2p'
 
 export interface HostServices {
   identify: Identify

@@ -5,16 +5,19 @@
 // everyone hears the answers to that one), and a peer is passed on only when it is new, its addresses changed,
 // or it was last passed on long ago.
 import { TypedEventEmitter, peerDiscoverySymbol, serviceCapabilities } from '@libp2p/interface'
-import { mdns, type MulticastDNSComponents } from '@libp2p/mdns'
+import { mdns } from '@libp2p/mdns'
 import type { PeerDiscovery, PeerDiscoveryEvents, PeerInfo, Startable } from '@libp2p/interface'
+import type { MulticastDNSComponents } from '@libp2p/mdns'
 
 const SECOND = 1000
 /** ms, the longest delay a Node timer takes: the wrapped module's own periodic query is pushed out to it */
 const NEVER = 2 ** 31 - 1
 /** our queries go out at interval × [1, 1 + QUERY_JITTER], so one node's query usually pre-empts the others' */
 export const QUERY_JITTER = 0.2
-/** ms after which a peer that keeps answering with the same addresses is passed on again, to refresh its
- * addresses in the peer store (which forgets them after an hour) */
+/**
+ * ms after which a peer that keeps answering with the same addresses is passed on again, to refresh its
+ * addresses in the peer store (which forgets them after an hour)
+ */
 export const DEFAULT_REPEAT_AFTER = 60 * SECOND
 
 export interface ClusterMdnsInit {
@@ -35,7 +38,7 @@ interface MdnsQuery {
   questions?: Array<{ name?: string, type?: string }>
 }
 
-/** @libp2p/mdns's MulticastDNS: its socket is the public `mdns` field (the tests fail if that ever goes away) */
+/** `@libp2p/mdns`'s MulticastDNS: its socket is the public `mdns` field (the tests fail if that ever goes away) */
 type Inner = PeerDiscovery & Startable & { mdns?: MdnsSocket, isStarted(): boolean }
 
 /** What the discovery did, for operators and tests. */

@@ -21,14 +21,14 @@ export function readFrames (stream: Stream, options: FrameReaderOptions): void {
   let failed = false
 
   const fail = (err: Error): void => {
-    if (failed) return
+    if (failed) { return }
     failed = true
     stream.abort(err)
     options.onInvalid?.(err)
   }
 
   stream.addEventListener('message', (evt) => {
-    if (failed) return
+    if (failed) { return }
     try {
       for (const payload of decoder.push(evt.data)) {
         options.onFrame(payload)
@@ -39,7 +39,7 @@ export function readFrames (stream: Stream, options: FrameReaderOptions): void {
   })
 
   stream.addEventListener('remoteCloseWrite', () => {
-    if (failed) return
+    if (failed) { return }
     try {
       decoder.end()
     } catch (err: any) {

@@ -36,7 +36,7 @@ export class FrameWriter {
   }
 
   write (payload: Uint8Array): void {
-    if (this.closed) throw new Error('stream is closed')
+    if (this.closed) { throw new Error('stream is closed') }
     this.queue.push(payload)
     if (!this.scheduled && !this.waitingForDrain) {
       this.scheduled = true
@@ -45,7 +45,7 @@ export class FrameWriter {
   }
 
   private flush (): void {
-    if (this.closed || this.waitingForDrain || this.queue.length === 0) return
+    if (this.closed || this.waitingForDrain || this.queue.length === 0) { return }
     const batch = this.queue
     this.queue = []
     try {

@@ -21,7 +21,7 @@ export function encodeFrame (payload: Uint8Array): Uint8Array {
  */
 export function encodeFrames (payloads: Uint8Array[]): Uint8Array {
   let total = 0
-  for (const p of payloads) total += varint.encodingLength(p.byteLength) + p.byteLength
+  for (const p of payloads) { total += varint.encodingLength(p.byteLength) + p.byteLength }
   const out = new Uint8Array(total)
   let offset = 0
   for (const p of payloads) {
@@ -57,9 +57,9 @@ export class FrameDecoder {
 
     while (this.buffer.byteLength > 0) {
       const header = this.readLength()
-      if (header == null) break
+      if (header == null) { break }
       const [length, headLength] = header
-      if (this.buffer.byteLength < headLength + length) break
+      if (this.buffer.byteLength < headLength + length) { break }
       frames.push(this.buffer.subarray(headLength, headLength + length))
       this.buffer.consume(headLength + length)
     }
@@ -83,13 +83,13 @@ export class FrameDecoder {
       const byte = this.buffer.get(i)
       value += (byte & 0x7f) * 2 ** (7 * i)
       if ((byte & 0x80) === 0) {
-        if (value > this.maxFrameSize) throw new FrameTooLargeError(value, this.maxFrameSize)
+        if (value > this.maxFrameSize) { throw new FrameTooLargeError(value, this.maxFrameSize) }
         return [value, i + 1]
       }
     }
-    if (available === MAX_LENGTH_BYTES) throw new MalformedFrameError('frame length prefix is longer than 5 bytes')
+    if (available === MAX_LENGTH_BYTES) { throw new MalformedFrameError('frame length prefix is longer than 5 bytes') }
     // a partial prefix: if what we have already exceeds the limit, say so now
-    if (value > this.maxFrameSize) throw new FrameTooLargeError(value, this.maxFrameSize)
+    if (value > this.maxFrameSize) { throw new FrameTooLargeError(value, this.maxFrameSize) }
     return undefined
   }
 }

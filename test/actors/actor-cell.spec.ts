@@ -14,7 +14,7 @@ class Recorder implements Actor {
     this.maxActive = Math.max(this.maxActive, this.active)
     await new Promise(resolve => setTimeout(resolve, message.delay ?? 0))
     this.active--
-    if (message.fail != null) throw new RangeError(message.fail)
+    if (message.fail != null) { throw new RangeError(message.fail) }
     this.seen.push(message.value)
     return message.value
   }
@@ -92,9 +92,9 @@ describe('actors', () => {
 
   it('keeps a mailbox in order across compaction', () => {
     const box = new Mailbox<number>()
-    for (let i = 0; i < 5000; i++) box.push(i)
-    for (let i = 0; i < 4000; i++) expect(box.shift()).to.equal(i)
-    for (let i = 5000; i < 6000; i++) box.push(i)
+    for (let i = 0; i < 5000; i++) { box.push(i) }
+    for (let i = 0; i < 4000; i++) { expect(box.shift()).to.equal(i) }
+    for (let i = 5000; i < 6000; i++) { box.push(i) }
     expect(box.size).to.equal(2000)
     expect(box.drain()).to.deep.equal(Array.from({ length: 2000 }, (_, i) => i + 4000))
   })

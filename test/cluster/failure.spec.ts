@@ -1,15 +1,15 @@
+import { peerIdFromString } from '@libp2p/peer-id'
 import { expect } from 'aegir/chai'
 import { pEvent } from 'p-event'
-import { peerIdFromString } from '@libp2p/peer-id'
 import { ActorNotFoundError } from '../../src/actors/errors.ts'
 import { NodeDownError } from '../../src/messaging/errors.ts'
 import { protocolName } from '../../src/node/protocols.ts'
 import { encodeFrame } from '../../src/wire/frames.ts'
 import { killChildNode, startChildNode } from '../fixtures/child-node.ts'
 import { TestNodes, eventually, formed, uniqueCluster } from '../fixtures/nodes.ts'
-import type { ChildNode } from '../fixtures/child-node.ts'
-import type { Member } from '../../src/membership/index.ts'
 import type { Actor } from '../../src/actors/index.ts'
+import type { Member } from '../../src/membership/index.ts'
+import type { ChildNode } from '../fixtures/child-node.ts'
 
 class Echo implements Actor {
   receive (message: unknown): unknown { return message }

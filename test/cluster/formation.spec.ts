@@ -1,7 +1,7 @@
 import { expect } from 'aegir/chai'
 import { pEvent } from 'p-event'
-import { Foundation } from '../../src/index.ts'
 import { generateSecret } from '../../src/config/secret.ts'
+import { Foundation } from '../../src/index.ts'
 import { LOOPBACK, TestNodes, formed, uniqueCluster } from '../fixtures/nodes.ts'
 import type { Member } from '../../src/membership/index.ts'
 
@@ -36,7 +36,7 @@ describe('cluster formation', () => {
     await formed([b1, b2])
     // several mDNS rounds: each side has heard the other by now, if it ever would
     await new Promise(resolve => setTimeout(resolve, 1500))
-    for (const node of [a1, a2, b1, b2]) expect(node.info().nodes).to.equal(2)
+    for (const node of [a1, a2, b1, b2]) { expect(node.info().nodes).to.equal(2) }
     // even an explicit dial cannot make them members of each other
     await expect(a1.connect(b1.addresses(), { signal: AbortSignal.timeout(1500) })).to.eventually.be.rejected()
     expect(a1.info().nodes).to.equal(2)

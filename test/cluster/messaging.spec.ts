@@ -8,9 +8,9 @@ import type { FoundationNode } from '../../src/cluster/foundation-node.ts'
 class Counter implements Actor {
   count = 0
   receive (message: { inc?: number, get?: boolean, fail?: string, sleep?: number }): unknown {
-    if (message.fail != null) throw new TypeError(message.fail)
-    if (message.sleep != null) return new Promise(resolve => setTimeout(() => { resolve('slept') }, message.sleep))
-    if (message.inc != null) this.count += message.inc
+    if (message.fail != null) { throw new TypeError(message.fail) }
+    if (message.sleep != null) { return new Promise(resolve => setTimeout(() => { resolve('slept') }, message.sleep)) }
+    if (message.inc != null) { this.count += message.inc }
     return this.count
   }
 }
@@ -27,9 +27,9 @@ describe('send and call', function () {
 
   it('delivers sends in order and answers calls across nodes, by name and by ref', async () => {
     const ref = await b.spawn(Counter, { name: 'counter' })
-    for (let i = 0; i < 100; i++) a.send('counter', { inc: 1 })
+    for (let i = 0; i < 100; i++) { a.send('counter', { inc: 1 }) }
     expect(await a.call('counter', { get: true }, { timeout: 5000 })).to.equal(100)
-    for (let i = 0; i < 50; i++) c.send(ref, { inc: 2 })
+    for (let i = 0; i < 50; i++) { c.send(ref, { inc: 2 }) }
     expect(await c.call(ref, { get: true })).to.equal(200)
     // the local node takes its own shortcut
     expect(await b.call('counter', { inc: 1 })).to.equal(201)
@@ -87,7 +87,7 @@ describe('send and call', function () {
 
   it('measures the message rate it reports', async () => {
     const ref = await b.spawn(Counter)
-    for (let i = 0; i < 2000; i++) a.send(ref, { inc: 1 })
+    for (let i = 0; i < 2000; i++) { a.send(ref, { inc: 1 }) }
     expect(await a.call(ref, { get: true })).to.equal(2000)
     await eventually(() => b.info().messageRate > 0, 'the rate shows the burst once its second is complete', 3000)
     expect(b.info().processes).to.be.greaterThan(0)

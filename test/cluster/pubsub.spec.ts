@@ -32,10 +32,10 @@ describe('pub/sub', function () {
   })
 
   it('reaches every subscriber on every node, the publisher included, once each', async () => {
-    for (const node of [a, b, c]) listen(node, 'events')
+    for (const node of [a, b, c]) { listen(node, 'events') }
     listen(b, 'events', 'b-second')
     await subscribersKnown(a, 'events', 2)
-    for (let i = 0; i < 20; i++) await a.pubsub.publish('events', { n: i })
+    for (let i = 0; i < 20; i++) { await a.pubsub.publish('events', { n: i }) }
     await eventually(() => [...received.values()].every(list => list.length >= 20), 'every subscriber has 20 messages')
     await new Promise(resolve => setTimeout(resolve, 200))
     for (const [label, list] of received) {

@@ -14,7 +14,7 @@ function repoRoot (): string {
   let dir = dirname(fileURLToPath(import.meta.url))
   while (!existsSync(join(dir, 'examples', 'demo', 'main.ts'))) {
     const parent = dirname(dir)
-    if (parent === dir) throw new Error('examples/demo/main.ts not found above the test')
+    if (parent === dir) { throw new Error('examples/demo/main.ts not found above the test') }
     dir = parent
   }
   return dir
@@ -35,14 +35,14 @@ class DemoRun {
     })
     const collect = (line: string): void => {
       this.lines.push(line)
-      for (const waiter of this.waiters) waiter()
+      for (const waiter of this.waiters) { waiter() }
     }
     createInterface({ input: this.process.stdout! }).on('line', collect)
     createInterface({ input: this.process.stderr! }).on('line', (line) => { collect(`[stderr] ${line}`) })
     this.exited = new Promise((resolve) => {
       this.process.once('close', (code, signal) => {
         resolve({ code, signal })
-        for (const waiter of this.waiters) waiter()
+        for (const waiter of this.waiters) { waiter() }
       })
     })
   }
@@ -69,8 +69,7 @@ class DemoRun {
     void this.exited.then(() => { exited = true })
     await new Promise<void>((resolve, reject) => {
       const check = (): void => {
-        if (done()) finish(resolve)
-        else if (exited || this.process.exitCode != null) finish(() => { reject(new Error(`the demo exited before ${what}:\n${this.output}`)) })
+        if (done()) { finish(resolve) } else if (exited || this.process.exitCode != null) { finish(() => { reject(new Error(`the demo exited before ${what}:\n${this.output}`)) }) }
       }
       const timer = setTimeout(() => { finish(() => { reject(new Error(`no ${what} after ${ms} ms:\n${this.output}`)) }) }, ms)
       const finish = (then: () => void): void => {

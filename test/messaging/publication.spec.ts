@@ -37,7 +37,7 @@ describe('publications', () => {
       send: async (topic, bodies) => { sent.push({ topic, sizes: bodies.map(b => b.byteLength) }) },
       onError: () => {}
     })
-    for (let i = 0; i < 5; i++) batches.add('a', new Uint8Array(100))
+    for (let i = 0; i < 5; i++) { batches.add('a', new Uint8Array(100)) }
     batches.add('b', new Uint8Array(1))
     expect(batches.pendingBytes).to.equal(501)
     await new Promise(resolve => setImmediate(resolve))

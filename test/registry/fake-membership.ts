@@ -21,7 +21,7 @@ export class FakeMembership extends TypedEventEmitter<MembershipEvents> implemen
 
   self (): Member {
     const self = this.view.get(this.selfId)
-    if (self == null) throw new Error('self is missing from the view')
+    if (self == null) { throw new Error('self is missing from the view') }
     return self
   }
 

@@ -197,7 +197,7 @@ describe('registry records', () => {
     })
 
     it('forgets the least recently written name when full', () => {
-      for (const name of ['a', 'b', 'c', 'd']) cache.offer(record({ name }), 100)
+      for (const name of ['a', 'b', 'c', 'd']) { cache.offer(record({ name }), 100) }
       expect(cache.size).to.equal(3)
       expect(cache.get('a').found).to.equal(false)
       expect(cache.get('d').found).to.equal(true)

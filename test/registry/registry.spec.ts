@@ -2,13 +2,13 @@
 import { defaultLogger } from '@libp2p/logger'
 import { expect } from 'aegir/chai'
 import { pEvent } from 'p-event'
+import { createHost } from '../../src/node/create-host.ts'
 import { ANNOUNCEMENT_ID_LENGTH, registryTopic } from '../../src/registry/announcement.ts'
 import { registryKey } from '../../src/registry/dht-record.ts'
 import { NameTakenError } from '../../src/registry/errors.ts'
+import { createRegistry } from '../../src/registry/index.ts'
 import { RecordCodec } from '../../src/registry/record.ts'
 import { Codec } from '../../src/wire/codec.ts'
-import { createHost } from '../../src/node/create-host.ts'
-import { createRegistry } from '../../src/registry/index.ts'
 import { FakeMembership } from './fake-membership.ts'
 import { startHosts, startRegistries, stopAll, untilRoutingTableHolds } from './test-cluster.ts'
 import type { TestNode } from './test-cluster.ts'
@@ -68,11 +68,11 @@ describe('registry', () => {
     // a fourth node, started after every write: its cache is empty until the members it sees join send their names
     const [late] = await startHosts(cluster, 1)
     hosts.push(late)
-    for (const host of hosts.slice(0, 3)) await late.dial(host.getMultiaddrs())
+    for (const host of hosts.slice(0, 3)) { await late.dial(host.getMultiaddrs()) }
     await untilRoutingTableHolds(late, 3)
     const [lateNode] = await startRegistries(cluster, [late], { lookupTimeout: LOOKUP_TIMEOUT })
     nodes.push(lateNode)
-    for (const node of nodes.slice(0, 3)) lateNode.membership.join(node.id)
+    for (const node of nodes.slice(0, 3)) { lateNode.membership.join(node.id) }
 
     for (const [name, ref] of expected) {
       expect(await lateNode.registry.lookup(name), name).to.deep.equal(ref)
@@ -108,7 +108,7 @@ describe('registry', () => {
 
     let stored: RegistryRecord | undefined
     for await (const event of b.host.services.dht.get(registryKey(cluster, 'gone'))) {
-      if (event.name === 'VALUE') stored = new RecordCodec().decode(event.value)
+      if (event.name === 'VALUE') { stored = new RecordCodec().decode(event.value) }
     }
     expect(stored).to.include({ name: 'gone', tombstone: true })
   })
@@ -187,8 +187,8 @@ describe('registry', () => {
     const misfiled = new RecordCodec().encode({ name: 'other', ref: { node: a.id, id: 'x' }, owner: a.id, version: { time: 1, counter: 0 }, tombstone: false })
 
     // put stores locally without validation, then the peers' validators refuse it
-    for await (const event of a.host.services.dht.put(registryKey(cluster, 'junk'), new Uint8Array([0xc1, 1, 2]))) void event
-    for await (const event of a.host.services.dht.put(registryKey(cluster, 'misfiled'), misfiled)) void event
+    for await (const event of a.host.services.dht.put(registryKey(cluster, 'junk'), new Uint8Array([0xc1, 1, 2]))) { void event }
+    for await (const event of a.host.services.dht.put(registryKey(cluster, 'misfiled'), misfiled)) { void event }
 
     expect(b.registry.invalidMessages).to.be.greaterThan(before[0])
     expect(c.registry.invalidMessages).to.be.greaterThan(before[1])
@@ -224,7 +224,7 @@ describe('registry', () => {
     await registry.register('early', { node: host.peerId.toString(), id: 'x' })
 
     await host.start()
-    for (const other of hosts.slice(0, 3)) await host.dial(other.getMultiaddrs())
+    for (const other of hosts.slice(0, 3)) { await host.dial(other.getMultiaddrs()) }
     await untilRoutingTableHolds(host, 3)
     await untilRoutingTableHolds(nodes[0].host, 3)
     nodes[0].membership.join(host.peerId.toString())

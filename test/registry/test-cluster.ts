@@ -1,9 +1,9 @@
 // Real libp2p nodes on loopback, connected to each other, each with a registry and a hand-driven membership.
 import { defaultLogger } from '@libp2p/logger'
 import { pEvent } from 'p-event'
+import { createHost } from '../../src/node/create-host.ts'
 import { registryTopic } from '../../src/registry/announcement.ts'
 import { createRegistry } from '../../src/registry/index.ts'
-import { createHost } from '../../src/node/create-host.ts'
 import { FakeMembership } from './fake-membership.ts'
 import type { Host } from '../../src/node/create-host.ts'
 import type { Registry, RegistryInit } from '../../src/registry/index.ts'
@@ -66,13 +66,13 @@ export async function stopAll (nodes: TestNode[], hosts: Host[]): Promise<void> 
  */
 export async function untilRoutingTableHolds (host: Host, peers: number): Promise<void> {
   const table = (host.services.dht as unknown as { routingTable: EventTarget & { size: number } }).routingTable
-  if (table.size >= peers) return
+  if (table.size >= peers) { return }
   await pEvent(table, 'peer:add', { filter: () => table.size >= peers, timeout: WAIT })
 }
 
 async function untilSubscribed (host: Host, topic: string, peers: number): Promise<void> {
   const { pubsub } = host.services
   const enough = (): boolean => pubsub.getSubscribers(topic).length >= peers
-  if (enough()) return
+  if (enough()) { return }
   await pEvent(pubsub, 'subscription-change', { filter: enough, timeout: WAIT })
 }

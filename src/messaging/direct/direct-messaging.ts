@@ -1,14 +1,14 @@
 // The direct protocol: sends, calls and one-node publishes between nodes, over one coalesced stream per peer.
+import { protocolName } from '../../node/protocols.ts'
 import { Codec } from '../../wire/codec.ts'
 import { readFrames } from '../../wire/frame-reader.ts'
-import { protocolName } from '../../node/protocols.ts'
 import { MessageTooLargeError, NodeDownError } from '../errors.ts'
 import { CALL, FAIL, PUBLISH, REPLY, SEND, validateEnvelope } from './envelope.ts'
 import { PeerChannel } from './peer-channel.ts'
 import { PendingCalls } from './pending-calls.ts'
 import { fromWireError, toWireError } from './wire-error.ts'
-import type { CallOptions } from './pending-calls.ts'
 import type { Envelope } from './envelope.ts'
+import type { CallOptions } from './pending-calls.ts'
 import type { Host } from '../../node/create-host.ts'
 import type { ComponentLogger, Connection, Logger, Startable, Stream } from '@libp2p/interface'
 
@@ -62,7 +62,7 @@ export class DirectMessaging implements Startable {
   }
 
   async start (): Promise<void> {
-    if (this.started) return
+    if (this.started) { return }
     await this.components.host.handle(this.protocol, (stream, connection) => { this.onInbound(stream, connection) }, {
       maxInboundStreams: 64
     })
@@ -70,10 +70,10 @@ export class DirectMessaging implements Startable {
   }
 
   async stop (): Promise<void> {
-    if (!this.started) return
+    if (!this.started) { return }
     this.started = false
     await this.components.host.unhandle(this.protocol)
-    for (const channel of this.channels.values()) channel.close()
+    for (const channel of this.channels.values()) { channel.close() }
     this.channels.clear()
     this.pending.failAll(() => new NodeDownError('(local node stopped)'))
   }
@@ -109,7 +109,7 @@ export class DirectMessaging implements Startable {
 
   private write (node: string, envelope: Envelope): void {
     const payload = this.codec.encode(envelope)
-    if (payload.byteLength > this.init.maxMessageSize) throw new MessageTooLargeError(payload.byteLength, this.init.maxMessageSize)
+    if (payload.byteLength > this.init.maxMessageSize) { throw new MessageTooLargeError(payload.byteLength, this.init.maxMessageSize) }
     let channel = this.channels.get(node)
     if (channel == null) {
       channel = new PeerChannel({
@@ -151,7 +151,7 @@ export class DirectMessaging implements Startable {
   private dispatch (from: string, envelope: Envelope): void {
     switch (envelope[0]) {
       case SEND:
-        if (!this.components.local.send(envelope[1], envelope[2])) this.stats.undeliverable++
+        if (!this.components.local.send(envelope[1], envelope[2])) { this.stats.undeliverable++ }
         break
       case CALL: {
         const callId = envelope[1]
@@ -169,6 +169,9 @@ export class DirectMessaging implements Startable {
         break
       case PUBLISH:
         this.components.local.publish(envelope[1], envelope[2], from)
+        break
+      default:
+        // validateEnvelope lets no other kind through
         break
     }
   }

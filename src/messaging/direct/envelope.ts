@@ -19,23 +19,25 @@ export type Envelope =
 
 /** Checks a decoded value is a well-formed envelope; anything else is a malformed frame. */
 export function validateEnvelope (value: unknown): Envelope {
-  if (!Array.isArray(value)) throw new MalformedFrameError('envelope is not an array')
+  if (!Array.isArray(value)) { throw new MalformedFrameError('envelope is not an array') }
   const kind = value[0]
   switch (kind) {
     case SEND:
-      if (value.length === 3 && typeof value[1] === 'string') return value as Envelope
+      if (value.length === 3 && typeof value[1] === 'string') { return value as Envelope }
       break
     case CALL:
-      if (value.length === 4 && isCallId(value[1]) && typeof value[2] === 'string') return value as Envelope
+      if (value.length === 4 && isCallId(value[1]) && typeof value[2] === 'string') { return value as Envelope }
       break
     case REPLY:
-      if (value.length === 3 && isCallId(value[1])) return value as Envelope
+      if (value.length === 3 && isCallId(value[1])) { return value as Envelope }
       break
     case FAIL:
-      if (value.length === 3 && isCallId(value[1]) && isWireError(value[2])) return value as Envelope
+      if (value.length === 3 && isCallId(value[1]) && isWireError(value[2])) { return value as Envelope }
       break
     case PUBLISH:
-      if (value.length === 3 && typeof value[1] === 'string') return value as Envelope
+      if (value.length === 3 && typeof value[1] === 'string') { return value as Envelope }
+      break
+    default:
       break
   }
   throw new MalformedFrameError(`malformed envelope of kind ${String(kind)}`)

@@ -49,17 +49,17 @@ export class PeerChannel {
       // we never read from our outbound stream: answers come on the peer's own channel to us
       const writer = new FrameWriter(stream)
       stream.addEventListener('close', (evt) => {
-        if (this.writer === writer) this.writer = undefined
-        if (evt.error != null && !this.closed) this.init.onBroken(this.init.node, evt.error)
+        if (this.writer === writer) { this.writer = undefined }
+        if (evt.error != null && !this.closed) { this.init.onBroken(this.init.node, evt.error) }
       }, { once: true })
       this.writer = writer
       const backlog = this.backlog
       this.backlog = []
-      for (const payload of backlog) writer.write(payload)
+      for (const payload of backlog) { writer.write(payload) }
     } catch (err: any) {
       this.init.log('could not open a direct stream to %s: %s', this.init.node, err.message)
       this.backlog = []
-      if (!this.closed) this.init.onBroken(this.init.node, err)
+      if (!this.closed) { this.init.onBroken(this.init.node, err) }
     } finally {
       this.opening = undefined
     }

@@ -60,17 +60,17 @@ export class PendingCalls {
   /** Fails every call in flight to a node that is gone. */
   failNode (node: string, cause?: Error): void {
     for (const [id, call] of this.calls) {
-      if (call.node === node) this.settle(id)?.reject(new NodeDownError(node, { cause }))
+      if (call.node === node) { this.settle(id)?.reject(new NodeDownError(node, { cause })) }
     }
   }
 
   failAll (err: () => Error): void {
-    for (const id of [...this.calls.keys()]) this.settle(id)?.reject(err())
+    for (const id of [...this.calls.keys()]) { this.settle(id)?.reject(err()) }
   }
 
   private settle (id: number): PendingCall | undefined {
     const call = this.calls.get(id)
-    if (call == null) return undefined
+    if (call == null) { return undefined }
     this.calls.delete(id)
     call.cleanup()
     return call

@@ -5,8 +5,8 @@ import { ActorHandlerError, ActorNotFoundError, ActorStoppedError } from '../../
 export type WireError = [name: string, message: string, handlerErrorName?: string]
 
 export function toWireError (err: unknown): WireError {
-  if (err instanceof ActorHandlerError) return [err.name, err.message, err.remoteName]
-  if (err instanceof Error) return [err.name, err.message]
+  if (err instanceof ActorHandlerError) { return [err.name, err.message, err.remoteName] }
+  if (err instanceof Error) { return [err.name, err.message] }
   return ['Error', String(err)]
 }
 
@@ -20,8 +20,10 @@ export function fromWireError ([name, message, handlerErrorName]: WireError): Er
     case ActorHandlerError.name: return new ActorHandlerError(handlerErrorName ?? 'Error', message)
     case ActorNotFoundError.name: return Object.assign(new ActorNotFoundError(''), { message })
     case ActorStoppedError.name: return Object.assign(new ActorStoppedError(''), { message })
+    default: {
+      const err = new Error(message)
+      err.name = name
+      return err
+    }
   }
-  const err = new Error(message)
-  err.name = name
-  return err
 }

@@ -6,8 +6,8 @@ import { PublicationBatches } from './publication-batches.ts'
 import { PublicationIds, decodePublication, encodePublication } from './publication.ts'
 import type { PubSub, PublishOptions, Subscription, SubscriptionHandler } from './index.ts'
 import type { Host } from '../../node/create-host.ts'
-import type { ComponentLogger, Logger, Startable } from '@libp2p/interface'
 import type { Message } from '@libp2p/gossipsub'
+import type { ComponentLogger, Logger, Startable } from '@libp2p/interface'
 
 export interface GossipPubSubComponents {
   host: Host
@@ -84,16 +84,16 @@ export class GossipPubSub implements PubSub, Startable {
   }
 
   async start (): Promise<void> {
-    if (this.started) return
+    if (this.started) { return }
     this.components.host.services.pubsub.addEventListener('message', this.onGossip)
     this.started = true
   }
 
   async stop (): Promise<void> {
-    if (!this.started) return
+    if (!this.started) { return }
     this.started = false
     this.components.host.services.pubsub.removeEventListener('message', this.onGossip)
-    for (const topic of [...this.subscriptions.keys()]) this.unsubscribe(topic)
+    for (const topic of [...this.subscriptions.keys()]) { this.unsubscribe(topic) }
   }
 
   subscribe<T = any>(topic: string, handler: SubscriptionHandler<T>): Subscription {
@@ -110,24 +110,24 @@ export class GossipPubSub implements PubSub, Startable {
   }
 
   unsubscribe (topic: string): void {
-    if (!this.subscriptions.delete(topic)) return
+    if (!this.subscriptions.delete(topic)) { return }
     this.components.host.services.pubsub.unsubscribe(this.prefix + topic)
   }
 
   /** @internal */
   remove (subscription: LocalSubscription): void {
     const set = this.subscriptions.get(subscription.topic)
-    if (set?.delete(subscription) === true && set.size === 0) this.unsubscribe(subscription.topic)
+    if (set?.delete(subscription) === true && set.size === 0) { this.unsubscribe(subscription.topic) }
   }
 
   async publish (topic: string, message: unknown, options: PublishOptions = {}): Promise<void> {
     checkTopic(topic)
     const body = this.codec.encode(message)
-    if (body.byteLength > this.init.maxMessageSize) throw new MessageTooLargeError(body.byteLength, this.init.maxMessageSize)
+    if (body.byteLength > this.init.maxMessageSize) { throw new MessageTooLargeError(body.byteLength, this.init.maxMessageSize) }
     this.stats.published++
     this.deliver(topic, message, this.self, true, options.exclude)
     this.batches.add(topic, body)
-    if (this.batches.pendingBytes > PUBLISH_HIGH_WATER_MARK) await this.batches.drained()
+    if (this.batches.pendingBytes > PUBLISH_HIGH_WATER_MARK) { await this.batches.drained() }
   }
 
   async publishFrom (sender: Subscription, topic: string, message: unknown): Promise<void> {
@@ -158,7 +158,7 @@ export class GossipPubSub implements PubSub, Startable {
   }
 
   private receive (msg: Message): void {
-    if (!msg.topic.startsWith(this.prefix)) return
+    if (!msg.topic.startsWith(this.prefix)) { return }
     const topic = msg.topic.slice(this.prefix.length)
     let publication
     try {
@@ -168,7 +168,7 @@ export class GossipPubSub implements PubSub, Startable {
       this.log.error('dropped a malformed publication on %s: %s', topic, err.message)
       return
     }
-    for (const body of publication.bodies) this.deliver(topic, body, publication.from, false)
+    for (const body of publication.bodies) { this.deliver(topic, body, publication.from, false) }
   }
 
   /** Sends one batch of a topic's publications as one gossipsub message. */
@@ -179,10 +179,10 @@ export class GossipPubSub implements PubSub, Startable {
 
   private deliver (topic: string, message: unknown, from: string, local: boolean, exclude?: Subscription): void {
     const set = this.subscriptions.get(topic)
-    if (set == null) return
+    if (set == null) { return }
     const meta = { topic, from, local }
     for (const subscription of set) {
-      if (subscription === exclude) continue
+      if (subscription === exclude) { continue }
       this.stats.delivered++
       try {
         subscription.handler(message, meta)

@@ -65,7 +65,7 @@ export class PublicationBatches {
   }
 
   private flush (batch: Batch): void {
-    if (this.open.get(batch.topic) !== batch) return
+    if (this.open.get(batch.topic) !== batch) { return }
     this.open.delete(batch.topic)
     const bytes = batch.bytes - batch.bodies.length * FRAME_PREFIX
     const sent = this.init.send(batch.topic, batch.bodies)

@@ -1,6 +1,6 @@
 // The bytes of one gossipsub message: a 16-byte id, a version, the sender, then one or more encoded messages.
-import { FrameDecoder, encodeFrames } from '../../wire/frames.ts'
 import { MalformedFrameError } from '../../wire/errors.ts'
+import { FrameDecoder, encodeFrames } from '../../wire/frames.ts'
 import type { Codec } from '../../wire/codec.ts'
 
 /** 8 bytes of publisher nonce and 8 of sequence: unique per publication, and cheap for gossipsub to read as its id. */
@@ -41,14 +41,14 @@ export function encodePublication (id: Uint8Array, from: string, bodies: Uint8Ar
 }
 
 export function decodePublication (codec: Codec, data: Uint8Array, maxMessageSize: number): Publication {
-  if (data.byteLength <= HEADER_LENGTH) throw new MalformedFrameError('publication shorter than its header')
+  if (data.byteLength <= HEADER_LENGTH) { throw new MalformedFrameError('publication shorter than its header') }
   if (data[PUBLICATION_ID_LENGTH] !== PUBLICATION_VERSION) {
     throw new MalformedFrameError(`publication version ${data[PUBLICATION_ID_LENGTH]} is not ${PUBLICATION_VERSION}`)
   }
   const decoder = new FrameDecoder(maxMessageSize)
   const [from, ...bodies] = decoder.push(data.subarray(HEADER_LENGTH))
   decoder.end()
-  if (from == null || bodies.length === 0) throw new MalformedFrameError('publication without sender or message')
+  if (from == null || bodies.length === 0) { throw new MalformedFrameError('publication without sender or message') }
   return { from: new TextDecoder().decode(from), bodies: bodies.map(body => codec.decode(body)) }
 }
 
