@@ -31,7 +31,8 @@ export interface GossipServices {
  * A node running gossipsub with its defaults (signed messages, flood publish, D=6) except that publishing to a
  * topic with no peers is allowed; identify is there so the gossipsub topology learns which peers speak it.
  */
-export async function gossipNode (): Promise<Libp2p<GossipServices>> {
+/** A bare libp2p node with gossipsub at its defaults, or unsigned (`StrictNoSign`) for the reference subject. */
+export async function gossipNode (signed = true): Promise<Libp2p<GossipServices>> {
   return createLibp2p<GossipServices>({
     addresses: { listen: LOOPBACK_LISTEN },
     transports: [tcp()],
@@ -39,7 +40,7 @@ export async function gossipNode (): Promise<Libp2p<GossipServices>> {
     streamMuxers: [yamux()],
     services: {
       identify: identify(),
-      pubsub: gossipsub({ allowPublishToZeroTopicPeers: true })
+      pubsub: gossipsub({ allowPublishToZeroTopicPeers: true, ...(signed ? {} : { globalSignaturePolicy: 'StrictNoSign' as const }) })
     }
   })
 }

@@ -11,8 +11,8 @@ import type { BenchResult } from '../lib/result.ts'
 export const NODES = 5
 const TOPIC = 'foundation-bench'
 
-export async function rawGossipsubSubject (): Promise<PubsubSubject> {
-  const nodes = await Promise.all(Array.from({ length: NODES }, async () => gossipNode()))
+export async function rawGossipsubSubject (signed = true): Promise<PubsubSubject> {
+  const nodes = await Promise.all(Array.from({ length: NODES }, async () => gossipNode(signed)))
   try {
     for (let i = 0; i < nodes.length; i++) {
       for (let j = i + 1; j < nodes.length; j++) {
@@ -31,7 +31,7 @@ export async function rawGossipsubSubject (): Promise<PubsubSubject> {
       'gossipsub publisher sees every subscriber')
 
     return {
-      name: 'raw gossipsub (defaults, signed)',
+      name: signed ? 'raw gossipsub (defaults, signed)' : 'raw gossipsub (unsigned, reference)',
       subscribers: subscribers.length,
       onDeliver (fn) { deliver = fn },
       async publish (seq) {
@@ -54,11 +54,13 @@ export async function run (): Promise<BenchResult> {
     `value = messages delivered to all ${NODES - 1} subscribers per second, closed loop with at most ${options.window} in flight; median of ${options.rounds} rounds of ${options.throughputSeconds} s, alternating between subjects`,
     `latencyUs = publish-to-deliver per subscriber, ${options.latencyMessages} messages published one at a time; loadedLatencyUs = the same during the throughput rounds (mostly queueing in the window)`,
     'raw gossipsub: @libp2p/gossipsub defaults (StrictSign, floodPublish, D=6) except allowPublishToZeroTopicPeers, with identify; measured after the publisher sees all subscribers on the topic',
-    'both subjects are set up before measuring (10 nodes in the process); the idle one only runs its timers'
+    'raw gossipsub (unsigned, reference): the same with StrictNoSign, to show how much of the ratio is signatures and how much is Foundation batching the publishes of one turn into one gossipsub message',
+    'every subject is set up before measuring (15 nodes in the process); the idle ones only run their timers'
   ]
   const subjects: PubsubSubject[] = []
   try {
     subjects.push(await rawGossipsubSubject())
+    subjects.push(await rawGossipsubSubject(false))
     try {
       const { foundationPubsubSubject } = await import('./foundation-pubsub.ts')
       subjects.push(await foundationPubsubSubject(NODES, TOPIC))
@@ -68,7 +70,7 @@ export async function run (): Promise<BenchResult> {
 
     const { results, failures } = await measurePubsub(subjects, options)
     notes.push(...failures)
-    const baseline = results.find(r => r.subject.startsWith('raw gossipsub'))
+    const baseline = results.find(r => r.subject === 'raw gossipsub (defaults, signed)')
     const ours = results.find(r => r.subject === 'Foundation')
     if (ours != null && baseline != null) {
       const b = baseline.latencyUs as { p99: number }
