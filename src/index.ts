@@ -26,7 +26,7 @@ export const Foundation = {
   generateSecret
 }
 
-export type { Cluster, ClusterInfo, ClusterEvents, ClusterHealth, CallOptions, Target } from './cluster/index.ts'
+export type { Cluster, ClusterInfo, ClusterEvents, ClusterHealth, CallOptions, ConnectOptions, Target } from './cluster/index.ts'
 export type { FoundationInit, DiscoveryInit, MessagingInit, RegistryInit } from './config/index.ts'
 export type { Actor, ActorClass, ActorContext, ActorRef, SpawnOptions } from './actors/index.ts'
 export type { Member, MemberStatus } from './membership/index.ts'
@@ -34,5 +34,5 @@ export type { PubSub, Subscription, SubscriptionHandler, PublicationMeta, Publis
 export { ConfigError } from './config/errors.ts'
 export { ActorNotFoundError, ActorHandlerError, ActorStoppedError, DuplicateNameError } from './actors/errors.ts'
 export { CallTimeoutError, NodeDownError, AbortError, MessageTooLargeError } from './messaging/errors.ts'
-export { NodeNotRunningError } from './cluster/errors.ts'
+export { NodeNotRunningError, JoinTimeoutError } from './cluster/errors.ts'
 export { NameTakenError, InvalidNameError } from './registry/errors.ts'

@@ -9,3 +9,15 @@ export class NodeNotRunningError extends Error {
     this.name = 'NodeNotRunningError'
   }
 }
+
+/** A peer was reached but did not join as a member in time: it belongs to another cluster, or is no Foundation node. */
+export class JoinTimeoutError extends Error {
+  static readonly name = 'JoinTimeoutError'
+  readonly peer: string
+
+  constructor (peer: string, timeout: number) {
+    super(`connected to ${peer}, but it did not join this cluster within ${timeout} ms (another cluster, or not a Foundation node)`)
+    this.name = 'JoinTimeoutError'
+    this.peer = peer
+  }
+}

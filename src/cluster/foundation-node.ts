@@ -5,19 +5,22 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { ActorNotFoundError } from '../actors/errors.ts'
 import { LocalActors } from '../actors/local-actors.ts'
 import { isActorRef } from '../actors/ref.ts'
+import { SECOND } from '../config/index.ts'
 import { preSharedKeyFrom } from '../config/secret.ts'
 import { createMembership } from '../membership/libp2p-membership.ts'
 import { DirectMessaging } from '../messaging/direct/direct-messaging.ts'
-import { AbortError, CallTimeoutError, NodeDownError } from '../messaging/errors.ts'
+import { AbortError, NodeDownError } from '../messaging/errors.ts'
 import { GossipPubSub } from '../messaging/pubsub/gossip-pubsub.ts'
 import { Connector } from '../node/connector.ts'
 import { createHost } from '../node/create-host.ts'
 import { createRegistry } from '../registry/index.ts'
 import { NodeNotRunningError } from './errors.ts'
+import { callLocal } from './local-call.ts'
 import { ActorDelivery } from './local-delivery.ts'
+import { NameResolver } from './name-resolver.ts'
+import { waitForMember } from './wait-for-member.ts'
 import { RateMeter } from './rate-meter.ts'
-import type { CallOptions, Cluster, ClusterEvents, ClusterHealth, ClusterInfo, Target } from './index.ts'
-import type { ActorCell } from '../actors/actor-cell.ts'
+import type { CallOptions, Cluster, ClusterEvents, ClusterHealth, ClusterInfo, ConnectOptions, Target } from './index.ts'
 import type { ActorClass, ActorRef, SpawnOptions } from '../actors/index.ts'
 import type { FoundationConfig } from '../config/index.ts'
 import type { Member, Membership } from '../membership/index.ts'
@@ -25,6 +28,9 @@ import type { PubSub } from '../messaging/pubsub/index.ts'
 import type { Host } from '../node/create-host.ts'
 import type { Registry } from '../registry/index.ts'
 import type { ComponentLogger, Logger } from '@libp2p/interface'
+
+/** How long connect() waits for a reached peer to join: a membership sync takes milliseconds on a LAN. */
+const DEFAULT_JOIN_TIMEOUT = 10 * SECOND
 
 const MEMBER_EVENTS = ['member:join', 'member:suspect', 'member:alive', 'member:leave'] as const
 
@@ -40,7 +46,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
   readonly actors: LocalActors
   readonly messageRate = new RateMeter()
   private readonly connector: Connector
-  private readonly inflightLookups = new Map<string, Promise<ActorRef | undefined>>()
+  private readonly names: NameResolver
   private readonly log: Logger
   private readonly startedAt = Date.now()
   private state: 'new' | 'running' | 'stopping' | 'stopped' = 'new'
@@ -68,6 +74,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     })
     this.connector = new Connector({ host, membership: this.membership, logger })
     this.registry = createRegistry({ host, membership: this.membership, logger }, { cluster: config.cluster, lookupTimeout: config.lookupTimeout })
+    this.names = new NameResolver(this.registry)
     this.messaging = new DirectMessaging(
       { host, logger, local: new ActorDelivery(this.actors, () => this.gossip) },
       { cluster: config.cluster, maxMessageSize: config.maxMessageSize }
@@ -150,7 +157,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       return
     }
     // names resolve in order of sends, so two sends to one name arrive in the order they were made
-    this.resolveName(target).then(
+    this.names.resolve(target).then(
       (ref) => {
         if (ref == null) { this.undeliverable(`no actor named "${target}"`) } else { this.sendToRef(ref, message) }
       },
@@ -166,20 +173,20 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     if (isActorRef(target)) {
       ref = target
     } else {
-      ref = this.actors.named(target)?.ref ?? await this.resolveName(target, options.signal)
+      ref = this.actors.named(target)?.ref ?? await this.names.resolve(target, options.signal)
       if (ref == null) { throw new ActorNotFoundError(`named "${target}"`) }
     }
     if (ref.node === this.id) {
       const cell = this.actors.get(ref.id)
       if (cell == null) { throw new ActorNotFoundError(`${ref.node}/${ref.id}`) }
-      return this.localCall(cell, message, timeout, options.signal)
+      return callLocal<Reply>(cell, message, timeout, options.signal)
     }
     if (!this.membership.isActive(ref.node)) { throw new NodeDownError(ref.node) }
     return this.messaging.call(ref.node, ref.id, message, { timeout, signal: options.signal }) as Promise<Reply>
   }
 
   async lookup (name: string, options: { signal?: AbortSignal } = {}): Promise<ActorRef | undefined> {
-    return this.actors.named(name)?.ref ?? this.resolveName(name, options.signal)
+    return this.actors.named(name)?.ref ?? this.names.resolve(name, options.signal)
   }
 
   members (): Member[] {
@@ -213,12 +220,12 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     return this.host.getMultiaddrs().map(ma => ma.toString())
   }
 
-  async connect (addresses: string | string[], options: { signal?: AbortSignal } = {}): Promise<void> {
+  async connect (addresses: string | string[], options: ConnectOptions = {}): Promise<void> {
     this.assertRunning()
     const list = Array.isArray(addresses) ? addresses : [addresses]
     await Promise.all(list.map(async (address) => {
       const connection = await this.host.dial(multiaddr(address), { signal: options.signal })
-      await this.waitForMember(connection.remotePeer.toString(), options.signal)
+      await waitForMember(this.membership, connection.remotePeer.toString(), options.timeout ?? DEFAULT_JOIN_TIMEOUT, options.signal)
     }))
   }
 
@@ -235,48 +242,9 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     this.messaging.send(ref.node, ref.id, message)
   }
 
-  private async localCall<Reply>(cell: ActorCell, message: unknown, timeout: number, signal?: AbortSignal): Promise<Reply> {
-    return new Promise<Reply>((resolve, reject) => {
-      const timer = setTimeout(() => { done(); reject(new CallTimeoutError(cell.ref.id, timeout)) }, timeout)
-      const onAbort = (): void => { done(); reject(new AbortError(signal?.reason)) }
-      const done = (): void => { clearTimeout(timer); signal?.removeEventListener('abort', onAbort) }
-      signal?.addEventListener('abort', onAbort, { once: true })
-      cell.deliver(message, {
-        resolve: (value) => { done(); resolve(value as Reply) },
-        reject: (err) => { done(); reject(err) }
-      })
-    })
-  }
-
-  private async resolveName (name: string, signal?: AbortSignal): Promise<ActorRef | undefined> {
-    const inflight = this.inflightLookups.get(name)
-    if (inflight != null) { return inflight }
-    const lookup = this.registry.lookup(name, { signal }).finally(() => { this.inflightLookups.delete(name) })
-    this.inflightLookups.set(name, lookup)
-    return lookup
-  }
-
   private undeliverable (reason: string): void {
     this.messaging.stats.undeliverable++
     this.log('undeliverable message: %s', reason)
-  }
-
-  private async waitForMember (id: string, signal?: AbortSignal): Promise<void> {
-    if (this.membership.isActive(id)) { return }
-    await new Promise<void>((resolve, reject) => {
-      const onJoin = (evt: CustomEvent<Member>): void => {
-        if (evt.detail.id !== id) { return }
-        cleanup()
-        resolve()
-      }
-      const onAbort = (): void => { cleanup(); reject(new AbortError(signal?.reason)) }
-      const cleanup = (): void => {
-        this.membership.removeEventListener('member:join', onJoin)
-        signal?.removeEventListener('abort', onAbort)
-      }
-      this.membership.addEventListener('member:join', onJoin)
-      signal?.addEventListener('abort', onAbort, { once: true })
-    })
   }
 
   private assertRunning (): void {

@@ -12,6 +12,12 @@ export interface CallOptions {
   signal?: AbortSignal
 }
 
+export interface ConnectOptions {
+  /** milliseconds to wait for each reached peer to join (default 10 s) */
+  timeout?: number
+  signal?: AbortSignal
+}
+
 export type ClusterHealth = 'healthy' | 'degraded' | 'stopped'
 
 /** A snapshot of the cluster as this node sees it, computed from live state. */
@@ -64,8 +70,8 @@ export interface Cluster extends TypedEventTarget<ClusterEvents> {
   info(): ClusterInfo
   /** the multiaddrs this node listens on, with its peer id */
   addresses(): string[]
-  /** dials nodes by multiaddr and waits until they are members */
-  connect(addresses: string | string[], options?: { signal?: AbortSignal }): Promise<void>
+  /** dials nodes by multiaddr and waits until they are members; JoinTimeoutError when one never joins */
+  connect(addresses: string | string[], options?: ConnectOptions): Promise<void>
   /** leaves the cluster gracefully and stops the node */
   stop(): Promise<void>
 }

@@ -1,7 +1,7 @@
 import { expect } from 'aegir/chai'
 import { pEvent } from 'p-event'
 import { generateSecret } from '../../src/config/secret.ts'
-import { Foundation } from '../../src/index.ts'
+import { Foundation, JoinTimeoutError } from '../../src/index.ts'
 import { LOOPBACK, TestNodes, formed, uniqueCluster } from '../fixtures/nodes.ts'
 import type { Member } from '../../src/membership/index.ts'
 
@@ -38,7 +38,7 @@ describe('cluster formation', () => {
     await new Promise(resolve => setTimeout(resolve, 1500))
     for (const node of [a1, a2, b1, b2]) { expect(node.info().nodes).to.equal(2) }
     // even an explicit dial cannot make them members of each other
-    await expect(a1.connect(b1.addresses(), { signal: AbortSignal.timeout(1500) })).to.eventually.be.rejected()
+    await expect(a1.connect(b1.addresses(), { timeout: 1500 })).to.eventually.be.rejectedWith(JoinTimeoutError)
     expect(a1.info().nodes).to.equal(2)
   })
 
