@@ -50,6 +50,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
   private readonly log: Logger
   private readonly startedAt = Date.now()
   private state: 'new' | 'running' | 'stopping' | 'stopped' = 'new'
+  private stopping: Promise<void> | undefined
 
   /** Use `Foundation.start()`: it builds the host first, which is async. */
   constructor (config: FoundationConfig, host: Host, logger: ComponentLogger) {
@@ -109,9 +110,16 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     this.log('node %s (%s) started in cluster %s', this.name, this.id, this.config.cluster)
   }
 
+  /** Leaves the cluster and stops; concurrent callers all wait for the same stop. */
   async stop (): Promise<void> {
-    if (this.state !== 'running') { return }
-    this.state = 'stopping'
+    if (this.state === 'running') {
+      this.state = 'stopping'
+      this.stopping = this.shutdown().finally(() => { this.state = 'stopped' })
+    }
+    await this.stopping
+  }
+
+  private async shutdown (): Promise<void> {
     // the leave goes out first: other nodes then fail calls to us with NodeDownError instead of
     // finding our names gone while we still count as a member
     await this.connector.stop()
@@ -121,7 +129,6 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     await this.gossip.stop()
     await this.messaging.stop()
     await this.host.stop()
-    this.state = 'stopped'
   }
 
   async spawn<Args extends unknown[]>(actor: ActorClass<any, Args>, options: SpawnOptions<Args> = {}): Promise<ActorRef> {
