@@ -24,7 +24,8 @@ describe('cluster formation', () => {
       expect(cluster.info()).to.include({ nodes: 1, processes: 0, health: 'healthy' })
       expect(cluster.addresses().some(a => a.includes('/p2p/'))).to.equal(true)
     } finally {
-      await cluster.stop()
+      // a second, concurrent stop waits for the first instead of returning early
+      await Promise.all([cluster.stop(), cluster.stop().then(() => { expect(cluster.info().health).to.equal('stopped') })])
     }
     expect(cluster.info().health).to.equal('stopped')
   })
