@@ -3,6 +3,7 @@ import { pEvent } from 'p-event'
 import { generateSecret } from '../../src/config/secret.ts'
 import { Foundation, JoinTimeoutError } from '../../src/index.ts'
 import { LOOPBACK, TestNodes, formed, uniqueCluster } from '../fixtures/nodes.ts'
+import type { FoundationNode } from '../../src/cluster/foundation-node.ts'
 import type { Member } from '../../src/membership/index.ts'
 
 describe('cluster formation', () => {
@@ -25,7 +26,7 @@ describe('cluster formation', () => {
       expect(cluster.addresses().some(a => a.includes('/p2p/'))).to.equal(true)
     } finally {
       // a second, concurrent stop waits for the first instead of returning early
-      await Promise.all([cluster.stop(), cluster.stop().then(() => { expect(cluster.info().health).to.equal('stopped') })])
+      await Promise.all([cluster.stop(), cluster.stop().then(() => { expect((cluster as FoundationNode).host.status).to.equal('stopped') })])
     }
     expect(cluster.info().health).to.equal('stopped')
   })
