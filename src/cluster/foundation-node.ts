@@ -212,7 +212,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       health: this.health(active),
       processes: this.actors.count,
       messageRate: Math.round(this.messageRate.perSecond()),
-      undeliverable: this.messaging.stats.undeliverable,
+      undeliverable: this.messaging.stats.undeliverable + this.messaging.stats.lost,
       members: active.map(({ id, name, roles, status }) => ({ id, name, roles, status })),
       uptime: Date.now() - this.startedAt
     }

@@ -37,7 +37,7 @@ export interface ClusterInfo {
   processes: number
   /** messages per second handled by this node (actor messages and publications), measured over the last seconds */
   messageRate: number
-  /** sends from or to this node that reached no actor (unknown name or id, node not a member, stream lost) */
+  /** messages from or to this node that reached no actor: unknown name or id, node not a member, or lost with a broken stream */
   undeliverable: number
   members: Array<Pick<Member, 'id' | 'name' | 'roles' | 'status'>>
   uptime: number

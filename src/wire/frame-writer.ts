@@ -8,20 +8,23 @@ import type { Stream } from '@libp2p/interface'
  */
 export class FrameWriter {
   private readonly stream: Stream
+  private readonly onDiscard: (count: number) => void
   private queue: Uint8Array[] = []
   private scheduled = false
   private waitingForDrain = false
   private closed = false
 
-  constructor (stream: Stream) {
+  /** @param onDiscard - told how many frames were lost because the stream closed before they were written */
+  constructor (stream: Stream, onDiscard: (count: number) => void = () => {}) {
     this.stream = stream
+    this.onDiscard = onDiscard
     stream.addEventListener('drain', () => {
       this.waitingForDrain = false
       this.flush()
     })
     stream.addEventListener('close', () => {
       this.closed = true
-      this.queue = []
+      this.discard(this.queue)
     }, { once: true })
   }
 
@@ -54,7 +57,13 @@ export class FrameWriter {
       }
     } catch (err: any) {
       this.closed = true
+      this.discard(batch)
       this.stream.abort(err)
     }
+  }
+
+  private discard (frames: Uint8Array[]): void {
+    if (frames === this.queue) { this.queue = [] }
+    if (frames.length > 0) { this.onDiscard(frames.length) }
   }
 }

@@ -39,12 +39,14 @@ export interface DirectMessagingStats {
   bytesOut: number
   /** streams reset for a malformed, oversize or truncated frame */
   invalidFrames: number
-  /** sends that reached no actor: unknown target, or lost with a broken stream */
+  /** sends that reached no actor: unknown target, node not a member */
   undeliverable: number
+  /** frames queued for a peer whose stream closed or could not be opened before they were written */
+  lost: number
 }
 
 export class DirectMessaging implements Startable {
-  readonly stats: DirectMessagingStats = { messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0, invalidFrames: 0, undeliverable: 0 }
+  readonly stats: DirectMessagingStats = { messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0, invalidFrames: 0, undeliverable: 0, lost: 0 }
   private readonly components: DirectMessagingComponents
   private readonly init: DirectMessagingInit
   private readonly protocol: string
@@ -117,7 +119,9 @@ export class DirectMessaging implements Startable {
         node,
         protocol: this.protocol,
         log: this.log,
-        onBroken: (brokenNode, err) => { this.onChannelBroken(brokenNode, err) }
+        onBroken: (brokenNode, err) => { this.onChannelBroken(brokenNode, err) },
+        // calls among them fail through onBroken or their node's leave; the count covers the sends
+        onLost: (count) => { this.stats.lost += count }
       })
       this.channels.set(node, channel)
     }

@@ -9,8 +9,10 @@ export interface PeerChannelInit {
   node: string
   protocol: string
   log: Logger
-  /** the stream could not be opened or broke: what was queued is lost, callers must be told */
+  /** the stream could not be opened or broke: calls in flight must be told */
   onBroken(node: string, err: Error): void
+  /** frames written to this channel that will never reach the peer */
+  onLost(count: number): void
 }
 
 export class PeerChannel {
@@ -36,6 +38,7 @@ export class PeerChannel {
 
   close (): void {
     this.closed = true
+    if (this.backlog.length > 0) { this.init.onLost(this.backlog.length) }
     this.backlog = []
   }
 
@@ -47,7 +50,7 @@ export class PeerChannel {
         return
       }
       // we never read from our outbound stream: answers come on the peer's own channel to us
-      const writer = new FrameWriter(stream)
+      const writer = new FrameWriter(stream, this.init.onLost)
       stream.addEventListener('close', (evt) => {
         if (this.writer === writer) { this.writer = undefined }
         if (evt.error != null && !this.closed) { this.init.onBroken(this.init.node, evt.error) }
@@ -58,6 +61,7 @@ export class PeerChannel {
       for (const payload of backlog) { writer.write(payload) }
     } catch (err: any) {
       this.init.log('could not open a direct stream to %s: %s', this.init.node, err.message)
+      if (this.backlog.length > 0) { this.init.onLost(this.backlog.length) }
       this.backlog = []
       if (!this.closed) { this.init.onBroken(this.init.node, err) }
     } finally {
