@@ -14,7 +14,10 @@ export class FrameWriter {
   private waitingForDrain = false
   private closed = false
 
-  /** @param onDiscard - told how many frames were lost because the stream closed before they were written */
+  /**
+   * @param stream - the stream to write to
+   * @param onDiscard - told how many frames were lost because the stream closed before they were written
+   */
   constructor (stream: Stream, onDiscard: (count: number) => void = () => {}) {
     this.stream = stream
     this.onDiscard = onDiscard
