@@ -12,15 +12,11 @@ interface ObservableTable {
 
 /**
  * The routing table is not on the KadDHT interface (only on the single-DHT one kadDHT() builds):
- * without it, report a peer so callers never wait on something they cannot see.
+ * without it, callers never wait on something they cannot see.
  */
 function tableOf (dht: KadDHT): ObservableTable | undefined {
   const table = (dht as KadDHT & { routingTable?: ObservableTable }).routingTable
   return typeof table?.size === 'number' ? table : undefined
-}
-
-export function routingTableSize (dht: KadDHT): number {
-  return tableOf(dht)?.size ?? 1
 }
 
 /**

@@ -19,3 +19,16 @@ export async function raceSignal<T> (promise: Promise<T>, signal?: AbortSignal):
     promise.then(resolve, reject).finally(() => { signal.removeEventListener('abort', onAbort) })
   })
 }
+
+/** Resolves after `ms`, or at once when the signal aborts. */
+export async function delay (ms: number, signal: AbortSignal): Promise<void> {
+  await new Promise<void>(resolve => {
+    const done = (): void => {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', done)
+      resolve()
+    }
+    const timer = setTimeout(done, ms)
+    signal.addEventListener('abort', done, { once: true })
+  })
+}

@@ -1,0 +1,59 @@
+// Keeps the registry in step with membership: a member that joins is asked for its names, one that leaves takes them away.
+import type { NameCache } from './name-cache.ts'
+import type { NameChanged } from './name-events.ts'
+import type { NameSync } from './name-sync.ts'
+import type { NameWriter } from './name-writer.ts'
+import type { Member, Membership } from '../membership/index.ts'
+
+export interface MemberWatchComponents {
+  membership: Membership
+  cache: NameCache
+  sync: Pick<NameSync, 'pull' | 'forget'>
+  writer: Pick<NameWriter, 'retireNode'>
+  changed: NameChanged
+  self(): string
+}
+
+export class MemberWatch {
+  private readonly components: MemberWatchComponents
+
+  constructor (components: MemberWatchComponents) {
+    this.components = components
+  }
+
+  start (): void {
+    this.components.membership.addEventListener('member:join', this.onMemberJoin)
+    this.components.membership.addEventListener('member:leave', this.onMemberLeave)
+  }
+
+  stop (): void {
+    this.components.membership.removeEventListener('member:join', this.onMemberJoin)
+    this.components.membership.removeEventListener('member:leave', this.onMemberLeave)
+  }
+
+  private readonly onMemberJoin = (evt: CustomEvent<Member>): void => {
+    const node = evt.detail.id
+    if (node === this.components.self()) {
+      return
+    }
+
+    // "found nowhere" was said without this member's names
+    this.components.cache.dropAbsent()
+    this.components.sync.pull(node)
+  }
+
+  private readonly onMemberLeave = (evt: CustomEvent<Member>): void => {
+    const node = evt.detail.id
+    if (node === this.components.self()) {
+      return
+    }
+
+    this.components.sync.forget(node)
+
+    for (const record of this.components.cache.dropNode(node)) {
+      this.components.changed('name:unregistered', record, 'node-left', false)
+    }
+
+    this.components.writer.retireNode(node)
+  }
+}
