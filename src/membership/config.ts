@@ -1,7 +1,7 @@
 // Membership defaults, and the one place options are filled in and checked.
 import { InvalidMembershipConfigError } from './errors.ts'
 import type { MembershipInit } from './index.ts'
-import type { SwimConfig } from './swim/swim-core.ts'
+import type { SwimConfig } from './swim/swim-config.ts'
 
 export const SECOND = 1000
 export const MINUTE = 60 * SECOND

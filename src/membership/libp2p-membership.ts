@@ -1,21 +1,17 @@
-// Membership over libp2p: drives the SWIM core with real timers and carries its messages on the cluster's protocol.
+// Membership over libp2p: drives the SWIM core with real timers and host events, and announces what changes.
 import { TypedEventEmitter } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { protocolName } from '../node/protocols.ts'
-import { Codec } from '../wire/codec.ts'
-import { readFrames } from '../wire/frame-reader.ts'
-import { encodeFrame } from '../wire/frames.ts'
 import { resolveConfig } from './config.ts'
-import { MembershipStreamTimeoutError } from './errors.ts'
-import { validateMessage } from './swim/messages.ts'
+import { StreamTransport } from './stream-transport.ts'
+import { isActiveStatus } from './swim/member-table.ts'
 import { seededRandom } from './swim/random.ts'
 import { SwimCore } from './swim/swim-core.ts'
 import type { ResolvedMembershipConfig } from './config.ts'
 import type { Member, Membership, MembershipComponents, MembershipEvents, MembershipInit } from './index.ts'
-import type { Outbound, SwimMessage } from './swim/messages.ts'
 import type { SwimEventType, SwimOutput } from './swim/swim-core.ts'
-import type { Connection, IdentifyResult, Logger, PeerId, PeerUpdate, Stream } from '@libp2p/interface'
+import type { Connection, IdentifyResult, Logger, PeerId, PeerUpdate } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 /** Membership with the counters an operator needs. */
@@ -32,12 +28,6 @@ const EVENTS: Record<SwimEventType, keyof MembershipEvents> = {
   leave: 'member:leave'
 }
 
-/** The request a reply answers, so the reply can ride back on the request's own stream. */
-function answers (request: SwimMessage, reply: SwimMessage): boolean {
-  return (request.type === 'ping' && reply.type === 'ack' && reply.seq === request.seq) ||
-    (request.type === 'sync' && reply.type === 'sync-ack')
-}
-
 function sameList (a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i])
 }
@@ -46,13 +36,11 @@ class SwimMembership extends TypedEventEmitter<MembershipEvents> implements Libp
   private readonly components: MembershipComponents
   private readonly config: ResolvedMembershipConfig
   private readonly protocol: string
-  private readonly codec = new Codec()
   private readonly log: Logger
-  private readonly streams = new Set<Stream>()
+  private readonly transport: StreamTransport
   private core: SwimCore
   private running = false
   private timer?: ReturnType<typeof setInterval>
-  private invalid = 0
 
   constructor (components: MembershipComponents, init: MembershipInit) {
     super()
@@ -61,12 +49,22 @@ class SwimMembership extends TypedEventEmitter<MembershipEvents> implements Libp
     this.protocol = protocolName(this.config.cluster, 'membership')
     this.log = components.logger.forComponent('foundation:membership')
     this.core = this.createCore()
+    this.transport = new StreamTransport({
+      host: components.host,
+      protocol: this.protocol,
+      maxFrameSize: this.config.maxFrameSize,
+      streamTimeout: this.config.streamTimeout,
+      log: this.log,
+      // nothing reaches the core while stopped
+      receive: (from, message) => this.running ? this.core.receive(from, message, Date.now()) : { send: [], events: [] },
+      deliver: (out) => { this.feed(out) }
+    })
   }
 
   readonly [Symbol.toStringTag] = 'foundation:membership'
 
   get invalidFrames (): number {
-    return this.invalid
+    return this.transport.invalidFrames
   }
 
   isStarted (): boolean {
@@ -82,7 +80,7 @@ class SwimMembership extends TypedEventEmitter<MembershipEvents> implements Libp
   }
 
   activeMembers (): Member[] {
-    return this.core.members().filter(m => m.status === 'alive' || m.status === 'suspect')
+    return this.core.members().filter(m => isActiveStatus(m.status))
   }
 
   get (id: string): Member | undefined {
@@ -98,7 +96,7 @@ class SwimMembership extends TypedEventEmitter<MembershipEvents> implements Libp
     const { host } = this.components
     // a stopped node has announced its leave: coming back is a new life with a fresh view
     if (this.core.hasLeft) { this.core = this.createCore() }
-    await host.handle(this.protocol, this.onStream, { runOnLimitedConnection: false })
+    await this.transport.start()
     this.running = true
     host.addEventListener('peer:identify', this.onIdentify)
     host.addEventListener('connection:open', this.onConnectionOpen)
@@ -125,17 +123,11 @@ class SwimMembership extends TypedEventEmitter<MembershipEvents> implements Libp
     const { send } = this.core.leave(Date.now())
     if (send.length > 0) {
       const signal = AbortSignal.timeout(this.config.leaveTimeout)
-      const sent = Promise.allSettled(send.map(async o => { await this.send(o, signal) }))
+      const sent = Promise.allSettled(send.map(async o => { await this.transport.send(o, signal) }))
       const timedOut = new Promise<void>(resolve => { signal.addEventListener('abort', () => { resolve() }, { once: true }) })
       await Promise.race([sent, timedOut])
     }
-    try {
-      await host.unhandle(this.protocol)
-    } catch (err: any) {
-      this.log.trace('unhandle failed - %e', err)
-    }
-    for (const stream of this.streams) { stream.abort(new Error('membership stopped')) }
-    this.streams.clear()
+    await this.transport.stop()
     this.log('stopped')
   }
 
@@ -160,7 +152,7 @@ class SwimMembership extends TypedEventEmitter<MembershipEvents> implements Libp
   private feed (out: SwimOutput): void {
     if (!this.running) { return }
     for (const outbound of out.send) {
-      this.send(outbound, AbortSignal.timeout(this.config.streamTimeout)).catch((err: any) => {
+      this.transport.send(outbound, AbortSignal.timeout(this.config.streamTimeout)).catch((err: any) => {
         this.log.trace('could not send %s to %s - %e', outbound.message.type, outbound.to, err)
       })
     }
@@ -169,83 +161,6 @@ class SwimMembership extends TypedEventEmitter<MembershipEvents> implements Libp
       this.log('%s %s (%s) incarnation %d', event.type, event.member.id, event.member.name, event.member.incarnation)
       this.safeDispatchEvent(EVENTS[event.type], { detail: event.member })
     }
-  }
-
-  /** One request frame per stream; resolves once the stream is done (answer read, or none coming). */
-  private async send ({ to, message }: Outbound, signal: AbortSignal): Promise<void> {
-    const stream = await this.components.host.dialProtocol(peerIdFromString(to), this.protocol, {
-      signal,
-      runOnLimitedConnection: false
-    })
-    this.streams.add(stream)
-    const closed = new Promise<void>(resolve => {
-      readFrames(stream, {
-        maxFrameSize: this.config.maxFrameSize,
-        onFrame: (payload) => { this.onFrame(to, payload) },
-        onInvalid: (err) => { this.onInvalid(to, err) },
-        onClose: () => {
-          this.streams.delete(stream)
-          resolve()
-        }
-      })
-    })
-    const onAbort = (): void => { stream.abort(new MembershipStreamTimeoutError(this.config.streamTimeout)) }
-    signal.addEventListener('abort', onAbort, { once: true })
-    try {
-      stream.send(encodeFrame(this.codec.encode(message)))
-      await stream.close({ signal })
-      await closed
-    } catch (err: any) {
-      stream.abort(err)
-      throw err
-    } finally {
-      signal.removeEventListener('abort', onAbort)
-    }
-  }
-
-  private readonly onStream = (stream: Stream, connection: Connection): void => {
-    const from = connection.remotePeer.toString()
-    this.streams.add(stream)
-    const timer = setTimeout(() => {
-      stream.abort(new MembershipStreamTimeoutError(this.config.streamTimeout))
-    }, this.config.streamTimeout)
-    let answered = false
-
-    readFrames(stream, {
-      maxFrameSize: this.config.maxFrameSize,
-      onFrame: (payload) => {
-        // throws on a bad shape: readFrames then resets the stream and reports it
-        const message = validateMessage(this.codec.decode(payload))
-        const out = this.running ? this.core.receive(from, message, Date.now()) : { send: [], events: [] }
-        if (!answered) {
-          answered = true
-          const i = out.send.findIndex(o => o.to === from && answers(message, o.message))
-          // a reply that cannot ride back on this stream goes out on a new one with the rest
-          if (i >= 0 && stream.writeStatus === 'writable') {
-            const [reply] = out.send.splice(i, 1)
-            stream.send(encodeFrame(this.codec.encode(reply.message)))
-          }
-          stream.close().catch((err: any) => { stream.abort(err) })
-        }
-        this.feed(out)
-      },
-      onInvalid: (err) => { this.onInvalid(from, err) },
-      onClose: () => {
-        clearTimeout(timer)
-        this.streams.delete(stream)
-      }
-    })
-  }
-
-  /** A frame that came back on a stream we opened. */
-  private onFrame (from: string, payload: Uint8Array): void {
-    const message = validateMessage(this.codec.decode(payload))
-    if (this.running) { this.feed(this.core.receive(from, message, Date.now())) }
-  }
-
-  private onInvalid (from: string, err: Error): void {
-    this.invalid++
-    this.log.error('reset membership stream from %s: %s', from, err.message)
   }
 
   private readonly onIdentify = (evt: CustomEvent<IdentifyResult>): void => {

@@ -1,38 +1,14 @@
 // Membership over real libp2p nodes on 127.0.0.1: join, graceful leave, crash detection and hostile input.
-import { randomBytes } from 'node:crypto'
 import { expect } from 'aegir/chai'
 import { pEvent } from 'p-event'
 import { Uint8ArrayList } from 'uint8arraylist'
-import { createMembership } from '../../src/membership/libp2p-membership.ts'
-import { Connector } from '../../src/node/connector.ts'
-import { createHost } from '../../src/node/create-host.ts'
 import { protocolName } from '../../src/node/protocols.ts'
 import { Codec } from '../../src/wire/codec.ts'
 import { FrameDecoder, encodeFrame } from '../../src/wire/frames.ts'
+import { MEMBER_EVENTS, TestCluster, until } from '../node/test-nodes.ts'
 import type { Member, MemberStatus } from '../../src/membership/index.ts'
-import type { Libp2pMembership } from '../../src/membership/libp2p-membership.ts'
-import type { Host } from '../../src/node/create-host.ts'
+import type { TestNode } from '../node/test-nodes.ts'
 import type { Stream, StreamCloseEvent } from '@libp2p/interface'
-
-interface TestNode {
-  name: string
-  host: Host
-  membership: Libp2pMembership
-  connector: Connector
-}
-
-const MEMBER_EVENTS = ['member:join', 'member:suspect', 'member:alive', 'member:leave'] as const
-
-/** Resolves once `check` holds, re-checking on every membership event instead of polling. */
-async function until (node: TestNode, check: () => boolean, timeout: number, what: string): Promise<void> {
-  if (check()) { return }
-  try {
-    await pEvent(node.membership, [...MEMBER_EVENTS], { filter: () => check(), timeout })
-  } catch (err: any) {
-    const view = node.membership.members().map(m => `${m.name}:${m.status}${m.incarnation}`).join(' ')
-    throw new Error(`${node.name}: ${what} not reached in ${timeout} ms; view ${view}`, { cause: err })
-  }
-}
 
 function statusOf (node: TestNode, other: TestNode): MemberStatus | undefined {
   return node.membership.get(other.host.peerId.toString())?.status
@@ -53,43 +29,24 @@ async function readOneFrame (stream: Stream): Promise<Uint8Array | undefined> {
 }
 
 describe('membership/libp2p-membership', function () {
-  let nodes: TestNode[] = []
-  let cluster = ''
+  let cluster: TestCluster
 
   beforeEach(() => {
-    cluster = `test-${randomBytes(6).toString('hex')}`
+    cluster = new TestCluster()
   })
 
   afterEach(async () => {
-    await Promise.all(nodes.map(async n => {
-      await n.connector.stop()
-      await n.membership.stop()
-      await n.host.stop()
-    }))
-    nodes = []
+    await cluster.stop()
   })
 
   async function startNode (name: string, roles: string[]): Promise<TestNode> {
-    const host = await createHost({
-      cluster,
-      listen: ['/ip4/127.0.0.1/tcp/0'],
-      mdns: { enabled: true, interval: 200 },
-      maxMessageSize: 1 << 20
-    })
-    await host.start()
-    const membership = createMembership({ host, logger: host.logger }, { cluster, name, roles })
-    const connector = new Connector({ host, membership, logger: host.logger })
-    const node = { name, host, membership, connector }
-    nodes.push(node)
-    await membership.start()
-    await connector.start()
-    return node
+    return cluster.startNode({ name, roles, mdns: true })
   }
 
   async function startCluster (count: number): Promise<TestNode[]> {
     const started = await Promise.all(Array.from({ length: count }, async (_, i) =>
       startNode(`node-${i}`, i === 0 ? ['seed', 'web'] : ['worker'])))
-    await Promise.all(started.map(async n => { await until(n, () => fullView(n, started), 10_000, 'full view') }))
+    await Promise.all(started.map(async n => { await until(() => fullView(n, started), 'full view', { node: n, timeout: 10_000 }) }))
     return started
   }
 
@@ -129,10 +86,10 @@ describe('membership/libp2p-membership', function () {
     expect(Date.now() - stopping).to.be.below(1000)
     await c.host.stop()
     expect((await leftAtA).detail.status).to.equal('left')
-    await until(b, () => statusOf(b, c) === 'left', 5000, 'c left')
+    await until(() => statusOf(b, c) === 'left', 'c left', { node: b, timeout: 5000 })
     expect(c.membership.self().status).to.equal('left')
     // the leave is final: the closed connections do not turn it into a failure
-    await until(a, () => statusOf(a, b) === 'alive', 1000, 'b still alive')
+    await until(() => statusOf(a, b) === 'alive', 'b still alive', { node: a, timeout: 1000 })
     expect(statusOf(a, c)).to.equal('left')
   })
 
@@ -143,8 +100,8 @@ describe('membership/libp2p-membership', function () {
     const died = Date.now()
     await c.host.stop()
     await suspected
-    await until(a, () => statusOf(a, c) === 'dead', 8000, 'c dead')
-    await until(b, () => statusOf(b, c) === 'dead', 8000, 'c dead')
+    await until(() => statusOf(a, c) === 'dead', 'c dead', { node: a, timeout: 8000 })
+    await until(() => statusOf(b, c) === 'dead', 'c dead', { node: b, timeout: 8000 })
     expect(Date.now() - died).to.be.below(8000)
     expect(statusOf(a, b)).to.equal('alive')
     expect(statusOf(b, a)).to.equal('alive')
@@ -152,7 +109,7 @@ describe('membership/libp2p-membership', function () {
 
   it('resets streams carrying malformed frames, counts them, and keeps answering probes', async () => {
     const [a, b] = await startCluster(2)
-    const protocol = protocolName(cluster, 'membership')
+    const protocol = protocolName(cluster.name, 'membership')
     const codec = new Codec()
 
     const sendRaw = async (bytes: Uint8Array): Promise<StreamCloseEvent> => {

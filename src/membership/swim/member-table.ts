@@ -36,10 +36,6 @@ export class MemberTable {
     return this.entries.get(id)
   }
 
-  has (id: string): boolean {
-    return this.entries.has(id)
-  }
-
   set (member: Member, now: number): MemberEntry {
     const previous = this.entries.get(member.id)
     const changedAt = previous?.member.status === member.status && previous.member.incarnation === member.incarnation

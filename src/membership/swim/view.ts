@@ -1,0 +1,91 @@
+// This node's view of the cluster: its own record, the others', and which of them it talks to directly.
+import { copyMember, isActiveStatus } from './member-table.ts'
+import type { MemberTable } from './member-table.ts'
+import type { Member, MemberStatus } from '../index.ts'
+
+export type SelfUpdate = Partial<Pick<Member, 'name' | 'roles' | 'addresses'>>
+
+export class View {
+  /** this node's own record; only this node changes it */
+  readonly self: Member
+  readonly table: MemberTable
+  private neighbours?: Set<string>
+
+  constructor (self: Pick<Member, 'id' | 'name' | 'roles' | 'addresses'>, table: MemberTable) {
+    this.self = {
+      id: self.id,
+      name: self.name,
+      roles: [...self.roles],
+      addresses: [...self.addresses],
+      status: 'alive',
+      incarnation: 0
+    }
+    this.table = table
+  }
+
+  get hasLeft (): boolean {
+    return this.self.status === 'left'
+  }
+
+  /** Every known member, self first, as copies the caller may keep. */
+  members (): Member[] {
+    const all = [copyMember(this.self)]
+    for (const entry of this.table.values()) { all.push(copyMember(entry.member)) }
+    return all
+  }
+
+  get (id: string): Member | undefined {
+    if (id === this.self.id) { return copyMember(this.self) }
+    const entry = this.table.get(id)
+    return entry == null ? undefined : copyMember(entry.member)
+  }
+
+  isActive (id: string): boolean {
+    const member = id === this.self.id ? this.self : this.table.get(id)?.member
+    return member != null && isActiveStatus(member.status)
+  }
+
+  /** The status held for another member, undefined for a stranger. */
+  statusOf (id: string): MemberStatus | undefined {
+    return this.table.get(id)?.member.status
+  }
+
+  /** Undefined means every known member (full mesh). */
+  setNeighbours (ids?: Iterable<string>): void {
+    this.neighbours = ids == null ? undefined : new Set(ids)
+  }
+
+  /** A member this node may probe, relay to or tell of its leave: an active neighbour. */
+  isEligible (id: string): boolean {
+    if (id === this.self.id) { return false }
+    if (this.neighbours != null && !this.neighbours.has(id)) { return false }
+    const entry = this.table.get(id)
+    return entry != null && isActiveStatus(entry.member.status)
+  }
+
+  eligible (): string[] {
+    const ids: string[] = []
+    for (const entry of this.table.values()) {
+      if (this.isEligible(entry.member.id)) { ids.push(entry.member.id) }
+    }
+    return ids
+  }
+
+  /** Eligible members not under suspicion: the ones worth asking for help or a sync. */
+  eligibleAlive (): string[] {
+    return this.eligible().filter(id => this.statusOf(id) === 'alive')
+  }
+
+  updateSelf (update: SelfUpdate): void {
+    if (update.name != null) { this.self.name = update.name }
+    if (update.roles != null) { this.self.roles = [...update.roles] }
+    if (update.addresses != null) { this.self.addresses = [...update.addresses] }
+    // a new incarnation makes the news win over every older record of this node
+    this.self.incarnation++
+  }
+
+  /** Final for this life of the node: a restart builds a new core. */
+  markLeft (): void {
+    this.self.status = 'left'
+  }
+}
