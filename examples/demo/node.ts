@@ -174,7 +174,7 @@ class DemoNode {
   private reportInfo (): void {
     if (this.stopping != null) { return }
     const info = this.cluster.info()
-    this.say(`info: nodes=${info.nodes} processes=${info.processes} messageRate=${info.messageRate}/s health=${info.health} uptime=${(info.uptime / 1000).toFixed(1)}s`)
+    this.say(`info: nodes=${info.nodes} processes=${info.processes} (here ${info.node.processes}) messageRate=${info.messageRate}/s health=${info.health} uptime=${(info.uptime / 1000).toFixed(1)}s`)
   }
 }
 

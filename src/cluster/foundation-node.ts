@@ -18,9 +18,11 @@ import { NodeNotRunningError } from './errors.ts'
 import { callLocal } from './local-call.ts'
 import { ActorDelivery } from './local-delivery.ts'
 import { NameResolver } from './name-resolver.ts'
+import { NodeLoadGossip, totalLoad } from './node-load.ts'
 import { RateMeter } from './rate-meter.ts'
 import { waitForMember } from './wait-for-member.ts'
 import type { CallOptions, Cluster, ClusterEvents, ClusterHealth, ClusterInfo, ConnectOptions, Target } from './index.ts'
+import type { NodeLoad } from './node-load.ts'
 import type { ActorClass, ActorRef, SpawnOptions } from '../actors/index.ts'
 import type { FoundationConfig } from '../config/index.ts'
 import type { Member, Membership } from '../membership/index.ts'
@@ -47,6 +49,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
   readonly messageRate = new RateMeter()
   private readonly connector: Connector
   private readonly names: NameResolver
+  readonly load: NodeLoadGossip
   private readonly log: Logger
   private readonly startedAt = Date.now()
   private state: 'new' | 'running' | 'stopping' | 'stopped' = 'new'
@@ -76,6 +79,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     this.connector = new Connector({ host, membership: this.membership, logger })
     this.registry = createRegistry({ host, membership: this.membership, logger }, { cluster: config.cluster, lookupTimeout: config.lookupTimeout })
     this.names = new NameResolver(this.registry)
+    this.load = new NodeLoadGossip({ host, log: this.log, local: () => this.localLoad() }, { cluster: config.cluster })
     this.messaging = new DirectMessaging(
       { host, logger, local: new ActorDelivery(this.actors, () => this.gossip) },
       { cluster: config.cluster, maxMessageSize: config.maxMessageSize }
@@ -87,7 +91,12 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
 
     for (const type of MEMBER_EVENTS) {
       this.membership.addEventListener(type, (evt) => {
-        if (type === 'member:leave') { this.messaging.nodeDown(evt.detail.id) }
+        if (type === 'member:leave') {
+          this.messaging.nodeDown(evt.detail.id)
+          this.load.forget(evt.detail.id)
+        }
+        // a newcomer learns our load now rather than at the next interval
+        if (type === 'member:join' && this.state === 'running') { this.load.publish() }
         this.safeDispatchEvent(type, { detail: evt.detail })
       })
     }
@@ -105,6 +114,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     await this.membership.start()
     await this.registry.start()
     await this.host.start()
+    this.load.start()
     await this.connector.start()
     this.state = 'running'
     this.log('node %s (%s) started in cluster %s', this.name, this.id, this.config.cluster)
@@ -124,6 +134,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     // finding our names gone while we still count as a member
     await this.connector.stop()
     await this.membership.stop()
+    this.load.stop()
     await this.actors.stopAll()
     await this.registry.stop()
     await this.gossip.stop()
@@ -202,6 +213,8 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
 
   info (): ClusterInfo {
     const active = this.membership.activeMembers()
+    const local = this.localLoad()
+    const others = active.filter(m => m.id !== this.id).map(m => this.load.of(m.id))
     return {
       cluster: this.config.cluster,
       id: this.id,
@@ -210,12 +223,16 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       strategy: this.config.mdns.enabled ? 'mdns' : 'manual',
       topology: 'full-mesh',
       health: this.health(active),
-      processes: this.actors.count,
-      messageRate: Math.round(this.messageRate.perSecond()),
+      ...totalLoad(local, others),
+      node: local,
       undeliverable: this.messaging.stats.undeliverable + this.messaging.stats.lost,
-      members: active.map(({ id, name, roles, status }) => ({ id, name, roles, status })),
+      members: active.map(({ id, name, roles, status }) => ({ id, name, roles, status, ...(id === this.id ? local : this.load.of(id)) })),
       uptime: Date.now() - this.startedAt
     }
+  }
+
+  private localLoad (): NodeLoad {
+    return { processes: this.actors.count, messageRate: Math.round(this.messageRate.perSecond()) }
   }
 
   private health (active: Member[]): ClusterHealth {

@@ -1,4 +1,5 @@
 // The cluster as one application sees it: actors, messaging, pub/sub and the live view of its members.
+import type { NodeLoad } from './node-load.ts'
 import type { ActorClass, ActorRef, SpawnOptions } from '../actors/index.ts'
 import type { Member } from '../membership/index.ts'
 import type { PubSub } from '../messaging/pubsub/index.ts'
@@ -33,13 +34,16 @@ export interface ClusterInfo {
   topology: 'full-mesh'
   /** 'degraded' while any member is suspected */
   health: ClusterHealth
-  /** actors running on this node */
+  /** actors running in the cluster: this node's now, the others' as they last reported (every 2 s) */
   processes: number
-  /** messages per second handled by this node (actor messages and publications), measured over the last seconds */
+  /** messages per second handled in the cluster (actor messages and publications), measured by each node */
   messageRate: number
+  /** this node's own share of processes and messageRate */
+  node: NodeLoad
   /** messages from or to this node that reached no actor: unknown name or id, node not a member, or lost with a broken stream */
   undeliverable: number
-  members: Array<Pick<Member, 'id' | 'name' | 'roles' | 'status'>>
+  /** the active members, each with its last reported load (absent until its first report) */
+  members: Array<Pick<Member, 'id' | 'name' | 'roles' | 'status'> & Partial<NodeLoad>>
   uptime: number
 }
 

@@ -159,7 +159,7 @@ describe('demo (npm start)', function () {
       // sends (fire-and-forget) arrived at this node's counter from another node
       expect(demo.matching(new RegExp(`^${node}: counter\\.${node} got \\+1 from node-\\d`)), demo.output).to.not.be.empty()
 
-      expect(demo.matching(new RegExp(`^${node}: info: nodes=\\d+ processes=2 messageRate=\\d+/s health=\\w+`)), demo.output).to.not.be.empty()
+      expect(demo.matching(new RegExp(`^${node}: info: nodes=\\d+ processes=\\d+ \\(here 2\\) messageRate=\\d+/s health=\\w+`)), demo.output).to.not.be.empty()
       expect(demo.lines, demo.output).to.include(`${node}: stopped`)
       expect(demo.matching(new RegExp(`^demo: ${node} \\(pid \\d+\\) exited with code 0$`)), demo.output).to.have.lengthOf(1)
     }

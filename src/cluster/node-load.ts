@@ -1,0 +1,118 @@
+// Each node's load (actors, message rate), gossiped every few seconds so any node can tell the cluster's totals.
+import { SECOND } from '../config/index.ts'
+import { PublicationIds, decodePublication, encodePublication } from '../messaging/pubsub/publication.ts'
+import { Codec } from '../wire/codec.ts'
+import { MalformedFrameError } from '../wire/errors.ts'
+import type { Host } from '../node/create-host.ts'
+import type { Message } from '@libp2p/gossipsub'
+import type { Logger } from '@libp2p/interface'
+
+/** How often a node tells the others its load: fresh enough for info(), a few bytes per node per interval. */
+export const DEFAULT_LOAD_INTERVAL = 2 * SECOND
+const MAX_LOAD_MESSAGE = 1024
+
+export interface NodeLoad {
+  /** actors running on the node */
+  processes: number
+  /** messages per second the node handled, measured */
+  messageRate: number
+}
+
+export interface NodeLoadGossipComponents {
+  host: Host
+  log: Logger
+  /** this node's load, now */
+  local(): NodeLoad
+}
+
+export interface NodeLoadGossipInit {
+  cluster: string
+  interval?: number
+}
+
+export class NodeLoadGossip {
+  private readonly components: NodeLoadGossipComponents
+  private readonly topic: string
+  private readonly interval: number
+  private readonly codec = new Codec()
+  private readonly ids = new PublicationIds()
+  private readonly reported = new Map<string, NodeLoad>()
+  private readonly onMessage = (evt: CustomEvent<Message>): void => { this.receive(evt.detail) }
+  private timer: ReturnType<typeof setInterval> | undefined
+  /** load messages from the network that were malformed and dropped */
+  invalidMessages = 0
+
+  constructor (components: NodeLoadGossipComponents, init: NodeLoadGossipInit) {
+    this.components = components
+    this.topic = `foundation/${init.cluster}/load`
+    this.interval = init.interval ?? DEFAULT_LOAD_INTERVAL
+  }
+
+  /** Needs a running host: gossipsub subscribes only once started. */
+  start (): void {
+    if (this.timer != null) { return }
+    const pubsub = this.components.host.services.pubsub
+    pubsub.addEventListener('message', this.onMessage)
+    pubsub.subscribe(this.topic)
+    this.timer = setInterval(() => { this.publish() }, this.interval)
+  }
+
+  stop (): void {
+    if (this.timer == null) { return }
+    clearInterval(this.timer)
+    this.timer = undefined
+    const pubsub = this.components.host.services.pubsub
+    pubsub.removeEventListener('message', this.onMessage)
+    pubsub.unsubscribe(this.topic)
+    this.reported.clear()
+  }
+
+  /** Tells the others now, e.g. when a member joins and knows nothing of us yet. */
+  publish (): void {
+    const self = this.components.host.peerId.toString()
+    const data = encodePublication(this.ids.next(), self, [this.codec.encode(this.components.local())])
+    this.components.host.services.pubsub.publish(this.topic, data).catch((err: Error) => {
+      this.components.log.trace('could not publish the node load - %e', err)
+    })
+  }
+
+  /** The last load a node reported, undefined before its first report. */
+  of (node: string): NodeLoad | undefined {
+    return this.reported.get(node)
+  }
+
+  forget (node: string): void {
+    this.reported.delete(node)
+  }
+
+  private receive (msg: Message): void {
+    if (msg.topic !== this.topic) { return }
+    try {
+      const { from, bodies } = decodePublication(this.codec, msg.data, MAX_LOAD_MESSAGE)
+      this.reported.set(from, validateLoad(bodies[0]))
+    } catch (err: any) {
+      this.invalidMessages++
+      this.components.log.error('dropped a malformed load report: %s', err.message)
+    }
+  }
+}
+
+function validateLoad (value: unknown): NodeLoad {
+  const load = value as NodeLoad
+  if (typeof value !== 'object' || value == null ||
+    !Number.isSafeInteger(load.processes) || load.processes < 0 ||
+    typeof load.messageRate !== 'number' || !Number.isFinite(load.messageRate) || load.messageRate < 0) {
+    throw new MalformedFrameError('malformed load report')
+  }
+  return { processes: load.processes, messageRate: load.messageRate }
+}
+
+/** Sums this node's load with the others' last reports; a member that has not reported yet counts as zero. */
+export function totalLoad (local: NodeLoad, others: Array<NodeLoad | undefined>): NodeLoad {
+  let { processes, messageRate } = local
+  for (const load of others) {
+    processes += load?.processes ?? 0
+    messageRate += load?.messageRate ?? 0
+  }
+  return { processes, messageRate }
+}
