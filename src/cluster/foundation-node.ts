@@ -82,7 +82,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     this.load = new NodeLoadGossip({ host, log: this.log, local: () => this.localLoad() }, { cluster: config.cluster })
     this.messaging = new DirectMessaging(
       { host, logger, local: new ActorDelivery(this.actors, () => this.gossip) },
-      { cluster: config.cluster, maxMessageSize: config.maxMessageSize }
+      { cluster: config.cluster, maxMessageSize: config.maxMessageSize, maxQueuedBytes: config.maxQueuedBytes }
     )
     this.gossip = new GossipPubSub(
       { host, logger, sendDirect: (node, topic, message) => { this.messaging.publish(node, topic, message) } },

@@ -18,6 +18,12 @@ export interface MessagingInit {
   maxMessageSize?: number
   /** timeout of `call` when none is given (default 5 s) */
   callTimeout?: number
+  /**
+   * bytes of messages that may wait for one slow or stalled node; past it sends to that node are dropped and
+   * counted, and calls fail with PeerOverloadedError, so one bad peer cannot exhaust this node's memory
+   * (default 64 MiB)
+   */
+  maxQueuedBytes?: number
 }
 
 export interface RegistryInit {
@@ -50,6 +56,7 @@ export const DEFAULT_LISTEN = ['/ip4/0.0.0.0/tcp/0']
 export const DEFAULT_MDNS_INTERVAL = SECOND
 export const DEFAULT_MAX_MESSAGE_SIZE = MIB
 export const DEFAULT_CALL_TIMEOUT = 5 * SECOND
+export const DEFAULT_MAX_QUEUED_BYTES = 64 * MIB
 export const DEFAULT_LOOKUP_TIMEOUT = 2 * SECOND
 export const MIN_PASSPHRASE_LENGTH = 16
 
@@ -64,6 +71,7 @@ export interface FoundationConfig {
   membership: FoundationInit['membership'] & {}
   maxMessageSize: number
   callTimeout: number
+  maxQueuedBytes: number
   lookupTimeout: number
 }
 

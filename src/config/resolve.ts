@@ -2,7 +2,7 @@
 import { hostname } from 'node:os'
 import { multiaddr } from '@multiformats/multiaddr'
 import { ConfigError } from './errors.ts'
-import { DEFAULT_CALL_TIMEOUT, DEFAULT_CLUSTER, DEFAULT_LISTEN, DEFAULT_LOOKUP_TIMEOUT, DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_MDNS_INTERVAL, MIB, MIN_PASSPHRASE_LENGTH } from './index.ts'
+import { DEFAULT_CALL_TIMEOUT, DEFAULT_MAX_QUEUED_BYTES, DEFAULT_CLUSTER, DEFAULT_LISTEN, DEFAULT_LOOKUP_TIMEOUT, DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_MDNS_INTERVAL, MIB, MIN_PASSPHRASE_LENGTH } from './index.ts'
 import type { FoundationConfig, FoundationInit } from './index.ts'
 
 const CLUSTER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,62}$/
@@ -69,6 +69,7 @@ export function resolveConfig (init: FoundationInit = {}): FoundationConfig {
     membership,
     maxMessageSize: optional(messaging.maxMessageSize, 'messaging.maxMessageSize', DEFAULT_MAX_MESSAGE_SIZE, (v, f) => integer(v, f, 1024, 64 * MIB)),
     callTimeout: optional(messaging.callTimeout, 'messaging.callTimeout', DEFAULT_CALL_TIMEOUT, duration),
+    maxQueuedBytes: optional(messaging.maxQueuedBytes, 'messaging.maxQueuedBytes', DEFAULT_MAX_QUEUED_BYTES, (v, f) => integer(v, f, 64 * 1024, 4096 * MIB)),
     lookupTimeout: optional(registry.lookupTimeout, 'registry.lookupTimeout', DEFAULT_LOOKUP_TIMEOUT, duration)
   }
 }

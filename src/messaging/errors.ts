@@ -47,3 +47,15 @@ export class MessageTooLargeError extends Error {
     this.limit = limit
   }
 }
+
+/** A call was refused because its node already has messaging.maxQueuedBytes waiting: it is slow or stalled. */
+export class PeerOverloadedError extends Error {
+  static readonly name = 'PeerOverloadedError'
+  readonly node: string
+
+  constructor (node: string, limit: number) {
+    super(`node ${node} already has ${limit} bytes of messages waiting for it`)
+    this.name = 'PeerOverloadedError'
+    this.node = node
+  }
+}

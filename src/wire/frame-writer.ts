@@ -10,6 +10,7 @@ export class FrameWriter {
   private readonly stream: Stream
   private readonly onDiscard: (count: number) => void
   private queue: Uint8Array[] = []
+  private queueBytes = 0
   private scheduled = false
   private waitingForDrain = false
   private closed = false
@@ -41,9 +42,15 @@ export class FrameWriter {
     return this.queue.length
   }
 
+  /** Bytes of the frames waiting to be written: what a slow peer costs this node's memory. */
+  get queuedBytes (): number {
+    return this.queueBytes
+  }
+
   write (payload: Uint8Array): void {
     if (this.closed) { throw new Error('stream is closed') }
     this.queue.push(payload)
+    this.queueBytes += payload.byteLength
     if (!this.scheduled && !this.waitingForDrain) {
       this.scheduled = true
       queueMicrotask(() => { this.scheduled = false; this.flush() })
@@ -54,6 +61,7 @@ export class FrameWriter {
     if (this.closed || this.waitingForDrain || this.queue.length === 0) { return }
     const batch = this.queue
     this.queue = []
+    this.queueBytes = 0
     try {
       if (!this.stream.send(encodeFrames(batch))) {
         this.waitingForDrain = true
@@ -66,7 +74,10 @@ export class FrameWriter {
   }
 
   private discard (frames: Uint8Array[]): void {
-    if (frames === this.queue) { this.queue = [] }
+    if (frames === this.queue) {
+      this.queue = []
+      this.queueBytes = 0
+    }
     if (frames.length > 0) { this.onDiscard(frames.length) }
   }
 }

@@ -2,7 +2,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { expect } from 'aegir/chai'
 import { pEvent } from 'p-event'
 import { ActorNotFoundError } from '../../src/actors/errors.ts'
-import { NodeDownError } from '../../src/messaging/errors.ts'
+import { NodeDownError, PeerOverloadedError } from '../../src/messaging/errors.ts'
 import { protocolName } from '../../src/node/protocols.ts'
 import { encodeFrame } from '../../src/wire/frames.ts'
 import { killChildNode, startChildNode } from '../fixtures/child-node.ts'
@@ -63,6 +63,27 @@ describe('failures', function () {
     await eventually(() => a.host.getConnections(peerIdFromString(b.id)).length > 0, 'the connection is back')
     expect(a.membership.get(b.id)?.status).to.be.oneOf(['alive', 'suspect'])
     expect(await a.call(ref, 'back?')).to.equal('back?')
+  })
+
+  it('drops sends and refuses calls to a node that already has maxQueuedBytes waiting, and counts them', async () => {
+    const cluster = uniqueCluster()
+    const a = await nodes.start({ cluster, name: 'a', messaging: { maxQueuedBytes: 64 * 1024 } })
+    const b = await nodes.start({ cluster, name: 'b' })
+    await formed([a, b])
+    class Count implements Actor {
+      n = 0
+      receive (message: string): number { if (message === 'get') { return this.n } this.n++; return this.n }
+    }
+    const ref = await b.spawn(Count)
+    // all in one turn: nothing is written before the loop ends, so the queue fills
+    for (let i = 0; i < 200; i++) { a.send(ref, 'x'.repeat(1024)) }
+    const refused = await a.call(ref, 'x'.repeat(1024)).catch((e: Error) => e)
+    expect(refused).to.be.instanceOf(PeerOverloadedError)
+    const dropped = a.messaging.stats.lost
+    expect(dropped).to.be.within(130, 200)
+    expect(a.info().undeliverable).to.equal(dropped)
+    // once written, the queue empties and the node takes messages again; the refused call counts as dropped too
+    expect(await a.call(ref, 'get')).to.equal(200 - (dropped - 1))
   })
 
   for (const [label, bytes] of [

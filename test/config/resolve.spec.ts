@@ -21,6 +21,7 @@ describe('config', () => {
     ['membership.probeInterval', { membership: { probeInterval: '1s' } }],
     ['membership.indirectProbes', { membership: { indirectProbes: 1.5 } }],
     ['messaging.maxMessageSize', { messaging: { maxMessageSize: 10 } }],
+    ['messaging.maxQueuedBytes', { messaging: { maxQueuedBytes: 100 } }],
     ['registry', { registry: [] }],
     ['clusters', { clusters: 'typo' }]
   ]

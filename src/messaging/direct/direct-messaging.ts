@@ -2,7 +2,7 @@
 import { protocolName } from '../../node/protocols.ts'
 import { Codec } from '../../wire/codec.ts'
 import { readFrames } from '../../wire/frame-reader.ts'
-import { MessageTooLargeError, NodeDownError } from '../errors.ts'
+import { MessageTooLargeError, NodeDownError, PeerOverloadedError } from '../errors.ts'
 import { CALL, FAIL, PUBLISH, REPLY, SEND, validateEnvelope } from './envelope.ts'
 import { PeerChannel } from './peer-channel.ts'
 import { PendingCalls } from './pending-calls.ts'
@@ -29,6 +29,8 @@ export interface DirectMessagingComponents {
 export interface DirectMessagingInit {
   cluster: string
   maxMessageSize: number
+  /** bytes that may wait for one peer before messages to it are dropped (sends) or refused (calls) */
+  maxQueuedBytes: number
 }
 
 /** Counters of what crossed, or failed to cross, the direct protocol. */
@@ -41,7 +43,8 @@ export interface DirectMessagingStats {
   invalidFrames: number
   /** sends that reached no actor: unknown target, node not a member */
   undeliverable: number
-  /** frames queued for a peer whose stream closed or could not be opened before they were written */
+  /** frames queued for a peer whose stream closed or could not be opened before they were written, or dropped
+   * because that peer already had messaging.maxQueuedBytes waiting */
   lost: number
 }
 
@@ -91,7 +94,7 @@ export class DirectMessaging implements Startable {
   async call (node: string, actorId: string, body: unknown, options: CallOptions): Promise<unknown> {
     const { id, answer } = this.pending.open(node, `${node}/${actorId}`, options)
     try {
-      this.write(node, [CALL, id, actorId, body])
+      if (!this.write(node, [CALL, id, actorId, body])) { this.pending.reject(id, new PeerOverloadedError(node, this.init.maxQueuedBytes)) }
     } catch (err: any) {
       this.pending.reject(id, err)
     }
@@ -109,7 +112,8 @@ export class DirectMessaging implements Startable {
     this.pending.failNode(node)
   }
 
-  private write (node: string, envelope: Envelope): void {
+  /** Queues an envelope for a node; false when the node is too far behind to take more (counted as lost). */
+  private write (node: string, envelope: Envelope): boolean {
     const payload = this.codec.encode(envelope)
     if (payload.byteLength > this.init.maxMessageSize) { throw new MessageTooLargeError(payload.byteLength, this.init.maxMessageSize) }
     let channel = this.channels.get(node)
@@ -121,13 +125,19 @@ export class DirectMessaging implements Startable {
         log: this.log,
         onBroken: (brokenNode, err) => { this.onChannelBroken(brokenNode, err) },
         // calls among them fail through onBroken or their node's leave; the count covers the sends
-        onLost: (count) => { this.stats.lost += count }
+        onLost: (count) => { this.stats.lost += count },
+        maxQueuedBytes: this.init.maxQueuedBytes
       })
       this.channels.set(node, channel)
     }
+    if (!channel.write(payload)) {
+      this.stats.lost++
+      this.log('dropped a message to %s: more than %d bytes are already waiting for it', node, this.init.maxQueuedBytes)
+      return false
+    }
     this.stats.messagesOut++
     this.stats.bytesOut += payload.byteLength
-    channel.write(payload)
+    return true
   }
 
   private onChannelBroken (node: string, err: Error): void {

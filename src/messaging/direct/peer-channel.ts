@@ -13,6 +13,8 @@ export interface PeerChannelInit {
   onBroken(node: string, err: Error): void
   /** frames written to this channel that will never reach the peer */
   onLost(count: number): void
+  /** bytes this channel may hold for a peer that does not keep up; past it, write refuses */
+  maxQueuedBytes: number
 }
 
 export class PeerChannel {
@@ -21,25 +23,33 @@ export class PeerChannel {
   private opening: Promise<void> | undefined
   /** frames written before the stream was open */
   private backlog: Uint8Array[] = []
+  private backlogBytes = 0
   private closed = false
 
   constructor (init: PeerChannelInit) {
     this.init = init
   }
 
-  write (payload: Uint8Array): void {
+  /**
+   * Queues a frame for the peer; false, and nothing queued, when the peer is already that far behind: a slow
+   * or stalled peer must not grow this node's memory without bound.
+   */
+  write (payload: Uint8Array): boolean {
+    const pending = this.backlogBytes + (this.writer?.queuedBytes ?? 0)
+    if (pending + payload.byteLength > this.init.maxQueuedBytes) { return false }
     if (this.writer?.writable === true) {
       this.writer.write(payload)
-      return
+      return true
     }
     this.backlog.push(payload)
+    this.backlogBytes += payload.byteLength
     this.opening ??= this.open()
+    return true
   }
 
   close (): void {
     this.closed = true
-    if (this.backlog.length > 0) { this.init.onLost(this.backlog.length) }
-    this.backlog = []
+    this.dropBacklog()
   }
 
   private async open (): Promise<void> {
@@ -58,14 +68,20 @@ export class PeerChannel {
       this.writer = writer
       const backlog = this.backlog
       this.backlog = []
+      this.backlogBytes = 0
       for (const payload of backlog) { writer.write(payload) }
     } catch (err: any) {
       this.init.log('could not open a direct stream to %s: %s', this.init.node, err.message)
-      if (this.backlog.length > 0) { this.init.onLost(this.backlog.length) }
-      this.backlog = []
+      this.dropBacklog()
       if (!this.closed) { this.init.onBroken(this.init.node, err) }
     } finally {
       this.opening = undefined
     }
+  }
+
+  private dropBacklog (): void {
+    if (this.backlog.length > 0) { this.init.onLost(this.backlog.length) }
+    this.backlog = []
+    this.backlogBytes = 0
   }
 }
