@@ -1,5 +1,5 @@
 // Each node's load (actors, message rate), gossiped every few seconds so any node can tell the cluster's totals.
-import { SECOND } from '../config/index.ts'
+import { SECOND } from '../config/units.ts'
 import { PublicationIds, decodePublication, encodePublication } from '../messaging/pubsub/publication.ts'
 import { Codec } from '../wire/codec.ts'
 import { MalformedFrameError } from '../wire/errors.ts'

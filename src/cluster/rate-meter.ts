@@ -1,5 +1,5 @@
 // Events per second over a sliding window of one-second buckets: the measured message rate of a node.
-import { SECOND } from '../config/index.ts'
+import { SECOND } from '../config/units.ts'
 
 const DEFAULT_WINDOW_SECONDS = 5
 

@@ -1,9 +1,8 @@
 // The options a Foundation node starts with, and their documented defaults.
+import { MIB, SECOND } from './units.ts'
 import type { MembershipInit } from '../membership/index.ts'
 
-export const SECOND = 1000
-export const KIB = 1024
-export const MIB = 1024 * KIB
+export { SECOND, MINUTE, KIB, MIB } from './units.ts'
 
 export interface DiscoveryInit {
   /**

@@ -1,17 +1,14 @@
 // Membership defaults, and the one place options are filled in and checked.
+import { MIB, MINUTE, SECOND } from '../config/units.ts'
 import { InvalidMembershipConfigError } from './errors.ts'
 import type { MembershipInit } from './index.ts'
 import type { SwimConfig } from './swim/swim-config.ts'
-
-export const SECOND = 1000
-export const MINUTE = 60 * SECOND
-export const MiB = 1024 * 1024
 
 export const DEFAULT_PROBE_INTERVAL = 500
 export const DEFAULT_PROBE_TIMEOUT = 250
 export const DEFAULT_SUSPECT_TIMEOUT = 2 * SECOND
 export const DEFAULT_INDIRECT_PROBES = 3
-export const DEFAULT_MAX_FRAME_SIZE = MiB
+export const DEFAULT_MAX_FRAME_SIZE = MIB
 /** long enough that gossip about a dead member has died out many times over */
 export const DEFAULT_TOMBSTONE_TIMEOUT = MINUTE
 /** anti-entropy: heals views that gossip alone left apart, e.g. after a partition */

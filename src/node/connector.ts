@@ -1,12 +1,12 @@
 // Keeps this node connected to the peers it should talk to: libp2p v3 neither dials discovered peers nor redials.
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
+import { SECOND } from '../config/units.ts'
 import type { Host } from './create-host.ts'
 import type { Member, Membership } from '../membership/index.ts'
 import type { ComponentLogger, Logger, PeerId, PeerInfo, Startable } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
-const SECOND = 1000
 export const DEFAULT_MIN_BACKOFF = 100
 export const DEFAULT_MAX_BACKOFF = 5 * SECOND
 export const DEFAULT_DIAL_TIMEOUT = 5 * SECOND

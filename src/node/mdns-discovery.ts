@@ -6,10 +6,10 @@
 // or it was last passed on long ago.
 import { TypedEventEmitter, peerDiscoverySymbol, serviceCapabilities } from '@libp2p/interface'
 import { mdns } from '@libp2p/mdns'
+import { SECOND } from '../config/units.ts'
 import type { PeerDiscovery, PeerDiscoveryEvents, PeerInfo, Startable } from '@libp2p/interface'
 import type { MulticastDNSComponents } from '@libp2p/mdns'
 
-const SECOND = 1000
 /** ms, the longest delay a Node timer takes: the wrapped module's own periodic query is pushed out to it */
 const NEVER = 2 ** 31 - 1
 /** our queries go out at interval × [1, 1 + QUERY_JITTER], so one node's query usually pre-empts the others' */

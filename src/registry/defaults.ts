@@ -1,7 +1,5 @@
 // Defaults of the registry's options, with their units.
-
-const SECOND = 1000
-const MINUTE = 60 * SECOND
+import { MINUTE, SECOND } from '../config/units.ts'
 
 /** how long a lookup waits on the DHT before answering "not found" */
 export const DEFAULT_LOOKUP_TIMEOUT = 2 * SECOND

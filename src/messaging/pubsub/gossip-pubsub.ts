@@ -1,5 +1,5 @@
 // PubSub on gossipsub: topics are namespaced by cluster, local subscribers are served in-process.
-import { MIB } from '../../config/index.ts'
+import { MIB } from '../../config/units.ts'
 import { Codec } from '../../wire/codec.ts'
 import { MessageTooLargeError } from '../errors.ts'
 import { PublicationBatches } from './publication-batches.ts'
