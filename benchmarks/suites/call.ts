@@ -7,7 +7,8 @@ import { encodeFrame, FrameDecoder } from '../lib/frames.ts'
 import { measureLatency } from '../lib/latency.ts'
 import { bareNode, stopAll } from '../lib/libp2p.ts'
 import { makeResult, round2 } from '../lib/result.ts'
-import { deferred, errorMessage } from '../lib/util.ts'
+import { withSubjects } from '../lib/subjects.ts'
+import { deferred } from '../lib/util.ts'
 import type { CallSubject } from '../lib/latency.ts'
 import type { BenchResult } from '../lib/result.ts'
 import type { Deferred } from '../lib/util.ts'
@@ -106,17 +107,13 @@ export async function run (): Promise<BenchResult> {
     'raw TCP: node:net with TCP_NODELAY, 4-byte length prefix both ways',
     'raw libp2p stream (reference only): one long-lived stream over tcp + noise + yamux, same framing'
   ]
-  const subjects: CallSubject[] = []
-  try {
-    subjects.push(await rawTcpEchoSubject())
-    subjects.push(await rawLibp2pEchoSubject())
-    try {
+  return withSubjects(notes, {
+    baselines: [rawTcpEchoSubject, rawLibp2pEchoSubject],
+    foundation: async () => {
       const { foundationCallSubject } = await import('./foundation-call.ts')
-      subjects.push(await foundationCallSubject(REQUEST_SIZE))
-    } catch (err) {
-      notes.push(`Foundation subject not measured: ${errorMessage(err)}`)
+      return foundationCallSubject(REQUEST_SIZE)
     }
-
+  }, async (subjects) => {
     const { results, failures } = await measureLatency(subjects, { warmupCalls: 500, rounds: 3, callsPerRound: 2000, callTimeoutMs: 5000 })
 
     notes.push(...failures)
@@ -134,7 +131,5 @@ export async function run (): Promise<BenchResult> {
       target: '>= 0.1',
       notes
     })
-  } finally {
-    await Promise.allSettled(subjects.map(async s => { await s.close() }))
-  }
+  })
 }

@@ -4,7 +4,8 @@
 import { gossipNode, stopAll } from '../lib/libp2p.ts'
 import { measurePubsub, payloadSeq, seqPayload } from '../lib/pubsub.ts'
 import { makeResult, round2 } from '../lib/result.ts'
-import { errorMessage, waitFor } from '../lib/util.ts'
+import { withSubjects } from '../lib/subjects.ts'
+import { waitFor } from '../lib/util.ts'
 import type { PubsubSubject } from '../lib/pubsub.ts'
 import type { BenchResult } from '../lib/result.ts'
 
@@ -57,17 +58,13 @@ export async function run (): Promise<BenchResult> {
     'raw gossipsub (unsigned, reference): the same with StrictNoSign, to show how much of the ratio is signatures and how much is Foundation batching the publishes of one turn into one gossipsub message',
     'every subject is set up before measuring (15 nodes in the process); the idle ones only run their timers'
   ]
-  const subjects: PubsubSubject[] = []
-  try {
-    subjects.push(await rawGossipsubSubject())
-    subjects.push(await rawGossipsubSubject(false))
-    try {
+  return withSubjects(notes, {
+    baselines: [rawGossipsubSubject, async () => rawGossipsubSubject(false)],
+    foundation: async () => {
       const { foundationPubsubSubject } = await import('./foundation-pubsub.ts')
-      subjects.push(await foundationPubsubSubject(NODES, TOPIC))
-    } catch (err) {
-      notes.push(`Foundation subject not measured: ${errorMessage(err)}`)
+      return foundationPubsubSubject(NODES, TOPIC)
     }
-
+  }, async (subjects) => {
     const { results, failures } = await measurePubsub(subjects, options)
     notes.push(...failures)
     const baseline = results.find(r => r.subject === 'raw gossipsub (defaults, signed)')
@@ -86,7 +83,5 @@ export async function run (): Promise<BenchResult> {
       target: '>= 4',
       notes
     })
-  } finally {
-    await Promise.allSettled(subjects.map(async s => { await s.close() }))
-  }
+  })
 }

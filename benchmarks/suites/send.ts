@@ -6,8 +6,9 @@ import net from 'node:net'
 import { encodeFrame, FrameDecoder } from '../lib/frames.ts'
 import { bareNode, stopAll } from '../lib/libp2p.ts'
 import { makeResult, round2 } from '../lib/result.ts'
+import { withSubjects } from '../lib/subjects.ts'
 import { measureThroughput } from '../lib/throughput.ts'
-import { deferred, errorMessage } from '../lib/util.ts'
+import { deferred } from '../lib/util.ts'
 import type { BenchResult } from '../lib/result.ts'
 import type { SendSubject } from '../lib/throughput.ts'
 import type { Deferred } from '../lib/util.ts'
@@ -116,17 +117,13 @@ export async function run (): Promise<BenchResult> {
     'raw TCP: node:net, 4-byte length prefix, one write per message, waits for drain on backpressure',
     'raw libp2p stream: two libp2p v3 nodes (tcp + noise + yamux), one stream, one stream.send() per message, waits for onDrain() on backpressure'
   ]
-  const subjects: SendSubject[] = []
-  try {
-    subjects.push(await rawTcpSubject())
-    subjects.push(await rawLibp2pSubject())
-    try {
+  return withSubjects(notes, {
+    baselines: [rawTcpSubject, rawLibp2pSubject],
+    foundation: async () => {
       const { foundationSendSubject } = await import('./foundation-send.ts')
-      subjects.push(await foundationSendSubject(MESSAGE_SIZE))
-    } catch (err) {
-      notes.push(`Foundation subject not measured: ${errorMessage(err)}`)
+      return foundationSendSubject(MESSAGE_SIZE)
     }
-
+  }, async (subjects) => {
     const { results, failures } = await measureThroughput(subjects, {
       rounds: 3,
       roundSeconds: 1,
@@ -156,7 +153,5 @@ export async function run (): Promise<BenchResult> {
       target: '>= 0.25',
       notes
     })
-  } finally {
-    await Promise.allSettled(subjects.map(async s => { await s.close() }))
-  }
+  })
 }
