@@ -96,7 +96,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
           this.load.forget(evt.detail.id)
         }
         // a newcomer learns our load now rather than at the next interval
-        if (type === 'member:join' && this.state === 'running') { this.load.publish() }
+        if (type === 'member:join' && this.state === 'running') { this.load.publishSoon() }
         this.safeDispatchEvent(type, { detail: evt.detail })
       })
     }

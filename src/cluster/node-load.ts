@@ -10,6 +10,8 @@ import type { Logger } from '@libp2p/interface'
 /** How often a node tells the others its load: fresh enough for info(), a few bytes per node per interval. */
 export const DEFAULT_LOAD_INTERVAL = 2 * SECOND
 const MAX_LOAD_MESSAGE = 1024
+/** Joins come in bursts while a cluster forms: one report after the burst instead of one per join. */
+const JOIN_REPORT_DELAY = 250
 
 export interface NodeLoad {
   /** actors running on the node */
@@ -39,6 +41,7 @@ export class NodeLoadGossip {
   private readonly reported = new Map<string, NodeLoad>()
   private readonly onMessage = (evt: CustomEvent<Message>): void => { this.receive(evt.detail) }
   private timer: ReturnType<typeof setInterval> | undefined
+  private soon: ReturnType<typeof setTimeout> | undefined
   /** load messages from the network that were malformed and dropped */
   invalidMessages = 0
 
@@ -60,14 +63,24 @@ export class NodeLoadGossip {
   stop (): void {
     if (this.timer == null) { return }
     clearInterval(this.timer)
+    clearTimeout(this.soon)
     this.timer = undefined
+    this.soon = undefined
     const pubsub = this.components.host.services.pubsub
     pubsub.removeEventListener('message', this.onMessage)
     pubsub.unsubscribe(this.topic)
     this.reported.clear()
   }
 
-  /** Tells the others now, e.g. when a member joins and knows nothing of us yet. */
+  /** Tells the others shortly, once: a member joined and knows nothing of us yet. */
+  publishSoon (): void {
+    if (this.timer == null || this.soon != null) { return }
+    this.soon = setTimeout(() => {
+      this.soon = undefined
+      this.publish()
+    }, JOIN_REPORT_DELAY)
+  }
+
   publish (): void {
     const self = this.components.host.peerId.toString()
     const data = encodePublication(this.ids.next(), self, [this.codec.encode(this.components.local())])
