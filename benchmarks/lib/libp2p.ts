@@ -29,9 +29,9 @@ export interface GossipServices {
 
 /**
  * A node running gossipsub with its defaults (signed messages, flood publish, D=6) except that publishing to a
- * topic with no peers is allowed; identify is there so the gossipsub topology learns which peers speak it.
+ * topic with no peers is allowed, or unsigned (`StrictNoSign`) for the reference subject; identify is there so
+ * the gossipsub topology learns which peers speak it.
  */
-/** A bare libp2p node with gossipsub at its defaults, or unsigned (`StrictNoSign`) for the reference subject. */
 export async function gossipNode (signed = true): Promise<Libp2p<GossipServices>> {
   return createLibp2p<GossipServices>({
     addresses: { listen: LOOPBACK_LISTEN },

@@ -9,7 +9,7 @@ export interface SubjectSetups<S extends Closable> {
   /** the baselines: a benchmark without them is no comparison, so their failure fails the benchmark */
   baselines: Array<() => Promise<S>>
   /** Foundation's subject: if it cannot start, the baselines are still measured and the reason is noted */
-  foundation: () => Promise<S>
+  foundation(): Promise<S>
 }
 
 export async function withSubjects<S extends Closable, R> (notes: string[], setups: SubjectSetups<S>, measure: (subjects: S[]) => Promise<R>): Promise<R> {

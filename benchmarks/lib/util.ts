@@ -71,3 +71,10 @@ export function errorMessage (err: unknown): string {
   }
   return String(err)
 }
+
+/** A body of `size` bytes counting 0..255 over and over, so no layer can compress it to nothing. */
+export function patternedBytes (size: number): Uint8Array {
+  const body = new Uint8Array(size)
+  for (let i = 0; i < body.length; i++) { body[i] = i & 0xff }
+  return body
+}

@@ -1,26 +1,18 @@
 // call: request/response latency, sequential calls with one in flight.
 // Subjects: Foundation's call to a remote actor, a raw TCP echo (length-prefixed frames) and, for reference,
 // an echo over one raw libp2p stream (tcp + noise + yamux).
-import { once } from 'node:events'
-import net from 'node:net'
 import { encodeFrame, FrameDecoder } from '../lib/frames.ts'
 import { measureLatency } from '../lib/latency.ts'
-import { bareNode, stopAll } from '../lib/libp2p.ts'
+import { libp2pStreamPair, tcpPair } from '../lib/pairs.ts'
 import { makeResult, round2 } from '../lib/result.ts'
 import { withSubjects } from '../lib/subjects.ts'
-import { deferred } from '../lib/util.ts'
+import { deferred, patternedBytes } from '../lib/util.ts'
 import type { CallSubject } from '../lib/latency.ts'
 import type { BenchResult } from '../lib/result.ts'
 import type { Deferred } from '../lib/util.ts'
 
 export const REQUEST_SIZE = 64
 const PROTOCOL = '/foundation-bench/echo/1.0.0'
-
-function request (): Uint8Array {
-  const body = new Uint8Array(REQUEST_SIZE)
-  for (let i = 0; i < body.length; i++) { body[i] = i & 0xff }
-  return body
-}
 
 /** The client side of a one-in-flight exchange: the next frame received answers the pending call. */
 class PendingReply {
@@ -39,64 +31,44 @@ class PendingReply {
 }
 
 export async function rawTcpEchoSubject (): Promise<CallSubject> {
-  const sockets = new Set<net.Socket>()
-  const server = net.createServer({ noDelay: true }, socket => {
-    sockets.add(socket)
+  const pair = await tcpPair(socket => {
     const decoder = new FrameDecoder(body => { socket.write(encodeFrame(body)) })
     socket.on('data', chunk => { decoder.push(chunk) })
-    socket.on('error', () => {})
-    socket.on('close', () => sockets.delete(socket))
-  })
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const address = server.address()
-  if (address == null || typeof address === 'string') { throw new Error('tcp server has no port') }
-  const client = net.connect({ port: address.port, host: '127.0.0.1', noDelay: true })
-  await once(client, 'connect')
+  }, { noDelay: true })
   const reply = new PendingReply()
   const decoder = new FrameDecoder(() => { reply.answer() })
-  client.on('data', chunk => { decoder.push(chunk) })
-  const body = request()
+  pair.client.on('data', chunk => { decoder.push(chunk) })
+  const body = patternedBytes(REQUEST_SIZE)
 
   return {
     name: 'raw TCP',
     async call () {
       const answered = reply.next()
-      client.write(encodeFrame(body))
+      pair.client.write(encodeFrame(body))
       await answered
     },
-    async close () {
-      client.destroy()
-      for (const s of sockets) { s.destroy() }
-      await new Promise<void>(resolve => server.close(() => { resolve() }))
-    }
+    close: pair.close
   }
 }
 
 export async function rawLibp2pEchoSubject (): Promise<CallSubject> {
-  const [client, server] = await Promise.all([bareNode(), bareNode()])
-  await server.handle(PROTOCOL, stream => {
+  const pair = await libp2pStreamPair(PROTOCOL, stream => {
     const decoder = new FrameDecoder(body => { stream.send(encodeFrame(body)) })
     stream.addEventListener('message', event => { decoder.push(event.data) })
   })
-  await client.dial(server.getMultiaddrs())
-  const stream = await client.dialProtocol(server.peerId, PROTOCOL)
   const reply = new PendingReply()
   const decoder = new FrameDecoder(() => { reply.answer() })
-  stream.addEventListener('message', event => { decoder.push(event.data) })
-  const body = request()
+  pair.stream.addEventListener('message', event => { decoder.push(event.data) })
+  const body = patternedBytes(REQUEST_SIZE)
 
   return {
     name: 'raw libp2p stream',
     async call () {
       const answered = reply.next()
-      stream.send(encodeFrame(body))
+      pair.stream.send(encodeFrame(body))
       await answered
     },
-    async close () {
-      stream.abort(new Error('benchmark over'))
-      await stopAll([client, server])
-    }
+    close: pair.close
   }
 }
 

@@ -1,10 +1,10 @@
 // The Foundation subject of the send benchmark: node a sends to an actor spawned on node b.
-import { Foundation } from '../../src/index.ts'
-import { deferred, yieldToLoop } from '../lib/util.ts'
+import { remoteActor } from '../lib/foundation-pair.ts'
+import { deferred, patternedBytes, yieldToLoop } from '../lib/util.ts'
 import type { SendSubject } from '../lib/throughput.ts'
 import type { Deferred } from '../lib/util.ts'
 
-/** Sends between awaits of pending send promises (if send returns one) and yields to the event loop. */
+/** Sends this many messages, then yields to the event loop, as a busy producer would. */
 const BATCH = 1024
 
 export async function foundationSendSubject (messageSize: number): Promise<SendSubject> {
@@ -19,42 +19,21 @@ export async function foundationSendSubject (messageSize: number): Promise<SendS
     }
   }
 
-  const cluster = `bench-send-${process.pid}`
-  const a = await Foundation.start({ cluster, name: 'a', discovery: { mdns: false }, listen: ['/ip4/127.0.0.1/tcp/0'] })
-  const b = await Foundation.start({ cluster, name: 'b', discovery: { mdns: false }, listen: ['/ip4/127.0.0.1/tcp/0'] })
-  try {
-    await b.connect(a.addresses())
-    const ref = await b.spawn(Sink, { name: 'sink' })
-    if (ref.node === a.id) { throw new Error('the actor must live on the other node') }
-    const body = new Uint8Array(messageSize)
-    for (let i = 0; i < body.length; i++) { body[i] = i & 0xff }
-
-    return {
-      name: 'Foundation',
-      async run (count) {
-        counter.received = 0
-        counter.expected = count
-        counter.done = deferred<void>()
-        const done = counter.done.promise
-        let pending: Array<Promise<unknown>> = []
-        for (let i = 0; i < count; i++) {
-          const sent: unknown = a.send(ref, body)
-          if (sent instanceof Promise) { pending.push(sent) }
-          if ((i + 1) % BATCH === 0) {
-            await Promise.all(pending)
-            pending = []
-            await yieldToLoop()
-          }
-        }
-        await Promise.all(pending)
-        await done
-      },
-      async close () {
-        await Promise.allSettled([a.stop(), b.stop()])
+  const { from, ref, close } = await remoteActor('send', Sink)
+  const body = patternedBytes(messageSize)
+  return {
+    name: 'Foundation',
+    async run (count) {
+      counter.received = 0
+      counter.expected = count
+      counter.done = deferred<void>()
+      const done = counter.done.promise
+      for (let i = 0; i < count; i++) {
+        from.send(ref, body)
+        if ((i + 1) % BATCH === 0) { await yieldToLoop() }
       }
-    }
-  } catch (err) {
-    await Promise.allSettled([a.stop(), b.stop()])
-    throw err
+      await done
+    },
+    close
   }
 }

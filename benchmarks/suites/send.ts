@@ -2,13 +2,12 @@
 // Subjects: Foundation's remote send, a raw TCP socket with length-prefixed frames, and a raw libp2p stream
 // (tcp + noise + yamux) written one message at a time.
 import { once } from 'node:events'
-import net from 'node:net'
 import { encodeFrame, FrameDecoder } from '../lib/frames.ts'
-import { bareNode, stopAll } from '../lib/libp2p.ts'
+import { libp2pStreamPair, tcpPair } from '../lib/pairs.ts'
 import { makeResult, round2 } from '../lib/result.ts'
 import { withSubjects } from '../lib/subjects.ts'
 import { measureThroughput } from '../lib/throughput.ts'
-import { deferred } from '../lib/util.ts'
+import { deferred, patternedBytes } from '../lib/util.ts'
 import type { BenchResult } from '../lib/result.ts'
 import type { SendSubject } from '../lib/throughput.ts'
 import type { Deferred } from '../lib/util.ts'
@@ -37,29 +36,13 @@ class ReceiveCounter {
   }
 }
 
-function payload (): Uint8Array {
-  const body = new Uint8Array(MESSAGE_SIZE)
-  for (let i = 0; i < body.length; i++) { body[i] = i & 0xff }
-  return body
-}
-
 export async function rawTcpSubject (): Promise<SendSubject> {
   const counter = new ReceiveCounter()
-  const sockets = new Set<net.Socket>()
-  const server = net.createServer(socket => {
-    sockets.add(socket)
+  const pair = await tcpPair(socket => {
     const decoder = new FrameDecoder(() => { counter.count() })
     socket.on('data', chunk => { decoder.push(chunk) })
-    socket.on('error', () => {})
-    socket.on('close', () => sockets.delete(socket))
   })
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const address = server.address()
-  if (address == null || typeof address === 'string') { throw new Error('tcp server has no port') }
-  const client = net.connect(address.port, '127.0.0.1')
-  await once(client, 'connect')
-  const body = payload()
+  const body = patternedBytes(MESSAGE_SIZE)
 
   return {
     name: 'raw TCP',
@@ -67,46 +50,36 @@ export async function rawTcpSubject (): Promise<SendSubject> {
       const done = counter.expect(count)
       for (let i = 0; i < count; i++) {
         // a new frame per message, as a real sender would encode it
-        if (!client.write(encodeFrame(body))) {
-          await once(client, 'drain')
+        if (!pair.client.write(encodeFrame(body))) {
+          await once(pair.client, 'drain')
         }
       }
       await done
     },
-    async close () {
-      client.destroy()
-      for (const s of sockets) { s.destroy() }
-      await new Promise<void>(resolve => server.close(() => { resolve() }))
-    }
+    close: pair.close
   }
 }
 
 export async function rawLibp2pSubject (): Promise<SendSubject> {
   const counter = new ReceiveCounter()
-  const [sender, receiver] = await Promise.all([bareNode(), bareNode()])
-  await receiver.handle(PROTOCOL, stream => {
+  const pair = await libp2pStreamPair(PROTOCOL, stream => {
     const decoder = new FrameDecoder(() => { counter.count() })
     stream.addEventListener('message', event => { decoder.push(event.data) })
   })
-  await sender.dial(receiver.getMultiaddrs())
-  const stream = await sender.dialProtocol(receiver.peerId, PROTOCOL)
-  const body = payload()
+  const body = patternedBytes(MESSAGE_SIZE)
 
   return {
     name: 'raw libp2p stream',
     async run (count) {
       const done = counter.expect(count)
       for (let i = 0; i < count; i++) {
-        if (!stream.send(encodeFrame(body))) {
-          await stream.onDrain()
+        if (!pair.stream.send(encodeFrame(body))) {
+          await pair.stream.onDrain()
         }
       }
       await done
     },
-    async close () {
-      stream.abort(new Error('benchmark over'))
-      await stopAll([sender, receiver])
-    }
+    close: pair.close
   }
 }
 

@@ -52,10 +52,6 @@ export class LocalActors {
     return this.byName.get(name)
   }
 
-  cells (): IterableIterator<ActorCell> {
-    return this.byId.values()
-  }
-
   async stop (id: string): Promise<ActorCell | undefined> {
     const cell = this.byId.get(id)
     if (cell == null) { return undefined }

@@ -11,7 +11,3 @@ export function isActorRef (value: unknown): value is ActorRef {
   return typeof value === 'object' && value != null &&
     typeof (value as ActorRef).node === 'string' && typeof (value as ActorRef).id === 'string'
 }
-
-export function refKey (ref: ActorRef): string {
-  return `${ref.node}/${ref.id}`
-}

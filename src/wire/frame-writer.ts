@@ -37,11 +37,6 @@ export class FrameWriter {
     return !this.closed && this.stream.writeStatus === 'writable'
   }
 
-  /** Frames waiting to be written. */
-  get queued (): number {
-    return this.queue.length
-  }
-
   /** Bytes of the frames waiting to be written: what a slow peer costs this node's memory. */
   get queuedBytes (): number {
     return this.queueBytes

@@ -83,10 +83,6 @@ export class DirectMessaging implements Startable {
     this.pending.failAll(() => new NodeDownError('(local node stopped)'))
   }
 
-  get callsInFlight (): number {
-    return this.pending.size
-  }
-
   send (node: string, actorId: string, body: unknown): void {
     this.write(node, [SEND, actorId, body])
   }
