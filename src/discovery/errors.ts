@@ -1,0 +1,42 @@
+// Errors a discovery strategy reports as events. Each names the strategy and says what to do about it.
+
+export class DiscoveryError extends Error {
+  static readonly name: string = 'DiscoveryError'
+  readonly strategy: string
+
+  constructor (strategy: string, message: string, options?: ErrorOptions) {
+    super(`${strategy} discovery: ${message}`, options)
+    this.name = 'DiscoveryError'
+    this.strategy = strategy
+  }
+}
+
+/** The backend could not be reached at all: connection refused, DNS server silent, timeout. */
+export class DiscoveryUnreachableError extends DiscoveryError {
+  static readonly name = 'DiscoveryUnreachableError'
+
+  constructor (strategy: string, message: string, options?: ErrorOptions) {
+    super(strategy, message, options)
+    this.name = 'DiscoveryUnreachableError'
+  }
+}
+
+/** The backend refused us: missing RBAC rule, bad ACL token, expired credentials. */
+export class DiscoveryForbiddenError extends DiscoveryError {
+  static readonly name = 'DiscoveryForbiddenError'
+
+  constructor (strategy: string, message: string, options?: ErrorOptions) {
+    super(strategy, message, options)
+    this.name = 'DiscoveryForbiddenError'
+  }
+}
+
+/** The backend answered something we cannot use: a 5xx, malformed JSON, a truncated DNS answer. */
+export class DiscoveryResponseError extends DiscoveryError {
+  static readonly name = 'DiscoveryResponseError'
+
+  constructor (strategy: string, message: string, options?: ErrorOptions) {
+    super(strategy, message, options)
+    this.name = 'DiscoveryResponseError'
+  }
+}
