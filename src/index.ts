@@ -12,7 +12,7 @@ export const Foundation = {
    *
    * @example
    * ```ts
-   * const cluster = await Foundation.start({ cluster: 'shop' })
+   * const cluster = await Foundation.start({ clusterName: 'shop' })
    * await cluster.spawn(Counter, { name: 'counter' })
    * const n = await cluster.call('counter', { get: true }, { timeout: 1000 })
    * await cluster.stop()

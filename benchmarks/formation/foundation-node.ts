@@ -8,6 +8,6 @@ const PACKAGE = 'foundation-mesh'
 const { Foundation } = await import(PACKAGE) as typeof import('../../src/index.ts')
 
 const env = formationEnv()
-const node = await Foundation.start({ cluster: env.cluster })
+const node = await Foundation.start({ clusterName: env.cluster })
 report('started')
 reportWhenFull(env, () => node.info().nodes)

@@ -12,7 +12,7 @@ export interface RemoteActor {
 
 export async function remoteActor (benchmark: string, actor: ActorClass): Promise<RemoteActor> {
   const cluster = `bench-${benchmark}-${process.pid}`
-  const options = { cluster, discovery: { mdns: false }, listen: ['/ip4/127.0.0.1/tcp/0'] }
+  const options = { clusterName: cluster, discovery: { mdns: false }, listen: ['/ip4/127.0.0.1/tcp/0'] }
   const nodes: Cluster[] = []
   const close = async (): Promise<void> => { await Promise.allSettled(nodes.map(async n => { await n.stop() })) }
   try {

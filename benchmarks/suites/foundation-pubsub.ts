@@ -19,7 +19,7 @@ export async function foundationPubsubSubject (nodeCount: number, topic: string)
   const stop = async (): Promise<void> => { await Promise.allSettled(nodes.map(async n => { await n.stop() })) }
   try {
     for (let i = 0; i < nodeCount; i++) {
-      nodes.push(await Foundation.start({ cluster, name: `n${i}`, discovery: { mdns: false }, listen: ['/ip4/127.0.0.1/tcp/0'] }))
+      nodes.push(await Foundation.start({ clusterName: cluster, name: `n${i}`, discovery: { mdns: false }, listen: ['/ip4/127.0.0.1/tcp/0'] }))
     }
     for (let i = 0; i < nodes.length; i++) {
       for (let j = i + 1; j < nodes.length; j++) {

@@ -215,7 +215,7 @@ async function main (): Promise<void> {
   })
 
   starting = Foundation.start({
-    cluster: options.cluster,
+    clusterName: options.cluster,
     name: options.name,
     // a local demo: reachable from this machine only, found by mDNS on loopback
     listen: ['/ip4/127.0.0.1/tcp/0']

@@ -70,23 +70,23 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       onProcessed: () => { this.messageRate.mark() }
     })
     this.membership = createMembership({ host, logger }, {
-      cluster: config.cluster,
+      cluster: config.clusterName,
       name: config.name,
       roles: config.roles,
       maxFrameSize: config.maxMessageSize,
       ...config.membership
     })
     this.connector = new Connector({ host, membership: this.membership, logger })
-    this.registry = createRegistry({ host, membership: this.membership, logger }, { cluster: config.cluster, lookupTimeout: config.lookupTimeout })
+    this.registry = createRegistry({ host, membership: this.membership, logger }, { cluster: config.clusterName, lookupTimeout: config.lookupTimeout })
     this.names = new NameResolver(this.registry)
-    this.load = new NodeLoadGossip({ host, log: this.log, local: () => this.localLoad() }, { cluster: config.cluster })
+    this.load = new NodeLoadGossip({ host, log: this.log, local: () => this.localLoad() }, { cluster: config.clusterName })
     this.messaging = new DirectMessaging(
       { host, logger, local: new ActorDelivery(this.actors, () => this.gossip) },
-      { cluster: config.cluster, maxMessageSize: config.maxMessageSize, maxQueuedBytes: config.maxQueuedBytes }
+      { cluster: config.clusterName, maxMessageSize: config.maxMessageSize, maxQueuedBytes: config.maxQueuedBytes }
     )
     this.gossip = new GossipPubSub(
       { host, logger, sendDirect: (node, topic, message) => { this.messaging.publish(node, topic, message) } },
-      { cluster: config.cluster, maxMessageSize: config.maxMessageSize }
+      { cluster: config.clusterName, maxMessageSize: config.maxMessageSize }
     )
 
     for (const type of MEMBER_EVENTS) {
@@ -117,7 +117,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     this.load.start()
     await this.connector.start()
     this.state = 'running'
-    this.log('node %s (%s) started in cluster %s', this.name, this.id, this.config.cluster)
+    this.log('node %s (%s) started in cluster %s', this.name, this.id, this.config.clusterName)
   }
 
   /** Leaves the cluster and stops; concurrent callers all wait for the same stop. */
@@ -216,7 +216,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     const local = this.localLoad()
     const others = active.filter(m => m.id !== this.id).map(m => this.load.of(m.id))
     return {
-      cluster: this.config.cluster,
+      cluster: this.config.clusterName,
       id: this.id,
       name: this.name,
       nodes: active.length,
@@ -279,7 +279,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
 export async function startFoundationNode (config: FoundationConfig): Promise<FoundationNode> {
   const logger = defaultLogger()
   const host = await createHost({
-    cluster: config.cluster,
+    cluster: config.clusterName,
     listen: config.listen,
     secret: config.secret != null ? preSharedKeyFrom(config.secret) : undefined,
     mdns: config.mdns,

@@ -32,7 +32,7 @@ export interface RegistryInit {
 
 export interface FoundationInit {
   /** the cluster's name: only nodes with the same name ever join each other (default 'foundation') */
-  cluster?: string
+  clusterName?: string
   /** this node's name, for people (default host name and process id) */
   name?: string
   /** roles this node offers, used by placement later (default none) */
@@ -61,7 +61,7 @@ export const MIN_PASSPHRASE_LENGTH = 16
 
 /** A configuration with every default filled in, as the rest of the node reads it. */
 export interface FoundationConfig {
-  cluster: string
+  clusterName: string
   name: string
   roles: string[]
   listen: string[]

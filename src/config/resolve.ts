@@ -6,7 +6,7 @@ import { DEFAULT_CALL_TIMEOUT, DEFAULT_MAX_QUEUED_BYTES, DEFAULT_CLUSTER, DEFAUL
 import type { FoundationConfig, FoundationInit } from './index.ts'
 
 const CLUSTER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,62}$/
-const KNOWN_KEYS = ['cluster', 'name', 'roles', 'listen', 'secret', 'discovery', 'membership', 'messaging', 'registry']
+const KNOWN_KEYS = ['clusterName', 'name', 'roles', 'listen', 'secret', 'discovery', 'membership', 'messaging', 'registry']
 
 export function resolveConfig (init: FoundationInit = {}): FoundationConfig {
   if (typeof init !== 'object' || init === null || Array.isArray(init)) {
@@ -16,7 +16,7 @@ export function resolveConfig (init: FoundationInit = {}): FoundationConfig {
     if (!KNOWN_KEYS.includes(key)) { throw new ConfigError(key, `one of the known options (${KNOWN_KEYS.join(', ')})`, key) }
   }
 
-  const cluster = optional(init.cluster, 'cluster', DEFAULT_CLUSTER, (v, f) => {
+  const clusterName = optional(init.clusterName, 'clusterName', DEFAULT_CLUSTER, (v, f) => {
     if (typeof v !== 'string' || !CLUSTER_NAME.test(v)) { throw new ConfigError(f, 'a name of 1-63 letters, digits, "-" or "_"', v) }
     return v
   })
@@ -60,7 +60,7 @@ export function resolveConfig (init: FoundationInit = {}): FoundationConfig {
   const registry = section(init.registry, 'registry')
 
   return {
-    cluster,
+    clusterName,
     name,
     roles,
     listen,

@@ -25,7 +25,7 @@ describe('failures', function () {
 
   it('detects a SIGKILLed node process as dead and forgets its names', async () => {
     const cluster = uniqueCluster()
-    const [a, b] = await nodes.startMany(2, { cluster })
+    const [a, b] = await nodes.startMany(2, { clusterName: cluster })
     const child = await startChildNode(cluster, 'doomed', ['doomed-echo'])
     children.push(child)
     await formed([a, b], 3)
@@ -41,7 +41,7 @@ describe('failures', function () {
 
   it('fails a call in flight to a node that dies with NodeDownError, long before its timeout', async () => {
     const cluster = uniqueCluster()
-    const [a] = await nodes.startMany(1, { cluster })
+    const [a] = await nodes.startMany(1, { clusterName: cluster })
     const child = await startChildNode(cluster, 'doomed', ['slow-echo'])
     children.push(child)
     await formed([a], 2)
@@ -56,7 +56,7 @@ describe('failures', function () {
   })
 
   it('reconnects a member whose connection dropped, and it stays a member', async () => {
-    const [a, b] = await nodes.startMany(2, { cluster: uniqueCluster() })
+    const [a, b] = await nodes.startMany(2, { clusterName: uniqueCluster() })
     await formed([a, b])
     const ref = await b.spawn(Echo)
     await a.host.hangUp(peerIdFromString(b.id))
@@ -67,8 +67,8 @@ describe('failures', function () {
 
   it('drops sends and refuses calls to a node that already has maxQueuedBytes waiting, and counts them', async () => {
     const cluster = uniqueCluster()
-    const a = await nodes.start({ cluster, name: 'a', messaging: { maxQueuedBytes: 64 * 1024 } })
-    const b = await nodes.start({ cluster, name: 'b' })
+    const a = await nodes.start({ clusterName: cluster, name: 'a', messaging: { maxQueuedBytes: 64 * 1024 } })
+    const b = await nodes.start({ clusterName: cluster, name: 'b' })
     await formed([a, b])
     class Count implements Actor {
       n = 0
@@ -93,11 +93,11 @@ describe('failures', function () {
     ['a truncated frame', encodeFrame(new Uint8Array(100)).subarray(0, 50)]
   ] as const) {
     it(`resets a direct stream carrying ${label}, counts it, and goes on serving`, async () => {
-      const [a, b] = await nodes.startMany(2, { cluster: uniqueCluster() })
+      const [a, b] = await nodes.startMany(2, { clusterName: uniqueCluster() })
       await formed([a, b])
       const ref = await b.spawn(Echo)
       const before = b.messaging.stats.invalidFrames
-      const stream = await a.host.dialProtocol(peerIdFromString(b.id), protocolName(b.config.cluster, 'direct'))
+      const stream = await a.host.dialProtocol(peerIdFromString(b.id), protocolName(b.config.clusterName, 'direct'))
       stream.send(bytes)
       await stream.close().catch(() => {})
       await eventually(() => b.messaging.stats.invalidFrames === before + 1, 'the bad stream is counted')

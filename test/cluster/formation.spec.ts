@@ -12,7 +12,7 @@ describe('cluster formation', () => {
 
   it('forms a cluster of 3 with zero config beyond the name', async () => {
     const cluster = uniqueCluster()
-    const started = await nodes.startMany(3, { cluster })
+    const started = await nodes.startMany(3, { clusterName: cluster })
     await formed(started)
     const names = started[0].info().members.map(m => m.name).sort()
     expect(names).to.deep.equal([1, 2, 3].map(i => `node-${i}`))
@@ -20,7 +20,7 @@ describe('cluster formation', () => {
   })
 
   it('starts from the public API with defaults and reports its own info', async () => {
-    const cluster = await Foundation.start({ cluster: uniqueCluster(), listen: LOOPBACK })
+    const cluster = await Foundation.start({ clusterName: uniqueCluster(), listen: LOOPBACK })
     try {
       expect(cluster.info()).to.include({ nodes: 1, processes: 0, health: 'healthy' })
       expect(cluster.addresses().some(a => a.includes('/p2p/'))).to.equal(true)
@@ -32,8 +32,8 @@ describe('cluster formation', () => {
   })
 
   it('never merges two clusters with different names on one machine', async () => {
-    const [a1, a2] = await nodes.startMany(2, { cluster: uniqueCluster('a') })
-    const [b1, b2] = await nodes.startMany(2, { cluster: uniqueCluster('b') })
+    const [a1, a2] = await nodes.startMany(2, { clusterName: uniqueCluster('a') })
+    const [b1, b2] = await nodes.startMany(2, { clusterName: uniqueCluster('b') })
     await formed([a1, a2])
     await formed([b1, b2])
     // several mDNS rounds: each side has heard the other by now, if it ever would
@@ -47,9 +47,9 @@ describe('cluster formation', () => {
   it('keeps out a node with another secret, or none', async () => {
     const cluster = uniqueCluster()
     const secret = generateSecret()
-    const [a, b] = await nodes.startMany(2, { cluster, secret })
-    const stranger = await nodes.start({ cluster, name: 'stranger', secret: generateSecret() })
-    const open = await nodes.start({ cluster, name: 'open' })
+    const [a, b] = await nodes.startMany(2, { clusterName: cluster, secret })
+    const stranger = await nodes.start({ clusterName: cluster, name: 'stranger', secret: generateSecret() })
+    const open = await nodes.start({ clusterName: cluster, name: 'open' })
     await formed([a, b])
     await new Promise(resolve => setTimeout(resolve, 1500))
     expect(a.info().nodes).to.equal(2)
@@ -60,7 +60,7 @@ describe('cluster formation', () => {
   })
 
   it('sees a node that stops gracefully leave', async () => {
-    const [a, b, c] = await nodes.startMany(3, { cluster: uniqueCluster() })
+    const [a, b, c] = await nodes.startMany(3, { clusterName: uniqueCluster() })
     await formed([a, b, c])
     const left = pEvent<'member:leave', CustomEvent<Member>>(a, 'member:leave')
     await c.stop()

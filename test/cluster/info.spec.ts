@@ -11,7 +11,7 @@ describe('cluster info', function () {
   afterEach(async () => { await nodes.stopAll() })
 
   it('sums every member\'s reported load, and drops a member\'s share when it leaves', async () => {
-    const [a, b, c] = await nodes.startMany(3, { cluster: uniqueCluster() })
+    const [a, b, c] = await nodes.startMany(3, { clusterName: uniqueCluster() })
     await formed([a, b, c])
     await a.spawn(Idle)
     await a.spawn(Idle)
@@ -27,9 +27,9 @@ describe('cluster info', function () {
   })
 
   it('drops and counts a malformed load report', async () => {
-    const [a, b] = await nodes.startMany(2, { cluster: uniqueCluster() })
+    const [a, b] = await nodes.startMany(2, { clusterName: uniqueCluster() })
     await formed([a, b])
-    const topic = `foundation/${a.config.cluster}/load`
+    const topic = `foundation/${a.config.clusterName}/load`
     await eventually(() => a.host.services.pubsub.getSubscribers(topic).length === 1, 'a sees b on the load topic')
     await a.host.services.pubsub.publish(topic, new Uint8Array(32).fill(7))
     await eventually(() => b.load.invalidMessages === 1, 'b counted it')

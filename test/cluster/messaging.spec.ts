@@ -20,7 +20,7 @@ describe('send and call', function () {
   let a: FoundationNode, b: FoundationNode, c: FoundationNode
 
   before(async () => {
-    [a, b, c] = await nodes.startMany(3, { cluster: uniqueCluster() })
+    [a, b, c] = await nodes.startMany(3, { clusterName: uniqueCluster() })
     await formed([a, b, c])
   })
   after(async () => { await nodes.stopAll() })

@@ -15,19 +15,19 @@ describe('pub/sub', function () {
 
   /** gossipsub learns of remote subscriptions by message: wait until the publisher knows them all */
   async function subscribersKnown (publisher: FoundationNode, topic: string, count: number): Promise<void> {
-    const full = `foundation/${publisher.config.cluster}/topic/${topic}`
+    const full = `foundation/${publisher.config.clusterName}/topic/${topic}`
     await eventually(() => publisher.host.services.pubsub.getSubscribers(full).length >= count, `${count} remote subscribers of ${topic}`)
   }
 
   before(async () => {
-    [a, b, c] = await nodes.startMany(3, { cluster: uniqueCluster() })
+    [a, b, c] = await nodes.startMany(3, { clusterName: uniqueCluster() })
     await formed([a, b, c])
   })
   after(async () => { await nodes.stopAll() })
   beforeEach(() => { received.clear() })
 
   it('publishes from a cluster of one without subscribers', async () => {
-    const lonely = await nodes.start({ cluster: uniqueCluster(), name: 'lonely' })
+    const lonely = await nodes.start({ clusterName: uniqueCluster(), name: 'lonely' })
     await lonely.pubsub.publish('nobody', { hello: 'void' })
   })
 
@@ -64,7 +64,7 @@ describe('pub/sub', function () {
 
   it('counts and drops a malformed publication, and goes on delivering', async () => {
     listen(b, 'raw')
-    const full = `foundation/${a.config.cluster}/topic/raw`
+    const full = `foundation/${a.config.clusterName}/topic/raw`
     await eventually(() => a.host.services.pubsub.getSubscribers(full).length >= 1, 'a sees b subscribed')
     const before = b.gossip.stats.invalidMessages
     await a.host.services.pubsub.publish(full, new Uint8Array(40).fill(0xff))

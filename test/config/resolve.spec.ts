@@ -6,13 +6,13 @@ import { generateSecret, preSharedKeyFrom } from '../../src/config/secret.ts'
 describe('config', () => {
   it('fills documented defaults', () => {
     const config = resolveConfig()
-    expect(config).to.include({ cluster: 'foundation', maxMessageSize: 1024 * 1024, callTimeout: 5000 })
+    expect(config).to.include({ clusterName: 'foundation', maxMessageSize: 1024 * 1024, callTimeout: 5000 })
     expect(config.mdns).to.deep.equal({ enabled: true, interval: 1000 })
     expect(config.listen).to.deep.equal(['/ip4/0.0.0.0/tcp/0'])
   })
 
   const bad: Array<[string, object]> = [
-    ['cluster', { cluster: 'has space' }],
+    ['clusterName', { clusterName: 'has space' }],
     ['roles[1]', { roles: ['a', 7] }],
     ['listen[0]', { listen: ['not-a-multiaddr'] }],
     ['secret', { secret: 'short' }],
