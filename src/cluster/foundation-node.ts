@@ -7,6 +7,8 @@ import { LocalActors } from '../actors/local-actors.ts'
 import { isActorRef } from '../actors/ref.ts'
 import { preSharedKeyFrom } from '../config/secret.ts'
 import { SECOND } from '../config/units.ts'
+import { ClusterDiscovery } from '../discovery/cluster-discovery.ts'
+import { createStrategies } from '../discovery/create-strategies.ts'
 import { createMembership } from '../membership/libp2p-membership.ts'
 import { DirectMessaging } from '../messaging/direct/direct-messaging.ts'
 import { AbortError, NodeDownError } from '../messaging/errors.ts'
@@ -25,6 +27,8 @@ import type { CallOptions, Cluster, ClusterEvents, ClusterHealth, ClusterInfo, C
 import type { NodeLoad } from './node-load.ts'
 import type { ActorClass, ActorRef, SpawnOptions } from '../actors/index.ts'
 import type { FoundationConfig } from '../config/index.ts'
+import type { DiscoveryChoice } from '../discovery/cluster-discovery.ts'
+import type { StrategyChoice } from '../discovery/create-strategies.ts'
 import type { Member, Membership } from '../membership/index.ts'
 import type { PubSub } from '../messaging/pubsub/index.ts'
 import type { Host } from '../node/create-host.ts'
@@ -48,6 +52,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
   readonly actors: LocalActors
   readonly messageRate = new RateMeter()
   private readonly connector: Connector
+  readonly discovery: ClusterDiscovery
   private readonly names: NameResolver
   readonly load: NodeLoadGossip
   private readonly log: Logger
@@ -77,6 +82,16 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       ...config.membership
     })
     this.connector = new Connector({ host, membership: this.membership, logger })
+    const { strategies, ...choice } = discoveryOf(config)
+    this.discovery = new ClusterDiscovery(
+      { log: logger.forComponent('foundation:discovery'), offer: (candidates) => { this.connector.offer(candidates) } },
+      createStrategies(strategies, {
+        logger,
+        self: { peerId: this.id, name: config.name, addresses: () => this.addresses() }
+      }, { mdns: host.services.mdns }),
+      choice
+    )
+    this.discovery.addEventListener('discovery:error', (evt) => { this.safeDispatchEvent('discovery:error', { detail: evt.detail }) })
     this.registry = createRegistry({ host, membership: this.membership, logger }, { cluster: config.clusterName, lookupTimeout: config.lookupTimeout })
     this.names = new NameResolver(this.registry)
     this.load = new NodeLoadGossip({ host, log: this.log, local: () => this.localLoad() }, { cluster: config.clusterName })
@@ -116,6 +131,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     await this.host.start()
     this.load.start()
     await this.connector.start()
+    await this.discovery.start()
     this.state = 'running'
     this.log('node %s (%s) started in cluster %s', this.name, this.id, this.config.clusterName)
   }
@@ -132,6 +148,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
   private async shutdown (): Promise<void> {
     // the leave goes out first: other nodes then fail calls to us with NodeDownError instead of
     // finding our names gone while we still count as a member
+    await this.discovery.stop()
     await this.connector.stop()
     await this.membership.stop()
     this.load.stop()
@@ -212,6 +229,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
   }
 
   info (): ClusterInfo {
+    const discovery = this.discovery.info()
     const active = this.membership.activeMembers()
     const local = this.localLoad()
     const others = active.filter(m => m.id !== this.id).map(m => this.load.of(m.id))
@@ -220,7 +238,8 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       id: this.id,
       name: this.name,
       nodes: active.length,
-      strategy: this.config.mdns.enabled ? 'mdns' : 'manual',
+      strategy: discovery.strategies.map(s => s.name).join('+') || 'none',
+      discovery,
       topology: 'full-mesh',
       health: this.health(active),
       ...totalLoad(local, others),
@@ -274,6 +293,15 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
   private assertRunning (): void {
     if (this.state !== 'running') { throw new NodeNotRunningError(this.state) }
   }
+}
+
+/** The strategies a configuration asks for, and why. */
+function discoveryOf (config: FoundationConfig): DiscoveryChoice & { strategies: StrategyChoice[] } {
+  const resolved = (config as { discovery?: DiscoveryChoice & { strategies: StrategyChoice[] } }).discovery
+  if (resolved != null) { return resolved }
+  return config.mdns.enabled
+    ? { strategies: [{ name: 'mdns', init: { interval: config.mdns.interval } }], chosenBy: 'discovery', reason: 'mDNS is on' }
+    : { strategies: [], chosenBy: 'discovery', reason: 'discovery is off: peers join through connect()' }
 }
 
 export async function startFoundationNode (config: FoundationConfig): Promise<FoundationNode> {

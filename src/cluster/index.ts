@@ -2,6 +2,8 @@
 import type { NodeLoad } from './node-load.ts'
 import type { ActorClass, ActorRef, SpawnOptions } from '../actors/index.ts'
 import type { Member } from '../membership/index.ts'
+import type { DiscoveryInfo } from '../discovery/cluster-discovery.ts'
+import type { DiscoveryError } from '../discovery/errors.ts'
 import type { PubSub } from '../messaging/pubsub/index.ts'
 import type { TypedEventTarget } from '@libp2p/interface'
 
@@ -29,8 +31,10 @@ export interface ClusterInfo {
   name: string
   /** alive and suspect members, this node included */
   nodes: number
-  /** how members are found */
+  /** how members are found: the discovery strategies, primary first, joined by '+' ('none' without any) */
   strategy: string
+  /** each strategy's state (peers found, failures, last error) and why these strategies were chosen */
+  discovery: DiscoveryInfo
   topology: 'full-mesh'
   /** 'degraded' while any member is suspected */
   health: ClusterHealth
@@ -52,6 +56,8 @@ export interface ClusterEvents {
   'member:suspect': CustomEvent<Member>
   'member:alive': CustomEvent<Member>
   'member:leave': CustomEvent<Member>
+  /** a discovery strategy failed a round (unreachable backend, missing permission, bad answer); it retries by itself */
+  'discovery:error': CustomEvent<DiscoveryError>
 }
 
 export interface Cluster extends TypedEventTarget<ClusterEvents> {

@@ -13,7 +13,7 @@ export class DiscoveryError extends Error {
 
 /** The backend could not be reached at all: connection refused, DNS server silent, timeout. */
 export class DiscoveryUnreachableError extends DiscoveryError {
-  static readonly name = 'DiscoveryUnreachableError'
+  static readonly name: string = 'DiscoveryUnreachableError'
 
   constructor (strategy: string, message: string, options?: ErrorOptions) {
     super(strategy, message, options)
@@ -23,7 +23,7 @@ export class DiscoveryUnreachableError extends DiscoveryError {
 
 /** The backend refused us: missing RBAC rule, bad ACL token, expired credentials. */
 export class DiscoveryForbiddenError extends DiscoveryError {
-  static readonly name = 'DiscoveryForbiddenError'
+  static readonly name: string = 'DiscoveryForbiddenError'
 
   constructor (strategy: string, message: string, options?: ErrorOptions) {
     super(strategy, message, options)
@@ -33,7 +33,7 @@ export class DiscoveryForbiddenError extends DiscoveryError {
 
 /** The backend answered something we cannot use: a 5xx, malformed JSON, a truncated DNS answer. */
 export class DiscoveryResponseError extends DiscoveryError {
-  static readonly name = 'DiscoveryResponseError'
+  static readonly name: string = 'DiscoveryResponseError'
 
   constructor (strategy: string, message: string, options?: ErrorOptions) {
     super(strategy, message, options)

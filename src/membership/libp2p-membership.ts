@@ -103,6 +103,9 @@ class SwimMembership extends TypedEventEmitter<MembershipEvents> implements Libp
     host.addEventListener('peer:update', this.onPeerUpdate)
     host.addEventListener('peer:disconnect', this.onDisconnect)
     host.addEventListener('self:peer:update', this.onSelfUpdate)
+    // the self record changes only after identify runs; listening addresses are known as soon as a transport listens
+    host.addEventListener('transport:listening', this.onSelfUpdate)
+    host.addEventListener('transport:close', this.onSelfUpdate)
     this.timer = setInterval(() => { this.feed(this.core.tick(Date.now())) }, this.config.tickInterval)
     this.onSelfUpdate()
     await this.joinConnectedPeers()
@@ -119,6 +122,8 @@ class SwimMembership extends TypedEventEmitter<MembershipEvents> implements Libp
     host.removeEventListener('peer:update', this.onPeerUpdate)
     host.removeEventListener('peer:disconnect', this.onDisconnect)
     host.removeEventListener('self:peer:update', this.onSelfUpdate)
+    host.removeEventListener('transport:listening', this.onSelfUpdate)
+    host.removeEventListener('transport:close', this.onSelfUpdate)
 
     const { send } = this.core.leave(Date.now())
     if (send.length > 0) {

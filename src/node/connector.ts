@@ -2,7 +2,9 @@
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { SECOND } from '../config/units.ts'
+import { AddressDialer } from './address-dialer.ts'
 import type { Host } from './create-host.ts'
+import type { Candidate } from '../discovery/index.ts'
 import type { Member, Membership } from '../membership/index.ts'
 import type { ComponentLogger, Logger, PeerId, PeerInfo, Startable } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -68,6 +70,7 @@ export class Connector implements Startable {
   private readonly discoveryAttempts: number
   private readonly dialYield: number
   private readonly dials = new Map<string, DialState>()
+  private readonly addresses: AddressDialer
   private running = false
 
   constructor (components: ConnectorComponents, init: ConnectorInit = {}) {
@@ -80,6 +83,37 @@ export class Connector implements Startable {
     this.dialTimeout = init.dialTimeout ?? DEFAULT_DIAL_TIMEOUT
     this.discoveryAttempts = init.discoveryAttempts ?? DEFAULT_DISCOVERY_ATTEMPTS
     this.dialYield = init.dialYield ?? DEFAULT_DIAL_YIELD
+    this.addresses = new AddressDialer(
+      { host: this.host, membership: this.membership, log: this.log },
+      { dialTimeout: this.dialTimeout, minBackoff: this.minBackoff, maxBackoff: this.maxBackoff }
+    )
+  }
+
+  /**
+   * Peers a discovery strategy found. One known by peer id is dialled as any discovered peer; one known only by
+   * address is dialled unless the peer there is connected already.
+   */
+  offer (candidates: Candidate[]): void {
+    if (!this.running) { return }
+    const byAddress: Candidate[] = []
+    for (const candidate of candidates) {
+      if (candidate.peerId == null) {
+        byAddress.push(candidate)
+      } else if (candidate.peerId !== this.host.peerId.toString()) {
+        void this.offerPeer(candidate.peerId, candidate.addresses)
+      }
+    }
+    this.addresses.offer(byAddress).catch(err => { this.log.error('dialling candidates failed - %e', err) })
+  }
+
+  private async offerPeer (id: string, addresses: string[]): Promise<void> {
+    try {
+      const peer = peerIdFromString(id)
+      await this.host.peerStore.merge(peer, { multiaddrs: parseAll(addresses) })
+      this.discovered(peer)
+    } catch (err: any) {
+      this.log.trace('ignored candidate %s - %s', id, err.message)
+    }
   }
 
   isStarted (): boolean {
@@ -89,6 +123,7 @@ export class Connector implements Startable {
   async start (): Promise<void> {
     if (this.running) { return }
     this.running = true
+    this.addresses.start()
     this.host.addEventListener('peer:discovery', this.onDiscovery)
     this.host.addEventListener('peer:connect', this.onConnect)
     this.host.addEventListener('peer:disconnect', this.onDisconnect)
@@ -106,6 +141,7 @@ export class Connector implements Startable {
   async stop (): Promise<void> {
     if (!this.running) { return }
     this.running = false
+    this.addresses.stop()
     this.host.removeEventListener('peer:discovery', this.onDiscovery)
     this.host.removeEventListener('peer:connect', this.onConnect)
     this.host.removeEventListener('peer:disconnect', this.onDisconnect)
@@ -210,14 +246,18 @@ export class Connector implements Startable {
   }
 
   private async storeAddresses (peer: PeerId, member: Member): Promise<void> {
-    const multiaddrs: Multiaddr[] = []
-    for (const address of member.addresses) {
-      try {
-        multiaddrs.push(multiaddr(address))
-      } catch {
-        // skip what does not parse; the rest may still reach the member
-      }
-    }
+    const multiaddrs = parseAll(member.addresses)
     if (multiaddrs.length > 0) { await this.host.peerStore.merge(peer, { multiaddrs }) }
   }
+}
+
+/** The addresses that parse; the rest are skipped, as the others may still reach the peer. */
+function parseAll (addresses: string[]): Multiaddr[] {
+  const multiaddrs: Multiaddr[] = []
+  for (const address of addresses) {
+    try {
+      multiaddrs.push(multiaddr(address))
+    } catch {}
+  }
+  return multiaddrs
 }

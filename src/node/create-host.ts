@@ -10,14 +10,15 @@ import { tcp } from '@libp2p/tcp'
 import { createLibp2p } from 'libp2p'
 import { publicationMessageId } from '../messaging/pubsub/publication.ts'
 import { RegistryRecordGuard } from '../registry/dht-record.ts'
-import { clusterMdns } from './mdns-discovery.ts'
+import { clusterMdns } from '../discovery/mdns/cluster-mdns.ts'
 import { protocolName } from './protocols.ts'
+import type { ClusterMdns } from '../discovery/mdns/cluster-mdns.ts'
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { Identify } from '@libp2p/identify'
-import type { PrivateKey } from '@libp2p/interface'
+import type { PeerId, PrivateKey } from '@libp2p/interface'
 import type { KadDHT } from '@libp2p/kad-dht'
 import type { Ping } from '@libp2p/ping'
-import type { Libp2p } from 'libp2p'
+import type { Libp2p, ServiceFactoryMap } from 'libp2p'
 
 export interface HostServices {
   identify: Identify
@@ -26,6 +27,8 @@ export interface HostServices {
   pubsub: GossipSub
   /** checks the registry's DHT records, and counts the malformed ones */
   registryRecords: RegistryRecordGuard
+  /** the cluster's mDNS responder and querier, when mDNS discovery is on */
+  mdns?: ClusterMdns
   [key: string]: unknown
 }
 
@@ -39,6 +42,8 @@ export interface CreateHostOptions {
   mdns: { enabled: boolean, interval: number }
   privateKey?: PrivateKey
   maxMessageSize: number
+  /** peer ids allowed to connect, besides holding the cluster secret (default: any) */
+  allowPeers?: string[]
 }
 
 /** The mDNS service name for a cluster: never libp2p's shared `_p2p._udp.local`, so only our cluster answers. */
@@ -49,9 +54,12 @@ export function mdnsServiceTag (cluster: string): string {
 }
 
 export async function createHost (options: CreateHostOptions): Promise<Host> {
-  const peerDiscovery = options.mdns.enabled
-    ? [clusterMdns({ serviceTag: mdnsServiceTag(options.cluster), interval: options.mdns.interval })]
-    : []
+  const mdns: Partial<ServiceFactoryMap<HostServices>> = {}
+  if (options.mdns.enabled) {
+    mdns.mdns = clusterMdns({ serviceTag: mdnsServiceTag(options.cluster), interval: options.mdns.interval })
+  }
+  const allowed = options.allowPeers != null ? new Set(options.allowPeers) : undefined
+  const denied = (peer: PeerId): boolean => allowed != null && !allowed.has(peer.toString())
   // kad-dht takes validators and selectors only at construction, so the registry's are installed here
   const registryRecords = new RegistryRecordGuard(options.cluster)
 
@@ -64,7 +72,12 @@ export async function createHost (options: CreateHostOptions): Promise<Host> {
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionProtector: options.secret != null ? preSharedKey({ psk: options.secret }) : undefined,
-    peerDiscovery,
+    // checked right after the noise handshake proves the remote's peer id, before any protocol runs
+    connectionGater: {
+      denyDialPeer: denied,
+      denyInboundEncryptedConnection: denied,
+      denyOutboundEncryptedConnection: denied
+    },
     services: {
       identify: identify(),
       ping: ping(),
@@ -89,7 +102,8 @@ export async function createHost (options: CreateHostOptions): Promise<Host> {
         msgIdFn: publicationMessageId,
         maxInboundDataLength: options.maxMessageSize + 1024
       }),
-      registryRecords: () => registryRecords
+      registryRecords: () => registryRecords,
+      ...mdns
     }
   })
 }

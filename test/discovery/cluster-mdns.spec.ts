@@ -5,8 +5,8 @@ import { defaultLogger } from '@libp2p/logger'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { expect } from 'aegir/chai'
-import { clusterMdns } from '../../src/node/mdns-discovery.ts'
-import type { ClusterMdns } from '../../src/node/mdns-discovery.ts'
+import { clusterMdns } from '../../src/discovery/mdns/cluster-mdns.ts'
+import type { ClusterMdns } from '../../src/discovery/mdns/cluster-mdns.ts'
 import type { MulticastDNSComponents } from '@libp2p/mdns'
 
 const INTERVAL = 200
@@ -25,7 +25,7 @@ async function start (serviceTag: string, port: number): Promise<{ id: string, m
   return { id, mdns, seen }
 }
 
-describe('node/mdns-discovery', function () {
+describe('discovery/mdns: cluster mdns', function () {
   const started: ClusterMdns[] = []
 
   afterEach(async () => {

@@ -6,7 +6,7 @@
 // or it was last passed on long ago.
 import { TypedEventEmitter, peerDiscoverySymbol, serviceCapabilities } from '@libp2p/interface'
 import { mdns } from '@libp2p/mdns'
-import { SECOND } from '../config/units.ts'
+import { SECOND } from '../../config/units.ts'
 import type { PeerDiscovery, PeerDiscoveryEvents, PeerInfo, Startable } from '@libp2p/interface'
 import type { MulticastDNSComponents } from '@libp2p/mdns'
 
@@ -60,7 +60,7 @@ export class ClusterMdns extends TypedEventEmitter<PeerDiscoveryEvents> implemen
   private readonly interval: number
   private readonly repeatAfter: number
   /** peer id → addresses and time last passed on */
-  private readonly passedOn = new Map<string, { addresses: string, at: number }>()
+  private readonly passedOn = new Map<string, { addresses: string, at: number, peer: PeerInfo }>()
   private socket?: MdnsSocket
   private timer?: ReturnType<typeof setTimeout>
   /** our own queries not yet heard back (multicast loops them back to us) */
@@ -105,6 +105,11 @@ export class ClusterMdns extends TypedEventEmitter<PeerDiscoveryEvents> implemen
     this.passedOn.clear()
   }
 
+  /** The peers passed on within the last repeat period, for a listener that starts after the first answers. */
+  recent (): PeerInfo[] {
+    return [...this.passedOn.values()].map(entry => entry.peer)
+  }
+
   private schedule (): void {
     this.timer = setTimeout(this.tick, this.interval * (1 + Math.random() * QUERY_JITTER))
   }
@@ -143,7 +148,7 @@ export class ClusterMdns extends TypedEventEmitter<PeerDiscoveryEvents> implemen
       this.stats.repeats++
       return
     }
-    this.passedOn.set(id, { addresses, at: now })
+    this.passedOn.set(id, { addresses, at: now, peer: evt.detail })
     this.stats.passedOn++
     this.safeDispatchEvent('peer', { detail: evt.detail })
   }

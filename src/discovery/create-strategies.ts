@@ -1,0 +1,43 @@
+// Builds the strategies a resolved configuration names. The SDK-backed ones load their SDK only as they start.
+import { mdnsDiscovery } from './mdns/index.ts'
+import { staticDiscovery } from './static/index.ts'
+import type { DiscoveryComponents, DiscoveryFactory, DiscoveryStrategy, StrategyName } from './index.ts'
+import type { StaticInit } from './inits.ts'
+import type { ClusterMdns } from './mdns/cluster-mdns.ts'
+
+/** One strategy with its options filled in by the configuration. */
+export interface StrategyChoice {
+  name: StrategyName
+  init: unknown
+}
+
+export interface StrategyHosts {
+  /** the host's mDNS service, which the mdns strategy reads */
+  mdns?: ClusterMdns
+}
+
+/** Thrown when a configuration names a strategy this build cannot make (a bug: the configuration checks names). */
+export class UnknownStrategyError extends Error {
+  static readonly name = 'UnknownStrategyError'
+
+  constructor (name: string, why: string) {
+    super(`cannot start discovery strategy "${name}": ${why}`)
+    this.name = 'UnknownStrategyError'
+  }
+}
+
+export function createStrategies (choices: StrategyChoice[], components: DiscoveryComponents, hosts: StrategyHosts = {}): DiscoveryStrategy[] {
+  return choices.map(choice => factoryOf(choice, hosts)(components))
+}
+
+function factoryOf (choice: StrategyChoice, hosts: StrategyHosts): DiscoveryFactory {
+  switch (choice.name) {
+    case 'mdns':
+      if (hosts.mdns == null) { throw new UnknownStrategyError('mdns', 'the host runs no mDNS service') }
+      return mdnsDiscovery(hosts.mdns)
+    case 'static':
+      return staticDiscovery(choice.init as StaticInit)
+    default:
+      throw new UnknownStrategyError(choice.name, 'not available in this build')
+  }
+}
