@@ -21,6 +21,12 @@ export const DEFAULT_DISCOVERY_ATTEMPTS = 3
  * no connection is open by then, so one-sided discovery still connects.
  */
 export const DEFAULT_DIAL_YIELD = SECOND
+/**
+ * ms a member declared dead is still redialled: a partition looks like death from both sides, and neither side's
+ * discovery may announce the other again (mDNS repeats a peer only when it changes), so the two halves would stay
+ * apart after the network heals. A member that left gracefully is never redialled.
+ */
+export const DEFAULT_DEAD_REDIAL_WINDOW = 10 * 60 * SECOND
 
 /**
  * Which members this node keeps a connection to. Today's topology is a full mesh; an overlay (partial views)
@@ -50,6 +56,8 @@ export interface ConnectorInit {
   discoveryAttempts?: number
   /** how long the higher peer id of a pair waits before its first dial; 0 lets both ends dial at once (default 1 s) */
   dialYield?: number
+  /** how long a member declared dead is still redialled, every maxBackoff (default 10 minutes) */
+  deadRedialWindow?: number
 }
 
 interface DialState {
@@ -69,6 +77,9 @@ export class Connector implements Startable {
   private readonly dialTimeout: number
   private readonly discoveryAttempts: number
   private readonly dialYield: number
+  private readonly deadRedialWindow: number
+  /** members declared dead, and when: redialled until the window closes, in case it was only a partition */
+  private readonly deadSince = new Map<string, number>()
   private readonly dials = new Map<string, DialState>()
   private readonly addresses: AddressDialer
   private running = false
@@ -83,6 +94,7 @@ export class Connector implements Startable {
     this.dialTimeout = init.dialTimeout ?? DEFAULT_DIAL_TIMEOUT
     this.discoveryAttempts = init.discoveryAttempts ?? DEFAULT_DISCOVERY_ATTEMPTS
     this.dialYield = init.dialYield ?? DEFAULT_DIAL_YIELD
+    this.deadRedialWindow = init.deadRedialWindow ?? DEFAULT_DEAD_REDIAL_WINDOW
     this.addresses = new AddressDialer(
       { host: this.host, membership: this.membership, log: this.log },
       { dialTimeout: this.dialTimeout, minBackoff: this.minBackoff, maxBackoff: this.maxBackoff }
@@ -150,6 +162,7 @@ export class Connector implements Startable {
     this.membership.removeEventListener('member:leave', this.onLeave)
     for (const state of this.dials.values()) { clearTimeout(state.timer) }
     this.dials.clear()
+    this.deadSince.clear()
   }
 
   private readonly onDiscovery = (evt: CustomEvent<PeerInfo>): void => {
@@ -166,11 +179,25 @@ export class Connector implements Startable {
   }
 
   private readonly onMember = (evt: CustomEvent<Member>): void => {
+    this.deadSince.delete(evt.detail.id)
     this.want(evt.detail.id, 0)
   }
 
   private readonly onLeave = (evt: CustomEvent<Member>): void => {
-    this.forget(evt.detail.id)
+    const { id, status } = evt.detail
+    this.forget(id)
+    if (status !== 'dead') {
+      this.deadSince.delete(id)
+      return
+    }
+    this.deadSince.set(id, Date.now())
+    // a connection that outlived a partition would carry on as if nothing happened, and no membership sync runs
+    // on it: drop it, so the redial after the network heals opens a new one and both sides merge their views
+    this.host.hangUp(peerIdFromString(id)).catch(err => { this.log.trace('hang up on %s failed - %e', id, err) })
+    const state = this.state(id)
+    // it may still be up on the far side of a partition: try again, at the slowest redial pace
+    state.failures = Math.max(state.failures, 1)
+    this.schedule(id, state, this.maxBackoff)
   }
 
   private discovered (peer: PeerId): void {
@@ -188,7 +215,17 @@ export class Connector implements Startable {
 
   private memberWanted (id: string): boolean {
     const member = this.membership.get(id)
-    return member != null && this.policy(member, this.membership.self())
+    // a dead member's record is dropped after a while; the window decides, not the record
+    if (member == null || member.status === 'dead') { return this.redialDead(id) }
+    return this.policy(member, this.membership.self())
+  }
+
+  private redialDead (id: string): boolean {
+    const since = this.deadSince.get(id)
+    if (since == null) { return false }
+    if (Date.now() - since < this.deadRedialWindow) { return true }
+    this.deadSince.delete(id)
+    return false
   }
 
   private state (id: string): DialState {
