@@ -1,8 +1,9 @@
 // Builds the strategies a resolved configuration names. The SDK-backed ones load their SDK only as they start.
+import { dnsDiscovery } from './dns/index.ts'
 import { mdnsDiscovery } from './mdns/index.ts'
 import { staticDiscovery } from './static/index.ts'
 import type { DiscoveryComponents, DiscoveryFactory, DiscoveryStrategy, StrategyName } from './index.ts'
-import type { StaticInit } from './inits.ts'
+import type { DnsInit, StaticInit } from './inits.ts'
 import type { ClusterMdns } from './mdns/cluster-mdns.ts'
 
 /** One strategy with its options filled in by the configuration. */
@@ -37,6 +38,8 @@ function factoryOf (choice: StrategyChoice, hosts: StrategyHosts): DiscoveryFact
       return mdnsDiscovery(hosts.mdns)
     case 'static':
       return staticDiscovery(choice.init as StaticInit)
+    case 'dns':
+      return dnsDiscovery(choice.init as DnsInit)
     default:
       throw new UnknownStrategyError(choice.name, 'not available in this build')
   }
