@@ -1,7 +1,6 @@
 // Discovery through etcd: each node registers itself under a prefix with a lease and watches the prefix, so a peer
 // is handed on as soon as it registers, and a node that dies drops out when its lease runs out.
 import { TypedEventEmitter } from '@libp2p/interface'
-import { DEFAULT_CLUSTER } from '../../config/index.ts'
 import { SECOND } from '../../config/units.ts'
 import { normalizeCandidates } from '../candidates.ts'
 import { loadDependency } from './dependency.ts'
@@ -69,7 +68,8 @@ export class EtcdDiscovery extends TypedEventEmitter<DiscoveryEvents> implements
     this.load = options.load ?? (async () => import('etcd3'))
     const fromEnv = process.env.ETCD_ENDPOINTS?.split(',').map(e => e.trim()).filter(e => e !== '')
     this.endpoints = init.endpoints ?? (fromEnv != null && fromEnv.length > 0 ? fromEnv : [DEFAULT_ETCD_ENDPOINT])
-    this.prefix = init.prefix ?? defaultEtcdPrefix(DEFAULT_CLUSTER)
+    // the configuration layer fills in the cluster's prefix; this is the default cluster's
+    this.prefix = init.prefix ?? defaultEtcdPrefix('foundation')
     this.key = `${this.prefix}${components.self.peerId}`
     // etcd leases count whole seconds
     this.ttlSeconds = Math.max(1, Math.ceil((init.ttl ?? DEFAULT_ETCD_TTL) / SECOND))
@@ -115,7 +115,7 @@ export class EtcdDiscovery extends TypedEventEmitter<DiscoveryEvents> implements
             if (run.broken != null || run.signal.aborted) { resolve() }
           })
           if (run.signal.aborted) { break }
-          throw run.broken
+          throw run.broken ?? new Error('the connection to etcd broke')
         } catch (err: any) {
           if (run.signal.aborted) { break }
           const error = run.etcd != null ? etcdError(run.etcd, 'reach etcd', this.endpoints, err) : err
