@@ -131,7 +131,7 @@ async function fetchText (request: JsonRequest, url: string): Promise<RawRespons
     const req = (secure ? https : http).request(request.url, options, (res) => {
       const length = Number(res.headers['content-length'])
       if (length > maxBytes) {
-        finish(new DiscoveryResponseError(strategy, `${url} answered ${length} bytes, more than the ${maxBytes} accepted`))
+        finish(new DiscoveryResponseError(strategy, `${url} answered ${length} bytes, more than the ${maxBytes} bytes accepted`))
         return
       }
       const chunks: Buffer[] = []
