@@ -2,7 +2,8 @@ import { defaultLogger } from '@libp2p/logger'
 import { expect } from 'aegir/chai'
 import { DiscoveryForbiddenError, DiscoveryResponseError, DiscoveryUnreachableError } from '../../src/discovery/errors.ts'
 import { DiscoveryTlsError } from '../../src/discovery/http/errors.ts'
-import { KubernetesConfigError, KubernetesDiscovery, PAGE_SIZE, RBAC_EXAMPLE } from '../../src/discovery/kubernetes/index.ts'
+import { createKubernetesDiscovery, KubernetesConfigError, KubernetesDiscovery, PAGE_SIZE, RBAC_EXAMPLE, kubernetesDnsDiscovery } from '../../src/discovery/kubernetes/index.ts'
+import { DNSMASQ_ZONE, startDnsmasq } from '../fixtures/dnsmasq.ts'
 import { endpointSlice, FakeKubernetes, pod, serviceAccountDir } from '../fixtures/fake-kubernetes.ts'
 import { createTestCa } from '../fixtures/test-ca.ts'
 import { discoveryCompliance } from './compliance.ts'
@@ -123,6 +124,41 @@ discoveryCompliance('kubernetes endpoints', async () => {
     breakBackend: async () => { b.fake.fault = 'too-many-requests' },
     repairBackend: async () => { b.fake.fault = undefined },
     close: b.close
+  }
+})
+
+const SERVICE_NAME = `shop.shop.svc.${DNSMASQ_ZONE}`
+
+/** Mode 'dns' against a real dnsmasq that serves the zone in place of cluster.local. */
+async function dnsSubject (records: Parameters<typeof startDnsmasq>[0], init: Partial<KubernetesInit> = {}): Promise<{ strategy: DiscoveryStrategy, dns: Awaited<ReturnType<typeof startDnsmasq>>, close(): Promise<void> }> {
+  const account = await serviceAccountDir({ token: TOKEN, ca: '', namespace: 'shop' })
+  const dns = await startDnsmasq(records)
+  const strategy = kubernetesDnsDiscovery(
+    { logger: defaultLogger(), self: { peerId: SELF.peerId, name: 'self', addresses: () => SELF.addresses } },
+    { mode: 'dns', service: 'shop', clusterDomain: DNSMASQ_ZONE, serviceAccountPath: account.path, interval: 200, timeout: 2000, minBackoff: 100, maxBackoff: 500, ...init },
+    { servers: [dns.server] }
+  )
+  return {
+    strategy,
+    dns,
+    close: async () => {
+      await strategy.stop()
+      await dns.stop()
+      await account.remove()
+    }
+  }
+}
+
+discoveryCompliance('kubernetes dns', async () => {
+  // no port: peers listen where this node does (4001); a repeated hosts line is one peer twice
+  const { strategy, dns, close } = await dnsSubject({ hosts: { [SERVICE_NAME]: ['10.1.0.1', '10.1.0.2', '10.1.0.2', '10.1.0.9'] } })
+  return {
+    strategy,
+    expected: ['/ip4/10.1.0.1/tcp/4001', '/ip4/10.1.0.2/tcp/4001'],
+    self: SELF,
+    breakBackend: async () => { await dns.kill() },
+    repairBackend: async () => { await dns.restart() },
+    close
   }
 })
 
@@ -266,6 +302,45 @@ describe('kubernetes discovery', function () {
         { addresses: ['/ip4/10.1.0.1/tcp/4001', '/ip6/fd00::1/tcp/4001'] },
         { addresses: ['/ip4/10.1.0.2/tcp/4001'] }
       ])
+    })
+  })
+
+  describe('dns', () => {
+    it('looks up the SRV records of a named port, under the kubernetes name', async () => {
+      const subject = await dnsSubject({
+        hosts: { [`shop-0.${SERVICE_NAME}`]: ['10.1.0.1'], [`shop-1.${SERVICE_NAME}`]: ['10.1.0.2'] },
+        srv: { [`_p2p._tcp.${SERVICE_NAME}`]: [{ target: `shop-0.${SERVICE_NAME}`, port: 4100 }, { target: `shop-1.${SERVICE_NAME}`, port: 4200 }] }
+      }, { port: 'p2p' })
+      try {
+        expect(subject.strategy.name).to.equal('kubernetes')
+        await subject.strategy.start()
+        expect(await candidatesOf(subject.strategy)).to.deep.equal(['/ip4/10.1.0.1/tcp/4100', '/ip4/10.1.0.2/tcp/4200'])
+      } finally {
+        await subject.close()
+      }
+    })
+
+    it('asks for the namespace given over the service account\'s, and names itself kubernetes in errors', async () => {
+      const subject = await dnsSubject({ hosts: { [SERVICE_NAME]: ['10.1.0.1'], [`shop.billing.svc.${DNSMASQ_ZONE}`]: ['10.1.0.5'] } }, { namespace: 'billing', port: 4500 })
+      try {
+        await subject.strategy.start()
+        expect(await candidatesOf(subject.strategy)).to.deep.equal(['/ip4/10.1.0.5/tcp/4500'])
+        await subject.dns.kill()
+        const error = await errorOf(subject.strategy)
+        expect(error.strategy).to.equal('kubernetes')
+        expect(error.message).to.match(/^kubernetes discovery: /).and.include(`shop.billing.svc.${DNSMASQ_ZONE}`)
+      } finally {
+        await subject.close()
+      }
+    })
+
+    it('is what the factory makes for mode dns, and needs a service', () => {
+      const components = { logger: defaultLogger(), self: { peerId: SELF.peerId, name: 'self', addresses: () => SELF.addresses } }
+      const strategy = createKubernetesDiscovery(components, { mode: 'dns', service: 'shop', namespace: 'shop' }, {})
+      expect(strategy.name).to.equal('kubernetes')
+      expect(strategy).to.not.be.an.instanceOf(KubernetesDiscovery)
+      expect(() => createKubernetesDiscovery(components, { mode: 'dns' }, {})).to.throw(KubernetesConfigError).with.property('field', 'service')
+      expect(() => new KubernetesDiscovery(components, { mode: 'dns', service: 'shop' }, {})).to.throw(KubernetesConfigError).with.property('field', 'mode')
     })
   })
 
