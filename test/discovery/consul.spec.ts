@@ -1,3 +1,4 @@
+import http from 'node:http'
 import { defaultLogger } from '@libp2p/logger'
 import { expect } from 'aegir/chai'
 import { ConsulConfigError, ConsulDiscovery } from '../../src/discovery/consul/index.ts'
@@ -8,6 +9,7 @@ import { discoveryCompliance } from './compliance.ts'
 import type { ConsulEnv } from '../../src/discovery/consul/index.ts'
 import type { Candidate, DiscoveryError, DiscoveryStrategy } from '../../src/discovery/index.ts'
 import type { ConsulInit } from '../../src/discovery/inits.ts'
+import type { AddressInfo } from 'node:net'
 
 const TOKEN = '7f3c1a52-0d1e-4b8a-9c6f-2e5d8b1a4c90'
 const SELF = { peerId: '12D3KooWSelf', addresses: ['/ip4/10.1.0.9/tcp/4001/p2p/12D3KooWSelf'] }
@@ -259,6 +261,26 @@ describe('json over http', function () {
     const error = await getJson({ strategy: 'consul', url, signal: AbortSignal.timeout(5000), maxBytes: 1000 }).then(() => undefined, (err: Error) => err)
     expect(error).to.be.an.instanceOf(DiscoveryResponseError)
     expect(error?.message).to.include('1000 bytes')
+  })
+
+  it('refuses a streamed answer once it passes the limit', async () => {
+    // chunked, with no content-length to refuse it by up front
+    const server = http.createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      for (let i = 0; i < 100; i++) { res.write(`${i === 0 ? '[' : ','}${JSON.stringify({ padding: 'x'.repeat(100) })}`) }
+      res.end(']')
+    })
+    await new Promise<void>(resolve => { server.listen(0, '127.0.0.1', resolve) })
+    try {
+      const url = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`)
+      expect((await getJson({ strategy: 'consul', url, signal: AbortSignal.timeout(5000) })).body).to.have.length(100)
+      const error = await getJson({ strategy: 'consul', url, signal: AbortSignal.timeout(5000), maxBytes: 2000 }).then(() => undefined, (err: Error) => err)
+      expect(error).to.be.an.instanceOf(DiscoveryResponseError)
+      expect(error?.message).to.include('more than the 2000 bytes accepted')
+    } finally {
+      server.closeAllConnections()
+      await new Promise(resolve => { server.close(resolve) })
+    }
   })
 
   it('keeps a credential out of what it shows, should a server echo it', () => {

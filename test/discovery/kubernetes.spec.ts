@@ -1,3 +1,4 @@
+import http from 'node:http'
 import { defaultLogger } from '@libp2p/logger'
 import { expect } from 'aegir/chai'
 import { DiscoveryForbiddenError, DiscoveryResponseError, DiscoveryUnreachableError } from '../../src/discovery/errors.ts'
@@ -11,6 +12,7 @@ import type { Candidate, DiscoveryError, DiscoveryStrategy } from '../../src/dis
 import type { KubernetesInit } from '../../src/discovery/inits.ts'
 import type { ServiceAccountDir } from '../fixtures/fake-kubernetes.ts'
 import type { TestCa } from '../fixtures/test-ca.ts'
+import type { AddressInfo } from 'node:net'
 
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.first-token.signature'
 const SELF = { peerId: '12D3KooWSelf', addresses: ['/ip4/10.1.0.9/tcp/4001/p2p/12D3KooWSelf'] }
@@ -247,6 +249,28 @@ describe('kubernetes discovery', function () {
       const strategy = b.strategy({ port: 'p2p' })
       await strategy.start()
       expect(await candidatesOf(strategy)).to.deep.equal(['/ip4/10.1.0.1/tcp/4100', '/ip4/10.1.0.2/tcp/4200'])
+    })
+
+    it('sends the token only over https: over plain http (kubectl proxy) the proxy authenticates', async () => {
+      b = await backend()
+      const seen: Array<string | undefined> = []
+      const proxy = http.createServer((req, res) => {
+        seen.push(req.headers.authorization)
+        res.writeHead(200, { 'content-type': 'application/json' })
+        res.end(JSON.stringify({ kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: '7' }, items: [pod({ name: 'a', ip: '10.1.0.1', labels: CLUSTER })] }))
+      })
+      await new Promise<void>(resolve => { proxy.listen(0, '127.0.0.1', resolve) })
+      try {
+        const strategy = b.strategy({ apiServer: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}` })
+        await strategy.start()
+        expect(await candidatesOf(strategy)).to.deep.equal(['/ip4/10.1.0.1/tcp/4001'])
+        await strategy.stop()
+        expect(seen).to.have.length.greaterThan(0)
+        expect(seen.every(header => header == null)).to.be.true()
+      } finally {
+        proxy.closeAllConnections()
+        await new Promise(resolve => { proxy.close(resolve) })
+      }
     })
 
     it('takes the namespace from the service account unless one is given', async () => {

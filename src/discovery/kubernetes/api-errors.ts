@@ -32,10 +32,7 @@ function describeFailure (context: ListContext, response: JsonResponse, url: str
   const cause = new HttpStatusError(response.status, `${answered}: ${said}`)
   switch (response.status) {
     case 401:
-      return new DiscoveryForbiddenError('kubernetes', context.hasToken
-        ? `${answered}: the API server refused the service account token from ${context.tokenPath}; it has expired, was revoked, or belongs to another cluster`
-        : `${answered}: no service account token at ${context.tokenPath}; mount one (automountServiceAccountToken: true) or point apiServer at a proxy that authenticates`,
-      { cause })
+      return new DiscoveryForbiddenError('kubernetes', unauthorized(context, answered, url), { cause })
     case 403:
       return new DiscoveryForbiddenError('kubernetes', forbidden(context, said, status?.details), { cause })
     case 404:
@@ -51,6 +48,16 @@ function describeFailure (context: ListContext, response: JsonResponse, url: str
       break
   }
   return new DiscoveryResponseError('kubernetes', `${answered}: ${said}`, { cause })
+}
+
+function unauthorized (context: ListContext, answered: string, url: string): string {
+  if (context.hasToken) {
+    return `${answered}: the API server refused the service account token from ${context.tokenPath}; it has expired, was revoked, or belongs to another cluster`
+  }
+  if (url.startsWith('http:')) {
+    return `${answered}: the service account token is sent only over https; use an https apiServer, or a proxy that authenticates`
+  }
+  return `${answered}: no service account token at ${context.tokenPath}; mount one (automountServiceAccountToken: true) or point apiServer at a proxy that authenticates`
 }
 
 /** Says exactly which RBAC rule is missing, for whom, and where an example is. */

@@ -65,7 +65,8 @@ export class KubernetesApi {
 
   /** Every object of `resource` in `namespace` matching `labelSelector`, across all pages. */
   async list<T> (resource: Resource, namespace: string, labelSelector: string, signal: AbortSignal): Promise<T[]> {
-    const token = (await readOptional(this.files.token))?.trim()
+    // a bearer token goes only where TLS protects it; over plain http (kubectl proxy) the proxy authenticates
+    const token = this.server.protocol === 'https:' ? (await readOptional(this.files.token))?.trim() : undefined
     const ca = await readOptional(this.files.ca)
     for (let restarts = 0; ; restarts++) {
       try {
@@ -85,14 +86,14 @@ export class KubernetesApi {
       url.searchParams.set('labelSelector', labelSelector)
       url.searchParams.set('limit', String(PAGE_SIZE))
       if (continueToken != null) { url.searchParams.set('continue', continueToken) }
-      const context = { resource: resource.name, group: resource.group, namespace, tokenPath: this.files.token, hasToken: auth.token != null, continued: continueToken != null }
+      const context = { resource: resource.name, group: resource.group, namespace, tokenPath: this.files.token, hasToken: auth.token != null && auth.token !== '', continued: continueToken != null }
       const response = await getJson({
         strategy: 'kubernetes',
         url,
         signal,
         ca: auth.ca,
         caSource: auth.ca == null ? `the system CAs (no ${this.files.ca})` : this.files.ca,
-        credential: auth.token == null ? undefined : { name: 'authorization', value: `Bearer ${auth.token}` }
+        credential: auth.token == null || auth.token === '' ? undefined : { name: 'authorization', value: `Bearer ${auth.token}` }
       }, apiFailure(context))
       const list = response.body as Partial<List<T>> | null
       if (list?.kind !== resource.listKind || !(Array.isArray(list.items) || list.items === null)) {
