@@ -8,7 +8,9 @@ import type { FoundationInit } from './config/index.ts'
 export const Foundation = {
   /**
    * Starts a node and joins its cluster. With no options: the 'foundation' cluster, found by mDNS on the
-   * local network. The configuration is checked first: a wrong value throws ConfigError naming its field.
+   * local network (the development profile; NODE_ENV=production or FOUNDATION_PROFILE choose another). Options
+   * merge with a config file and FOUNDATION_* variables and are checked first: a wrong value throws ConfigError
+   * naming its field, file or variable; production without a secret throws MissingSecretError.
    *
    * @example
    * ```ts
@@ -27,11 +29,15 @@ export const Foundation = {
 }
 
 export type { Cluster, ClusterInfo, ClusterEvents, ClusterHealth, CallOptions, ConnectOptions, Target } from './cluster/index.ts'
-export type { FoundationInit, DiscoveryInit, MessagingInit, RegistryInit } from './config/index.ts'
+export type {
+  FoundationInit, DiscoveryInit, MessagingInit, RegistryInit, SecurityInit, IdentityInit, HttpInit, ProfileName, ClusterChoice,
+  FoundationConfig, ResolvedDiscovery, ResolvedStrategy
+} from './config/index.ts'
+export type { MdnsInit, StaticInit, DnsInit, KubernetesInit, ConsulInit, EtcdInit, AwsInit, GcpInit } from './discovery/inits.ts'
 export type { Actor, ActorClass, ActorContext, ActorRef, SpawnOptions } from './actors/index.ts'
 export type { Member, MemberStatus } from './membership/index.ts'
 export type { PubSub, Subscription, SubscriptionHandler, PublicationMeta, PublishOptions } from './messaging/pubsub/index.ts'
-export { ConfigError } from './config/errors.ts'
+export { ConfigError, MissingSecretError } from './config/errors.ts'
 export { ActorNotFoundError, ActorHandlerError, ActorStoppedError, DuplicateNameError } from './actors/errors.ts'
 export { CallTimeoutError, NodeDownError, AbortError, MessageTooLargeError, PeerOverloadedError } from './messaging/errors.ts'
 export { NodeNotRunningError, JoinTimeoutError } from './cluster/errors.ts'

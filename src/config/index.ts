@@ -1,26 +1,49 @@
-// The options a Foundation node starts with, and their documented defaults.
-import { MIB, SECOND } from './units.ts'
+// The options a Foundation node starts with, their documented defaults, and the resolved configuration.
+import type { ClusterChoice, ProfileName } from './defaults.ts'
+import type { StrategyName } from '../discovery/index.ts'
+import type { AwsInit, ConsulInit, DnsInit, EtcdInit, GcpInit, KubernetesInit, MdnsInit, StaticInit } from '../discovery/inits.ts'
 import type { MembershipInit } from '../membership/index.ts'
 
 export { SECOND, MINUTE, KIB, MIB } from './units.ts'
+export {
+  PROFILE_NAMES, CLUSTER_CHOICES, DEFAULT_CLUSTER, DEFAULT_LISTEN, DEFAULT_PRODUCTION_LISTEN, DEFAULT_MDNS_INTERVAL,
+  DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_CALL_TIMEOUT, DEFAULT_MAX_QUEUED_BYTES, DEFAULT_LOOKUP_TIMEOUT, DEFAULT_HTTP_HOST,
+  DEFAULT_HTTP_PORT, DEFAULT_ETCD_TTL, DEFAULT_CONSUL_ADDRESS, DEFAULT_ETCD_ENDPOINT, MIN_PASSPHRASE_LENGTH
+} from './defaults.ts'
+export type { ClusterChoice, ProfileName } from './defaults.ts'
 
+/**
+ * Settings of each discovery strategy. A strategy set here (and not false) runs when `cluster` is not given;
+ * when `cluster` is given, only the strategies it names run, each with its settings from here.
+ */
 export interface DiscoveryInit {
-  /**
-   * mDNS on the local network under a service name derived from the cluster name, or false to turn it off
-   * (default: on, querying every second)
-   */
-  mdns?: boolean | { interval?: number }
+  /** mDNS on the local network under a service name derived from the cluster name (default interval 1 s) */
+  mdns?: boolean | MdnsInit
+  /** a fixed list of peers (multiaddrs or host:port) */
+  static?: string[] | StaticInit
+  /** peers from DNS records; a string is the name to look up */
+  dns?: string | DnsInit
+  /** pods, endpoints or headless-service DNS of Kubernetes */
+  kubernetes?: boolean | KubernetesInit
+  /** passing instances of a Consul service */
+  consul?: boolean | ConsulInit
+  /** nodes registered under a prefix in etcd */
+  etcd?: boolean | EtcdInit
+  /** EC2 instances carrying the cluster's tags */
+  aws?: boolean | AwsInit
+  /** Compute Engine instances carrying the cluster's labels */
+  gcp?: boolean | GcpInit
 }
 
 export interface MessagingInit {
-  /** largest encoded message accepted on any Foundation protocol (default 1 MiB) */
+  /** largest encoded message accepted on any Foundation protocol (default 1 MiB; enterprise 512 KiB) */
   maxMessageSize?: number
   /** timeout of `call` when none is given (default 5 s) */
   callTimeout?: number
   /**
    * bytes of messages that may wait for one slow or stalled node; past it sends to that node are dropped and
    * counted, and calls fail with PeerOverloadedError, so one bad peer cannot exhaust this node's memory
-   * (default 64 MiB)
+   * (default 64 MiB; enterprise 32 MiB)
    */
   maxQueuedBytes?: number
 }
@@ -30,49 +53,118 @@ export interface RegistryInit {
   lookupTimeout?: number
 }
 
+export interface SecurityInit {
+  /**
+   * peer ids allowed to connect; a peer holding the cluster secret but not listed is refused
+   * (default: any peer holding the cluster secret)
+   */
+  allowPeers?: string[]
+}
+
+export interface IdentityInit {
+  /**
+   * a file holding this node's private key (libp2p protobuf encoding), created with mode 0600 on first start
+   * when missing, so the peer id stays the same across restarts (default none: a new peer id each start;
+   * required by the enterprise profile)
+   */
+  keyFile?: string
+}
+
+export interface HttpInit {
+  /** serve health, metrics and the dashboard (default on in development, off in production and enterprise) */
+  enabled?: boolean
+  /** address to bind; anything but loopback must be chosen explicitly (default '127.0.0.1') */
+  host?: string
+  /** TCP port (default 9464) */
+  port?: number
+}
+
+export type ClusterMembershipInit = Omit<MembershipInit, 'cluster' | 'name' | 'roles' | 'maxFrameSize'>
+
 export interface FoundationInit {
+  /**
+   * a documented set of defaults (default $FOUNDATION_PROFILE, else 'production' when NODE_ENV is 'production',
+   * else 'development')
+   */
+  profile?: ProfileName
+  /**
+   * a JSON file with these same options (default $FOUNDATION_CONFIG). Precedence, lowest first: profile
+   * defaults, the file, the options given in code, FOUNDATION_* environment variables
+   */
+  configFile?: string
   /** the cluster's name: only nodes with the same name ever join each other (default 'foundation') */
   clusterName?: string
+  /**
+   * which discovery strategies run, primary first; 'auto' detects the platform
+   * (default: the strategies set in `discovery`, else the profile's: mdns in development, auto otherwise)
+   */
+  cluster?: ClusterChoice | ClusterChoice[]
   /** this node's name, for people (default host name and process id) */
   name?: string
   /** roles this node offers, used by placement later (default none) */
   roles?: string[]
-  /** multiaddrs to listen on (default all IPv4 interfaces, a random TCP port) */
+  /** multiaddrs to listen on (default all IPv4 interfaces, TCP port 0 in development and 4001 otherwise) */
   listen?: string[]
   /**
    * the cluster secret: a libp2p pre-shared key in swarm.key format, or any passphrase of 16 characters or
-   * more, from which the key is derived. Nodes with another secret, or none, can never connect (default none)
+   * more (32 in enterprise), from which the key is derived. Nodes with another secret, or none, can never
+   * connect (default none; required in production and enterprise)
    */
   secret?: string
   discovery?: DiscoveryInit
-  membership?: Omit<MembershipInit, 'cluster' | 'name' | 'roles' | 'maxFrameSize'>
+  security?: SecurityInit
+  identity?: IdentityInit
+  http?: HttpInit
+  membership?: ClusterMembershipInit
   messaging?: MessagingInit
   registry?: RegistryInit
 }
 
-export const DEFAULT_CLUSTER = 'foundation'
-export const DEFAULT_LISTEN = ['/ip4/0.0.0.0/tcp/0']
-export const DEFAULT_MDNS_INTERVAL = SECOND
-export const DEFAULT_MAX_MESSAGE_SIZE = MIB
-export const DEFAULT_CALL_TIMEOUT = 5 * SECOND
-export const DEFAULT_MAX_QUEUED_BYTES = 64 * MIB
-export const DEFAULT_LOOKUP_TIMEOUT = 2 * SECOND
-export const MIN_PASSPHRASE_LENGTH = 16
+/** One discovery strategy that will run, with every default filled in. */
+export type ResolvedStrategy =
+  | { name: 'mdns', init: { interval: number } }
+  | { name: 'static', init: StaticInit }
+  | { name: 'dns', init: DnsInit }
+  | { name: 'kubernetes', init: KubernetesInit }
+  | { name: 'consul', init: ConsulInit }
+  | { name: 'etcd', init: EtcdInit }
+  | { name: 'aws', init: AwsInit }
+  | { name: 'gcp', init: GcpInit }
+
+export interface ResolvedDiscovery {
+  /** primary first, no duplicates; empty means no discovery (connect() still works) */
+  strategies: ResolvedStrategy[]
+  /** which rule chose them */
+  chosenBy: 'cluster' | 'discovery' | 'profile' | 'auto'
+  /** one sentence for info() and the log, such as "auto: KUBERNETES_SERVICE_HOST is set (running in a Kubernetes pod)" */
+  reason: string
+}
 
 /** A configuration with every default filled in, as the rest of the node reads it. */
 export interface FoundationConfig {
+  profile: ProfileName
   clusterName: string
   name: string
   roles: string[]
   listen: string[]
   secret?: string
+  discovery: ResolvedDiscovery
+  /** derived from `discovery` for the host's mDNS until the node reads `discovery` itself */
   mdns: { enabled: boolean, interval: number }
-  membership: FoundationInit['membership'] & {}
+  security: { allowPeers?: string[] }
+  identity: { keyFile?: string }
+  http: { enabled: boolean, host: string, port: number }
+  membership: ClusterMembershipInit
   maxMessageSize: number
   callTimeout: number
   maxQueuedBytes: number
   lookupTimeout: number
 }
 
+export type { StrategyName }
 export { resolveConfig } from './resolve.ts'
-export { ConfigError } from './errors.ts'
+export { redactedConfig } from './redact.ts'
+export { loadIdentity } from './identity.ts'
+export { PROFILES } from './profiles.ts'
+export { ENV_VARIABLES } from './env.ts'
+export { ConfigError, MissingSecretError } from './errors.ts'

@@ -1,108 +1,130 @@
-// One pass over the user's options: fills defaults and rejects any value of the wrong type or range by name.
+// One pass over the user's options: reads the environment and the config file, merges them with the options given
+// in code, validates everything with one schema, then fills the profile's defaults and chooses discovery.
 import { hostname } from 'node:os'
-import { multiaddr } from '@multiformats/multiaddr'
-import { ConfigError } from './errors.ts'
-import { DEFAULT_CALL_TIMEOUT, DEFAULT_MAX_QUEUED_BYTES, DEFAULT_CLUSTER, DEFAULT_LISTEN, DEFAULT_LOOKUP_TIMEOUT, DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_MDNS_INTERVAL, MIB, MIN_PASSPHRASE_LENGTH } from './index.ts'
+import { STRATEGY_NAMES } from '../discovery/index.ts'
+import { DEFAULT_CLUSTER, DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT, DEFAULT_MDNS_INTERVAL } from './defaults.ts'
+import { resolveDiscovery } from './discovery.ts'
+import { readEnv } from './env.ts'
+import { ConfigError, MissingSecretError } from './errors.ts'
+import { readConfigFile } from './file.ts'
+import { configErrorFrom } from './issues.ts'
+import { expandShorthands, isPlainObject, mergeLayers, originOf } from './layers.ts'
+import { PROFILES, defaultProfile } from './profiles.ts'
+import { hideSecrets } from './redact.ts'
+import { initSchema } from './schema.ts'
+import type { Env } from './env.ts'
 import type { FoundationConfig, FoundationInit } from './index.ts'
+import type { Layers } from './layers.ts'
+import type { Profile } from './profiles.ts'
+import type { ValidatedInit } from './schema.ts'
+import type { StrategyName } from '../discovery/index.ts'
 
-const CLUSTER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,62}$/
-const KNOWN_KEYS = ['clusterName', 'name', 'roles', 'listen', 'secret', 'discovery', 'membership', 'messaging', 'registry']
+/**
+ * The configuration a node runs with. `env` is where FOUNDATION_* variables and the platform's signs are read
+ * (tests pass their own). Throws ConfigError naming the first wrong field, file or variable.
+ */
+export function resolveConfig (init: FoundationInit = {}, env: Env = process.env): FoundationConfig {
+  const layers = readLayers(init, env)
+  const merged = mergeLayers(layers)
+  const parsed = initSchema.safeParse(merged)
+  if (!parsed.success) { throw configErrorFrom(parsed.error, merged, layers) }
+  const options = parsed.data
 
-export function resolveConfig (init: FoundationInit = {}): FoundationConfig {
-  if (typeof init !== 'object' || init === null || Array.isArray(init)) {
-    throw new ConfigError('(options)', 'an object', init)
-  }
-  for (const key of Object.keys(init)) {
-    if (!KNOWN_KEYS.includes(key)) { throw new ConfigError(key, `one of the known options (${KNOWN_KEYS.join(', ')})`, key) }
-  }
+  const profile = PROFILES[options.profile ?? defaultProfile(env)]
+  checkRequirements(options, profile, layers)
+  const clusterName = options.clusterName ?? DEFAULT_CLUSTER
+  const listen = options.listen ?? profile.listen
+  const membership = membershipOf(options, profile, layers)
 
-  const clusterName = optional(init.clusterName, 'clusterName', DEFAULT_CLUSTER, (v, f) => {
-    if (typeof v !== 'string' || !CLUSTER_NAME.test(v)) { throw new ConfigError(f, 'a name of 1-63 letters, digits, "-" or "_"', v) }
-    return v
-  })
-  const name = optional(init.name, 'name', `${hostname()}-${process.pid}`, nonEmptyString)
-  const roles = optional(init.roles, 'roles', [], (v, f) => stringArray(v, f))
-  const listen = optional(init.listen, 'listen', DEFAULT_LISTEN, (v, f) => {
-    const list = stringArray(v, f)
-    list.forEach((addr, i) => {
-      try { multiaddr(addr) } catch { throw new ConfigError(`${f}[${i}]`, 'a multiaddr such as /ip4/0.0.0.0/tcp/0', addr) }
-    })
-    return list
-  })
-  const secret = optional<string | undefined>(init.secret, 'secret', undefined, (v, f) => {
-    if (typeof v !== 'string' || (v.length < MIN_PASSPHRASE_LENGTH && !v.startsWith('/key/swarm/psk/'))) {
-      throw new ConfigError(f, `a swarm.key text or a passphrase of at least ${MIN_PASSPHRASE_LENGTH} characters (make one with Foundation.generateSecret())`, '(hidden)')
-    }
-    return v
-  })
-
-  const discovery = section(init.discovery, 'discovery')
-  const mdns = discovery.mdns ?? true
-  let mdnsConfig: FoundationConfig['mdns']
-  if (typeof mdns === 'boolean') {
-    mdnsConfig = { enabled: mdns, interval: DEFAULT_MDNS_INTERVAL }
-  } else if (typeof mdns === 'object' && mdns !== null) {
-    mdnsConfig = { enabled: true, interval: optional(mdns.interval, 'discovery.mdns.interval', DEFAULT_MDNS_INTERVAL, duration) }
-  } else {
-    throw new ConfigError('discovery.mdns', 'true, false or { interval }', mdns)
-  }
-
-  const membershipInit = section(init.membership, 'membership')
-  const membership: FoundationConfig['membership'] = {}
-  for (const key of ['probeInterval', 'probeTimeout', 'suspectTimeout'] as const) {
-    if (membershipInit[key] !== undefined) { membership[key] = duration(membershipInit[key], `membership.${key}`) }
-  }
-  if (membershipInit.indirectProbes !== undefined) {
-    membership.indirectProbes = integer(membershipInit.indirectProbes, 'membership.indirectProbes', 0, 16)
-  }
-
-  const messaging = section(init.messaging, 'messaging')
-  const registry = section(init.registry, 'registry')
-
-  return {
+  const discovery = resolveDiscovery({
+    cluster: options.cluster == null ? undefined : [options.cluster].flat(),
+    settings: options.discovery ?? {},
+    named: strategiesTurnedOn(layers),
+    profile,
     clusterName,
-    name,
-    roles,
     listen,
-    secret,
-    mdns: mdnsConfig,
+    env,
+    origin: path => originOf(layers, path)
+  })
+  const mdns = discovery.strategies.find(s => s.name === 'mdns')
+
+  return hideSecrets({
+    profile: profile.name,
+    clusterName,
+    name: options.name ?? `${hostname()}-${process.pid}`,
+    roles: options.roles ?? [],
+    listen,
+    ...(options.secret != null ? { secret: options.secret } : {}),
+    discovery,
+    mdns: { enabled: mdns != null, interval: mdns?.name === 'mdns' ? mdns.init.interval : DEFAULT_MDNS_INTERVAL },
+    security: options.security?.allowPeers != null ? { allowPeers: [...new Set(options.security.allowPeers)] } : {},
+    identity: options.identity?.keyFile != null ? { keyFile: options.identity.keyFile } : {},
+    http: httpOf(options, profile),
     membership,
-    maxMessageSize: optional(messaging.maxMessageSize, 'messaging.maxMessageSize', DEFAULT_MAX_MESSAGE_SIZE, (v, f) => integer(v, f, 1024, 64 * MIB)),
-    callTimeout: optional(messaging.callTimeout, 'messaging.callTimeout', DEFAULT_CALL_TIMEOUT, duration),
-    maxQueuedBytes: optional(messaging.maxQueuedBytes, 'messaging.maxQueuedBytes', DEFAULT_MAX_QUEUED_BYTES, (v, f) => integer(v, f, 64 * 1024, 4096 * MIB)),
-    lookupTimeout: optional(registry.lookupTimeout, 'registry.lookupTimeout', DEFAULT_LOOKUP_TIMEOUT, duration)
+    ...limitsOf(options, profile)
+  })
+}
+
+function httpOf (options: ValidatedInit, profile: Profile): FoundationConfig['http'] {
+  return {
+    enabled: options.http?.enabled ?? profile.httpEnabled,
+    host: options.http?.host ?? DEFAULT_HTTP_HOST,
+    port: options.http?.port ?? DEFAULT_HTTP_PORT
   }
 }
 
-function optional<T> (value: unknown, field: string, fallback: T, check: (value: unknown, field: string) => T): T {
-  return value === undefined ? fallback : check(value, field)
-}
-
-function section<T extends object> (value: T | undefined, field: string): Partial<T> {
-  if (value === undefined) { return {} }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) { throw new ConfigError(field, 'an object', value) }
-  return value
-}
-
-function nonEmptyString (value: unknown, field: string): string {
-  if (typeof value !== 'string' || value.length === 0) { throw new ConfigError(field, 'a non-empty string', value) }
-  return value
-}
-
-function stringArray (value: unknown, field: string): string[] {
-  if (!Array.isArray(value)) { throw new ConfigError(field, 'an array of strings', value) }
-  value.forEach((item, i) => nonEmptyString(item, `${field}[${i}]`))
-  return value
-}
-
-function integer (value: unknown, field: string, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(field, `an integer from ${min} to ${max}`, value)
+function limitsOf (options: ValidatedInit, profile: Profile): Pick<FoundationConfig, 'maxMessageSize' | 'callTimeout' | 'maxQueuedBytes' | 'lookupTimeout'> {
+  return {
+    maxMessageSize: options.messaging?.maxMessageSize ?? profile.maxMessageSize,
+    callTimeout: options.messaging?.callTimeout ?? profile.callTimeout,
+    maxQueuedBytes: options.messaging?.maxQueuedBytes ?? profile.maxQueuedBytes,
+    lookupTimeout: options.registry?.lookupTimeout ?? profile.lookupTimeout
   }
-  return value
 }
 
-/** Durations are milliseconds, from 1 ms to one hour. */
-function duration (value: unknown, field: string): number {
-  return integer(value, field, 1, 3_600_000)
+/** The environment, the config file it or the code names, and the code's own options. */
+function readLayers (init: unknown, env: Env): Layers {
+  if (!isPlainObject(init)) { throw new ConfigError('(options)', 'an object', init) }
+  const envLayer = readEnv(env)
+  const layers: Layers = { code: init, env: envLayer }
+  const configFile = envLayer.value.configFile ?? init.configFile
+  if (configFile !== undefined) {
+    if (typeof configFile !== 'string' || configFile === '') { throw new ConfigError('configFile', 'a file path', configFile) }
+    layers.file = readConfigFile(configFile, envLayer.variables.has('configFile') ? 'FOUNDATION_CONFIG' : 'configFile')
+  }
+  return layers
+}
+
+/** What the profile demands before a node may start. */
+function checkRequirements (options: ValidatedInit, profile: Profile, layers: Layers): void {
+  if (options.secret == null && profile.secretRequired) { throw new MissingSecretError(profile.name) }
+  if (options.secret != null && !options.secret.startsWith('/key/swarm/psk/') && options.secret.length < profile.minPassphraseLength) {
+    const origin = originOf(layers, ['secret'])
+    throw new ConfigError(origin.field, `a swarm.key text or a passphrase of at least ${profile.minPassphraseLength} characters in the ${profile.name} profile (make one with Foundation.generateSecret())`, options.secret, { note: origin.note })
+  }
+  if (options.identity?.keyFile == null && profile.keyFileRequired) {
+    throw new ConfigError('identity.keyFile', `a key file, which the ${profile.name} profile requires so this node's peer id is stable (set identity.keyFile or FOUNDATION_KEY_FILE; it is created on first start)`, undefined)
+  }
+}
+
+function membershipOf (options: ValidatedInit, profile: Profile, layers: Layers): FoundationConfig['membership'] & Profile['membership'] {
+  const membership = { ...profile.membership, ...options.membership }
+  if (membership.probeTimeout >= membership.probeInterval) {
+    // the indirect probes need the rest of the interval to come back
+    const origin = originOf(layers, ['membership', options.membership?.probeTimeout != null ? 'probeTimeout' : 'probeInterval'])
+    throw new ConfigError(origin.field, `probeTimeout shorter than probeInterval (now ${membership.probeTimeout} ms and ${membership.probeInterval} ms)`, undefined, { note: origin.note })
+  }
+  return membership
+}
+
+/**
+ * Strategies turned on by the config file or code. Environment variables only tune a strategy and never turn one
+ * on by themselves: FOUNDATION_CLUSTER chooses, and auto reads FOUNDATION_PEERS and FOUNDATION_DNS_NAME.
+ */
+function strategiesTurnedOn (layers: Layers): StrategyName[] {
+  const fileAndCode = mergeLayers({ file: layers.file, code: layers.code, env: { value: {}, variables: new Map() } })
+  const { discovery } = expandShorthands(fileAndCode) as { discovery?: Record<string, unknown> }
+  return Object.entries(discovery ?? {})
+    .filter(([name, value]) => value !== undefined && value !== false && (STRATEGY_NAMES as readonly string[]).includes(name))
+    .map(([name]) => name as StrategyName)
 }

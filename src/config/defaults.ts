@@ -1,0 +1,26 @@
+// Every default of the configuration, named with its unit, and the names options may take.
+import { STRATEGY_NAMES } from '../discovery/index.ts'
+import { MIB, SECOND } from './units.ts'
+
+export const PROFILE_NAMES = ['development', 'production', 'enterprise'] as const
+export type ProfileName = typeof PROFILE_NAMES[number]
+
+/** What `cluster` may name: a strategy, or 'auto' to detect the platform. */
+export const CLUSTER_CHOICES = [...STRATEGY_NAMES, 'auto'] as const
+export type ClusterChoice = typeof CLUSTER_CHOICES[number]
+
+export const DEFAULT_CLUSTER = 'foundation'
+export const DEFAULT_LISTEN = ['/ip4/0.0.0.0/tcp/0']
+/** address-based discovery dials peers at this node's own port, so production listens on a fixed one */
+export const DEFAULT_PRODUCTION_LISTEN = ['/ip4/0.0.0.0/tcp/4001']
+export const DEFAULT_MDNS_INTERVAL = SECOND
+export const DEFAULT_MAX_MESSAGE_SIZE = MIB
+export const DEFAULT_CALL_TIMEOUT = 5 * SECOND
+export const DEFAULT_MAX_QUEUED_BYTES = 64 * MIB
+export const DEFAULT_LOOKUP_TIMEOUT = 2 * SECOND
+export const DEFAULT_HTTP_HOST = '127.0.0.1'
+export const DEFAULT_HTTP_PORT = 9464
+export const DEFAULT_ETCD_TTL = 10 * SECOND
+export const DEFAULT_CONSUL_ADDRESS = 'http://127.0.0.1:8500'
+export const DEFAULT_ETCD_ENDPOINT = 'http://127.0.0.1:2379'
+export const MIN_PASSPHRASE_LENGTH = 16

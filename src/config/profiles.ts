@@ -1,0 +1,78 @@
+// The three profiles: documented sets of defaults, and what each requires before a node may start.
+import { DEFAULT_CALL_TIMEOUT, DEFAULT_LISTEN, DEFAULT_LOOKUP_TIMEOUT, DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_MAX_QUEUED_BYTES, DEFAULT_PRODUCTION_LISTEN, MIN_PASSPHRASE_LENGTH } from './defaults.ts'
+import { KIB, MIB, SECOND } from './units.ts'
+import type { ProfileName } from './defaults.ts'
+
+export interface Profile {
+  name: ProfileName
+  /** what `cluster` is when neither it nor `discovery` is set */
+  discovery: 'mdns' | 'auto'
+  /** whether auto may fall back to mDNS when it detects no platform */
+  autoFallsBackToMdns: boolean
+  listen: string[]
+  /** a node refuses to start without a secret */
+  secretRequired: boolean
+  /** shortest passphrase accepted (a swarm.key is always accepted) */
+  minPassphraseLength: number
+  /** a node refuses to start without identity.keyFile */
+  keyFileRequired: boolean
+  httpEnabled: boolean
+  membership: { probeInterval: number, probeTimeout: number, suspectTimeout: number, indirectProbes: number }
+  maxMessageSize: number
+  maxQueuedBytes: number
+  callTimeout: number
+  lookupTimeout: number
+}
+
+/** One machine or a trusted LAN: find each other by mDNS, no secret needed, the dashboard on. */
+const development: Profile = {
+  name: 'development',
+  discovery: 'mdns',
+  autoFallsBackToMdns: true,
+  listen: DEFAULT_LISTEN,
+  secretRequired: false,
+  minPassphraseLength: MIN_PASSPHRASE_LENGTH,
+  keyFileRequired: false,
+  httpEnabled: true,
+  // LAN timings: a dead node is noticed within about 2.5 s
+  membership: { probeInterval: 500, probeTimeout: 250, suspectTimeout: 2 * SECOND, indirectProbes: 3 },
+  maxMessageSize: DEFAULT_MAX_MESSAGE_SIZE,
+  maxQueuedBytes: DEFAULT_MAX_QUEUED_BYTES,
+  callTimeout: DEFAULT_CALL_TIMEOUT,
+  lookupTimeout: DEFAULT_LOOKUP_TIMEOUT
+}
+
+/** A real network: detect the platform, a fixed port, a secret required, nothing served unless asked. */
+const production: Profile = {
+  ...development,
+  name: 'production',
+  discovery: 'auto',
+  listen: DEFAULT_PRODUCTION_LISTEN,
+  secretRequired: true,
+  httpEnabled: false,
+  // across zones, GC pauses and busy hosts: fewer false suspicions, a dead node noticed within about 6 s
+  membership: { probeInterval: SECOND, probeTimeout: 500, suspectTimeout: 5 * SECOND, indirectProbes: 3 }
+}
+
+/**
+ * Production with nothing left to chance: stable peer ids from a key file (so allowPeers lists stay true), a
+ * longer passphrase, no mDNS guess when the platform is unknown, smaller messages and queues, and more patience
+ * before a member is declared dead during rolling deploys.
+ */
+const enterprise: Profile = {
+  ...production,
+  name: 'enterprise',
+  autoFallsBackToMdns: false,
+  minPassphraseLength: 32,
+  keyFileRequired: true,
+  membership: { probeInterval: SECOND, probeTimeout: 500, suspectTimeout: 10 * SECOND, indirectProbes: 4 },
+  maxMessageSize: 512 * KIB,
+  maxQueuedBytes: 32 * MIB
+}
+
+export const PROFILES: Readonly<Record<ProfileName, Readonly<Profile>>> = { development, production, enterprise }
+
+/** The profile when none is given: 'production' under NODE_ENV=production, else 'development'. */
+export function defaultProfile (env: Record<string, string | undefined>): ProfileName {
+  return env.NODE_ENV === 'production' ? 'production' : 'development'
+}

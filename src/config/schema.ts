@@ -1,0 +1,64 @@
+// The schema of FoundationInit: one zod pass over the merged options, each failure naming what is allowed.
+import { isIP } from 'node:net'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { z } from 'zod'
+import { boolean, duration, integer, isHostname, isMultiaddrText, list, oneOf, strict, text, textWhere } from './checks.ts'
+import { CLUSTER_CHOICES, MIN_PASSPHRASE_LENGTH, PROFILE_NAMES } from './defaults.ts'
+import { discoverySchema } from './discovery-schema.ts'
+import { MIB } from './units.ts'
+
+const CLUSTER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,62}$/
+const SWARM_KEY = /^\/key\/swarm\/psk\/1\.0\.0\/\r?\n\/base16\/\r?\n[0-9a-f]{64}\s*$/
+
+/** A libp2p swarm.key text, or a passphrase long enough to derive a key from. */
+export function isSecret (value: string): boolean {
+  return value.startsWith('/key/swarm/psk/') ? SWARM_KEY.test(value) : value.length >= MIN_PASSPHRASE_LENGTH
+}
+
+function isPeerId (value: string): boolean {
+  try {
+    return peerIdFromString(value).type !== 'url'
+  } catch {
+    return false
+  }
+}
+
+const clusterChoice = oneOf(CLUSTER_CHOICES)
+
+export const initSchema = strict({
+  profile: oneOf(PROFILE_NAMES).optional(),
+  configFile: text('a file path').optional(),
+  clusterName: textWhere(v => CLUSTER_NAME.test(v), 'a name of 1-63 letters, digits, "-" or "_"').optional(),
+  cluster: z.union([clusterChoice, list(clusterChoice, 'a strategy name or an array of them').min(1, { error: 'at least one strategy' })], {
+    error: `a strategy name or an array of them (${CLUSTER_CHOICES.join(', ')})`
+  }).optional(),
+  name: text().optional(),
+  roles: list(text(), 'an array of strings').optional(),
+  listen: list(textWhere(isMultiaddrText, 'a multiaddr such as /ip4/0.0.0.0/tcp/0'), 'an array of multiaddrs').optional(),
+  secret: textWhere(isSecret, `a swarm.key text (/key/swarm/psk/1.0.0/, /base16/, 64 lowercase hex digits) or a passphrase of at least ${MIN_PASSPHRASE_LENGTH} characters (make one with Foundation.generateSecret())`).optional(),
+  discovery: discoverySchema.optional(),
+  security: strict({
+    allowPeers: list(textWhere(isPeerId, 'a peer id such as 12D3KooW…'), 'an array of peer ids').optional()
+  }, '{ allowPeers }').optional(),
+  identity: strict({ keyFile: text('a file path').optional() }, '{ keyFile }').optional(),
+  http: strict({
+    enabled: boolean().optional(),
+    host: textWhere(v => isIP(v) !== 0 || isHostname(v), 'an IP address or host name to bind').optional(),
+    port: integer(0, 65535, 'a TCP port from 0 (any free port) to 65535').optional()
+  }, '{ enabled, host, port }').optional(),
+  membership: strict({
+    probeInterval: duration.optional(),
+    probeTimeout: duration.optional(),
+    suspectTimeout: duration.optional(),
+    indirectProbes: integer(0, 16).optional(),
+    tombstoneTimeout: duration.optional()
+  }, '{ probeInterval, probeTimeout, suspectTimeout, indirectProbes, tombstoneTimeout }').optional(),
+  messaging: strict({
+    maxMessageSize: integer(1024, 64 * MIB).optional(),
+    callTimeout: duration.optional(),
+    maxQueuedBytes: integer(64 * 1024, 4096 * MIB).optional()
+  }, '{ maxMessageSize, callTimeout, maxQueuedBytes }').optional(),
+  registry: strict({ lookupTimeout: duration.optional() }, '{ lookupTimeout }').optional()
+}, 'an object of options')
+
+export type ValidatedInit = z.infer<typeof initSchema>
