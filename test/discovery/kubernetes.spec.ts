@@ -502,12 +502,14 @@ describe('kubernetes discovery', function () {
 
     it('finds the API server in the environment, IPv6 included', async () => {
       b = await backend()
-      // nothing listens on the IPv6 address; the URL in the error shows where it was asked
-      const strategy = new KubernetesDiscovery(components, { selector: 'a=b', port: 4001, serviceAccountPath: b.account.path, timeout: 1000 }, env)
+      // the fake listens on 127.0.0.1 only, so [::1] at its port refuses: the URL in the error shows where it asked
+      const port = new URL(b.fake.url).port
+      const strategy = new KubernetesDiscovery(components, { selector: 'a=b', port: 4001, serviceAccountPath: b.account.path, timeout: 1000 }, { KUBERNETES_SERVICE_HOST: '::1', KUBERNETES_SERVICE_PORT: port })
       try {
         await strategy.start()
         const error = await errorOf(strategy)
-        expect(error.message).to.include('https://[fd00::10]:6443/api/v1/namespaces/shop/pods')
+        expect(error).to.be.an.instanceOf(DiscoveryUnreachableError)
+        expect(error.message).to.include(`https://[::1]:${port}/api/v1/namespaces/shop/pods`)
       } finally {
         await strategy.stop()
       }
