@@ -1,9 +1,11 @@
 // Builds the strategies a resolved configuration names. The SDK-backed ones load their SDK only as they start.
+import { consulDiscovery } from './consul/index.ts'
 import { dnsDiscovery } from './dns/index.ts'
+import { kubernetesDiscovery } from './kubernetes/index.ts'
 import { mdnsDiscovery } from './mdns/index.ts'
 import { staticDiscovery } from './static/index.ts'
 import type { DiscoveryComponents, DiscoveryFactory, DiscoveryStrategy, StrategyName } from './index.ts'
-import type { DnsInit, StaticInit } from './inits.ts'
+import type { ConsulInit, DnsInit, KubernetesInit, StaticInit } from './inits.ts'
 import type { ClusterMdns } from './mdns/cluster-mdns.ts'
 
 /** One strategy with its options filled in by the configuration. */
@@ -40,6 +42,10 @@ function factoryOf (choice: StrategyChoice, hosts: StrategyHosts): DiscoveryFact
       return staticDiscovery(choice.init as StaticInit)
     case 'dns':
       return dnsDiscovery(choice.init as DnsInit)
+    case 'kubernetes':
+      return kubernetesDiscovery(choice.init as KubernetesInit)
+    case 'consul':
+      return consulDiscovery(choice.init as ConsulInit)
     default:
       throw new UnknownStrategyError(choice.name, 'not available in this build')
   }
