@@ -98,6 +98,9 @@ export interface GcpInit extends PollingInit {
   labels?: Record<string, string>
   /** the TCP port peers listen on (default: this node's fixed listen port) */
   port?: number
-  /** Compute API endpoint, for private endpoints and tests (default the SDK's) */
+  /**
+   * Compute API endpoint, for private endpoints and tests: `host`, `host:port` or a URL, `http://` for a
+   * plain-HTTP one (default the SDK's)
+   */
   apiEndpoint?: string
 }

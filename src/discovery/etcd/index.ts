@@ -142,7 +142,8 @@ export class EtcdDiscovery extends TypedEventEmitter<DiscoveryEvents> implements
       this.log('connecting to %s', this.endpoints.join(', '))
       run.client = new etcd.Etcd3({
         hosts: this.endpoints,
-        auth: this.auth,
+        // the token exchange takes no default call options, so it gets its own deadline
+        auth: this.auth != null ? { ...this.auth, callOptions: () => ({ deadline: Date.now() + ETCD_CALL_TIMEOUT }) } : undefined,
         dialTimeout: ETCD_CALL_TIMEOUT,
         defaultCallOptions: (context) => context.isStream ? {} : { deadline: Date.now() + ETCD_CALL_TIMEOUT }
       })
