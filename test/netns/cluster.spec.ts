@@ -3,6 +3,8 @@ import { expect } from 'aegir/chai'
 import { NetnsNetwork } from '../fixtures/netns.ts'
 import { uniqueCluster } from '../fixtures/nodes.ts'
 import { NetnsNode, describeViews, eventually } from './netns-nodes.ts'
+import { DNSMASQ_ZONE, startSwitchDnsmasq } from './switch-dnsmasq.ts'
+import type { SwitchDnsmasq } from './switch-dnsmasq.ts'
 import type { FoundationInit } from '../../src/index.ts'
 
 const PORT = 4001
@@ -13,8 +15,14 @@ const FORM_TIMEOUT = 15_000
 /** ms for both sides of a partition to declare the other dead, or to merge again after it heals */
 const CHANGE_TIMEOUT = 15_000
 
+/** A node's members and their addresses, sorted, as one comparable string. */
+async function addressBook (node: NetnsNode): Promise<string> {
+  return JSON.stringify((await node.members()).map(m => `${m.id} ${m.addresses.join(' ')}`).sort())
+}
+
 describe('cluster across network namespaces', function () {
   let network: NetnsNetwork | undefined
+  let dnsmasq: SwitchDnsmasq | undefined
   const nodes: NetnsNode[] = []
 
   before(function () {
@@ -22,20 +30,27 @@ describe('cluster across network namespaces', function () {
   })
 
   afterEach(async () => {
+    // processes first: one still running in a namespace keeps it alive
     await Promise.allSettled(nodes.splice(0).map(async node => node.kill()))
+    await dnsmasq?.stop()
+    dnsmasq = undefined
     await network?.remove()
     network = undefined
   })
 
   /** One node per host, listening on the host's address. */
   async function startNodes (init: FoundationInit): Promise<NetnsNode[]> {
-    network = await NetnsNetwork.create(3)
-    const started = await Promise.all(network.hosts.map(async (host, i) => {
+    network ??= await NetnsNetwork.create(3)
+    // settled, not all: a node still starting when another fails must be in `nodes` for afterEach to end it
+    const results = await Promise.allSettled(network.hosts.map(async (host, i) => {
       const node = await NetnsNode.start(host.namespace, `n${i}`, { listen: [`/ip4/${host.ip}/tcp/${PORT}`], membership: MEMBERSHIP, ...init })
       nodes.push(node)
       return node
     }))
-    return started
+    return results.map(result => {
+      if (result.status === 'rejected') { throw result.reason }
+      return result.value
+    })
   }
 
   /** Waits until each of `watchers` sees exactly `expected` alive, and every other node dead or forgotten. */
@@ -54,20 +69,19 @@ describe('cluster across network namespaces', function () {
     const all = await startNodes({ clusterName: uniqueCluster('netns'), discovery: { mdns: { interval: 200 } } })
     await sees(all, all, 'every node sees all three alive', FORM_TIMEOUT)
 
-    for (const node of all) { expect((await node.info()).nodes, `${node.name}'s info().nodes`).to.equal(3) }
-    // each member is known by its own host's address (records carry addresses from the first listen on): they met
-    // over the bridge, not over loopback
-    const expected = all.map((node, i) => `${node.id} /ip4/${network!.hosts[i].ip}/tcp/${PORT}/p2p/${node.id}`).sort()
+    for (const node of all) {
+      const info = await node.info()
+      expect(info.nodes, `${node.name}'s info().nodes`).to.equal(3)
+      expect(info.strategy, `${node.name}'s strategies`).to.equal('mdns')
+    }
+    // each member is known by its own host's address: they met over the bridge, not over loopback (a record may
+    // first spread without addresses, as membership starts before the host listens)
+    const expected = JSON.stringify(all.map((node, i) => `${node.id} /ip4/${network!.hosts[i].ip}/tcp/${PORT}/p2p/${node.id}`).sort())
+    let seen: string[] = []
     await eventually(async () => {
-      for (const node of all) {
-        const seen = (await node.members()).map(m => `${m.id} ${m.addresses.join(' ')}`).sort()
-        if (JSON.stringify(seen) !== JSON.stringify(expected)) { return false }
-      }
-      return true
-    }, 'every node knows each member by its host address', FORM_TIMEOUT, async () => {
-      const views = await Promise.all(all.map(async n => `${n.name}: ${JSON.stringify((await n.members()).map(m => m.addresses))}`))
-      return views.join('; ')
-    })
+      seen = await Promise.all(all.map(addressBook))
+      return seen.every(book => book === expected)
+    }, 'every node knows each member by its host address', FORM_TIMEOUT, async () => `expected ${expected}, saw ${seen.join('; ')}`)
   })
 
   it('declares a host cut off by iptables dead on both sides, and merges again after the link returns', async () => {
@@ -89,6 +103,19 @@ describe('cluster across network namespaces', function () {
       const leaveAt = watcher.messages.findIndex(m => m.event === 'member:leave' && m.member?.id === back.id)
       const rejoined = watcher.messages.slice(leaveAt + 1).some(m => m.event === 'member:join' && m.member?.id === back.id)
       expect(rejoined, `${watcher.name} announced ${back.name}'s join after its leave`).to.be.true()
+    }
+  })
+
+  it('finds the other hosts through a real dnsmasq in the switch: the dns strategy alone, A records of one name', async () => {
+    network = await NetnsNetwork.create(3)
+    const clusterName = uniqueCluster('netns')
+    const name = `${clusterName}.${DNSMASQ_ZONE}`
+    dnsmasq = await startSwitchDnsmasq(network, { [name]: network.hosts.map(host => host.ip) })
+    const all = await startNodes({ clusterName, cluster: 'dns', discovery: { dns: { name, port: PORT, servers: [dnsmasq.server] } } })
+    await sees(all, all, 'every node sees all three alive', FORM_TIMEOUT)
+    for (const node of all) {
+      // only dns runs: mDNS, which would find them too, is not what brought them together
+      expect((await node.info()).strategy, `${node.name}'s strategies`).to.equal('dns')
     }
   })
 })
