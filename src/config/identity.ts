@@ -1,5 +1,6 @@
 // This node's private key from identity.keyFile, created on first start, so its peer id survives restarts.
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { randomBytes } from 'node:crypto'
+import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import { ConfigError } from './errors.ts'
@@ -17,10 +18,13 @@ export async function loadIdentity (keyFile: string): Promise<PrivateKey> {
   if (existing != null) { return decode(existing, path) }
 
   const key = await generateKeyPair('Ed25519')
+  // written aside then linked into place: two nodes starting at once with one file never see half a key, and
+  // the one that links second takes the first one's key instead of overwriting it
+  const aside = `${path}.${randomBytes(6).toString('hex')}.tmp`
   try {
     await mkdir(dirname(path), { recursive: true, mode: 0o700 })
-    // 'wx': two nodes starting at once with one file must not overwrite each other's key
-    await writeFile(path, privateKeyToProtobuf(key), { mode: 0o600, flag: 'wx' })
+    await writeFile(aside, privateKeyToProtobuf(key), { mode: 0o600, flag: 'wx' })
+    await link(aside, path)
     return key
   } catch (err: any) {
     if (err.code === 'EEXIST') {
@@ -28,6 +32,8 @@ export async function loadIdentity (keyFile: string): Promise<PrivateKey> {
       if (written != null) { return decode(written, path) }
     }
     throw new ConfigError(FIELD, 'a file this node can create', keyFile, { note: `cannot create ${path}: ${String(err.code ?? err.message)}`, cause: err })
+  } finally {
+    await rm(aside, { force: true }).catch(() => {})
   }
 }
 

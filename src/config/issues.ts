@@ -7,16 +7,15 @@ import type { z } from 'zod'
 interface Problem {
   path: Path
   expected: string
-  /** an unknown key is reported with its name, not its value */
-  received?: unknown
-  unknownKey?: boolean
+  /** a wrong key is reported with its name, not its value */
+  key?: string
 }
 
 export function configErrorFrom (error: z.ZodError, input: unknown, layers: Layers): ConfigError {
   const problems = error.issues.flatMap(issue => problemsOf(issue, []))
   const [first, ...rest] = problems
   const origin = originOf(layers, first.path)
-  const received = first.unknownKey === true ? first.received : valueAt(input, first.path)
+  const received = first.key ?? valueAt(input, first.path)
   const more = rest.map(p => `"${originOf(layers, p.path).field}": ${p.expected}`)
   return new ConfigError(origin.field, first.expected, received, { note: origin.note, more, cause: error })
 }
@@ -24,7 +23,10 @@ export function configErrorFrom (error: z.ZodError, input: unknown, layers: Laye
 function problemsOf (issue: z.core.$ZodIssue, base: Path): Problem[] {
   const path = [...base, ...issue.path as Array<string | number>]
   if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map(key => ({ path: [...path, key], expected: issue.message, received: key, unknownKey: true }))
+    return issue.keys.map(key => ({ path: [...path, key], expected: issue.message, key }))
+  }
+  if (issue.code === 'invalid_key') {
+    return [{ path, expected: issue.issues[0]?.message ?? issue.message, key: String(path[path.length - 1]) }]
   }
   if (issue.code === 'invalid_union') {
     // a union of `false` and an object: when only one branch got past the type check, its problems are the real ones
