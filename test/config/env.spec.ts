@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { expect } from 'aegir/chai'
 import { ENV_VARIABLES } from '../../src/config/env.ts'
 import { ConfigError } from '../../src/config/errors.ts'
@@ -53,6 +54,12 @@ describe('config environment variables', () => {
     const used = new Set(cases.flatMap(([env]) => Object.keys(env)))
     const untested = ENV_VARIABLES.map(v => v.name).filter(name => !used.has(name) && !['FOUNDATION_PROFILE', 'FOUNDATION_CONFIG', 'FOUNDATION_SECRET_FILE'].includes(name))
     expect(untested).to.deep.equal([])
+  })
+
+  it('lists every variable, and only those, in the README', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
+    const documented = [...readme.matchAll(/^\| `(FOUNDATION_[A-Z_]+)` \| `([^`]+)` \|/gm)].map(m => [m[1], m[2]])
+    expect(documented).to.deep.equal(ENV_VARIABLES.map(v => [v.name, v.field]))
   })
 
   it('overrides the options given in code', () => {
