@@ -1,5 +1,6 @@
 // Three node processes on three hosts (network namespaces on one bridge): discovery, and a partition that heals.
 import { expect } from 'aegir/chai'
+import { SECOND } from '../../src/config/units.ts'
 import { NetnsNetwork } from '../fixtures/netns.ts'
 import { uniqueCluster } from '../fixtures/nodes.ts'
 import { NetnsNode, describeViews, eventually } from './netns-nodes.ts'
@@ -11,9 +12,9 @@ const PORT = 4001
 /** fast failure detection: a cut-off node is declared dead about a second after it goes silent */
 const MEMBERSHIP = { probeInterval: 200, probeTimeout: 100, suspectTimeout: 800 }
 /** ms for three fresh processes to find each other */
-const FORM_TIMEOUT = 15_000
+const FORM_TIMEOUT = 15 * SECOND
 /** ms for both sides of a partition to declare the other dead, or to merge again after it heals */
-const CHANGE_TIMEOUT = 15_000
+const CHANGE_TIMEOUT = 15 * SECOND
 
 /** A node's members and their addresses, sorted, as one comparable string. */
 async function addressBook (node: NetnsNode): Promise<string> {

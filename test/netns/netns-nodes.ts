@@ -2,16 +2,17 @@
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { createInterface } from 'node:readline'
+import { SECOND } from '../../src/config/units.ts'
 import type { FoundationInit, Member, MemberStatus } from '../../src/index.ts'
 import type { ChildProcess } from 'node:child_process'
 
 const SCRIPT = new URL('../fixtures/netns-node.ts', import.meta.url).pathname
 /** ms a node process may take to start (it compiles the library on the way) */
-const READY_TIMEOUT = 30_000
+const READY_TIMEOUT = 30 * SECOND
 /** ms a command may take to be answered */
-const REPLY_TIMEOUT = 5_000
+const REPLY_TIMEOUT = 5 * SECOND
 /** ms a graceful stop may take before the process is killed */
-const STOP_TIMEOUT = 5_000
+const STOP_TIMEOUT = 5 * SECOND
 /** lines of stderr kept to explain a failure */
 const STDERR_LINES = 20
 

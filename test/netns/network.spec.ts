@@ -3,13 +3,14 @@ import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { createInterface } from 'node:readline'
 import { expect } from 'aegir/chai'
+import { SECOND } from '../../src/config/units.ts'
 import { NetnsNetwork, command, inNamespace, removeLeftovers } from '../fixtures/netns.ts'
 import type { NetnsHost, Partition } from '../fixtures/netns.ts'
 
 const PROBE = new URL('./probe.ts', import.meta.url).pathname
 const PORT = 4100
 /** ms for a probe listener to start */
-const READY_TIMEOUT = 10_000
+const READY_TIMEOUT = 10 * SECOND
 /** ms a datagram gets to arrive once the sender is done: long on a bridge in one kernel */
 const ARRIVAL_TIMEOUT = 500
 
@@ -116,5 +117,6 @@ describe('namespace network', function () {
     expect(await command(['ip', '-o', 'link', 'show'])).to.not.include(prefix)
     await expect(removeLeftovers('fnd')).to.eventually.be.rejectedWith(/not a prefix of one run/)
     await expect(removeLeftovers('eth')).to.eventually.be.rejectedWith(/not a prefix of one run/)
+    await expect(removeLeftovers(`${prefix}-h`)).to.eventually.be.rejectedWith(/not a prefix of one run/)
   })
 })

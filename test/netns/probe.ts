@@ -6,13 +6,14 @@
 // The listener exits when stdin closes; both exit by themselves after LIFETIME.
 import dgram from 'node:dgram'
 import net from 'node:net'
+import { SECOND } from '../../src/config/units.ts'
 
 /** the mDNS group: what the test really needs to cross the bridge */
 const GROUP = '224.0.0.251'
 /** ms before a probe gives up by itself, so none outlives a failed test */
-const LIFETIME = 10_000
+const LIFETIME = 10 * SECOND
 /** ms a TCP connect may take on a link that works */
-const CONNECT_TIMEOUT = 1_000
+const CONNECT_TIMEOUT = SECOND
 
 const [mode, ownIp, a, b] = process.argv.slice(2)
 const print = (message: Record<string, unknown>): void => { process.stdout.write(JSON.stringify(message) + '\n') }

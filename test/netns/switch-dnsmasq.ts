@@ -4,15 +4,16 @@ import { once } from 'node:events'
 import { access, constants, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { SECOND } from '../../src/config/units.ts'
 import { DNSMASQ_ZONE, DnsmasqNotInstalledError } from '../fixtures/dnsmasq.ts'
 import type { NetnsNetwork } from '../fixtures/netns.ts'
 
 export { DNSMASQ_ZONE }
 
 /** ms dnsmasq may take to read its hosts file */
-const READY_TIMEOUT = 5_000
+const READY_TIMEOUT = 5 * SECOND
 /** ms a SIGTERM may take before SIGKILL */
-const EXIT_TIMEOUT = 2_000
+const EXIT_TIMEOUT = 2 * SECOND
 const DNS_PORT = 53
 
 export interface SwitchDnsmasq {
