@@ -59,6 +59,13 @@ export function isHttpUrl (value: string): boolean {
 
 export const httpUrl = textWhere(isHttpUrl, 'an http:// or https:// URL')
 
+/** A URL, or `host` / `host:port` to which a scheme is added, as the Consul and Google tools accept. */
+export function isHostOrUrl (value: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? isHttpUrl(value) : isHttpUrl(`http://${value}`) && !/[/?#@]/.test(value)
+}
+
+export const hostOrUrl = textWhere(isHostOrUrl, 'host, host:port or an http(s) URL')
+
 export function isMultiaddrText (value: string): boolean {
   try {
     multiaddr(value)

@@ -2,7 +2,7 @@
 // `true`) were turned into objects. Requirements that depend on which strategies run are checked in discovery.ts.
 import { z } from 'zod'
 import { peerAddress } from '../discovery/static/index.ts'
-import { duration, httpUrl, integer, isHostname, isServerAddress, list, oneOf, port, strict, text, textWhere } from './checks.ts'
+import { duration, hostOrUrl, httpUrl, integer, isHostname, isServerAddress, list, oneOf, port, strict, text, textWhere } from './checks.ts'
 
 const polling = {
   interval: duration.optional(),
@@ -71,7 +71,7 @@ const kubernetes = strict({
 
 const consul = strict({
   service: text('a Consul service name').optional(),
-  address: httpUrl.optional(),
+  address: hostOrUrl.optional(),
   token: text('an ACL token').optional(),
   datacenter: text('a datacenter name').optional(),
   tag: text('a tag').optional(),
@@ -101,7 +101,7 @@ const gcp = strict({
   zone: text('a zone such as europe-west1-b').optional(),
   labels: gcpLabels.optional(),
   port: port.optional(),
-  apiEndpoint: httpUrl.optional(),
+  apiEndpoint: hostOrUrl.optional(),
   ...polling
 }, 'true, false or { project, zone, labels, port, ... }').superRefine(backoffInOrder)
 

@@ -57,8 +57,10 @@ const RESOLVERS: Resolvers = {
 
   consul: (s, { clusterName, env }) => {
     const token = s.token ?? fromEnv(env, 'CONSUL_HTTP_TOKEN')
-    const scheme = env.CONSUL_HTTP_SSL === 'true' ? 'https' : 'http'
-    const address = s.address ?? (present(env.CONSUL_HTTP_ADDR) ? withScheme(env.CONSUL_HTTP_ADDR.trim(), scheme, 'CONSUL_HTTP_ADDR') : DEFAULT_CONSUL_ADDRESS)
+    // as the Consul CLI reads them: host:port means http, or https when CONSUL_HTTP_SSL is true
+    const scheme = /^(1|true)$/i.test(env.CONSUL_HTTP_SSL ?? '') ? 'https' : 'http'
+    const given = s.address != null ? { text: s.address, field: 'discovery.consul.address' } : { text: fromEnv(env, 'CONSUL_HTTP_ADDR'), field: 'CONSUL_HTTP_ADDR' }
+    const address = given.text != null ? withScheme(given.text, scheme, given.field) : DEFAULT_CONSUL_ADDRESS
     return { ...s, service: s.service ?? clusterName, address, ...(token != null ? { token } : {}) }
   },
 

@@ -111,6 +111,8 @@ describe('config discovery defaults', () => {
       .to.deep.equal([{ name: 'consul', init: { service: 'foundation', address: 'http://consul.service:8500', token: 'acl-token-1' } }])
     expect(strategies({ cluster: 'consul' }, { CONSUL_HTTP_ADDR: '10.0.0.5:8501', CONSUL_HTTP_SSL: 'true' }))
       .to.have.nested.property('[0].init.address', 'https://10.0.0.5:8501')
+    expect(strategies({ cluster: 'consul', discovery: { consul: { address: 'consul.service:8500' } } }, { CONSUL_HTTP_SSL: '1' }))
+      .to.have.nested.property('[0].init.address', 'https://consul.service:8500')
     expect(strategies({ cluster: 'consul', discovery: { consul: { address: 'https://consul.example:8501', token: 'mine' } } }, { CONSUL_HTTP_ADDR: 'other:8500', CONSUL_HTTP_TOKEN: 'theirs' }))
       .to.deep.equal([{ name: 'consul', init: { service: 'foundation', address: 'https://consul.example:8501', token: 'mine' } }])
     expect(thrownBy(() => resolveConfig({ cluster: 'consul' }, { CONSUL_HTTP_ADDR: 'not a host:x' }))).to.have.property('field', 'CONSUL_HTTP_ADDR')
@@ -131,6 +133,8 @@ describe('config discovery defaults', () => {
   it('gcp: the cluster\'s label (lowercase), GOOGLE_CLOUD_PROJECT', () => {
     expect(strategies({ clusterName: 'Shop', listen: FIXED, cluster: 'gcp' }, { GOOGLE_CLOUD_PROJECT: 'acme-prod' }))
       .to.deep.equal([{ name: 'gcp', init: { labels: { 'foundation-cluster': 'shop' }, port: 4001, project: 'acme-prod' } }])
+    expect(strategies({ listen: FIXED, discovery: { gcp: { apiEndpoint: '127.0.0.1:8080' } } }))
+      .to.have.nested.property('[0].init.apiEndpoint', '127.0.0.1:8080')
   })
 
   it('keeps the polling settings of a strategy', () => {
