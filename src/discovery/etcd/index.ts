@@ -93,7 +93,7 @@ export class EtcdDiscovery extends TypedEventEmitter<DiscoveryEvents> implements
     const state: Run = { signal: controller.signal, registrations: new Map(), wake: () => {} }
     controller.signal.addEventListener('abort', () => { state.wake() })
     this.run = { controller, state }
-    state.done = this.loop(state)
+    state.done = this.loop(state).catch(err => { this.log.error('etcd discovery stopped on an unexpected error - %e', err) })
   }
 
   async stop (): Promise<void> {

@@ -2,7 +2,7 @@
 import type { Etcd3, IEvent, Watcher } from 'etcd3'
 
 export interface PrefixWatchHandlers {
-  /** the changes of one etcd revision, in order */
+  /** a batch of changes, in the order etcd made them */
   onChanges(events: IEvent[]): void
   /** the watch stopped delivering (stream lost, watch cancelled by etcd); it will not resume on its own */
   onBreak(cause: Error): void
@@ -17,6 +17,10 @@ export async function watchPrefix (client: Etcd3, prefix: string, fromRevision: 
   const watcher = client.watch().prefix(prefix).startRevision(fromRevision).watcher()
   // an 'error' event nobody listens to would throw out of the client's stream handler
   watcher.on('error', () => {})
+  // listening from the start: changes can arrive in the same tick as etcd's acceptance of the watch
+  watcher.on('data', (res) => {
+    if (res.events.length > 0) { handlers.onChanges(res.events) }
+  })
   try {
     await new Promise<void>((resolve, reject) => {
       const done = (err?: Error): void => {
@@ -24,7 +28,13 @@ export async function watchPrefix (client: Etcd3, prefix: string, fromRevision: 
         watcher.off('connected', onConnected)
         watcher.off('disconnected', done)
         watcher.off('error', done)
-        if (err == null) { resolve() } else { reject(err) }
+        if (err != null) {
+          reject(err)
+          return
+        }
+        watcher.on('disconnected', (cause) => { handlers.onBreak(cause) })
+        watcher.on('error', (cause) => { handlers.onBreak(cause) })
+        resolve()
       }
       const onConnected = (): void => { done() }
       const timer = setTimeout(() => { done(new Error(`etcd did not accept the watch within ${timeout} ms`)) }, timeout)
@@ -36,11 +46,6 @@ export async function watchPrefix (client: Etcd3, prefix: string, fromRevision: 
     await cancelWatch(watcher, timeout)
     throw err
   }
-  watcher.on('data', (res) => {
-    if (res.events.length > 0) { handlers.onChanges(res.events) }
-  })
-  watcher.on('disconnected', (err) => { handlers.onBreak(err) })
-  watcher.on('error', (err) => { handlers.onBreak(err) })
   return watcher
 }
 
