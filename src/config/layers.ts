@@ -33,9 +33,13 @@ export function isPlainObject (value: unknown): value is Record<string, unknown>
 /** Objects merge key by key; anything else from the higher source replaces the lower; undefined never does. */
 export function merge (lower: unknown, higher: unknown): unknown {
   if (higher === undefined) { return lower }
-  if (isPlainObject(lower) && isPlainObject(higher)) {
-    const out: Record<string, unknown> = { ...lower }
-    for (const [key, value] of Object.entries(higher)) { out[key] = merge(lower[key], value) }
+  if (isPlainObject(higher)) {
+    const base = isPlainObject(lower) ? lower : {}
+    const out: Record<string, unknown> = { ...base }
+    for (const [key, value] of Object.entries(higher)) {
+      const merged = merge(base[key], value)
+      if (merged !== undefined) { out[key] = merged }
+    }
     return out
   }
   return higher
@@ -62,6 +66,7 @@ export function expandShorthands (init: unknown): unknown {
   return { ...init, discovery }
 }
 
+/** The options of every source in one object; a key set to undefined counts as not set. */
 export function mergeLayers (layers: Layers): Record<string, unknown> {
   return [layers.file?.value, layers.code, layers.env.value].map(expandShorthands).reduce<Record<string, unknown>>(
     (out, layer) => merge(out, layer) as Record<string, unknown>, {})

@@ -40,6 +40,14 @@ describe('config', () => {
     expect(config.membership).to.deep.equal({ probeInterval: 800, probeTimeout: 250, suspectTimeout: 2000, indirectProbes: 3, tombstoneTimeout: 120_000 })
   })
 
+  it('treats an option set to undefined as not set', () => {
+    const config = resolveConfig({ secret: undefined, cluster: undefined, http: { port: undefined }, membership: { probeInterval: undefined } }, {})
+    expect(config.http.port).to.equal(9464)
+    expect(config.membership.probeInterval).to.equal(500)
+    expect(config.discovery.chosenBy).to.equal('profile')
+    expect(Object.keys(config)).to.not.include('secret')
+  })
+
   it('accepts a swarm.key as the secret', () => {
     const swarmKey = `/key/swarm/psk/1.0.0/\n/base16/\n${'ab'.repeat(32)}`
     expect(resolveConfig({ secret: swarmKey }, {}).secret).to.equal(swarmKey)
