@@ -5,6 +5,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { ActorNotFoundError } from '../actors/errors.ts'
 import { LocalActors } from '../actors/local-actors.ts'
 import { isActorRef } from '../actors/ref.ts'
+import { loadIdentity } from '../config/identity.ts'
 import { preSharedKeyFrom } from '../config/secret.ts'
 import { SECOND } from '../config/units.ts'
 import { ClusterDiscovery } from '../discovery/cluster-discovery.ts'
@@ -27,8 +28,6 @@ import type { CallOptions, Cluster, ClusterEvents, ClusterHealth, ClusterInfo, C
 import type { NodeLoad } from './node-load.ts'
 import type { ActorClass, ActorRef, SpawnOptions } from '../actors/index.ts'
 import type { FoundationConfig } from '../config/index.ts'
-import type { DiscoveryChoice } from '../discovery/cluster-discovery.ts'
-import type { StrategyChoice } from '../discovery/create-strategies.ts'
 import type { Member, Membership } from '../membership/index.ts'
 import type { PubSub } from '../messaging/pubsub/index.ts'
 import type { Host } from '../node/create-host.ts'
@@ -82,7 +81,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       ...config.membership
     })
     this.connector = new Connector({ host, membership: this.membership, logger })
-    const { strategies, ...choice } = discoveryOf(config)
+    const { strategies, ...choice } = config.discovery
     this.discovery = new ClusterDiscovery(
       { log: logger.forComponent('foundation:discovery'), offer: (candidates) => { this.connector.offer(candidates) } },
       createStrategies(strategies, {
@@ -295,25 +294,24 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
   }
 }
 
-/** The strategies a configuration asks for, and why. */
-function discoveryOf (config: FoundationConfig): DiscoveryChoice & { strategies: StrategyChoice[] } {
-  const resolved = (config as { discovery?: DiscoveryChoice & { strategies: StrategyChoice[] } }).discovery
-  if (resolved != null) { return resolved }
-  return config.mdns.enabled
-    ? { strategies: [{ name: 'mdns', init: { interval: config.mdns.interval } }], chosenBy: 'discovery', reason: 'mDNS is on' }
-    : { strategies: [], chosenBy: 'discovery', reason: 'discovery is off: peers join through connect()' }
-}
-
 export async function startFoundationNode (config: FoundationConfig): Promise<FoundationNode> {
   const logger = defaultLogger()
   const host = await createHost({
     cluster: config.clusterName,
     listen: config.listen,
     secret: config.secret != null ? preSharedKeyFrom(config.secret) : undefined,
-    mdns: config.mdns,
-    maxMessageSize: config.maxMessageSize
+    mdns: mdnsOf(config),
+    maxMessageSize: config.maxMessageSize,
+    privateKey: config.identity.keyFile != null ? await loadIdentity(config.identity.keyFile) : undefined,
+    allowPeers: config.security.allowPeers
   })
   const node = new FoundationNode(config, host, logger)
   await node.start()
   return node
+}
+
+/** The host runs the mDNS responder only when the mdns strategy is chosen: a node found otherwise stays silent. */
+function mdnsOf (config: FoundationConfig): { enabled: boolean, interval: number } {
+  const mdns = config.discovery.strategies.find(s => s.name === 'mdns')
+  return mdns != null ? { enabled: true, interval: mdns.init.interval } : { enabled: false, interval: 0 }
 }

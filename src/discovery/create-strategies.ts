@@ -1,11 +1,14 @@
 // Builds the strategies a resolved configuration names. The SDK-backed ones load their SDK only as they start.
+import { awsDiscovery } from './aws/index.ts'
 import { consulDiscovery } from './consul/index.ts'
 import { dnsDiscovery } from './dns/index.ts'
+import { etcdDiscovery } from './etcd/index.ts'
+import { gcpDiscovery } from './gcp/index.ts'
 import { kubernetesDiscovery } from './kubernetes/index.ts'
 import { mdnsDiscovery } from './mdns/index.ts'
 import { staticDiscovery } from './static/index.ts'
 import type { DiscoveryComponents, DiscoveryFactory, DiscoveryStrategy, StrategyName } from './index.ts'
-import type { ConsulInit, DnsInit, KubernetesInit, StaticInit } from './inits.ts'
+import type { AwsInit, ConsulInit, DnsInit, EtcdInit, GcpInit, KubernetesInit, StaticInit } from './inits.ts'
 import type { ClusterMdns } from './mdns/cluster-mdns.ts'
 
 /** One strategy with its options filled in by the configuration. */
@@ -46,6 +49,12 @@ function factoryOf (choice: StrategyChoice, hosts: StrategyHosts): DiscoveryFact
       return kubernetesDiscovery(choice.init as KubernetesInit)
     case 'consul':
       return consulDiscovery(choice.init as ConsulInit)
+    case 'etcd':
+      return etcdDiscovery(choice.init as EtcdInit)
+    case 'aws':
+      return awsDiscovery(choice.init as AwsInit)
+    case 'gcp':
+      return gcpDiscovery(choice.init as GcpInit)
     default:
       throw new UnknownStrategyError(choice.name, 'not available in this build')
   }
