@@ -149,8 +149,6 @@ export interface FoundationConfig {
   listen: string[]
   secret?: string
   discovery: ResolvedDiscovery
-  /** derived from `discovery` for the host's mDNS until the node reads `discovery` itself */
-  mdns: { enabled: boolean, interval: number }
   security: { allowPeers?: string[] }
   identity: { keyFile?: string }
   http: { enabled: boolean, host: string, port: number }

@@ -2,7 +2,7 @@
 // in code, validates everything with one schema, then fills the profile's defaults and chooses discovery.
 import { hostname } from 'node:os'
 import { STRATEGY_NAMES } from '../discovery/index.ts'
-import { DEFAULT_CLUSTER, DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT, DEFAULT_MDNS_INTERVAL } from './defaults.ts'
+import { DEFAULT_CLUSTER, DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT } from './defaults.ts'
 import { resolveDiscovery } from './discovery.ts'
 import { readEnv } from './env.ts'
 import { ConfigError, MissingSecretError } from './errors.ts'
@@ -46,7 +46,6 @@ export function resolveConfig (init: FoundationInit = {}, env: Env = process.env
     env,
     origin: path => originOf(layers, path)
   })
-  const mdns = discovery.strategies.find(s => s.name === 'mdns')
 
   return hideSecrets({
     profile: profile.name,
@@ -56,7 +55,6 @@ export function resolveConfig (init: FoundationInit = {}, env: Env = process.env
     listen,
     ...(options.secret != null ? { secret: options.secret } : {}),
     discovery,
-    mdns: { enabled: mdns != null, interval: mdns?.name === 'mdns' ? mdns.init.interval : DEFAULT_MDNS_INTERVAL },
     security: options.security?.allowPeers != null ? { allowPeers: [...new Set(options.security.allowPeers)] } : {},
     identity: options.identity?.keyFile != null ? { keyFile: options.identity.keyFile } : {},
     http: httpOf(options, profile),

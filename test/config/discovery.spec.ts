@@ -42,7 +42,6 @@ describe('config discovery selection', () => {
       chosenBy: 'profile',
       reason: 'discovery.mdns is false and no other strategy is set: no discovery (connect() still works)'
     })
-    expect(config.mdns).to.deep.equal({ enabled: false, interval: 1000 })
   })
 
   it('refuses a strategy cluster names but discovery turns off', () => {
@@ -51,10 +50,6 @@ describe('config discovery selection', () => {
     expect(err.message).to.include('cluster names mdns')
   })
 
-  it('keeps the derived mdns field for the host', () => {
-    expect(resolveConfig({ discovery: { mdns: { interval: 300 } } }, {}).mdns).to.deep.equal({ enabled: true, interval: 300 })
-    expect(resolveConfig({ cluster: 'static', discovery: { static: ['10.0.0.2:4001'] } }, {}).mdns.enabled).to.be.false()
-  })
 })
 
 describe('config discovery defaults', () => {

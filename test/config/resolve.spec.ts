@@ -10,7 +10,7 @@ describe('config', () => {
   it('fills documented defaults', () => {
     const config = resolveConfig({}, {})
     expect(config).to.include({ profile: 'development', clusterName: 'foundation', maxMessageSize: 1024 * 1024, callTimeout: 5000 })
-    expect(config.mdns).to.deep.equal({ enabled: true, interval: 1000 })
+    expect(config.discovery.strategies).to.deep.equal([{ name: 'mdns', init: { interval: 1000 } }])
     expect(config.listen).to.deep.equal(['/ip4/0.0.0.0/tcp/0'])
     expect(config.http).to.deep.equal({ enabled: true, host: '127.0.0.1', port: 9464 })
     expect(config.security).to.deep.equal({})
