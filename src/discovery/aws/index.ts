@@ -1,11 +1,11 @@
 // Discovery on AWS: the running EC2 instances that carry the cluster's tags, dialled at their private (or public)
 // address, asked of the EC2 API each round.
 import { tcpAddress } from '../candidates.ts'
-import { loadDependency } from '../etcd/dependency.ts'
+import { loadDependency } from '../dependency.ts'
 import { PollingDiscovery } from '../polling-discovery.ts'
 import { ec2Error } from './errors.ts'
-import { instancePort } from './instance-port.ts'
-import type { Loader } from '../etcd/dependency.ts'
+import { instancePort } from '../instance-port.ts'
+import type { Loader } from '../dependency.ts'
 import type { Candidate, DiscoveryComponents, DiscoveryFactory } from '../index.ts'
 import type { AwsInit } from '../inits.ts'
 import type * as Ec2 from '@aws-sdk/client-ec2'

@@ -1,13 +1,13 @@
 // Discovery on Google Cloud: the running Compute Engine instances that carry the cluster's labels, in one zone or
 // all, dialled at their first network interface's internal address, asked of the Compute API each round.
-import { instancePort } from '../aws/instance-port.ts'
+import { instancePort } from '../instance-port.ts'
 import { tcpAddress } from '../candidates.ts'
 import { DiscoveryError } from '../errors.ts'
-import { loadDependency } from '../etcd/dependency.ts'
+import { loadDependency } from '../dependency.ts'
 import { PollingDiscovery } from '../polling-discovery.ts'
 import { computeError, credentialsError } from './errors.ts'
 import { computeFilter, endpointOptions } from './filter.ts'
-import type { Loader } from '../etcd/dependency.ts'
+import type { Loader } from '../dependency.ts'
 import type { Candidate, DiscoveryComponents, DiscoveryFactory } from '../index.ts'
 import type { GcpInit } from '../inits.ts'
 import type * as Compute from '@google-cloud/compute'

@@ -1,5 +1,5 @@
 // Loading the optional SDK a strategy needs only as it starts, with an error that says how to install it.
-import { DiscoveryError } from '../errors.ts'
+import { DiscoveryError } from './errors.ts'
 
 /** The package a strategy needs is not installed, or failed to load. */
 export class DiscoveryDependencyError extends DiscoveryError {
