@@ -34,6 +34,8 @@ export type {
   FoundationConfig, ResolvedDiscovery, ResolvedStrategy
 } from './config/index.ts'
 export type { MdnsInit, StaticInit, DnsInit, KubernetesInit, ConsulInit, EtcdInit, AwsInit, GcpInit } from './discovery/inits.ts'
+export type { Candidate, DiscoveryStrategy, DiscoveryEvents, DiscoveryComponents, StrategyName, StrategyStatus } from './discovery/index.ts'
+export type { DiscoveryInfo } from './discovery/cluster-discovery.ts'
 export type { Actor, ActorClass, ActorContext, ActorRef, SpawnOptions } from './actors/index.ts'
 export type { Member, MemberStatus } from './membership/index.ts'
 export type { PubSub, Subscription, SubscriptionHandler, PublicationMeta, PublishOptions } from './messaging/pubsub/index.ts'
@@ -42,3 +44,5 @@ export { ActorNotFoundError, ActorHandlerError, ActorStoppedError, DuplicateName
 export { CallTimeoutError, NodeDownError, AbortError, MessageTooLargeError, PeerOverloadedError } from './messaging/errors.ts'
 export { NodeNotRunningError, JoinTimeoutError } from './cluster/errors.ts'
 export { NameTakenError, InvalidNameError } from './registry/errors.ts'
+export { DiscoveryError, DiscoveryUnreachableError, DiscoveryForbiddenError, DiscoveryResponseError } from './discovery/errors.ts'
+export { DiscoveryDependencyError } from './discovery/dependency.ts'
