@@ -132,6 +132,8 @@ interface FakeDnsServer {
   /** while true every answer is truncated (TC set, no records); else A queries get `addresses` */
   truncate: boolean
   addresses: string[]
+  /** answer AAAA queries with REFUSED, as servers that hold only A records of a name sometimes do */
+  refuseAaaa: boolean
   close(): Promise<void>
 }
 
@@ -145,6 +147,7 @@ async function fakeDnsServer (respond: boolean): Promise<FakeDnsServer> {
     queries: [],
     truncate: true,
     addresses: [],
+    refuseAaaa: false,
     close: async () => { await new Promise<void>(resolve => { socket.close(resolve) }) }
   }
   socket.on('message', (query, from) => {
@@ -156,7 +159,8 @@ async function fakeDnsServer (respond: boolean): Promise<FakeDnsServer> {
     const answers = !fake.truncate && type === 1 ? fake.addresses : []
     const header = Buffer.alloc(12)
     header.writeUInt16BE(query.readUInt16BE(0), 0)
-    header.writeUInt16BE(0x8180 | (fake.truncate ? 0x0200 : 0), 2)
+    const refused = fake.refuseAaaa && type === 28 ? 5 : 0
+    header.writeUInt16BE(0x8180 | (fake.truncate ? 0x0200 : 0) | refused, 2)
     header.writeUInt16BE(1, 4)
     header.writeUInt16BE(answers.length, 6)
     const records = answers.map(ip => Buffer.from([0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, ...ip.split('.').map(Number)]))
@@ -251,6 +255,23 @@ describe('dns discovery', function () {
       expect(error).to.have.property('hostname', name)
       expect(error.message).to.include(`${name} does not exist`).and.include(dns.server)
       expect((error.cause as any).code).to.equal('ENOTFOUND')
+    })
+
+    it('takes the A records when the same server refuses AAAA, and reports the refusal when there are none', async () => {
+      fake = await fakeDnsServer(true)
+      fake.truncate = false
+      fake.refuseAaaa = true
+      fake.addresses = ['127.0.0.2']
+      const events = start({ name: 'peers.example.org', mode: 'a', port: 4001 }, fake.server)
+      await waitFor(() => events.rounds.length >= 2, 'two rounds')
+      expect(keysOf(events.rounds[0])).to.deep.equal(['/ip4/127.0.0.2/tcp/4001'])
+      expect(events.errors).to.deep.equal([])
+      expect(fake.queries).to.include('AAAA')
+
+      fake.addresses = []
+      await waitFor(() => events.errors.length > 0, 'an error once the A records are gone too')
+      expect(events.errors[0]).to.be.an.instanceOf(DiscoveryResponseError)
+      expect(events.errors[0].message).to.include('REFUSED')
     })
 
     it('reports a server that refuses the zone as a response error', async () => {

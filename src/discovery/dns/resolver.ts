@@ -67,13 +67,19 @@ export async function query<T> (resolver: Resolver, context: Omit<QueryContext, 
 
 /**
  * The IPv4 and IPv6 addresses of a name (A and AAAA). A name with records of only one family, or none, is
- * fine; a name that does not exist throws DnsNameNotFoundError. An IP address is its own answer.
+ * fine, and so is one family's query failing while the other finds addresses; a name that does not exist throws
+ * DnsNameNotFoundError. An IP address is its own answer.
  */
 export async function lookupAddresses (resolver: Resolver, hostname: string, signal: AbortSignal, strategy = 'dns'): Promise<string[]> {
   if (isIP(hostname) !== 0) { return [hostname] }
-  const [v4, v6] = await Promise.all([
+  const [v4, v6] = await Promise.allSettled([
     query(resolver, { strategy, hostname, type: 'A', signal }, async () => resolver.resolve4(hostname)),
     query(resolver, { strategy, hostname, type: 'AAAA', signal }, async () => resolver.resolve6(hostname))
   ])
-  return [...v4, ...v6]
+  const found = [v4, v6].flatMap(result => result.status === 'fulfilled' ? result.value : [])
+  const failed = [v4, v6].find(result => result.status === 'rejected')
+  // many servers answer only one family well (dnsmasq refuses AAAA for names it holds only A records of): the
+  // addresses of the other are the answer. With nothing found, a failure must not pass for "no peers".
+  if (failed != null && (found.length === 0 || signal.aborted)) { throw failed.reason }
+  return found
 }
