@@ -1,6 +1,7 @@
 // A node of the "shop" cluster in Kubernetes: the one line is `Foundation.start({ cluster: 'kubernetes' })`;
 // the rest (cluster name, node name, secret, production profile) comes from the FOUNDATION_* variables that
 // deployment.yaml sets.
+/* eslint-disable no-console */
 // in an application of your own: import { Foundation } from 'foundation-mesh'
 import { Foundation } from '../../src/index.ts'
 

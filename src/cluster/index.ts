@@ -1,9 +1,9 @@
 // The cluster as one application sees it: actors, messaging, pub/sub and the live view of its members.
 import type { NodeLoad } from './node-load.ts'
 import type { ActorClass, ActorRef, SpawnOptions } from '../actors/index.ts'
-import type { Member } from '../membership/index.ts'
 import type { DiscoveryInfo } from '../discovery/cluster-discovery.ts'
 import type { DiscoveryError } from '../discovery/errors.ts'
+import type { Member } from '../membership/index.ts'
 import type { PubSub } from '../messaging/pubsub/index.ts'
 import type { TypedEventTarget } from '@libp2p/interface'
 

@@ -8,7 +8,7 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { expect } from 'aegir/chai'
 import { loadIdentity } from '../../src/config/identity.ts'
 import { Foundation, MissingSecretError } from '../../src/index.ts'
-import { TestNodes, eventually, formed, uniqueCluster } from '../fixtures/nodes.ts'
+import { TestNodes, formed, uniqueCluster } from '../fixtures/nodes.ts'
 
 describe('cluster: security', function () {
   this.timeout(60_000)

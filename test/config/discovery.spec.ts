@@ -49,7 +49,6 @@ describe('config discovery selection', () => {
     expect(err).to.be.an.instanceOf(ConfigError).with.property('field', 'discovery.mdns')
     expect(err.message).to.include('cluster names mdns')
   })
-
 })
 
 describe('config discovery defaults', () => {

@@ -2,9 +2,9 @@
 // address, asked of the EC2 API each round.
 import { tcpAddress } from '../candidates.ts'
 import { loadDependency } from '../dependency.ts'
+import { instancePort } from '../instance-port.ts'
 import { PollingDiscovery } from '../polling-discovery.ts'
 import { ec2Error } from './errors.ts'
-import { instancePort } from '../instance-port.ts'
 import type { Loader } from '../dependency.ts'
 import type { Candidate, DiscoveryComponents, DiscoveryFactory } from '../index.ts'
 import type { AwsInit } from '../inits.ts'

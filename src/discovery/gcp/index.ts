@@ -1,9 +1,9 @@
 // Discovery on Google Cloud: the running Compute Engine instances that carry the cluster's labels, in one zone or
 // all, dialled at their first network interface's internal address, asked of the Compute API each round.
-import { instancePort } from '../instance-port.ts'
 import { tcpAddress } from '../candidates.ts'
-import { DiscoveryError } from '../errors.ts'
 import { loadDependency } from '../dependency.ts'
+import { DiscoveryError } from '../errors.ts'
+import { instancePort } from '../instance-port.ts'
 import { PollingDiscovery } from '../polling-discovery.ts'
 import { computeError, credentialsError } from './errors.ts'
 import { computeFilter, endpointOptions } from './filter.ts'

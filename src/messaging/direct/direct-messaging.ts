@@ -43,8 +43,10 @@ export interface DirectMessagingStats {
   invalidFrames: number
   /** sends that reached no actor: unknown target, node not a member */
   undeliverable: number
-  /** frames queued for a peer whose stream closed or could not be opened before they were written, or dropped
-   * because that peer already had messaging.maxQueuedBytes waiting */
+  /**
+   * frames queued for a peer whose stream closed or could not be opened before they were written, or dropped
+   * because that peer already had messaging.maxQueuedBytes waiting
+   */
   lost: number
 }
 
