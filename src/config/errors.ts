@@ -47,7 +47,7 @@ export class MissingSecretError extends ConfigError {
     this.name = 'MissingSecretError'
     this.message = `the ${profile} profile requires a cluster secret, the same on every node, so only your nodes can ` +
       'join. Make one with Foundation.generateSecret(), for example ' +
-      '`node -e "import(\'foundation-mesh\').then(({ Foundation }) => console.log(Foundation.generateSecret()))"`, ' +
+      '`node --input-type=module -e "import { Foundation } from \'foundation-mesh\'; process.stdout.write(Foundation.generateSecret())"`, ' +
       'and pass it as FOUNDATION_SECRET or the `secret` option, or point FOUNDATION_SECRET_FILE at a swarm.key file ' +
       '(or use profile \'development\' on a trusted machine)'
   }

@@ -48,7 +48,7 @@ describe('config profiles', () => {
       expect(err).to.be.an.instanceOf(MissingSecretError).and.an.instanceOf(ConfigError)
       expect(err).to.have.property('name', 'MissingSecretError')
       expect(err).to.have.property('field', 'secret')
-      for (const part of ['FOUNDATION_SECRET', 'FOUNDATION_SECRET_FILE', 'Foundation.generateSecret()', 'same on every node', 'swarm.key', 'node -e']) {
+      for (const part of ['FOUNDATION_SECRET', 'FOUNDATION_SECRET_FILE', 'Foundation.generateSecret()', 'same on every node', 'swarm.key', 'node --input-type=module -e']) {
         expect(err.message).to.include(part)
       }
     })
