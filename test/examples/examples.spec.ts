@@ -11,7 +11,7 @@ import { loadIdentity } from '../../src/config/identity.ts'
 import { Foundation, MissingSecretError } from '../../src/index.ts'
 import { DNSMASQ_ZONE, startDnsmasq } from '../fixtures/dnsmasq.ts'
 import { uniqueCluster } from '../fixtures/nodes.ts'
-import { ExampleProcess } from './example-process.ts'
+import { ScriptProcess } from '../fixtures/script-process.ts'
 import type { Dnsmasq } from '../fixtures/dnsmasq.ts'
 
 /** how long a node may take to start and to find a peer on a busy shared machine */
@@ -46,12 +46,12 @@ async function peerIdOf (keyFile: string): Promise<string> {
 
 describe('examples', function () {
   this.timeout(60_000)
-  let running: ExampleProcess[] = []
+  let running: ScriptProcess[] = []
   let dns: Dnsmasq | undefined
   let dir: string | undefined
 
-  function start (label: string, example: string, env: Record<string, string>, cwd?: string): ExampleProcess {
-    const child = new ExampleProcess(label, example, env, cwd)
+  function start (label: string, example: string, env: Record<string, string>, cwd?: string): ScriptProcess {
+    const child = new ScriptProcess(label, `examples/${example}/main.ts`, { env, cwd })
     running.push(child)
     return child
   }
@@ -181,7 +181,7 @@ describe('examples', function () {
     expect(await b.stop('SIGTERM', EXIT_TIMEOUT)).to.deep.equal({ code: 0, signal: null })
     expect(await a.stop('SIGTERM', EXIT_TIMEOUT)).to.deep.equal({ code: 0, signal: null })
     // each found the other by one strategy alone, and left itself out of what it found
-    const summary = (node: ExampleProcess): string[] => node.stdout.slice(node.stdout.indexOf('stopping (SIGTERM)'))
+    const summary = (node: ScriptProcess): string[] => node.stdout.slice(node.stdout.indexOf('stopping (SIGTERM)'))
     expect(summary(a), a.output).to.include.members(['discovery dns: found 0, failures 0', 'discovery static: found 1, failures 0'])
     expect(summary(b), b.output).to.include.members(['discovery dns: found 1, failures 0', 'discovery static: found 0, failures 0'])
   })
