@@ -1,15 +1,13 @@
-import { generateKeyPair } from '@libp2p/crypto/keys'
-import { defaultLogger } from '@libp2p/logger'
-import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { expect } from 'aegir/chai'
 import { AwsDiscovery } from '../../src/discovery/aws/index.ts'
 import { DiscoveryDependencyError } from '../../src/discovery/dependency.ts'
 import { DiscoveryForbiddenError, DiscoveryResponseError, DiscoveryUnreachableError } from '../../src/discovery/errors.ts'
 import { startFakeEc2 } from '../fixtures/fake-ec2.ts'
 import { discoveryCompliance } from './compliance.ts'
+import { addresses, record, selfAt, waitFor } from './events.ts'
 import type { AwsOptions } from '../../src/discovery/aws/index.ts'
 import type { DiscoveryError } from '../../src/discovery/errors.ts'
-import type { Candidate, DiscoveryComponents } from '../../src/discovery/index.ts'
+import type { Candidate } from '../../src/discovery/index.ts'
 import type { AwsInit } from '../../src/discovery/inits.ts'
 import type { FakeEc2, FakeInstance } from '../fixtures/fake-ec2.ts'
 
@@ -17,38 +15,13 @@ const FAST = { interval: 200, minBackoff: 100, maxBackoff: 1000 }
 const SDK: AwsOptions = { client: { credentials: { accessKeyId: 'AKIDFOUNDATIONTEST', secretAccessKey: 'foundation-test-secret' } } }
 const TAGS = { 'foundation-cluster': 'app' }
 
-async function self (ip: string, port: number): Promise<{ peerId: string, addresses: string[], components: DiscoveryComponents }> {
-  const peerId = peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toString()
-  const addresses = [`/ip4/${ip}/tcp/${port}/p2p/${peerId}`]
-  return { peerId, addresses, components: { logger: defaultLogger(), self: { peerId, name: 'self', addresses: () => addresses } } }
-}
-
 function instance (id: string, ip: string | undefined, options: Partial<FakeInstance> = {}): FakeInstance {
   return { id, state: 'running', privateIp: ip, tags: { ...TAGS }, ...options }
 }
 
-function record (strategy: AwsDiscovery): { rounds: Candidate[][], errors: DiscoveryError[] } {
-  const events = { rounds: [] as Candidate[][], errors: [] as DiscoveryError[] }
-  strategy.addEventListener('candidates', (evt) => { events.rounds.push(evt.detail) })
-  strategy.addEventListener('error', (evt) => { events.errors.push(evt.detail) })
-  return events
-}
-
-function addresses (round: Candidate[] | undefined): string[] {
-  return (round ?? []).flatMap(c => c.addresses).sort()
-}
-
-async function waitFor (condition: () => boolean, what: string, timeout = 10_000): Promise<void> {
-  const deadline = Date.now() + timeout
-  while (!condition()) {
-    if (Date.now() > deadline) { throw new Error(`timed out after ${timeout} ms waiting for ${what}`) }
-    await new Promise(resolve => setTimeout(resolve, 20))
-  }
-}
-
 discoveryCompliance('aws', async () => {
   const ec2 = await startFakeEc2()
-  const me = await self('10.0.0.1', 4000)
+  const me = await selfAt('10.0.0.1', 4000)
   ec2.instances = [
     instance('i-self', '10.0.0.1'),
     instance('i-a', '10.0.0.2'),
@@ -72,7 +45,7 @@ describe('aws discovery', function () {
   let strategy: AwsDiscovery | undefined
 
   async function run (init: Partial<AwsInit> = {}, options: AwsOptions = SDK): Promise<{ rounds: Candidate[][], errors: DiscoveryError[] }> {
-    const me = await self('10.9.9.9', 4000)
+    const me = await selfAt('10.9.9.9', 4000)
     strategy = new AwsDiscovery(me.components, { tags: TAGS, region: 'us-east-1', endpoint: ec2.url, port: 4000, ...FAST, ...init }, options)
     const events = record(strategy)
     await strategy.start()
@@ -153,7 +126,7 @@ describe('aws discovery', function () {
 
   it('dials the port this node listens on when none is set', async () => {
     ec2.instances = [instance('i-a', '10.0.4.1')]
-    const me = await self('10.9.9.9', 4555)
+    const me = await selfAt('10.9.9.9', 4555)
     strategy = new AwsDiscovery(me.components, { tags: TAGS, region: 'us-east-1', endpoint: ec2.url, ...FAST }, SDK)
     const events = record(strategy)
     await strategy.start()

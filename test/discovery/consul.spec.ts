@@ -6,8 +6,8 @@ import { DiscoveryForbiddenError, DiscoveryResponseError, DiscoveryUnreachableEr
 import { getJson, redact } from '../../src/discovery/http/index.ts'
 import { FakeConsul } from '../fixtures/fake-consul.ts'
 import { discoveryCompliance } from './compliance.ts'
+import { candidatesOf, errorOf } from './events.ts'
 import type { ConsulEnv } from '../../src/discovery/consul/index.ts'
-import type { Candidate, DiscoveryError, DiscoveryStrategy } from '../../src/discovery/index.ts'
 import type { ConsulInit } from '../../src/discovery/inits.ts'
 import type { AddressInfo } from 'node:net'
 
@@ -41,37 +41,6 @@ async function backend (): Promise<Backend> {
       await fake.close()
     }
   }
-}
-
-interface Round { candidates?: Candidate[], error?: DiscoveryError }
-
-/** The strategy's next event, candidates or error. */
-async function nextRound (strategy: DiscoveryStrategy, timeout = 10_000): Promise<Round> {
-  return new Promise((resolve, reject) => {
-    const finish = (round?: Round): void => {
-      clearTimeout(timer)
-      strategy.removeEventListener('candidates', onCandidates)
-      strategy.removeEventListener('error', onError)
-      if (round == null) { reject(new Error(`no discovery event within ${timeout} ms`)) } else { resolve(round) }
-    }
-    const onCandidates = (evt: CustomEvent<Candidate[]>): void => { finish({ candidates: evt.detail }) }
-    const onError = (evt: CustomEvent<DiscoveryError>): void => { finish({ error: evt.detail }) }
-    const timer = setTimeout(() => { finish() }, timeout)
-    strategy.addEventListener('candidates', onCandidates)
-    strategy.addEventListener('error', onError)
-  })
-}
-
-async function candidatesOf (strategy: DiscoveryStrategy): Promise<string[]> {
-  const round = await nextRound(strategy)
-  if (round.error != null) { throw round.error }
-  return (round.candidates ?? []).flatMap(c => c.addresses).sort()
-}
-
-async function errorOf (strategy: DiscoveryStrategy): Promise<DiscoveryError> {
-  const round = await nextRound(strategy)
-  expect(round.candidates, 'a candidates event where an error was due').to.be.undefined()
-  return round.error as DiscoveryError
 }
 
 discoveryCompliance('consul', async () => {

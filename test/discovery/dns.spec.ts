@@ -12,7 +12,9 @@ import {
 import { DiscoveryError, DiscoveryResponseError, DiscoveryUnreachableError } from '../../src/discovery/errors.ts'
 import { DNSMASQ_ZONE, startDnsmasq } from '../fixtures/dnsmasq.ts'
 import { discoveryCompliance } from './compliance.ts'
+import { record, waitFor } from './events.ts'
 import type { ComplianceSubject } from './compliance.ts'
+import type { Recorded } from './events.ts'
 import type { Candidate, DiscoveryComponents } from '../../src/discovery/index.ts'
 import type { DnsInit } from '../../src/discovery/inits.ts'
 import type { Dnsmasq, DnsRecords } from '../fixtures/dnsmasq.ts'
@@ -20,7 +22,6 @@ import type { ComponentLogger, Logger } from '@libp2p/interface'
 
 const SELF_PORT = 4100
 const FAST = { interval: 200, minBackoff: 100, maxBackoff: 500, timeout: 2000 }
-const EVENT_TIMEOUT = 10_000
 
 async function newPeerId (): Promise<string> {
   return peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toString()
@@ -90,22 +91,6 @@ discoveryCompliance('dns (dnsaddr)', async () => complianceSubject(
   (peers) => [...peers, '/ip4/127.0.0.2/tcp/4001', '/ip4/127.0.0.3/tcp/4002'],
   2
 ))
-
-/** Everything a strategy sent, from the moment it is watched. */
-function watch (strategy: DnsDiscovery): { rounds: Candidate[][], errors: DiscoveryError[] } {
-  const events = { rounds: [] as Candidate[][], errors: [] as DiscoveryError[] }
-  strategy.addEventListener('candidates', (evt) => { events.rounds.push(evt.detail) })
-  strategy.addEventListener('error', (evt) => { events.errors.push(evt.detail) })
-  return events
-}
-
-async function waitFor (condition: () => boolean, what: string, timeout = EVENT_TIMEOUT): Promise<void> {
-  const deadline = Date.now() + timeout
-  while (!condition()) {
-    if (Date.now() > deadline) { throw new Error(`timed out after ${timeout} ms waiting for ${what}`) }
-    await new Promise(resolve => setTimeout(resolve, 20))
-  }
-}
 
 function keysOf (round: Candidate[] | undefined): string[] {
   return (round ?? []).flatMap(c => c.addresses.map(dialKey)).sort()
@@ -188,9 +173,9 @@ describe('dns discovery', function () {
     strategy = dns = fake = undefined
   })
 
-  function start (init: Omit<DnsInit, 'servers'>, server = dns?.server, logger?: ComponentLogger): ReturnType<typeof watch> {
+  function start (init: Omit<DnsInit, 'servers'>, server = dns?.server, logger?: ComponentLogger): Recorded {
     strategy = new DnsDiscovery(components(selfId, logger), { ...FAST, ...init, servers: [server ?? ''] })
-    const events = watch(strategy)
+    const events = record(strategy)
     void strategy.start()
     return events
   }
@@ -476,7 +461,7 @@ describe('dns discovery', function () {
     it('runs under another strategy name, which its errors carry', async () => {
       dns = await startDnsmasq({})
       strategy = new DnsDiscovery(components(selfId), { ...FAST, name: `missing.${DNSMASQ_ZONE}`, port: 4001, servers: [dns.server] }, 'kubernetes')
-      const events = watch(strategy)
+      const events = record(strategy)
       await strategy.start()
       await waitFor(() => events.errors.length > 0, 'an error event')
       expect(strategy.name).to.equal('kubernetes')

@@ -10,7 +10,7 @@ import { DiscoveryForbiddenError } from '../../src/discovery/errors.ts'
 import { EtcdDiscovery } from '../../src/discovery/etcd/index.ts'
 import { startEtcd } from '../fixtures/etcd-server.ts'
 import { discoveryCompliance } from './compliance.ts'
-import type { DiscoveryError } from '../../src/discovery/errors.ts'
+import { record, waitFor } from './events.ts'
 import type { Candidate, DiscoveryComponents } from '../../src/discovery/index.ts'
 import type { EtcdInit } from '../../src/discovery/inits.ts'
 import type { EtcdServer } from '../fixtures/etcd-server.ts'
@@ -34,25 +34,8 @@ function registration (peer: Node): string {
   return JSON.stringify({ peerId: peer.peerId, name: `node-${peer.address}`, addresses: [peer.address] })
 }
 
-/** Records a strategy's events. */
-function record (strategy: EtcdDiscovery): { rounds: Candidate[][], errors: DiscoveryError[], last(): Candidate[] | undefined } {
-  const rounds: Candidate[][] = []
-  const errors: DiscoveryError[] = []
-  strategy.addEventListener('candidates', (evt) => { rounds.push(evt.detail) })
-  strategy.addEventListener('error', (evt) => { errors.push(evt.detail) })
-  return { rounds, errors, last: () => rounds.at(-1) }
-}
-
 function peerIds (round: Candidate[] | undefined): string[] {
   return (round ?? []).map(c => c.peerId ?? '').sort()
-}
-
-async function waitFor (condition: () => boolean | Promise<boolean>, what: string, timeout = 15_000): Promise<void> {
-  const deadline = Date.now() + timeout
-  while (!await condition()) {
-    if (Date.now() > deadline) { throw new Error(`timed out after ${timeout} ms waiting for ${what}`) }
-    await new Promise(resolve => setTimeout(resolve, 25))
-  }
 }
 
 let prefixes = 0

@@ -1,6 +1,3 @@
-import { generateKeyPair } from '@libp2p/crypto/keys'
-import { defaultLogger } from '@libp2p/logger'
-import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { expect } from 'aegir/chai'
 import { OAuth2Client } from 'google-auth-library'
 import { DiscoveryDependencyError } from '../../src/discovery/dependency.ts'
@@ -9,9 +6,10 @@ import { computeFilter, endpointOptions } from '../../src/discovery/gcp/filter.t
 import { GcpDiscovery } from '../../src/discovery/gcp/index.ts'
 import { parseFilter, startFakeCompute } from '../fixtures/fake-compute.ts'
 import { discoveryCompliance } from './compliance.ts'
+import { addresses, record, selfAt, waitFor } from './events.ts'
 import type { DiscoveryError } from '../../src/discovery/errors.ts'
 import type { GcpOptions } from '../../src/discovery/gcp/index.ts'
-import type { Candidate, DiscoveryComponents } from '../../src/discovery/index.ts'
+import type { Candidate } from '../../src/discovery/index.ts'
 import type { GcpInit } from '../../src/discovery/inits.ts'
 import type { FakeCompute, FakeComputeInstance } from '../fixtures/fake-compute.ts'
 
@@ -25,38 +23,13 @@ function sdk (token: string): GcpOptions {
   return { client: { authClient } }
 }
 
-async function self (ip: string, port: number): Promise<{ peerId: string, addresses: string[], components: DiscoveryComponents }> {
-  const peerId = peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toString()
-  const addresses = [`/ip4/${ip}/tcp/${port}/p2p/${peerId}`]
-  return { peerId, addresses, components: { logger: defaultLogger(), self: { peerId, name: 'self', addresses: () => addresses } } }
-}
-
 function vm (name: string, networkIP: string | undefined, options: Partial<FakeComputeInstance> = {}): FakeComputeInstance {
   return { name, zone: 'us-central1-a', status: 'RUNNING', labels: { ...LABELS }, networkIP, ...options }
 }
 
-function record (strategy: GcpDiscovery): { rounds: Candidate[][], errors: DiscoveryError[] } {
-  const events = { rounds: [] as Candidate[][], errors: [] as DiscoveryError[] }
-  strategy.addEventListener('candidates', (evt) => { events.rounds.push(evt.detail) })
-  strategy.addEventListener('error', (evt) => { events.errors.push(evt.detail) })
-  return events
-}
-
-function addresses (round: Candidate[] | undefined): string[] {
-  return (round ?? []).flatMap(c => c.addresses).sort()
-}
-
-async function waitFor (condition: () => boolean, what: string, timeout = 10_000): Promise<void> {
-  const deadline = Date.now() + timeout
-  while (!condition()) {
-    if (Date.now() > deadline) { throw new Error(`timed out after ${timeout} ms waiting for ${what}`) }
-    await new Promise(resolve => setTimeout(resolve, 20))
-  }
-}
-
 discoveryCompliance('gcp', async () => {
   const compute = await startFakeCompute()
-  const me = await self('10.128.0.1', 4000)
+  const me = await selfAt('10.128.0.1', 4000)
   compute.instances = [
     vm('self', '10.128.0.1'),
     vm('a', '10.128.0.2'),
@@ -81,7 +54,7 @@ describe('gcp discovery', function () {
   let strategy: GcpDiscovery | undefined
 
   async function run (init: Partial<GcpInit> = {}, options: GcpOptions = sdk(compute.token)): Promise<{ rounds: Candidate[][], errors: DiscoveryError[] }> {
-    const me = await self('10.200.0.1', 4000)
+    const me = await selfAt('10.200.0.1', 4000)
     strategy = new GcpDiscovery(me.components, { project: compute.project, labels: LABELS, apiEndpoint: compute.url, port: 4000, ...FAST, ...init }, options)
     const events = record(strategy)
     await strategy.start()
@@ -152,7 +125,7 @@ describe('gcp discovery', function () {
 
   it('dials the port this node listens on when none is set', async () => {
     compute.instances = [vm('a', '10.0.5.1')]
-    const me = await self('10.200.0.1', 4555)
+    const me = await selfAt('10.200.0.1', 4555)
     strategy = new GcpDiscovery(me.components, { project: compute.project, labels: LABELS, apiEndpoint: compute.url, ...FAST }, sdk(compute.token))
     const events = record(strategy)
     await strategy.start()
