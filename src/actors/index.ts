@@ -21,6 +21,14 @@ export interface Actor<Message = any, Reply = any> {
   started?(context: ActorContext): void | Promise<void>
   /** runs once when the actor is stopped; messages still queued fail with ActorStoppedError */
   stopped?(context: ActorContext): void | Promise<void>
+  /**
+   * The state a distributed actor carries when it moves to another node (a migration, a drain on graceful stop,
+   * a rebalance) or is checkpointed to replicas. Called between messages; the value must be encodable
+   * (msgpack: plain objects, arrays, strings, numbers, binary, Map, Set, Date).
+   */
+  handoff?(context: ActorContext): unknown
+  /** Restores the state `handoff` returned, on the new node, before `started` and before any message. */
+  resume?(state: unknown, context: ActorContext): void | Promise<void>
 }
 
 /** The class an actor is made from; `args` of spawn are passed to its constructor. */

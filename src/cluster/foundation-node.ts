@@ -23,6 +23,7 @@ import { ActorDelivery } from './local-delivery.ts'
 import { NameResolver } from './name-resolver.ts'
 import { NodeLoadGossip, totalLoad } from './node-load.ts'
 import { RateMeter } from './rate-meter.ts'
+import { SystemEndpoints } from './system-endpoints.ts'
 import { waitForMember } from './wait-for-member.ts'
 import type { CallOptions, Cluster, ClusterEvents, ClusterHealth, ClusterInfo, ConnectOptions, Target } from './index.ts'
 import type { NodeLoad } from './node-load.ts'
@@ -30,6 +31,7 @@ import type { ActorClass, ActorRef, SpawnOptions } from '../actors/index.ts'
 import type { FoundationConfig } from '../config/index.ts'
 import type { Member, Membership } from '../membership/index.ts'
 import type { PubSub } from '../messaging/pubsub/index.ts'
+import type { ConnectorInit } from '../node/connector.ts'
 import type { Host } from '../node/create-host.ts'
 import type { Registry } from '../registry/index.ts'
 import type { ComponentLogger, Logger } from '@libp2p/interface'
@@ -50,6 +52,8 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
   readonly gossip: GossipPubSub
   readonly actors: LocalActors
   readonly messageRate = new RateMeter()
+  /** node services reached over the direct protocol at '$' and '~' ids */
+  readonly endpoints = new SystemEndpoints()
   private readonly connector: Connector
   readonly discovery: ClusterDiscovery
   private readonly names: NameResolver
@@ -60,7 +64,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
   private stopping: Promise<void> | undefined
 
   /** Use `Foundation.start()`: it builds the host first, which is async. */
-  constructor (config: FoundationConfig, host: Host, logger: ComponentLogger) {
+  constructor (config: FoundationConfig, host: Host, logger: ComponentLogger, seams: NodeSeams = {}) {
     super()
     this.config = config
     this.host = host
@@ -80,7 +84,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       maxFrameSize: config.maxMessageSize,
       ...config.membership
     })
-    this.connector = new Connector({ host, membership: this.membership, logger })
+    this.connector = new Connector({ host, membership: this.membership, logger }, seams.connector)
     const { strategies, ...choice } = config.discovery
     this.discovery = new ClusterDiscovery(
       { log: logger.forComponent('foundation:discovery'), offer: (candidates) => { this.connector.offer(candidates) } },
@@ -95,7 +99,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     this.names = new NameResolver(this.registry)
     this.load = new NodeLoadGossip({ host, log: this.log, local: () => this.localLoad() }, { cluster: config.clusterName })
     this.messaging = new DirectMessaging(
-      { host, logger, local: new ActorDelivery(this.actors, () => this.gossip) },
+      { host, logger, local: new ActorDelivery(this.actors, this.endpoints, () => this.gossip) },
       { cluster: config.clusterName, maxMessageSize: config.maxMessageSize, maxQueuedBytes: config.maxQueuedBytes }
     )
     this.gossip = new GossipPubSub(
@@ -294,7 +298,14 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
   }
 }
 
-export async function startFoundationNode (config: FoundationConfig): Promise<FoundationNode> {
+/** Internal settings no user config reaches: tests use them to cut the network and to redial faster. */
+export interface NodeSeams {
+  /** peers refused right now, on every dial and handshake */
+  refusePeer?(peerId: string): boolean
+  connector?: ConnectorInit
+}
+
+export async function startFoundationNode (config: FoundationConfig, seams: NodeSeams = {}): Promise<FoundationNode> {
   const logger = defaultLogger()
   const host = await createHost({
     cluster: config.clusterName,
@@ -303,9 +314,10 @@ export async function startFoundationNode (config: FoundationConfig): Promise<Fo
     mdns: mdnsOf(config),
     maxMessageSize: config.maxMessageSize,
     privateKey: config.identity.keyFile != null ? await loadIdentity(config.identity.keyFile) : undefined,
-    allowPeers: config.security.allowPeers
+    allowPeers: config.security.allowPeers,
+    refusePeer: seams.refusePeer
   })
-  const node = new FoundationNode(config, host, logger)
+  const node = new FoundationNode(config, host, logger, seams)
   await node.start()
   return node
 }

@@ -44,6 +44,11 @@ export interface CreateHostOptions {
   maxMessageSize: number
   /** peer ids allowed to connect, besides holding the cluster secret (default: any) */
   allowPeers?: string[]
+  /**
+   * peers refused right now, checked on every dial and handshake: how tests cut a network in two in one
+   * process (default: none)
+   */
+  refusePeer?(peerId: string): boolean
 }
 
 /** The mDNS service name for a cluster: never libp2p's shared `_p2p._udp.local`, so only our cluster answers. */
@@ -59,7 +64,8 @@ export async function createHost (options: CreateHostOptions): Promise<Host> {
     mdns.mdns = clusterMdns({ serviceTag: mdnsServiceTag(options.cluster), interval: options.mdns.interval })
   }
   const allowed = options.allowPeers != null ? new Set(options.allowPeers) : undefined
-  const denied = (peer: PeerId): boolean => allowed != null && !allowed.has(peer.toString())
+  const refused = options.refusePeer ?? (() => false)
+  const denied = (peer: PeerId): boolean => (allowed != null && !allowed.has(peer.toString())) || refused(peer.toString())
   // kad-dht takes validators and selectors only at construction, so the registry's are installed here
   const registryRecords = new RegistryRecordGuard(options.cluster)
 

@@ -14,9 +14,9 @@ import type { ComponentLogger, Connection, Logger, Startable, Stream } from '@li
 
 /** How messages that arrive are handed to this node's actors and subscribers. */
 export interface LocalDelivery {
-  /** false when no actor has that id */
-  send(actorId: string, body: unknown): boolean
-  call(actorId: string, body: unknown): Promise<unknown>
+  /** false when no actor has that id; `from` is the sending node's peer id */
+  send(actorId: string, body: unknown, from: string): boolean
+  call(actorId: string, body: unknown, from: string): Promise<unknown>
   publish(topic: string, body: unknown, from: string): void
 }
 
@@ -163,11 +163,11 @@ export class DirectMessaging implements Startable {
   private dispatch (from: string, envelope: Envelope): void {
     switch (envelope[0]) {
       case SEND:
-        if (!this.components.local.send(envelope[1], envelope[2])) { this.stats.undeliverable++ }
+        if (!this.components.local.send(envelope[1], envelope[2], from)) { this.stats.undeliverable++ }
         break
       case CALL: {
         const callId = envelope[1]
-        this.components.local.call(envelope[2], envelope[3]).then(
+        this.components.local.call(envelope[2], envelope[3], from).then(
           (value) => { this.answer(from, [REPLY, callId, value ?? null]) },
           (err: unknown) => { this.answer(from, [FAIL, callId, toWireError(err)]) }
         )

@@ -1,0 +1,35 @@
+// Node services reached over the direct protocol like actors: ids that start with '$' (one service each) or '~'
+// (distributed actors, addressed by name). Actor ids are base-36 counters, so they never collide with these.
+
+/** A service that takes sends and calls addressed to it; `target` is the whole id the message was sent to. */
+export interface SystemEndpoint {
+  /** false when the message reached nothing (counted as undeliverable) */
+  send?(target: string, body: unknown, from: string): boolean
+  call?(target: string, body: unknown, from: string): Promise<unknown>
+}
+
+/** The reserved first characters of system ids. */
+export const SERVICE_PREFIX = '$'
+export const DISTRIBUTED_PREFIX = '~'
+
+export function isSystemId (id: string): boolean {
+  return id.startsWith(SERVICE_PREFIX) || id.startsWith(DISTRIBUTED_PREFIX)
+}
+
+export class SystemEndpoints {
+  private readonly byId = new Map<string, SystemEndpoint>()
+
+  /** `id` is a whole service id ('$groups') or a bare prefix ('~') that takes every id starting with it. */
+  register (id: string, endpoint: SystemEndpoint): void {
+    if (!isSystemId(id)) { throw new TypeError(`a system endpoint id starts with ${SERVICE_PREFIX} or ${DISTRIBUTED_PREFIX}: ${id}`) }
+    this.byId.set(id, endpoint)
+  }
+
+  unregister (id: string): void {
+    this.byId.delete(id)
+  }
+
+  find (target: string): SystemEndpoint | undefined {
+    return this.byId.get(target) ?? this.byId.get(target[0])
+  }
+}
