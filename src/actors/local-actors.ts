@@ -24,11 +24,15 @@ export class LocalActors {
     return this.byId.size
   }
 
-  /** Creates and starts an actor; the name, if any, is reserved on this node before `started` runs. */
-  async spawn (ActorType: ActorClass, args: unknown[], name?: string): Promise<ActorCell> {
+  /**
+   * Creates and starts an actor; the name, if any, is reserved on this node before `started` runs. `placed` gives
+   * a distributed actor its id and the state it was handed, to resume from.
+   */
+  async spawn (ActorType: ActorClass, args: unknown[], name?: string, placed?: { id: string, state?: unknown }): Promise<ActorCell> {
     if (name != null && this.byName.has(name)) { throw new DuplicateNameError(name) }
+    if (placed != null && this.byId.has(placed.id)) { throw new DuplicateNameError(name ?? placed.id) }
     const actor: Actor = new ActorType(...args)
-    const ref = { node: this.init.nodeId, id: (this.nextId++).toString(36) }
+    const ref = { node: this.init.nodeId, id: placed?.id ?? (this.nextId++).toString(36) }
     const cell = new ActorCell(actor, ref, name, {
       onUnhandledError: this.init.onUnhandledError,
       onProcessed: this.init.onProcessed ?? (() => {})
@@ -36,7 +40,7 @@ export class LocalActors {
     this.byId.set(ref.id, cell)
     if (name != null) { this.byName.set(name, cell) }
     try {
-      await cell.start()
+      await cell.start(placed?.state)
     } catch (err) {
       this.remove(cell)
       throw err
