@@ -47,5 +47,6 @@ export { CallTimeoutError, NodeDownError, AbortError, MessageTooLargeError, Peer
 export { NodeNotRunningError, JoinTimeoutError } from './cluster/errors.ts'
 export { NameTakenError, InvalidNameError } from './registry/errors.ts'
 export { UnknownActorTypeError, NoEligibleNodeError, NoQuorumError, PlacementFailedError, DistributionOptionError } from './distribution/errors.ts'
+export { PlacementError, InvalidPlacementOptionError } from './placement/errors.ts'
 export { DiscoveryError, DiscoveryUnreachableError, DiscoveryForbiddenError, DiscoveryResponseError } from './discovery/errors.ts'
 export { DiscoveryDependencyError } from './discovery/dependency.ts'

@@ -6,7 +6,7 @@ import { TypedEventEmitter } from '@libp2p/interface'
 import { ActorNotFoundError } from '../actors/errors.ts'
 import { DISTRIBUTED_PREFIX } from '../cluster/system-endpoints.ts'
 import { AbortError, CallTimeoutError } from '../messaging/errors.ts'
-import { place, rankFor } from '../placement/index.ts'
+import { Placer } from '../placement/index.ts'
 import { NameTakenError } from '../registry/errors.ts'
 import { VersionClock } from '../registry/version-clock.ts'
 import { Checkpoints } from './checkpoints.ts'
@@ -80,6 +80,8 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
   private readonly checkpoints: Checkpoints
   private readonly parking: Parking
   private readonly clock = new VersionClock()
+  /** keeps hash rings between calls: a failover places thousands of names over the same members */
+  private readonly placer = new Placer()
   private readonly types = new Map<string, ActorClass>()
   private readonly typeNames = new Map<ActorClass, string>()
   /** placement functions of actors spawned here: a function cannot travel with the entry */
@@ -123,7 +125,7 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
       log: this.log
     })
     this.checkpoints = new Checkpoints({
-      replicasOf: (name, count) => rankFor(name, this.candidates(this.directory.get(name)?.roles ?? []).filter(c => c.id !== this.self)).slice(0, count).map(c => c.id),
+      replicasOf: (name, count) => this.placer.rank(name, this.candidates(this.directory.get(name)?.roles ?? []).filter(c => c.id !== this.self)).slice(0, count).map(c => c.id),
       peers,
       send,
       call,
@@ -288,7 +290,7 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
       const byTarget = new Map<string, string[]>()
       for (const name of this.hosted.keys()) {
         const entry = this.directory.get(name)
-        const target = entry != null ? this.placeOf(entry) : undefined
+        const target = entry != null ? this.placeQuietly(entry) : undefined
         if (target == null) { continue }
         byTarget.set(target, [...(byTarget.get(target) ?? []), name])
       }
@@ -552,7 +554,7 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
     if (lost.length === 0) { return }
     const byTarget = new Map<string, DirectoryEntry[]>()
     for (const entry of lost) {
-      const target = this.placeOf(entry)
+      const target = this.placeQuietly(entry)
       if (target == null) { continue }
       byTarget.set(target, [...(byTarget.get(target) ?? []), entry])
     }
@@ -628,7 +630,7 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
     for (const name of this.hosted.keys()) {
       const entry = this.directory.get(name)
       if (entry == null || (entry.placement !== 'rendezvous' && entry.placement !== 'hash-ring')) { continue }
-      const target = this.placeOf(entry)
+      const target = this.placeQuietly(entry)
       if (target == null || target === this.self) { continue }
       byTarget.set(target, [...(byTarget.get(target) ?? []), name])
     }
@@ -673,7 +675,17 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
     const candidates = this.candidates(entry.roles)
     const custom = entry.placement === 'custom' ? this.customPlacements.get(entry.name) : undefined
     const strategy = custom ?? (entry.placement === 'custom' ? 'rendezvous' : entry.placement)
-    return place(entry.name, strategy, candidates, { roles: entry.roles })
+    return this.placer.place(entry.name, strategy, candidates, { roles: entry.roles })
+  }
+
+  /** placeOf for the node's own decisions: a custom function that throws leaves the actor where it is, logged */
+  private placeQuietly (entry: DirectoryEntry): string | undefined {
+    try {
+      return this.placeOf(entry)
+    } catch (err) {
+      this.log.error('placement of %s failed - %e', entry.name, err)
+      return undefined
+    }
   }
 
   private candidates (roles: readonly string[]): PlacementCandidate[] {
