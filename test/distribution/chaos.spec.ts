@@ -88,7 +88,7 @@ class ChaosRun {
         await new Promise(resolve => setTimeout(resolve, 1500))
         break
       }
-      case 'heal':
+      default:
         this.partitioned = false
         this.nodes.cuts.heal()
         break
