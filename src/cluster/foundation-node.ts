@@ -10,6 +10,7 @@ import { preSharedKeyFrom } from '../config/secret.ts'
 import { SECOND } from '../config/units.ts'
 import { ClusterDiscovery } from '../discovery/cluster-discovery.ts'
 import { createStrategies } from '../discovery/create-strategies.ts'
+import { ProcessGroups } from '../groups/process-groups.ts'
 import { createMembership } from '../membership/libp2p-membership.ts'
 import { DirectMessaging } from '../messaging/direct/direct-messaging.ts'
 import { AbortError, NodeDownError } from '../messaging/errors.ts'
@@ -58,6 +59,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
   readonly discovery: ClusterDiscovery
   private readonly names: NameResolver
   readonly load: NodeLoadGossip
+  readonly groups: ProcessGroups
   private readonly log: Logger
   private readonly startedAt = Date.now()
   private state: 'new' | 'running' | 'stopping' | 'stopped' = 'new'
@@ -107,6 +109,17 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       { cluster: config.clusterName, maxMessageSize: config.maxMessageSize }
     )
 
+    this.groups = new ProcessGroups({
+      self: this.id,
+      actors: this.actors,
+      membership: this.membership,
+      endpoints: this.endpoints,
+      sendDirect: (node, target, body) => { this.messaging.send(node, target, body) },
+      send: (ref, message) => { this.send(ref, message) },
+      call: async (ref, message, options) => this.call(ref, message, options),
+      logger
+    }, { maxMessageSize: config.maxMessageSize })
+
     for (const type of MEMBER_EVENTS) {
       this.membership.addEventListener(type, (evt) => {
         if (type === 'member:leave') {
@@ -131,6 +144,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     await this.gossip.start()
     await this.membership.start()
     await this.registry.start()
+    this.groups.start()
     await this.host.start()
     this.load.start()
     await this.connector.start()
@@ -154,6 +168,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     await this.discovery.stop()
     await this.connector.stop()
     await this.membership.stop()
+    this.groups.stop()
     this.load.stop()
     await this.actors.stopAll()
     await this.registry.stop()
