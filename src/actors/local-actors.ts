@@ -14,6 +14,7 @@ export class LocalActors {
   private readonly init: LocalActorsInit
   private readonly byId = new Map<string, ActorCell>()
   private readonly byName = new Map<string, ActorCell>()
+  private readonly stopListeners = new Set<(cell: ActorCell) => void>()
   private nextId = 1
 
   constructor (init: LocalActorsInit) {
@@ -64,6 +65,12 @@ export class LocalActors {
     return cell
   }
 
+  /** Calls `listener` with each actor that stops or fails to start, once it is unreachable; returns the unsubscribe. */
+  onStopped (listener: (cell: ActorCell) => void): () => void {
+    this.stopListeners.add(listener)
+    return () => { this.stopListeners.delete(listener) }
+  }
+
   async stopAll (): Promise<void> {
     await Promise.allSettled([...this.byId.keys()].map(async id => this.stop(id)))
   }
@@ -71,5 +78,6 @@ export class LocalActors {
   private remove (cell: ActorCell): void {
     this.byId.delete(cell.ref.id)
     if (cell.name != null && this.byName.get(cell.name) === cell) { this.byName.delete(cell.name) }
+    for (const listener of this.stopListeners) { listener(cell) }
   }
 }

@@ -11,6 +11,7 @@ import { SECOND } from '../config/units.ts'
 import { ClusterDiscovery } from '../discovery/cluster-discovery.ts'
 import { createStrategies } from '../discovery/create-strategies.ts'
 import { DistributedActors } from '../distribution/distributed-actors.ts'
+import { ProcessGroups } from '../groups/process-groups.ts'
 import { createMembership } from '../membership/libp2p-membership.ts'
 import { DirectMessaging } from '../messaging/direct/direct-messaging.ts'
 import { AbortError, NodeDownError } from '../messaging/errors.ts'
@@ -63,6 +64,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
   readonly load: NodeLoadGossip
   /** distributed actors: the directory, placement, failover and handoff */
   readonly distribution: DistributedActors
+  readonly groups: ProcessGroups
   private readonly log: Logger
   private readonly startedAt = Date.now()
   private state: 'new' | 'running' | 'stopping' | 'stopped' = 'new'
@@ -126,6 +128,16 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     for (const type of DISTRIBUTION_EVENTS) {
       this.distribution.addEventListener(type, (evt) => { this.safeDispatchEvent(type, { detail: evt.detail }) })
     }
+    this.groups = new ProcessGroups({
+      self: this.id,
+      actors: this.actors,
+      membership: this.membership,
+      endpoints: this.endpoints,
+      sendDirect: (node, target, body) => { this.messaging.send(node, target, body) },
+      send: (ref, message) => { this.send(ref, message) },
+      call: async (ref, message, options) => this.call(ref, message, options),
+      logger
+    }, { maxMessageSize: config.maxMessageSize })
 
     for (const type of MEMBER_EVENTS) {
       this.membership.addEventListener(type, (evt) => {
@@ -152,6 +164,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     await this.membership.start()
     await this.registry.start()
     this.distribution.start()
+    this.groups.start()
     await this.host.start()
     this.load.start()
     await this.connector.start()
@@ -178,6 +191,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     await this.connector.stop()
     await this.membership.stop()
     this.distribution.stop()
+    this.groups.stop()
     this.load.stop()
     await this.actors.stopAll()
     await this.registry.stop()

@@ -4,6 +4,7 @@ import type { ActorClass, ActorRef, SpawnOptions } from '../actors/index.ts'
 import type { DiscoveryInfo } from '../discovery/cluster-discovery.ts'
 import type { DiscoveryError } from '../discovery/errors.ts'
 import type { DuplicateDetail, FailoverDetail, MovedDetail } from '../distribution/index.ts'
+import type { Groups } from '../groups/index.ts'
 import type { Member } from '../membership/index.ts'
 import type { PubSub } from '../messaging/pubsub/index.ts'
 import type { TypedEventTarget } from '@libp2p/interface'
@@ -82,6 +83,8 @@ export interface Cluster extends TypedEventTarget<ClusterEvents> {
   readonly id: string
   readonly name: string
   readonly pubsub: PubSub
+  /** process groups: named sets of actors across the cluster, for broadcast and multicall */
+  readonly groups: Groups
 
   /** starts an actor on this node; with a name it is registered cluster-wide */
   spawn<Args extends unknown[]>(actor: ActorClass<any, Args>, options?: SpawnOptions<Args>): Promise<ActorRef>
