@@ -166,7 +166,10 @@ class DemoNode {
 
   /** The first node by name starts the tally once it sees a peer; every node adds to it and reads it now and then. */
   private async tally (tick: number, peers: Member[]): Promise<void> {
-    if ((await this.cluster.lookup(TALLY)) == null) {
+    const found = await this.cluster.lookup(TALLY)
+    // the node may have begun to stop while the lookup ran
+    if (this.stopping != null) { return }
+    if (found == null) {
       if (peers.every(peer => peer.name > this.name)) {
         await this.cluster.spawn(Tally, { name: TALLY, distribute: true }).then(
           (ref) => { this.say(`started the distributed ${TALLY} on ${this.cluster.members().find(m => m.id === ref.node)?.name ?? ref.node}`) },
