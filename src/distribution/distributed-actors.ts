@@ -46,6 +46,8 @@ const MAX_PARKED_PER_NAME = 10_000
 const START_RETRY_DELAY = 2 * SECOND
 /** wait after a join before rebalancing, so a burst of joins moves each actor once */
 const REBALANCE_DELAY = 500
+/** how long a holder this node has never seen as a member counts as still joining, not as gone */
+const UNKNOWN_HOLDER_GRACE = 10 * SECOND
 /** actors moved in one request */
 const MOVE_BATCH = 256
 
@@ -97,6 +99,7 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
   private readonly draining = new Set<string>()
   private selfDraining = false
   private running = false
+  private startedAt = 0
   private reconcileScheduled: ReturnType<typeof setImmediate> | undefined
   private tick: ReturnType<typeof setInterval> | undefined
   private rebalanceTimer: ReturnType<typeof setTimeout> | undefined
@@ -149,6 +152,7 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
   start (): void {
     if (this.running) { return }
     this.running = true
+    this.startedAt = Date.now()
     this.components.endpoints.register(DIST_ENDPOINT, {
       send: (_target, body, from) => {
         this.receive(body, from, false).catch(err => { this.log('dropped a distribution message from %s - %e', from, err) })
@@ -700,7 +704,12 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
       self: this.self,
       active: new Set(this.components.membership.activeMembers().map(member => member.id)),
       draining: this.selfDraining ? new Set([...this.draining, this.self]) : this.draining,
-      hasQuorum: (rule) => this.components.hasQuorum(rule)
+      hasQuorum: (rule) => this.components.hasQuorum(rule),
+      gone: (id) => {
+        const member = this.components.membership.get(id)
+        if (member != null) { return member.status === 'dead' || member.status === 'left' }
+        return Date.now() - this.startedAt > UNKNOWN_HOLDER_GRACE
+      }
     }
   }
 

@@ -8,6 +8,11 @@ export interface ClusterView {
   /** active members moving their actors away before they leave */
   draining: ReadonlySet<string>
   hasQuorum(rule: QuorumRule): boolean
+  /**
+   * true once a member is known to be dead or gone. A holder this node has never seen as a member is not gone
+   * at first: a node that just joined may read the directory before it learns of every member.
+   */
+  gone(id: string): boolean
 }
 
 export type EndReason =
@@ -60,7 +65,7 @@ export function holderDuties (
     } else if (entry.holder !== view.self) {
       if (view.active.has(entry.holder)) {
         duties.end.push({ name, reason: 'duplicate', entry })
-      } else {
+      } else if (view.gone(entry.holder)) {
         duties.claim.push(entry)
       }
     }
@@ -86,7 +91,7 @@ export function coordinatorOf (view: ClusterView): string | undefined {
 export function orphans (entries: Iterable<DirectoryEntry>, view: ClusterView, inFlight: ReadonlySet<string>): DirectoryEntry[] {
   const found: DirectoryEntry[] = []
   for (const entry of entries) {
-    if (!entry.stopped && !view.active.has(entry.holder) && !inFlight.has(entry.name) && quorumHolds(entry, view)) {
+    if (!entry.stopped && !view.active.has(entry.holder) && view.gone(entry.holder) && !inFlight.has(entry.name) && quorumHolds(entry, view)) {
       found.push(entry)
     }
   }
