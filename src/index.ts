@@ -36,13 +36,18 @@ export type {
 export type { MdnsInit, StaticInit, DnsInit, KubernetesInit, ConsulInit, EtcdInit, AwsInit, GcpInit } from './discovery/inits.ts'
 export type { Candidate, DiscoveryStrategy, DiscoveryEvents, DiscoveryComponents, StrategyName, StrategyStatus } from './discovery/index.ts'
 export type { DiscoveryInfo } from './discovery/cluster-discovery.ts'
-export type { Actor, ActorClass, ActorContext, ActorRef, SpawnOptions } from './actors/index.ts'
+export type { Actor, ActorClass, ActorContext, ActorRef, SpawnOptions, ExitReason } from './actors/index.ts'
+export type {
+  Supervisor, SupervisorSpec, ChildSpec, ActorChildSpec, SupervisorChildSpec, ChildInfo, ChildStatus, ChildExit, ChildRestart,
+  SupervisorEvents, SupervisorFailure, SupervisorStrategy, RestartPolicy
+} from './supervision/index.ts'
 export type { Member, MemberStatus } from './membership/index.ts'
 export type { PubSub, Subscription, SubscriptionHandler, PublicationMeta, PublishOptions } from './messaging/pubsub/index.ts'
 export { ConfigError, MissingSecretError } from './config/errors.ts'
-export { ActorNotFoundError, ActorHandlerError, ActorStoppedError, DuplicateNameError } from './actors/errors.ts'
+export { ActorNotFoundError, ActorHandlerError, ActorStoppedError, DuplicateNameError, DuplicateActorIdError } from './actors/errors.ts'
 export { CallTimeoutError, NodeDownError, AbortError, MessageTooLargeError, PeerOverloadedError } from './messaging/errors.ts'
 export { NodeNotRunningError, JoinTimeoutError } from './cluster/errors.ts'
+export { SupervisorSpecError, ChildStartError, RestartIntensityError, UnknownChildError, SupervisorStoppedError } from './supervision/errors.ts'
 export { NameTakenError, InvalidNameError } from './registry/errors.ts'
 export { DiscoveryError, DiscoveryUnreachableError, DiscoveryForbiddenError, DiscoveryResponseError } from './discovery/errors.ts'
 export { DiscoveryDependencyError } from './discovery/dependency.ts'

@@ -5,6 +5,7 @@ import type { DiscoveryInfo } from '../discovery/cluster-discovery.ts'
 import type { DiscoveryError } from '../discovery/errors.ts'
 import type { Member } from '../membership/index.ts'
 import type { PubSub } from '../messaging/pubsub/index.ts'
+import type { Supervisor, SupervisorFailure, SupervisorSpec } from '../supervision/index.ts'
 import type { TypedEventTarget } from '@libp2p/interface'
 
 export type Target = ActorRef | string
@@ -58,6 +59,8 @@ export interface ClusterEvents {
   'member:leave': CustomEvent<Member>
   /** a discovery strategy failed a round (unreachable backend, missing permission, bad answer); it retries by itself */
   'discovery:error': CustomEvent<DiscoveryError>
+  /** a top-level supervisor gave up after too many restarts; its children are stopped */
+  'supervisor:failed': CustomEvent<SupervisorFailure>
 }
 
 export interface Cluster extends TypedEventTarget<ClusterEvents> {
@@ -68,7 +71,12 @@ export interface Cluster extends TypedEventTarget<ClusterEvents> {
 
   /** starts an actor on this node; with a name it is registered cluster-wide */
   spawn<Args extends unknown[]>(actor: ActorClass<any, Args>, options?: SpawnOptions<Args>): Promise<ActorRef>
-  /** stops an actor of this node; its name is removed from the registry */
+  /**
+   * Starts a supervisor of actors on this node and its children, in order. A bad spec throws SupervisorSpecError
+   * naming the field; a child that cannot start throws ChildStartError (the others are stopped again).
+   */
+  supervise(spec: SupervisorSpec): Promise<Supervisor>
+  /** stops an actor of this node (a supervised one through its supervisor: it is not restarted); its name is removed from the registry */
   stopActor(target: Target): Promise<void>
   /** fire-and-forget delivery to an actor anywhere in the cluster; what cannot be delivered is counted */
   send(target: Target, message: unknown): void
