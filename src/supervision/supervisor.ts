@@ -1,30 +1,16 @@
 // A supervisor of actors on this node: starts its children in order and restarts them by its strategy when they exit.
 import { TypedEventEmitter } from '@libp2p/interface'
+import { ChildInstances } from './child-instances.ts'
 import { ChildStartError, RestartIntensityError, SupervisorSpecError, SupervisorStoppedError, UnknownChildError } from './errors.ts'
 import { RestartIntensity } from './restart-intensity.ts'
 import { checkChildSpec, resolveSupervisorSpec, restartPolicyOf } from './spec.ts'
 import { planExit } from './supervisor-core.ts'
-import type { ChildInfo, ChildSpec, ChildStatus, RestartPolicy, Supervisor, SupervisorEvents, SupervisorSpec } from './index.ts'
+import type { ChildRecord, NestedSupervisor, SupervisorComponents } from './child-instances.ts'
+import type { ChildInfo, ChildSpec, Supervisor, SupervisorEvents, SupervisorSpec } from './index.ts'
 import type { ResolvedSupervisorSpec } from './spec.ts'
-import type { ActorCell } from '../actors/actor-cell.ts'
-import type { ActorClass, ActorRef, ExitReason } from '../actors/index.ts'
-import type { CellOptions } from '../actors/local-actors.ts'
-import type { Logger } from '@libp2p/interface'
+import type { ActorRef, ExitReason } from '../actors/index.ts'
 
-/** What a supervisor uses of its node: the local actors and the registry's names. */
-export interface SupervisorComponents {
-  actors: {
-    allocateId(): string
-    spawn(actor: ActorClass, args: unknown[], name: string | undefined, options: CellOptions): Promise<ActorCell>
-    get(id: string): ActorCell | undefined
-    discard(cell: ActorCell): Promise<void>
-  }
-  register(name: string, ref: ActorRef): Promise<void>
-  unregister(name: string): Promise<void>
-  log: Logger
-  /** clock of the restart intensity, in ms (default Date.now) */
-  now?(): number
-}
+export type { SupervisorComponents } from './child-instances.ts'
 
 /** How a supervisor tells its owner (a parent supervisor, or the node) that it ended. */
 export interface SupervisorHooks {
@@ -34,38 +20,23 @@ export interface SupervisorHooks {
   onStopped?(): void
 }
 
-interface ChildRecord {
-  readonly spec: ChildSpec
-  readonly restart: RestartPolicy
-  status: ChildStatus
-  restarts: number
-  /** the actor's id on this node, the same for every instance */
-  actorId?: string
-  ref?: ActorRef
-  /** the name is registered cluster-wide */
-  named: boolean
-  nested?: LocalSupervisor
-  /** the instance whose exit counts (an actor cell, or a nested supervisor's run); exits of older ones are stale */
-  instance?: unknown
-}
-
 interface Exit {
   record: ChildRecord
   reason: ExitReason
   error?: Error
 }
 
-export class LocalSupervisor extends TypedEventEmitter<SupervisorEvents> implements Supervisor {
+export class LocalSupervisor extends TypedEventEmitter<SupervisorEvents> implements Supervisor, NestedSupervisor {
   readonly name?: string
   private readonly components: SupervisorComponents
   private readonly spec: ResolvedSupervisorSpec
   private readonly hooks: SupervisorHooks
   private readonly intensity: RestartIntensity
+  private readonly instances: ChildInstances
   private records: ChildRecord[]
   private state: 'new' | 'running' | 'stopped' | 'failed' = 'new'
   /** every change of children runs here, one at a time: exits, restarts and the owner's calls */
   private queue: Promise<unknown> = Promise.resolve()
-  /** counts starts, so a parent tells an exit of this run from a stale one */
   private run = 0
 
   constructor (components: SupervisorComponents, spec: SupervisorSpec, hooks: SupervisorHooks = {}) {
@@ -75,7 +46,12 @@ export class LocalSupervisor extends TypedEventEmitter<SupervisorEvents> impleme
     this.name = this.spec.name
     this.hooks = hooks
     this.intensity = new RestartIntensity({ maxRestarts: this.spec.maxRestarts, withinMs: this.spec.withinMs, now: components.now })
+    this.instances = new ChildInstances(components, (record, instance, reason, error) => { this.exited(record, instance, reason, error) })
     this.records = this.spec.children.map(child => this.record(child))
+  }
+
+  get runs (): number {
+    return this.run
   }
 
   /** Starts every child in order; if one fails, those started are stopped again and ChildStartError is thrown. */
@@ -88,10 +64,10 @@ export class LocalSupervisor extends TypedEventEmitter<SupervisorEvents> impleme
       const started: ChildRecord[] = []
       for (const record of this.records) {
         try {
-          await this.startInstance(record)
+          await this.instances.start(record)
         } catch (err) {
-          await this.stopInstance(record)
-          for (const done of started.reverse()) { await this.stopInstance(done) }
+          await this.instances.stop(record)
+          for (const done of started.reverse()) { await this.instances.stop(done) }
           this.state = 'stopped'
           throw new ChildStartError(this.label, record.spec.id, { cause: err })
         }
@@ -104,7 +80,7 @@ export class LocalSupervisor extends TypedEventEmitter<SupervisorEvents> impleme
     return this.records.map(r => ({
       id: r.spec.id,
       ...(r.ref != null ? { ref: r.ref } : {}),
-      ...(r.nested != null ? { supervisor: r.nested } : {}),
+      ...(r.nested instanceof LocalSupervisor ? { supervisor: r.nested } : {}),
       restarts: r.restarts,
       status: r.status
     }))
@@ -118,9 +94,9 @@ export class LocalSupervisor extends TypedEventEmitter<SupervisorEvents> impleme
       const record = this.record(spec)
       this.records.push(record)
       try {
-        await this.startInstance(record)
+        await this.instances.start(record)
       } catch (err) {
-        await this.stopInstance(record)
+        await this.instances.stop(record)
         this.remove(record)
         throw new ChildStartError(this.label, spec.id, { cause: err })
       }
@@ -132,7 +108,7 @@ export class LocalSupervisor extends TypedEventEmitter<SupervisorEvents> impleme
     await this.enqueue(async () => {
       this.assertRunning()
       const record = this.get(id)
-      if (record.status !== 'stopped') { await this.stopInstance(record) }
+      if (record.status !== 'stopped') { await this.instances.stop(record) }
       if (record.restart === 'temporary') { this.remove(record) }
     })
   }
@@ -141,11 +117,11 @@ export class LocalSupervisor extends TypedEventEmitter<SupervisorEvents> impleme
     await this.enqueue(async () => {
       this.assertRunning()
       const record = this.get(id)
-      if (record.status !== 'stopped') { await this.haltInstance(record) }
+      if (record.status !== 'stopped') { await this.instances.halt(record) }
       try {
-        await this.startInstance(record)
+        await this.instances.start(record)
       } catch (err) {
-        await this.stopInstance(record)
+        await this.instances.stop(record)
         throw new ChildStartError(this.label, id, { cause: err })
       }
       this.restarted(record)
@@ -174,7 +150,7 @@ export class LocalSupervisor extends TypedEventEmitter<SupervisorEvents> impleme
   childOf (actorId: string): { supervisor: LocalSupervisor, id: string } | undefined {
     for (const record of this.records) {
       if (record.actorId === actorId) { return { supervisor: this, id: record.spec.id } }
-      const nested = record.nested?.childOf(actorId)
+      const nested = record.nested instanceof LocalSupervisor ? record.nested.childOf(actorId) : undefined
       if (nested != null) { return nested }
     }
     return undefined
@@ -188,8 +164,8 @@ export class LocalSupervisor extends TypedEventEmitter<SupervisorEvents> impleme
     const record: ChildRecord = { spec, restart: restartPolicyOf(spec), status: 'stopped', restarts: 0, named: false }
     if ('supervisor' in spec) {
       const nested: LocalSupervisor = new LocalSupervisor(this.components, spec.supervisor, {
-        onFailed: (error) => { this.exited(record, nested.run, 'crash', error) },
-        onStopped: () => { this.stoppedByOwner(record, nested.run) }
+        onFailed: (error) => { this.exited(record, nested.runs, 'crash', error) },
+        onStopped: () => { this.stoppedByOwner(record, nested.runs) }
       })
       record.nested = nested
     }
@@ -233,7 +209,7 @@ export class LocalSupervisor extends TypedEventEmitter<SupervisorEvents> impleme
     const view = this.records.map(r => ({ id: r.spec.id, restart: r.restart, status: r.status }))
     const plan = planExit(this.spec.strategy, view, exit.record.spec.id, exit.reason, this.intensity)
     if (plan.kind === 'keep-stopped') {
-      await this.stopInstance(exit.record)
+      await this.instances.stop(exit.record)
       if (plan.remove) { this.remove(exit.record) }
       return []
     }
@@ -241,17 +217,17 @@ export class LocalSupervisor extends TypedEventEmitter<SupervisorEvents> impleme
       await this.fail(new RestartIntensityError(this.label, exit.record.spec.id, this.spec.maxRestarts, this.spec.withinMs, { cause: exit.error }))
       return []
     }
-    for (const id of plan.stop) { await this.haltInstance(this.get(id)) }
+    for (const id of plan.stop) { await this.instances.halt(this.get(id)) }
     for (const id of plan.remove) {
       const record = this.get(id)
-      await this.stopInstance(record)
+      await this.instances.stop(record)
       this.remove(record)
     }
     const failures: Exit[] = []
     for (const id of plan.start) {
       const record = this.get(id)
       try {
-        await this.startInstance(record)
+        await this.instances.start(record)
         this.restarted(record)
       } catch (err) {
         const error = err instanceof Error ? err : new Error(String(err))
@@ -270,71 +246,10 @@ export class LocalSupervisor extends TypedEventEmitter<SupervisorEvents> impleme
     this.hooks.onFailed?.(error)
   }
 
-  /** Starts a child's next instance under its old ref: queued messages of an ended instance pass to the new one. */
-  private async startInstance (record: ChildRecord): Promise<void> {
-    if (record.nested != null) {
-      await record.nested.start()
-      record.instance = record.nested.run
-      record.status = 'running'
-      return
-    }
-    if (!('actor' in record.spec)) { return }
-    const { actor, args, name } = record.spec
-    record.actorId ??= this.components.actors.allocateId()
-    const cell = await this.components.actors.spawn(actor, args ?? [], name, {
-      id: record.actorId,
-      crashOnError: true,
-      onExit: (cell, reason, error) => { this.exited(record, cell, reason, error) }
-    })
-    record.ref = cell.ref
-    if (name != null && !record.named) {
-      try {
-        await this.components.register(name, cell.ref)
-      } catch (err) {
-        // ended, not stopped: a next attempt takes its queued messages over
-        await cell.halt().catch(() => {})
-        throw err
-      }
-      record.named = true
-    }
-    record.instance = cell
-    record.status = 'running'
-  }
-
-  /** Ends a child that is about to be restarted, keeping its mailbox and its name. */
-  private async haltInstance (record: ChildRecord): Promise<void> {
-    record.status = 'restarting'
-    record.instance = undefined
-    if (record.nested != null) {
-      await record.nested.terminate()
-      return
-    }
-    await this.current(record)?.halt().catch((err: Error) => { this.components.log.error('child %s failed to stop: %s', record.spec.id, err.message) })
-  }
-
-  /** Ends a child for good: its queued calls fail with ActorStoppedError and its name is unregistered. */
-  private async stopInstance (record: ChildRecord): Promise<void> {
-    record.status = 'stopped'
-    record.instance = undefined
-    if (record.nested != null) {
-      await record.nested.terminate()
-      return
-    }
-    const cell = this.current(record)
-    if (cell != null) {
-      await this.components.actors.discard(cell).catch((err: Error) => { this.components.log.error('child %s failed to stop: %s', record.spec.id, err.message) })
-    }
-    const name = 'name' in record.spec ? record.spec.name : undefined
-    if (record.named && name != null) {
-      record.named = false
-      await this.components.unregister(name).catch((err: Error) => { this.components.log.error('could not unregister %s: %s', name, err.message) })
-    }
-  }
-
   /** Stops every child in reverse start order; temporary children are never restarted, so they go. */
   private async stopAll (): Promise<void> {
     for (const record of [...this.records].reverse()) {
-      if (record.status !== 'stopped') { await this.stopInstance(record) }
+      if (record.status !== 'stopped') { await this.instances.stop(record) }
     }
     this.records = this.records.filter(r => r.restart !== 'temporary')
   }
@@ -342,10 +257,6 @@ export class LocalSupervisor extends TypedEventEmitter<SupervisorEvents> impleme
   private restarted (record: ChildRecord): void {
     record.restarts++
     this.safeDispatchEvent('child:restart', { detail: { id: record.spec.id, restarts: record.restarts } })
-  }
-
-  private current (record: ChildRecord): ActorCell | undefined {
-    return record.actorId != null ? this.components.actors.get(record.actorId) : undefined
   }
 
   private get (id: string): ChildRecord {
