@@ -1,7 +1,7 @@
 // One running actor: its instance, its mailbox, and the loop that feeds it one message at a time.
 import { ActorHandlerError, ActorStoppedError } from './errors.ts'
 import { Mailbox } from './mailbox.ts'
-import type { Actor, ActorContext } from './index.ts'
+import type { Actor, ActorContext, ExitReason } from './index.ts'
 import type { ActorRef } from './ref.ts'
 
 /** Where the answer to one message goes: a local promise, or a remote caller. */
@@ -23,6 +23,16 @@ export interface ActorCellEvents {
   onUnhandledError(err: ActorHandlerError, cell: ActorCell): void
   /** a message was handled */
   onProcessed(cell: ActorCell): void
+  /**
+   * The actor ended by itself: it called `context.stop()` ('normal'), or with `crashOnError` a handler threw
+   * ('crash'). Its queued messages stay in the mailbox for a successor until `stop()` fails them.
+   */
+  onExit?(cell: ActorCell, reason: ExitReason, error?: Error): void
+}
+
+export interface ActorCellOptions {
+  /** a throw in `receive` or `started` ends the actor instead of failing only that call (supervised actors) */
+  crashOnError?: boolean
 }
 
 export class ActorCell {
@@ -35,15 +45,20 @@ export class ActorCell {
   private running = false
   private stopped = false
   private ready: Promise<void> | undefined
+  private readonly crashOnError: boolean
+  /** this instance is over (exited, crashed or halted) but its mailbox still takes messages for a successor */
+  private ended = false
+  private stopRequested = false
   /** set while a move takes the actor's state: messages wait in the mailbox */
   private paused: { idle?(): void } | undefined
 
-  constructor (actor: Actor, ref: ActorRef, name: string | undefined, events: ActorCellEvents) {
+  constructor (actor: Actor, ref: ActorRef, name: string | undefined, events: ActorCellEvents, options: ActorCellOptions = {}) {
     this.actor = actor
     this.ref = ref
     this.name = name
-    this.context = { self: ref, name }
+    this.context = { self: ref, name, stop: () => { this.requestStop() } }
     this.events = events
+    this.crashOnError = options.crashOnError === true
   }
 
   get mailboxSize (): number {
@@ -51,22 +66,29 @@ export class ActorCell {
   }
 
   get alive (): boolean {
-    return !this.stopped
+    return !this.stopped && !this.ended
   }
 
   /**
    * Runs the actor's `resume` hook with a handed-off state (when there is one) and its `started` hook; messages
-   * that arrive meanwhile wait in the mailbox.
+   * that arrive meanwhile wait in the mailbox. With `crashOnError` a failed hook leaves the mailbox open, so a
+   * next attempt can take the queued messages over.
    */
   async start (state?: unknown): Promise<void> {
     const resume = state !== undefined ? this.actor.resume : undefined
-    if (this.actor.started == null && resume == null) { return }
-    this.ready = (async () => {
-      await resume?.call(this.actor, state, this.context)
-      await this.actor.started?.(this.context)
-    })()
+    if (this.actor.started == null && resume == null) {
+      this.schedule()
+      return
+    }
     try {
+      this.ready = (async () => {
+        await resume?.call(this.actor, state, this.context)
+        await this.actor.started?.(this.context)
+      })()
       await this.ready
+    } catch (err) {
+      this.ended = this.crashOnError
+      throw err
     } finally {
       this.ready = undefined
     }
@@ -97,9 +119,11 @@ export class ActorCell {
   async snapshot (): Promise<unknown> {
     if (this.actor.handoff == null) { return undefined }
     return new Promise((resolve, reject) => {
-      this.deliverTask(() => {
-        Promise.resolve(this.actor.handoff?.(this.context)).then(resolve, reject)
+      this.mailbox.push({
+        message: undefined,
+        task: () => { Promise.resolve().then(() => this.actor.handoff?.(this.context)).then(resolve, reject) }
       })
+      this.schedule()
     })
   }
 
@@ -108,11 +132,25 @@ export class ActorCell {
     return this.mailbox.drain()
   }
 
-  private deliverTask (task: () => void): void {
-    this.mailbox.push({ message: undefined, task })
-    this.schedule()
+  /** Moves the messages still queued for an ended instance of this actor in front of anything sent to this one; call before `start`. */
+  takeOver (previous: ActorCell): void {
+    const letters = previous.mailbox.drain()
+    previous.stopped = true
+    for (const letter of this.mailbox.drain()) { letters.push(letter) }
+    for (const letter of letters) { this.mailbox.push(letter) }
   }
 
+  /**
+   * Ends this instance (its `stopped` hook runs) but keeps the mailbox open for a successor: how a supervisor
+   * stops the siblings it is about to restart without losing their queued messages.
+   */
+  async halt (): Promise<void> {
+    if (this.stopped || this.ended) { return }
+    this.ended = true
+    await this.actor.stopped?.(this.context)
+  }
+
+  /** Queues a message; an ended instance keeps queuing them for its successor. */
   deliver (message: unknown, reply?: Reply): void {
     if (this.stopped) {
       reply?.reject(new ActorStoppedError(this.ref.id))
@@ -128,11 +166,33 @@ export class ActorCell {
     for (const letter of this.mailbox.drain()) {
       letter.reply?.reject(new ActorStoppedError(this.ref.id))
     }
-    await this.actor.stopped?.(this.context)
+    // an ended instance already ran its hook
+    if (!this.ended) { await this.actor.stopped?.(this.context) }
+  }
+
+  /** `context.stop()`: the actor ends once the message in hand, if any, is answered. */
+  private requestStop (): void {
+    this.stopRequested = true
+    this.schedule()
+  }
+
+  /** The instance ends by itself: the `stopped` hook runs, then whoever watches exits is told (unless it was stopped meanwhile). */
+  private end (reason: ExitReason, error?: Error): void {
+    if (this.stopped || this.ended) { return }
+    this.ended = true
+    Promise.resolve()
+      .then(async () => this.actor.stopped?.(this.context))
+      .catch((err) => { this.events.onUnhandledError(toHandlerError(err), this) })
+      .finally(() => { if (!this.stopped) { this.events.onExit?.(this, reason, error) } })
   }
 
   private schedule (): void {
-    if (this.running || this.ready != null || this.paused != null || this.mailbox.size === 0) { return }
+    if (this.running || this.ready != null || this.stopped || this.ended || this.paused != null) { return }
+    if (this.stopRequested) {
+      this.end('normal')
+      return
+    }
+    if (this.mailbox.size === 0) { return }
     this.running = true
     this.run()
   }
@@ -142,7 +202,7 @@ export class ActorCell {
    * per message; an async handler suspends the loop until it settles, which keeps one message at a time.
    */
   private run (): void {
-    while (!this.stopped && this.paused == null) {
+    while (!this.stopped && !this.ended && !this.stopRequested && this.paused == null) {
       const letter = this.mailbox.shift()
       if (letter == null) { break }
       if (letter.task != null) {
@@ -160,7 +220,7 @@ export class ActorCell {
         result.then(
           (value) => { letter.reply?.resolve(value); this.events.onProcessed(this) },
           (err) => { this.fail(letter, err) }
-        ).finally(() => { this.idle(); this.schedule() })
+        ).finally(() => { this.idle() })
         return
       }
       letter.reply?.resolve(result)
@@ -169,19 +229,27 @@ export class ActorCell {
     this.idle()
   }
 
+  /** The loop stopped: a pause waiting for the message in hand goes on, else a stop asked for by the last handler. */
   private idle (): void {
     this.running = false
     const idle = this.paused?.idle
     if (idle != null) {
-      this.paused = { }
+      this.paused = {}
       idle()
     }
+    this.schedule()
   }
 
+  /** The caller of the failed message gets the error; a supervised actor then crashes, others go on. */
   private fail (letter: Letter, err: unknown): void {
     const error = toHandlerError(err)
     this.events.onProcessed(this)
-    if (letter.reply != null) { letter.reply.reject(error) } else { this.events.onUnhandledError(error, this) }
+    if (letter.reply != null) {
+      letter.reply.reject(error)
+    } else if (!this.crashOnError) {
+      this.events.onUnhandledError(error, this)
+    }
+    if (this.crashOnError) { this.end('crash', error) }
   }
 }
 

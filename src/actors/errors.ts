@@ -46,3 +46,13 @@ export class DuplicateNameError extends Error {
     this.name = 'DuplicateNameError'
   }
 }
+
+/** An actor id given explicitly (to restart an actor under its old ref) is already in use on this node. */
+export class DuplicateActorIdError extends Error {
+  static readonly name = 'DuplicateActorIdError'
+
+  constructor (id: string) {
+    super(`an actor with id "${id}" already runs on this node`)
+    this.name = 'DuplicateActorIdError'
+  }
+}

@@ -10,11 +10,17 @@ export interface ActorContext {
   self: ActorRef
   /** the name it was spawned with, if any */
   name?: string
+  /** ends this actor normally once the message in hand is answered; its supervisor sees a 'normal' exit */
+  stop(): void
 }
+
+/** Why an actor ended by itself: `context.stop()` ('normal'), or a throw under a supervisor ('crash'). */
+export type ExitReason = 'normal' | 'crash'
 
 /**
  * An actor. `receive` is called for one message at a time, in arrival order; what it returns (or the
- * promise resolves to) answers a `call`. A throw fails that call and leaves the actor running.
+ * promise resolves to) answers a `call`. A throw fails that call and leaves the actor running, unless a
+ * supervisor started it: then the actor crashes and its supervisor decides what happens next.
  */
 export interface Actor<Message = any, Reply = any> {
   receive(message: Message, context: ActorContext): Reply | Promise<Reply>

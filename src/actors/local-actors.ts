@@ -1,13 +1,33 @@
 // The actors living on this node: spawn, look up by id or name, stop.
 import { ActorCell } from './actor-cell.ts'
-import { DuplicateNameError } from './errors.ts'
+import { DuplicateActorIdError, DuplicateNameError } from './errors.ts'
 import type { ActorHandlerError } from './errors.ts'
-import type { Actor, ActorClass } from './index.ts'
+import type { Actor, ActorClass, ExitReason } from './index.ts'
 
 export interface LocalActorsInit {
   nodeId: string
   onUnhandledError(err: ActorHandlerError, cell: ActorCell): void
   onProcessed?(cell: ActorCell): void
+  /** an actor that is not supervised ended itself with `context.stop()` and was removed */
+  onExit?(cell: ActorCell, reason: ExitReason): void
+}
+
+/** How a supervisor spawns: a crash ends the actor, and a restart keeps its id and queued messages. */
+export interface CellOptions {
+  /**
+   * The id to use instead of a new one, so a restarted actor keeps its ref. When an ended instance (see onExit)
+   * holds it, the new one replaces it and takes its name and its queued messages over.
+   */
+  id?: string
+  /** see ActorCellOptions */
+  crashOnError?: boolean
+  /** a distributed actor's handed-off state, given to its `resume` hook before it starts */
+  state?: unknown
+  /**
+   * Told when the actor ends by itself; the actor then stays listed (taking messages for a successor) until it
+   * is replaced or stopped. Without it, an actor that ends is removed and its queued calls fail.
+   */
+  onExit?(cell: ActorCell, reason: ExitReason, error?: Error): void
 }
 
 export class LocalActors {
@@ -26,24 +46,31 @@ export class LocalActors {
   }
 
   /**
-   * Creates and starts an actor; the name, if any, is reserved on this node before `started` runs. `placed` gives
-   * a distributed actor its id and the state it was handed, to resume from.
+   * Creates and starts an actor; the name, if any, is reserved on this node before `started` runs. With
+   * `crashOnError`, an actor whose `started` throws stays listed, ended, so a next attempt can replace it.
    */
-  async spawn (ActorType: ActorClass, args: unknown[], name?: string, placed?: { id: string, state?: unknown }): Promise<ActorCell> {
-    if (name != null && this.byName.has(name)) { throw new DuplicateNameError(name) }
-    if (placed != null && this.byId.has(placed.id)) { throw new DuplicateNameError(name ?? placed.id) }
+  async spawn (ActorType: ActorClass, args: unknown[], name?: string, options: CellOptions = {}): Promise<ActorCell> {
+    const previous = options.id != null ? this.byId.get(options.id) : undefined
+    if (previous?.alive === true) { throw new DuplicateActorIdError(previous.ref.id) }
+    if (name != null && this.byName.has(name) && this.byName.get(name) !== previous) { throw new DuplicateNameError(name) }
     const actor: Actor = new ActorType(...args)
-    const ref = { node: this.init.nodeId, id: placed?.id ?? (this.nextId++).toString(36) }
+    const ref = { node: this.init.nodeId, id: options.id ?? this.allocateId() }
     const cell = new ActorCell(actor, ref, name, {
       onUnhandledError: this.init.onUnhandledError,
-      onProcessed: this.init.onProcessed ?? (() => {})
-    })
+      onProcessed: this.init.onProcessed ?? (() => {}),
+      onExit: options.onExit ?? this.exited
+    }, { crashOnError: options.crashOnError })
+    if (previous != null) {
+      // a restart: the same actor goes on under the same ref, so nobody is told it stopped
+      this.remove(previous, false)
+      cell.takeOver(previous)
+    }
     this.byId.set(ref.id, cell)
     if (name != null) { this.byName.set(name, cell) }
     try {
-      await cell.start(placed?.state)
+      await cell.start(options.state)
     } catch (err) {
-      this.remove(cell)
+      if (options.crashOnError !== true) { this.remove(cell) }
       throw err
     }
     return cell
@@ -71,13 +98,34 @@ export class LocalActors {
     return () => { this.stopListeners.delete(listener) }
   }
 
+  /** Removes one instance and fails its queued calls, unless the id already belongs to a successor. */
+  async discard (cell: ActorCell): Promise<void> {
+    if (this.byId.get(cell.ref.id) === cell) { this.remove(cell) }
+    await cell.stop()
+  }
+
   async stopAll (): Promise<void> {
     await Promise.allSettled([...this.byId.keys()].map(async id => this.stop(id)))
   }
 
-  private remove (cell: ActorCell): void {
+  /** A new id, never given before; it skips ids in use, which may have been given explicitly. */
+  allocateId (): string {
+    let id: string
+    do { id = (this.nextId++).toString(36) } while (this.byId.has(id))
+    return id
+  }
+
+  private readonly exited = (cell: ActorCell, reason: ExitReason): void => {
+    this.remove(cell)
+    void cell.stop()
+    this.init.onExit?.(cell, reason)
+  }
+
+  private remove (cell: ActorCell, notify = true): void {
     this.byId.delete(cell.ref.id)
     if (cell.name != null && this.byName.get(cell.name) === cell) { this.byName.delete(cell.name) }
-    for (const listener of this.stopListeners) { listener(cell) }
+    if (notify) {
+      for (const listener of this.stopListeners) { listener(cell) }
+    }
   }
 }

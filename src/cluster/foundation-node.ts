@@ -19,6 +19,7 @@ import { GossipPubSub } from '../messaging/pubsub/gossip-pubsub.ts'
 import { Connector } from '../node/connector.ts'
 import { createHost } from '../node/create-host.ts'
 import { createRegistry } from '../registry/index.ts'
+import { LocalSupervisor } from '../supervision/supervisor.ts'
 import { NodeNotRunningError } from './errors.ts'
 import { callLocal } from './local-call.ts'
 import { ActorDelivery } from './local-delivery.ts'
@@ -37,6 +38,7 @@ import type { PubSub } from '../messaging/pubsub/index.ts'
 import type { ConnectorInit } from '../node/connector.ts'
 import type { Host } from '../node/create-host.ts'
 import type { Registry } from '../registry/index.ts'
+import type { Supervisor, SupervisorSpec } from '../supervision/index.ts'
 import type { ComponentLogger, Logger } from '@libp2p/interface'
 
 /** How long connect() waits for a reached peer to join: a membership sync takes milliseconds on a LAN. */
@@ -66,6 +68,9 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
   readonly distribution: DistributedActors
   readonly groups: ProcessGroups
   private readonly log: Logger
+  private readonly logger: ComponentLogger
+  /** top-level supervisors still running */
+  private readonly supervisors = new Set<LocalSupervisor>()
   private readonly startedAt = Date.now()
   private state: 'new' | 'running' | 'stopping' | 'stopped' = 'new'
   private stopping: Promise<void> | undefined
@@ -78,11 +83,14 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     this.id = host.peerId.toString()
     this.name = config.name
     this.log = logger.forComponent('foundation:node')
+    this.logger = logger
 
     this.actors = new LocalActors({
       nodeId: this.id,
       onUnhandledError: (err, cell) => { this.log.error('actor %s failed on a sent message: %s', cell.name ?? cell.ref.id, err.message) },
-      onProcessed: () => { this.messageRate.mark() }
+      onProcessed: () => { this.messageRate.mark() },
+      // an actor that ended itself with context.stop() gives its name up, as stopActor does
+      onExit: (cell) => { if (cell.name != null) { this.unregisterName(cell.name) } }
     })
     this.membership = createMembership({ host, logger }, {
       cluster: config.clusterName,
@@ -193,6 +201,8 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     this.distribution.stop()
     this.groups.stop()
     this.load.stop()
+    // supervisors first, or they would restart the actors stopped under them
+    await Promise.allSettled([...this.supervisors].map(async s => s.stop()))
     await this.actors.stopAll()
     await this.registry.stop()
     await this.gossip.stop()
@@ -224,6 +234,26 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     return this.distribution.migrate(distributedName(target) ?? String(target), options.to, options.signal)
   }
 
+  async supervise (spec: SupervisorSpec): Promise<Supervisor> {
+    this.assertRunning()
+    const supervisor = new LocalSupervisor({
+      actors: this.actors,
+      register: async (name, ref) => { await this.registry.register(name, ref) },
+      // a node that is stopping leaves the cluster, names and all: no tombstone to write
+      unregister: async (name) => { if (this.state === 'running') { await this.registry.unregister(name) } },
+      log: this.logger.forComponent('foundation:supervisor')
+    }, spec, {
+      onFailed: (error) => {
+        this.supervisors.delete(supervisor)
+        this.safeDispatchEvent('supervisor:failed', { detail: { name: supervisor.name, error } })
+      },
+      onStopped: () => { this.supervisors.delete(supervisor) }
+    })
+    await supervisor.start()
+    this.supervisors.add(supervisor)
+    return supervisor
+  }
+
   async stopActor (target: Target): Promise<void> {
     const name = distributedName(target)
     if (name != null && this.actors.named(name) == null && this.distribution.has(name)) {
@@ -232,6 +262,14 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     }
     const ref = typeof target === 'string' ? this.actors.named(target)?.ref : target
     if (ref == null || ref.node !== this.id) { throw new ActorNotFoundError(typeof target === 'string' ? target : `${target.node}/${target.id}`) }
+    // a supervised actor is stopped through its supervisor, or it would be restarted
+    for (const supervisor of this.supervisors) {
+      const child = supervisor.childOf(ref.id)
+      if (child != null) {
+        await child.supervisor.stopChild(child.id)
+        return
+      }
+    }
     const cell = await this.actors.stop(ref.id)
     if (cell?.name != null) { await this.registry.unregister(cell.name) }
   }
@@ -349,6 +387,11 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       return
     }
     this.messaging.send(ref.node, ref.id, message)
+  }
+
+  private unregisterName (name: string): void {
+    if (this.state !== 'running') { return }
+    this.registry.unregister(name).catch((err: Error) => { this.log.error('could not unregister %s: %s', name, err.message) })
   }
 
   private undeliverable (reason: string): void {

@@ -7,6 +7,7 @@ import type { DuplicateDetail, FailoverDetail, MovedDetail } from '../distributi
 import type { Groups } from '../groups/index.ts'
 import type { Member } from '../membership/index.ts'
 import type { PubSub } from '../messaging/pubsub/index.ts'
+import type { Supervisor, SupervisorFailure, SupervisorSpec } from '../supervision/index.ts'
 import type { TypedEventTarget } from '@libp2p/interface'
 
 export type Target = ActorRef | string
@@ -76,6 +77,8 @@ export interface ClusterEvents {
   'actor:quorum-lost': CustomEvent<{ name: string }>
   /** a discovery strategy failed a round (unreachable backend, missing permission, bad answer); it retries by itself */
   'discovery:error': CustomEvent<DiscoveryError>
+  /** a top-level supervisor gave up after too many restarts; its children are stopped */
+  'supervisor:failed': CustomEvent<SupervisorFailure>
 }
 
 export interface Cluster extends TypedEventTarget<ClusterEvents> {
@@ -95,7 +98,15 @@ export interface Cluster extends TypedEventTarget<ClusterEvents> {
   define(actor: ActorClass, type?: string): void
   /** moves a distributed actor to another member with its state; messages sent meanwhile are delivered after */
   migrate(target: Target, options: MigrateOptions): Promise<ActorRef>
-  /** stops an actor of this node (its name is removed from the registry), or a distributed actor wherever it runs */
+  /**
+   * Starts a supervisor of actors on this node and its children, in order. A bad spec throws SupervisorSpecError
+   * naming the field; a child that cannot start throws ChildStartError (the others are stopped again).
+   */
+  supervise(spec: SupervisorSpec): Promise<Supervisor>
+  /**
+   * stops an actor of this node (a supervised one through its supervisor: it is not restarted; its name is removed
+   * from the registry), or a distributed actor wherever it runs
+   */
   stopActor(target: Target): Promise<void>
   /** fire-and-forget delivery to an actor anywhere in the cluster; what cannot be delivered is counted */
   send(target: Target, message: unknown): void
