@@ -44,5 +44,8 @@ export { ActorNotFoundError, ActorHandlerError, ActorStoppedError, DuplicateName
 export { CallTimeoutError, NodeDownError, AbortError, MessageTooLargeError, PeerOverloadedError } from './messaging/errors.ts'
 export { NodeNotRunningError, JoinTimeoutError } from './cluster/errors.ts'
 export { NameTakenError, InvalidNameError } from './registry/errors.ts'
+export { NameNotVisibleError } from './registry/errors.ts'
+export type { NameConflictDetail } from './registry/index.ts'
+export type { PartitionDetail } from './cluster/partition-watch.ts'
 export { DiscoveryError, DiscoveryUnreachableError, DiscoveryForbiddenError, DiscoveryResponseError } from './discovery/errors.ts'
 export { DiscoveryDependencyError } from './discovery/dependency.ts'

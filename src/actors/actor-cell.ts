@@ -76,6 +76,11 @@ export class ActorCell {
     await this.actor.stopped?.(this.context)
   }
 
+  /** Tells the actor that another actor won its name; runs beside the mailbox, like `stopped`. */
+  async nameConflict (winner: ActorRef): Promise<void> {
+    await this.actor.nameConflict?.(winner, this.context)
+  }
+
   private schedule (): void {
     if (this.running || this.ready != null || this.mailbox.size === 0) { return }
     this.running = true

@@ -17,12 +17,15 @@ import { GossipPubSub } from '../messaging/pubsub/gossip-pubsub.ts'
 import { Connector } from '../node/connector.ts'
 import { createHost } from '../node/create-host.ts'
 import { createRegistry } from '../registry/index.ts'
+import { endConflictLoser } from './conflict-loser.ts'
 import { NodeNotRunningError } from './errors.ts'
 import { callLocal } from './local-call.ts'
 import { ActorDelivery } from './local-delivery.ts'
 import { NameResolver } from './name-resolver.ts'
 import { NodeLoadGossip, totalLoad } from './node-load.ts'
+import { PartitionWatch } from './partition-watch.ts'
 import { RateMeter } from './rate-meter.ts'
+import { registryRpc } from './registry-rpc.ts'
 import { SystemEndpoints } from './system-endpoints.ts'
 import { waitForMember } from './wait-for-member.ts'
 import type { CallOptions, Cluster, ClusterEvents, ClusterHealth, ClusterInfo, ConnectOptions, Target } from './index.ts'
@@ -58,6 +61,8 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
   readonly discovery: ClusterDiscovery
   private readonly names: NameResolver
   readonly load: NodeLoadGossip
+  /** members declared dead and not yet forgotten, partition events, and quorum */
+  readonly partitions: PartitionWatch
   private readonly log: Logger
   private readonly startedAt = Date.now()
   private state: 'new' | 'running' | 'stopping' | 'stopped' = 'new'
@@ -95,7 +100,17 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       choice
     )
     this.discovery.addEventListener('discovery:error', (evt) => { this.safeDispatchEvent('discovery:error', { detail: evt.detail }) })
-    this.registry = createRegistry({ host, membership: this.membership, logger }, { cluster: config.clusterName, lookupTimeout: config.lookupTimeout })
+    this.registry = createRegistry(
+      { host, membership: this.membership, logger, rpc: registryRpc(this.endpoints, () => this.messaging) },
+      { cluster: config.clusterName, lookupTimeout: config.lookupTimeout }
+    )
+    this.registry.addEventListener('name:conflict', (evt) => {
+      if (evt.detail.local) { void endConflictLoser(this.actors, evt.detail, this.id, this.log) }
+      this.safeDispatchEvent('name:conflict', { detail: evt.detail })
+    })
+    this.partitions = new PartitionWatch({ membership: this.membership })
+    this.partitions.addEventListener('partition:detected', (evt) => { this.safeDispatchEvent('partition:detected', { detail: evt.detail }) })
+    this.partitions.addEventListener('partition:healed', (evt) => { this.safeDispatchEvent('partition:healed', { detail: evt.detail }) })
     this.names = new NameResolver(this.registry)
     this.load = new NodeLoadGossip({ host, log: this.log, local: () => this.localLoad() }, { cluster: config.clusterName })
     this.messaging = new DirectMessaging(
@@ -129,6 +144,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     if (this.state !== 'new') { return }
     await this.messaging.start()
     await this.gossip.start()
+    this.partitions.start()
     await this.membership.start()
     await this.registry.start()
     await this.host.start()
@@ -154,6 +170,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     await this.discovery.stop()
     await this.connector.stop()
     await this.membership.stop()
+    this.partitions.stop()
     this.load.stop()
     await this.actors.stopAll()
     await this.registry.stop()
@@ -167,7 +184,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     const cell = await this.actors.spawn(actor, options.args ?? [], options.name)
     if (options.name != null) {
       try {
-        await this.registry.register(options.name, cell.ref, { signal: options.signal })
+        await this.registry.register(options.name, cell.ref, { signal: options.signal, visible: options.visible })
       } catch (err) {
         await this.actors.stop(cell.ref.id)
         throw err
@@ -249,6 +266,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       node: local,
       undeliverable: this.messaging.stats.undeliverable + this.messaging.stats.lost,
       members: active.map(({ id, name, roles, status }) => ({ id, name, roles, status, ...(id === this.id ? local : this.load.of(id)) })),
+      partition: { unreachable: this.partitions.unreachable().length, majority: this.partitions.hasQuorum('majority') },
       uptime: Date.now() - this.startedAt
     }
   }
