@@ -2,8 +2,8 @@ import { expect } from 'aegir/chai'
 import { PartitionWatch } from '../../src/cluster/partition-watch.ts'
 import { TestNodes, eventually, formed, uniqueCluster } from '../fixtures/nodes.ts'
 import { FakeMembership } from '../registry/fake-membership.ts'
-import type { PartitionDetail } from '../../src/cluster/partition-watch.ts'
 import type { FoundationNode } from '../../src/cluster/foundation-node.ts'
+import type { PartitionDetail } from '../../src/cluster/partition-watch.ts'
 
 type Healed = PartitionDetail & { returned: string[] }
 
