@@ -77,6 +77,20 @@ describe('registry conflicts', () => {
         expect(await node.registry.lookup('leader'), `${node.id} resolves the winner`).to.deep.equal(newer)
       }
     })
+
+    it('asks a member for its names again when it refutes a suspicion: what it registered while cut off is found', async () => {
+      const [a, , c] = registries
+      // a hears no announcement: it knows only what it pulls (or reads in the DHT, which a lookup below cannot wait for)
+      const topic = registryTopic(cluster)
+      a.host.services.pubsub.unsubscribe(topic)
+      await eventually(() => !subscribers(c.host, topic).includes(a.id), 'c knows a left the topic')
+      const ref = { node: c.id, id: 'meanwhile' }
+      await c.registry.register('meanwhile', ref)
+      expect(await knownByRegistry(a.registry, 'meanwhile')).to.equal(undefined)
+
+      a.membership.refute(c.id)
+      await eventually(async () => sameRef(await knownByRegistry(a.registry, 'meanwhile'), ref), 'a pulled c\'s names')
+    })
   })
 
   describe('the holder of a name', () => {
@@ -287,5 +301,13 @@ function sameRef (a: ActorRef | undefined, b: ActorRef): boolean {
  * a lookup cannot wait for a pull or ask the DHT, so a name it does not know yet fails it.
  */
 async function knownWithoutAsking (node: FoundationNode, name: string): Promise<ActorRef | undefined> {
-  return node.registry.lookup(name, { signal: AbortSignal.abort() }).catch(() => undefined)
+  return knownByRegistry(node.registry, name)
+}
+
+function subscribers (host: Host, topic: string): string[] {
+  return host.services.pubsub.getSubscribers(topic).map(peer => peer.toString())
+}
+
+async function knownByRegistry (registry: Registry, name: string): Promise<ActorRef | undefined> {
+  return registry.lookup(name, { signal: AbortSignal.abort() }).catch(() => undefined)
 }
