@@ -12,11 +12,10 @@ import { NameReader } from './name-reader.ts'
 import { NameSync } from './name-sync.ts'
 import { NameWriter } from './name-writer.ts'
 import { checkName, checkRef, sameRef } from './record.ts'
-import { VisibilityCodec } from './visibility-wire.ts'
+import { VisibilityEndpoint } from './visibility-endpoint.ts'
 import { VisibilityWait } from './visibility.ts'
 import type { NameChangeReason, NameConflictDetail, RegisterOptions, Registry, RegistryComponents, RegistryEvents, RegistryInit } from './index.ts'
 import type { RegistryRecord } from './record.ts'
-import type { VisibilityAnswer } from './visibility-wire.ts'
 import type { ActorRef } from '../actors/ref.ts'
 import type { AbortOptions, Logger } from '@libp2p/interface'
 
@@ -32,12 +31,9 @@ export class DhtRegistry extends TypedEventEmitter<RegistryEvents> implements Re
   private readonly reader: NameReader
   private readonly writer: NameWriter
   private readonly members: MemberWatch
+  private readonly endpoint: VisibilityEndpoint
   private readonly visibility: VisibilityWait
-  private readonly visibilityCodec = new VisibilityCodec()
-  private readonly lookupTimeout: number
   private readonly writeTimeout: number
-  /** malformed '$registry' requests and answers */
-  private invalidRpc = 0
   private running = false
 
   constructor (components: RegistryComponents, init: RegistryInit) {
@@ -47,7 +43,6 @@ export class DhtRegistry extends TypedEventEmitter<RegistryEvents> implements Re
     this.cluster = init.cluster
     this.stopTimeout = init.stopTimeout ?? DEFAULT_STOP_TIMEOUT
     const lookupTimeout = init.lookupTimeout ?? DEFAULT_LOOKUP_TIMEOUT
-    this.lookupTimeout = lookupTimeout
     this.writeTimeout = init.writeTimeout ?? DEFAULT_WRITE_TIMEOUT
     const cacheTtl = init.cacheTtl ?? DEFAULT_CACHE_TTL
     const negativeCacheTtl = init.negativeCacheTtl ?? DEFAULT_NEGATIVE_CACHE_TTL
@@ -89,18 +84,16 @@ export class DhtRegistry extends TypedEventEmitter<RegistryEvents> implements Re
       running
     }, { cacheTtl, negativeCacheTtl, republishInterval: init.republishInterval ?? DEFAULT_REPUBLISH_INTERVAL, now })
     this.members = new MemberWatch({ membership, cache, sync, writer: this.writer, changed, self })
-    this.visibility = new VisibilityWait({
-      membership,
-      self,
-      log,
-      ask: this.ask,
-      current: (name) => this.writer.held(name) ?? cache.newest(name),
-      learn: this.apply
-    }, { timeout: init.visibilityTimeout ?? DEFAULT_VISIBILITY_TIMEOUT })
+    const current = (name: string): RegistryRecord | undefined => this.writer.held(name) ?? cache.newest(name)
+    const visible = (record: RegistryRecord | undefined): ActorRef | undefined => this.reader.visible(record)
+    this.endpoint = new VisibilityEndpoint({ rpc: components.rpc, log, apply: this.apply, current, visible, running }, { timeout: lookupTimeout })
+    this.visibility = new VisibilityWait({ membership, self, log, ask: this.endpoint.ask, current, learn: this.apply }, {
+      timeout: init.visibilityTimeout ?? DEFAULT_VISIBILITY_TIMEOUT
+    })
   }
 
   get invalidMessages (): number {
-    return this.announcer.invalidMessages + this.sync.invalidMessages + this.invalidRpc + (this.components.host.services.registryRecords?.rejectedRecords ?? 0)
+    return this.announcer.invalidMessages + this.sync.invalidMessages + this.endpoint.invalidMessages + (this.components.host.services.registryRecords?.rejectedRecords ?? 0)
   }
 
   isStarted (): boolean {
@@ -128,7 +121,7 @@ export class DhtRegistry extends TypedEventEmitter<RegistryEvents> implements Re
     }
     this.members.start()
     this.writer.start()
-    this.components.rpc?.serve(this.answer)
+    this.endpoint.start()
     this.running = true
     // members that joined before this registry ran (a registry restarted on a running host)
     this.sync.pullNew()
@@ -144,7 +137,7 @@ export class DhtRegistry extends TypedEventEmitter<RegistryEvents> implements Re
     const unregistered = await this.writer.unregisterAll({ signal: AbortSignal.timeout(this.stopTimeout) })
 
     this.running = false
-    this.components.rpc?.serve(undefined)
+    this.endpoint.stop()
     this.writer.stop()
     this.store.stop()
     await this.sync.stop()
@@ -163,7 +156,7 @@ export class DhtRegistry extends TypedEventEmitter<RegistryEvents> implements Re
     this.assertRunning()
     checkName(name)
     checkRef(ref)
-    if (options.visible === true && this.components.rpc == null) {
+    if (options.visible === true && !this.endpoint.available) {
       throw new RegistryRpcMissingError()
     }
     await this.writer.register(name, ref, options)
@@ -183,7 +176,8 @@ export class DhtRegistry extends TypedEventEmitter<RegistryEvents> implements Re
     try {
       await this.visibility.until(record, signal)
     } catch (err) {
-      if (this.writer.held(name) != null && sameRef(this.writer.held(name)!.ref, ref)) {
+      const held = this.writer.held(name)
+      if (held != null && sameRef(held.ref, ref)) {
         await this.writer.unregister(name, { signal: AbortSignal.timeout(this.writeTimeout) }).catch((cause: Error) => {
           this.log('could not undo the registration of %s - %e', name, cause)
         })
@@ -218,43 +212,6 @@ export class DhtRegistry extends TypedEventEmitter<RegistryEvents> implements Re
       this.writer.defend(record)
     }
     this.reader.learn(record, !yielded)
-  }
-
-  /** Hands a member this node's view of a write and returns what the member now resolves the name to. */
-  private readonly ask = async (member: string, record: RegistryRecord, signal: AbortSignal): Promise<VisibilityAnswer> => {
-    const rpc = this.components.rpc
-    if (rpc == null) {
-      throw new RegistryRpcMissingError()
-    }
-    const body = await rpc.call(member, this.visibilityCodec.request(record), { timeout: this.lookupTimeout, signal })
-    try {
-      return this.visibilityCodec.readAnswer(body, record.name)
-    } catch (err) {
-      this.rejectedRpc(member, err)
-      throw err
-    }
-  }
-
-  /** A member hands this node a write: fold it in as if announced, and say what the name resolves to now. */
-  private readonly answer = async (body: unknown, from: string): Promise<unknown> => {
-    let record: RegistryRecord
-    try {
-      record = this.visibilityCodec.readRequest(body)
-    } catch (err) {
-      this.rejectedRpc(from, err)
-      throw err
-    }
-    this.assertRunning()
-
-    this.apply(record)
-    const current = this.writer.held(record.name) ?? this.cache.newest(record.name)
-    const resolved = this.reader.visible(current)
-    return this.visibilityCodec.answer({ sees: resolved != null && sameRef(resolved, record.ref), record: current })
-  }
-
-  private rejectedRpc (from: string, err: unknown): void {
-    this.invalidRpc++
-    this.log.error('rejected a malformed registry message from %s - %e', from, err)
   }
 
   /** Folds a member's answer to a pull into the cache, exactly as if each record had been announced. */

@@ -93,6 +93,19 @@ describe('registry conflicts', () => {
     })
   })
 
+  it('refuses register with visible: true on a registry that cannot ask members', async () => {
+    const cluster = `conflict-${Math.random().toString(36).slice(2, 10)}`
+    const [host] = await startHosts(cluster, 1)
+    const [alone] = await startRegistries(cluster, [host]).catch(async (err) => { await host.stop(); throw err })
+    try {
+      const err = await alone.registry.register('x', { node: alone.id, id: '1' }, { visible: true }).then(() => undefined, (e: Error) => e)
+      expect(err).to.have.property('name', 'RegistryRpcMissingError')
+      expect(alone.registry.localNames()).to.deep.equal([])
+    } finally {
+      await stopAll([alone], [host])
+    }
+  })
+
   describe('the holder of a name', () => {
     /** A writer whose DHT and gossip are recorded instead of sent. */
     function writer (): { writer: NameWriter, announced: RegistryRecord[], stored: RegistryRecord[], conflicts: NameConflictDetail[], changes: Array<{ reason: string, winner?: ActorRef }> } {
@@ -270,6 +283,19 @@ describe('registry conflicts', () => {
       const err = await b.spawn(Tagged, { name: 'single', args: ['b', log], visible: true }).then(() => undefined, (e: Error) => e)
       expect(err).to.have.property('name', 'NameTakenError')
       expect(err).to.have.deep.property('holder', newer)
+    })
+
+    it('undoes a register with visible: true that cannot finish: the caller gave up while a member could not answer', async () => {
+      const all = await nodes.startMany(3, { clusterName: uniqueCluster() })
+      await formed(all)
+      const [a, mute] = all
+      mute.endpoints.unregister('$registry')
+
+      const err = await a.spawn(Tagged, { name: 'unconfirmed', args: ['a', []], visible: true, signal: AbortSignal.timeout(500) }).then(() => undefined, (e: Error) => e)
+      expect(err).to.have.property('name', 'TimeoutError')
+      expect(a.registry.localNames()).to.deep.equal([])
+      expect(a.actors.named('unconfirmed')).to.equal(undefined)
+      await eventually(async () => (await all[2].lookup('unconfirmed')) == null, 'the others forget the name')
     })
 
     it('answers a malformed registry request with a named error, and counts it', async () => {
