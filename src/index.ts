@@ -55,5 +55,8 @@ export { SupervisorSpecError, ChildStartError, RestartIntensityError, UnknownChi
 export { NameTakenError, InvalidNameError } from './registry/errors.ts'
 export { UnknownActorTypeError, NoEligibleNodeError, NoQuorumError, PlacementFailedError, DistributionOptionError } from './distribution/errors.ts'
 export { PlacementError, InvalidPlacementOptionError } from './placement/errors.ts'
+export { NameNotVisibleError } from './registry/errors.ts'
+export type { NameConflictDetail } from './registry/index.ts'
+export type { PartitionDetail } from './cluster/partition-watch.ts'
 export { DiscoveryError, DiscoveryUnreachableError, DiscoveryForbiddenError, DiscoveryResponseError } from './discovery/errors.ts'
 export { DiscoveryDependencyError } from './discovery/dependency.ts'

@@ -186,6 +186,11 @@ export class ActorCell {
       .finally(() => { if (!this.stopped) { this.events.onExit?.(this, reason, error) } })
   }
 
+  /** Tells the actor that another actor won its name; runs beside the mailbox, like `stopped`. */
+  async nameConflict (winner: ActorRef): Promise<void> {
+    await this.actor.nameConflict?.(winner, this.context)
+  }
+
   private schedule (): void {
     if (this.running || this.ready != null || this.stopped || this.ended || this.paused != null) { return }
     if (this.stopRequested) {

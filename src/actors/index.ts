@@ -36,6 +36,8 @@ export interface Actor<Message = any, Reply = any> {
   handoff?(context: ActorContext): unknown
   /** Restores the state `handoff` returned, on the new node, before `started` and before any message. */
   resume?(state: unknown, context: ActorContext): void | Promise<void>
+  /** After a partition healed, another node's actor won this actor's name (`winner`); the node stops this one next. */
+  nameConflict?(winner: ActorRef, context: ActorContext): void | Promise<void>
 }
 
 /** The class an actor is made from; `args` of spawn are passed to its constructor. */
@@ -53,4 +55,6 @@ export interface SpawnOptions<Args extends unknown[] = unknown[]> extends Distri
   /** constructor arguments */
   args?: Args
   signal?: AbortSignal
+  /** with a name: resolve only once every active member resolves the name to this actor (see RegisterOptions) */
+  visible?: boolean
 }

@@ -20,13 +20,15 @@ import { Connector } from '../node/connector.ts'
 import { createHost } from '../node/create-host.ts'
 import { createRegistry } from '../registry/index.ts'
 import { LocalSupervisor } from '../supervision/supervisor.ts'
+import { endConflictLoser } from './conflict-loser.ts'
 import { NodeNotRunningError } from './errors.ts'
 import { callLocal } from './local-call.ts'
 import { ActorDelivery } from './local-delivery.ts'
 import { NameResolver } from './name-resolver.ts'
 import { NodeLoadGossip, totalLoad } from './node-load.ts'
-import { hasQuorum } from './quorum.ts'
+import { PartitionWatch } from './partition-watch.ts'
 import { RateMeter } from './rate-meter.ts'
+import { registryRpc } from './registry-rpc.ts'
 import { DISTRIBUTED_PREFIX, SystemEndpoints } from './system-endpoints.ts'
 import { waitForMember } from './wait-for-member.ts'
 import type { CallOptions, Cluster, ClusterEvents, ClusterHealth, ClusterInfo, ConnectOptions, MigrateOptions, Target } from './index.ts'
@@ -67,6 +69,8 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
   /** distributed actors: the directory, placement, failover and handoff */
   readonly distribution: DistributedActors
   readonly groups: ProcessGroups
+  /** members declared dead and not yet forgotten, partition events, and quorum */
+  readonly partitions: PartitionWatch
   private readonly log: Logger
   private readonly logger: ComponentLogger
   /** top-level supervisors still running */
@@ -110,7 +114,17 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       choice
     )
     this.discovery.addEventListener('discovery:error', (evt) => { this.safeDispatchEvent('discovery:error', { detail: evt.detail }) })
-    this.registry = createRegistry({ host, membership: this.membership, logger }, { cluster: config.clusterName, lookupTimeout: config.lookupTimeout })
+    this.registry = createRegistry(
+      { host, membership: this.membership, logger, rpc: registryRpc(this.endpoints, () => this.messaging) },
+      { cluster: config.clusterName, lookupTimeout: config.lookupTimeout }
+    )
+    this.registry.addEventListener('name:conflict', (evt) => {
+      if (evt.detail.local) { void endConflictLoser(this.actors, evt.detail, this.id, this.log) }
+      this.safeDispatchEvent('name:conflict', { detail: evt.detail })
+    })
+    this.partitions = new PartitionWatch({ membership: this.membership })
+    this.partitions.addEventListener('partition:detected', (evt) => { this.safeDispatchEvent('partition:detected', { detail: evt.detail }) })
+    this.partitions.addEventListener('partition:healed', (evt) => { this.safeDispatchEvent('partition:healed', { detail: evt.detail }) })
     this.names = new NameResolver(this.registry)
     this.load = new NodeLoadGossip({ host, log: this.log, local: () => this.localLoad() }, { cluster: config.clusterName })
     this.messaging = new DirectMessaging(
@@ -129,7 +143,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       messaging: this.messaging,
       endpoints: this.endpoints,
       load: (id) => id === this.id ? this.localLoad() : this.load.of(id),
-      hasQuorum: (rule) => hasQuorum(this.membership, rule),
+      hasQuorum: (rule) => this.partitions.hasQuorum(rule),
       undeliverable: (reason) => { this.undeliverable(reason) },
       log: logger.forComponent('foundation:distribution')
     }, { callTimeout: config.callTimeout, ...config.distribution })
@@ -169,6 +183,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     if (this.state !== 'new') { return }
     await this.messaging.start()
     await this.gossip.start()
+    this.partitions.start()
     await this.membership.start()
     await this.registry.start()
     this.distribution.start()
@@ -200,6 +215,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     await this.membership.stop()
     this.distribution.stop()
     this.groups.stop()
+    this.partitions.stop()
     this.load.stop()
     // supervisors first, or they would restart the actors stopped under them
     await Promise.allSettled([...this.supervisors].map(async s => s.stop()))
@@ -216,7 +232,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     const cell = await this.actors.spawn(actor, options.args ?? [], options.name)
     if (options.name != null) {
       try {
-        await this.registry.register(options.name, cell.ref, { signal: options.signal })
+        await this.registry.register(options.name, cell.ref, { signal: options.signal, visible: options.visible })
       } catch (err) {
         await this.actors.stop(cell.ref.id)
         throw err
@@ -350,6 +366,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       undeliverable: this.messaging.stats.undeliverable + this.messaging.stats.lost,
       distributed: { actors: this.distribution.directory.size === 0 ? 0 : this.distribution.list().length, local: this.distribution.localCount },
       members: active.map(({ id, name, roles, status }) => ({ id, name, roles, status, ...(id === this.id ? local : this.load.of(id)) })),
+      partition: { unreachable: this.partitions.unreachable().length, majority: this.partitions.hasQuorum('majority') },
       uptime: Date.now() - this.startedAt
     }
   }

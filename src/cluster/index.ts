@@ -1,5 +1,6 @@
 // The cluster as one application sees it: actors, messaging, pub/sub and the live view of its members.
 import type { NodeLoad } from './node-load.ts'
+import type { PartitionDetail } from './partition-watch.ts'
 import type { ActorClass, ActorRef, SpawnOptions } from '../actors/index.ts'
 import type { DiscoveryInfo } from '../discovery/cluster-discovery.ts'
 import type { DiscoveryError } from '../discovery/errors.ts'
@@ -7,6 +8,7 @@ import type { DuplicateDetail, FailoverDetail, MovedDetail } from '../distributi
 import type { Groups } from '../groups/index.ts'
 import type { Member } from '../membership/index.ts'
 import type { PubSub } from '../messaging/pubsub/index.ts'
+import type { NameConflictDetail } from '../registry/index.ts'
 import type { Supervisor, SupervisorFailure, SupervisorSpec } from '../supervision/index.ts'
 import type { TypedEventTarget } from '@libp2p/interface'
 
@@ -59,6 +61,8 @@ export interface ClusterInfo {
   distributed: { actors: number, local: number }
   /** the active members, each with its last reported load (absent until its first report) */
   members: Array<Pick<Member, 'id' | 'name' | 'roles' | 'status'> & Partial<NodeLoad>>
+  /** members declared dead and not yet forgotten (a partition looks like a crash), and whether this side is the majority */
+  partition: { unreachable: number, majority: boolean }
   uptime: number
 }
 
@@ -79,6 +83,12 @@ export interface ClusterEvents {
   'discovery:error': CustomEvent<DiscoveryError>
   /** a top-level supervisor gave up after too many restarts; its children are stopped */
   'supervisor:failed': CustomEvent<SupervisorFailure>
+  /** members became unreachable (declared dead): a partition or crashes, which look alike from here */
+  'partition:detected': CustomEvent<PartitionDetail>
+  /** unreachable members came back */
+  'partition:healed': CustomEvent<PartitionDetail & { returned: string[] }>
+  /** two writes of one name met after a partition; on the losing node (`local`) its actor is stopped */
+  'name:conflict': CustomEvent<NameConflictDetail>
 }
 
 export interface Cluster extends TypedEventTarget<ClusterEvents> {

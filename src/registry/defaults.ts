@@ -15,3 +15,5 @@ export const DEFAULT_NEGATIVE_CACHE_TTL = SECOND
 export const DEFAULT_REPUBLISH_INTERVAL = 60 * MINUTE
 /** names cached from other nodes; the least recently written are forgotten first */
 export const DEFAULT_MAX_CACHE_ENTRIES = 10_000
+/** how long a register that asks for visibility waits for every member to resolve the name */
+export const DEFAULT_VISIBILITY_TIMEOUT = 10 * SECOND

@@ -2,17 +2,19 @@
 import { TypedEventEmitter } from '@libp2p/interface'
 import { protocolName } from '../node/protocols.ts'
 import { Announcer } from './announcer.ts'
-import { DEFAULT_CACHE_TTL, DEFAULT_LOOKUP_TIMEOUT, DEFAULT_MAX_CACHE_ENTRIES, DEFAULT_NEGATIVE_CACHE_TTL, DEFAULT_REPUBLISH_INTERVAL, DEFAULT_STOP_TIMEOUT, DEFAULT_WRITE_TIMEOUT } from './defaults.ts'
+import { DEFAULT_CACHE_TTL, DEFAULT_LOOKUP_TIMEOUT, DEFAULT_MAX_CACHE_ENTRIES, DEFAULT_NEGATIVE_CACHE_TTL, DEFAULT_REPUBLISH_INTERVAL, DEFAULT_STOP_TIMEOUT, DEFAULT_VISIBILITY_TIMEOUT, DEFAULT_WRITE_TIMEOUT } from './defaults.ts'
 import { registryNamespace } from './dht-record.ts'
 import { DhtStore } from './dht-store.ts'
-import { MissingRecordValidatorError, RegistryNotStartedError } from './errors.ts'
+import { MissingRecordValidatorError, NameNotVisibleError, RegistryNotStartedError, RegistryRpcMissingError } from './errors.ts'
 import { MemberWatch } from './member-watch.ts'
 import { NameCache } from './name-cache.ts'
 import { NameReader } from './name-reader.ts'
 import { NameSync } from './name-sync.ts'
 import { NameWriter } from './name-writer.ts'
-import { checkName, checkRef } from './record.ts'
-import type { NameChangeReason, Registry, RegistryComponents, RegistryEvents, RegistryInit } from './index.ts'
+import { checkName, checkRef, sameRef } from './record.ts'
+import { VisibilityEndpoint } from './visibility-endpoint.ts'
+import { VisibilityWait } from './visibility.ts'
+import type { NameChangeReason, NameConflictDetail, RegisterOptions, Registry, RegistryComponents, RegistryEvents, RegistryInit } from './index.ts'
 import type { RegistryRecord } from './record.ts'
 import type { ActorRef } from '../actors/ref.ts'
 import type { AbortOptions, Logger } from '@libp2p/interface'
@@ -29,6 +31,9 @@ export class DhtRegistry extends TypedEventEmitter<RegistryEvents> implements Re
   private readonly reader: NameReader
   private readonly writer: NameWriter
   private readonly members: MemberWatch
+  private readonly endpoint: VisibilityEndpoint
+  private readonly visibility: VisibilityWait
+  private readonly writeTimeout: number
   private running = false
 
   constructor (components: RegistryComponents, init: RegistryInit) {
@@ -38,6 +43,7 @@ export class DhtRegistry extends TypedEventEmitter<RegistryEvents> implements Re
     this.cluster = init.cluster
     this.stopTimeout = init.stopTimeout ?? DEFAULT_STOP_TIMEOUT
     const lookupTimeout = init.lookupTimeout ?? DEFAULT_LOOKUP_TIMEOUT
+    this.writeTimeout = init.writeTimeout ?? DEFAULT_WRITE_TIMEOUT
     const cacheTtl = init.cacheTtl ?? DEFAULT_CACHE_TTL
     const negativeCacheTtl = init.negativeCacheTtl ?? DEFAULT_NEGATIVE_CACHE_TTL
     const now = init.now ?? Date.now
@@ -46,12 +52,13 @@ export class DhtRegistry extends TypedEventEmitter<RegistryEvents> implements Re
     const self = (): string => this.self()
     const running = (): boolean => this.running
     const changed = this.emitChange
+    const conflicted = this.emitConflict
 
     this.cache = new NameCache({ maxEntries: init.maxCacheEntries ?? DEFAULT_MAX_CACHE_ENTRIES, now })
     this.store = new DhtStore(host.services.dht, {
       cluster: init.cluster,
       lookupTimeout,
-      writeTimeout: init.writeTimeout ?? DEFAULT_WRITE_TIMEOUT,
+      writeTimeout: this.writeTimeout,
       log,
       peersExpected: () => host.status === 'started' && membership.activeMembers().some(member => member.id !== self())
     })
@@ -64,22 +71,29 @@ export class DhtRegistry extends TypedEventEmitter<RegistryEvents> implements Re
     this.announcer = new Announcer({ host, log }, { cluster: init.cluster, received: this.apply })
     const { cache, store, sync } = this
     const held = (name: string): RegistryRecord | undefined => this.writer.held(name)
-    this.reader = new NameReader({ membership, cache, store, sync, held, changed, running }, { lookupTimeout, cacheTtl, negativeCacheTtl })
+    this.reader = new NameReader({ membership, cache, store, sync, held, changed, conflicted, running }, { lookupTimeout, cacheTtl, negativeCacheTtl })
     this.writer = new NameWriter({
       cache,
       store,
       reader: this.reader,
       announcer: this.announcer,
       changed,
+      conflicted,
       log,
       self,
       running
     }, { cacheTtl, negativeCacheTtl, republishInterval: init.republishInterval ?? DEFAULT_REPUBLISH_INTERVAL, now })
     this.members = new MemberWatch({ membership, cache, sync, writer: this.writer, changed, self })
+    const current = (name: string): RegistryRecord | undefined => this.writer.held(name) ?? cache.newest(name)
+    const visible = (record: RegistryRecord | undefined): ActorRef | undefined => this.reader.visible(record)
+    this.endpoint = new VisibilityEndpoint({ rpc: components.rpc, log, apply: this.apply, current, visible, running }, { timeout: lookupTimeout })
+    this.visibility = new VisibilityWait({ membership, self, log, ask: this.endpoint.ask, current, learn: this.apply }, {
+      timeout: init.visibilityTimeout ?? DEFAULT_VISIBILITY_TIMEOUT
+    })
   }
 
   get invalidMessages (): number {
-    return this.announcer.invalidMessages + this.sync.invalidMessages + (this.components.host.services.registryRecords?.rejectedRecords ?? 0)
+    return this.announcer.invalidMessages + this.sync.invalidMessages + this.endpoint.invalidMessages + (this.components.host.services.registryRecords?.rejectedRecords ?? 0)
   }
 
   isStarted (): boolean {
@@ -107,6 +121,7 @@ export class DhtRegistry extends TypedEventEmitter<RegistryEvents> implements Re
     }
     this.members.start()
     this.writer.start()
+    this.endpoint.start()
     this.running = true
     // members that joined before this registry ran (a registry restarted on a running host)
     this.sync.pullNew()
@@ -122,6 +137,7 @@ export class DhtRegistry extends TypedEventEmitter<RegistryEvents> implements Re
     const unregistered = await this.writer.unregisterAll({ signal: AbortSignal.timeout(this.stopTimeout) })
 
     this.running = false
+    this.endpoint.stop()
     this.writer.stop()
     this.store.stop()
     await this.sync.stop()
@@ -136,11 +152,38 @@ export class DhtRegistry extends TypedEventEmitter<RegistryEvents> implements Re
     return this.writer.names()
   }
 
-  async register (name: string, ref: ActorRef, options: AbortOptions = {}): Promise<void> {
+  async register (name: string, ref: ActorRef, options: RegisterOptions = {}): Promise<void> {
     this.assertRunning()
     checkName(name)
     checkRef(ref)
+    if (options.visible === true && !this.endpoint.available) {
+      throw new RegistryRpcMissingError()
+    }
     await this.writer.register(name, ref, options)
+    if (options.visible === true) {
+      await this.untilVisible(name, ref, options.signal)
+    }
+  }
+
+  /** Waits until every active member resolves the name to the ref; undoes the registration if that fails. */
+  private async untilVisible (name: string, ref: ActorRef, signal?: AbortSignal): Promise<void> {
+    // this node's write, or (when the name already pointed at the ref) whoever's write it was
+    const record = this.writer.held(name) ?? this.cache.newest(name)
+    if (record == null || record.tombstone || !sameRef(record.ref, ref)) {
+      throw new NameNotVisibleError(name, [], 'it no longer points at the ref')
+    }
+
+    try {
+      await this.visibility.until(record, signal)
+    } catch (err) {
+      const held = this.writer.held(name)
+      if (held != null && sameRef(held.ref, ref)) {
+        await this.writer.unregister(name, { signal: AbortSignal.timeout(this.writeTimeout) }).catch((cause: Error) => {
+          this.log('could not undo the registration of %s - %e', name, cause)
+        })
+      }
+      throw err
+    }
   }
 
   async unregister (name: string, options: AbortOptions = {}): Promise<void> {
@@ -155,14 +198,20 @@ export class DhtRegistry extends TypedEventEmitter<RegistryEvents> implements Re
     return this.reader.lookup(name, options)
   }
 
-  /** Folds another node's write, announced or pulled, into the cache, and gives up a local name it took over. */
+  /**
+   * Folds another node's write, announced, pulled or handed over directly, into the cache; gives up a local name it
+   * took over, and announces again a local name it tried to take without knowing.
+   */
   private readonly apply = (record: RegistryRecord): void => {
     if (record.owner === this.self()) {
       return
     }
 
-    this.writer.yieldTo(record)
-    this.reader.learn(record)
+    const yielded = this.writer.yieldTo(record)
+    if (!yielded) {
+      this.writer.defend(record)
+    }
+    this.reader.learn(record, !yielded)
   }
 
   /** Folds a member's answer to a pull into the cache, exactly as if each record had been announced. */
@@ -187,8 +236,13 @@ export class DhtRegistry extends TypedEventEmitter<RegistryEvents> implements Re
     this.writer.republish()
   }
 
-  private readonly emitChange = (type: keyof RegistryEvents, record: RegistryRecord, reason: NameChangeReason, local: boolean): void => {
-    this.safeDispatchEvent(type, { detail: { name: record.name, ref: record.ref, local, reason } })
+  private readonly emitChange = (type: 'name:registered' | 'name:unregistered', record: RegistryRecord, reason: NameChangeReason, local: boolean, winner?: ActorRef): void => {
+    this.safeDispatchEvent(type, { detail: { name: record.name, ref: record.ref, local, reason, ...(winner != null ? { winner } : {}) } })
+  }
+
+  private readonly emitConflict = (conflict: NameConflictDetail): void => {
+    this.log('conflict on %s: %s/%s won over %s/%s', conflict.name, conflict.winner.node, conflict.winner.id, conflict.loser.node, conflict.loser.id)
+    this.safeDispatchEvent('name:conflict', { detail: conflict })
   }
 
   private self (): string {

@@ -76,3 +76,31 @@ export class RegistrySyncError extends Error {
     this.member = member
   }
 }
+
+/**
+ * A register asked to wait until the name is visible, and some active members still did not resolve it to the
+ * ref when time ran out (or the name was unregistered meanwhile). The registration was undone.
+ */
+export class NameNotVisibleError extends Error {
+  static readonly name = 'NameNotVisibleError'
+  readonly registeredName: string
+  /** the members that had not confirmed */
+  readonly missing: string[]
+
+  constructor (name: string, missing: string[], reason: string, options?: ErrorOptions) {
+    super(`name "${name}" is not visible cluster-wide: ${reason}`, options)
+    this.name = 'NameNotVisibleError'
+    this.registeredName = name
+    this.missing = missing
+  }
+}
+
+/** A register asked to wait until the name is visible, but the registry was built without a way to ask members. */
+export class RegistryRpcMissingError extends Error {
+  static readonly name = 'RegistryRpcMissingError'
+
+  constructor () {
+    super('register with visible: true needs the registry\'s rpc component (a FoundationNode provides it)')
+    this.name = 'RegistryRpcMissingError'
+  }
+}

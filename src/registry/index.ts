@@ -5,7 +5,7 @@ import type { Membership } from '../membership/index.ts'
 import type { Host } from '../node/create-host.ts'
 import type { AbortOptions, ComponentLogger, Startable, TypedEventTarget } from '@libp2p/interface'
 
-export { NameTakenError, InvalidNameError, InvalidRefError, InvalidRegistryRecordError, MissingRecordValidatorError, RegistryNotStartedError } from './errors.ts'
+export { NameTakenError, NameNotVisibleError, InvalidNameError, InvalidRefError, InvalidRegistryRecordError, MissingRecordValidatorError, RegistryNotStartedError, RegistryRpcMissingError } from './errors.ts'
 
 export * from './defaults.ts'
 
@@ -18,6 +18,20 @@ export interface NameEventDetail {
   local: boolean
   /** why: an explicit register/unregister, the holder's node left the cluster, or a newer write took the name */
   reason: NameChangeReason
+  /** on reason 'conflict': the actor the name points at now (absent when the newer write was an unregister) */
+  winner?: ActorRef
+}
+
+/**
+ * Two actors were registered under one name by nodes that could not see each other (a partition, or writes that
+ * crossed). The newest write wins everywhere (version time, then counter, then writer id); the other is the loser.
+ */
+export interface NameConflictDetail {
+  name: string
+  winner: ActorRef
+  loser: ActorRef
+  /** true on the node that held the losing write: the one that gave the name up */
+  local: boolean
 }
 
 export interface RegistryEvents {
@@ -25,6 +39,29 @@ export interface RegistryEvents {
   'name:registered': CustomEvent<NameEventDetail>
   /** a name no longer points at `ref` */
   'name:unregistered': CustomEvent<NameEventDetail>
+  /**
+   * two writes of one name met: on the node that held the losing write (`local`), and on every other node whose
+   * cache held one of them when it learnt of the other (it may hear of one conflict more than once)
+   */
+  'name:conflict': CustomEvent<NameConflictDetail>
+}
+
+export interface RegisterOptions extends AbortOptions {
+  /**
+   * Resolve only once every active member resolves the name to this ref (each is asked directly, and asked again
+   * until it does), within the registry's visibilityTimeout. A member that knows a newer write of the name makes
+   * the register fail with NameTakenError; running out of time fails it with NameNotVisibleError. Either way,
+   * and when the signal aborts while waiting, the name is unregistered again.
+   */
+  visible?: boolean
+}
+
+/** How registries of one cluster ask each other directly: the '$registry' system endpoint of the direct protocol. */
+export interface RegistryRpc {
+  /** Calls a member's registry endpoint; rejects as a direct call does (NodeDownError, CallTimeoutError, its error). */
+  call(member: string, body: unknown, options: { timeout: number, signal?: AbortSignal }): Promise<unknown>
+  /** Answers calls to this node's registry endpoint with `answer`; undefined stops answering. */
+  serve(answer?: (body: unknown, from: string) => Promise<unknown>): void
 }
 
 export interface Registry extends Startable, TypedEventTarget<RegistryEvents> {
@@ -32,7 +69,7 @@ export interface Registry extends Startable, TypedEventTarget<RegistryEvents> {
    * Points the name at the ref, cluster-wide. Registering the same ref again is a no-op. Throws
    * NameTakenError when another actor on an active node holds the name.
    */
-  register(name: string, ref: ActorRef, options?: AbortOptions): Promise<void>
+  register(name: string, ref: ActorRef, options?: RegisterOptions): Promise<void>
   /** Removes a name this node registered (a tombstone in the DHT); a no-op for names held elsewhere. */
   unregister(name: string, options?: AbortOptions): Promise<void>
   /**
@@ -51,6 +88,8 @@ export interface RegistryComponents {
   host: Host
   membership: Membership
   logger: ComponentLogger
+  /** needed by `register(..., { visible: true })` only */
+  rpc?: RegistryRpc
 }
 
 export interface RegistryInit {
@@ -68,6 +107,8 @@ export interface RegistryInit {
   negativeCacheTtl?: number
   /** default DEFAULT_REPUBLISH_INTERVAL (1 h) */
   republishInterval?: number
+  /** how long `register(..., { visible: true })` waits for every member to see the name; default DEFAULT_VISIBILITY_TIMEOUT (10 s) */
+  visibilityTimeout?: number
   /** default DEFAULT_MAX_CACHE_ENTRIES (10 000) */
   maxCacheEntries?: number
   /** wall clock in ms, for record versions and cache ages (default Date.now) */

@@ -1,4 +1,6 @@
 // Keeps the registry in step with membership: a member that joins is asked for its names, one that leaves takes them away.
+// A member that comes back after a partition joins again (or, after a short one, refutes a suspicion): it is asked
+// again, since both sides may have registered the same names meanwhile.
 import type { NameCache } from './name-cache.ts'
 import type { NameChanged } from './name-events.ts'
 import type { NameSync } from './name-sync.ts'
@@ -24,11 +26,13 @@ export class MemberWatch {
   start (): void {
     this.components.membership.addEventListener('member:join', this.onMemberJoin)
     this.components.membership.addEventListener('member:leave', this.onMemberLeave)
+    this.components.membership.addEventListener('member:alive', this.onMemberJoin)
   }
 
   stop (): void {
     this.components.membership.removeEventListener('member:join', this.onMemberJoin)
     this.components.membership.removeEventListener('member:leave', this.onMemberLeave)
+    this.components.membership.removeEventListener('member:alive', this.onMemberJoin)
   }
 
   private readonly onMemberJoin = (evt: CustomEvent<Member>): void => {
@@ -37,7 +41,7 @@ export class MemberWatch {
       return
     }
 
-    // "found nowhere" was said without this member's names
+    // "found nowhere" was said without this member's names (or while they could not reach us)
     this.components.cache.dropAbsent()
     this.components.sync.pull(node)
   }

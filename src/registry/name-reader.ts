@@ -1,7 +1,8 @@
 // The read path: a name is answered from this node's own names, then the cache, then the pulls still under way, then the DHT.
+import { conflictOf } from './conflict.ts'
 import type { DhtStore } from './dht-store.ts'
 import type { NameCache, CacheHit } from './name-cache.ts'
-import type { NameChanged } from './name-events.ts'
+import type { NameChanged, NameConflicted } from './name-events.ts'
 import type { NameSync } from './name-sync.ts'
 import type { RegistryRecord } from './record.ts'
 import type { ActorRef } from '../actors/ref.ts'
@@ -16,6 +17,7 @@ export interface NameReaderComponents {
   /** the record of a name this node holds */
   held(name: string): RegistryRecord | undefined
   changed: NameChanged
+  conflicted: NameConflicted
   /** false once the registry stopped: a DHT answer arriving after that is not cached */
   running(): boolean
 }
@@ -73,8 +75,13 @@ export class NameReader {
     return record.ref
   }
 
-  /** Folds another node's write into the cache, and tells listeners when it changed what the cache held. */
-  learn (record: RegistryRecord): void {
+  /**
+   * Folds another node's write into the cache, and tells listeners when it changed what the cache held. When the
+   * cache held another node's live write of the name for another actor, the two conflict: that is reported too,
+   * unless `reportConflict` is false (this node held the losing write and reported it already).
+   */
+  learn (record: RegistryRecord, reportConflict = true): void {
+    const before = this.components.cache.newest(record.name)
     const { changed } = this.components.cache.offer(record, this.ttlOf(record))
     if (changed) {
       if (record.tombstone) {
@@ -82,6 +89,12 @@ export class NameReader {
       } else {
         this.components.changed('name:registered', record, 'registered', false)
       }
+    }
+
+    const conflict = reportConflict ? conflictOf(before, record) : undefined
+    // a write for an actor on a node this one counts as gone is stale, not a rival
+    if (conflict != null && this.visible(conflict.winner) != null && this.visible(conflict.loser) != null) {
+      this.components.conflicted({ name: record.name, winner: conflict.winner.ref, loser: conflict.loser.ref, local: false })
     }
   }
 

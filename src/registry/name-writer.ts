@@ -1,4 +1,5 @@
 // The write path: the names this node holds, each register and unregister of one name in turn, and their republishing.
+import { conflictOf } from './conflict.ts'
 import { NameTakenError, RegistryNotStartedError } from './errors.ts'
 import { compareRecords, sameRef } from './record.ts'
 import { VersionClock } from './version-clock.ts'
@@ -6,7 +7,7 @@ import type { Announcer } from './announcer.ts'
 import type { DhtStore } from './dht-store.ts'
 import type { NameChangeReason } from './index.ts'
 import type { NameCache } from './name-cache.ts'
-import type { NameChanged } from './name-events.ts'
+import type { NameChanged, NameConflicted } from './name-events.ts'
 import type { NameReader } from './name-reader.ts'
 import type { RecordVersion, RegistryRecord } from './record.ts'
 import type { ActorRef } from '../actors/ref.ts'
@@ -18,6 +19,7 @@ export interface NameWriterComponents {
   reader: Pick<NameReader, 'current' | 'visible'>
   announcer: Pick<Announcer, 'announce'>
   changed: NameChanged
+  conflicted: NameConflicted
   log: Logger
   /** this node's peer id: the owner of every record it writes */
   self(): string
@@ -148,15 +150,46 @@ export class NameWriter {
     }
   }
 
-  /** Gives up a name this node holds when another node's newer write took it. */
-  yieldTo (record: RegistryRecord): void {
+  /**
+   * Gives up a name this node holds when another node's newer write took it; returns whether it did. The loser is
+   * told with the winner, so that its actor can be ended: one instance per name.
+   */
+  yieldTo (record: RegistryRecord): boolean {
     const held = this.local.get(record.name)
-    if (held != null && compareRecords(record, held) > 0) {
-      // two nodes registered the name concurrently, or one thought this node gone: the newest write wins everywhere
-      this.local.delete(record.name)
-      this.components.log('lost %s to a write by %s', record.name, record.owner)
-      this.components.changed('name:unregistered', held, 'conflict', true)
+    if (held == null || compareRecords(record, held) <= 0) {
+      return false
     }
+
+    // two nodes registered the name concurrently, or one thought this node gone: the newest write wins everywhere
+    this.local.delete(record.name)
+    this.components.log('lost %s to a write by %s', record.name, record.owner)
+    const winner = record.tombstone ? undefined : record.ref
+    this.components.changed('name:unregistered', held, 'conflict', true, winner)
+    const conflict = conflictOf(record, held)
+    if (conflict != null) {
+      this.components.conflicted({ name: record.name, winner: conflict.winner.ref, loser: conflict.loser.ref, local: true })
+    }
+    return true
+  }
+
+  /**
+   * Another node's older write of a name this node holds reached here: caches that still hold it (the other side
+   * of a healed partition) would keep answering the loser, so this node's write is announced and stored again.
+   */
+  defend (record: RegistryRecord): void {
+    const held = this.local.get(record.name)
+    if (held == null || conflictOf(record, held)?.winner !== held) {
+      return
+    }
+
+    this.serialize(held.name, async () => {
+      if (this.local.get(held.name) === held) {
+        this.components.log('%s by %s lost to this node\'s write, announcing it again', record.name, record.owner)
+        await this.write(held, {})
+      }
+    }).catch(err => {
+      this.components.log('could not announce %s again - %e', held.name, err)
+    })
   }
 
   /** Stores every name this node holds in the DHT again, before peers drop them as too old. */

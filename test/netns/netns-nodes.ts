@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { createInterface } from 'node:readline'
 import { SECOND } from '../../src/config/units.ts'
-import type { FoundationInit, Member, MemberStatus } from '../../src/index.ts'
+import type { ActorRef, FoundationInit, Member, MemberStatus } from '../../src/index.ts'
 import type { ChildProcess } from 'node:child_process'
 
 const SCRIPT = new URL('../fixtures/netns-node.ts', import.meta.url).pathname
@@ -11,6 +11,8 @@ const SCRIPT = new URL('../fixtures/netns-node.ts', import.meta.url).pathname
 const READY_TIMEOUT = 30 * SECOND
 /** ms a command may take to be answered */
 const REPLY_TIMEOUT = 5 * SECOND
+/** ms a registration or lookup may take: the DHT's lookup and write timeouts, with room to spare */
+const REGISTER_TIMEOUT = 15 * SECOND
 /** ms a graceful stop may take before the process is killed */
 const STOP_TIMEOUT = 5 * SECOND
 /** lines of stderr kept to explain a failure */
@@ -107,8 +109,8 @@ export class NetnsNode {
     return new Error(`node ${this.name} in ${this.namespace} ${what}${stderr}`)
   }
 
-  private async request (command: string): Promise<NodeMessage> {
-    const reply = this.next(m => m.reply === command || m.reply === 'error', `reply to "${command}"`, REPLY_TIMEOUT)
+  private async request (command: string, timeout = REPLY_TIMEOUT): Promise<NodeMessage> {
+    const reply = this.next(m => m.reply === command || m.reply === 'error', `reply to "${command}"`, timeout)
     this.process.stdin!.write(command + '\n')
     const message = await reply
     if (message.reply === 'error') { throw this.failure(`refused "${command}": ${String(message.error)}`) }
@@ -125,6 +127,19 @@ export class NetnsNode {
     const view: Record<MemberStatus, string[]> = { alive: [], suspect: [], dead: [], left: [] }
     for (const member of await this.members()) { view[member.status].push(member.id) }
     return view
+  }
+
+  /**
+   * Spawns an actor registered under `name` on this node; its ref. Cut off from its peers, a registration waits
+   * for the DHT (lookup, then write timeout) before it gives up on the unreachable ones.
+   */
+  async spawn (name: string): Promise<ActorRef> {
+    return (await this.request(`spawn ${name}`, REGISTER_TIMEOUT)).ref as ActorRef
+  }
+
+  /** What the node resolves `name` to, or null. */
+  async lookup (name: string): Promise<ActorRef | null> {
+    return (await this.request(`lookup ${name}`, REGISTER_TIMEOUT)).ref as ActorRef | null
   }
 
   async info (): Promise<Record<string, any>> {

@@ -36,6 +36,13 @@ export class FakeMembership extends TypedEventEmitter<MembershipEvents> implemen
     this.safeDispatchEvent('member:join', { detail: joined })
   }
 
+  /** a suspected member refuted the suspicion: alive again, as after a short partition */
+  refute (id: string): void {
+    const back = { ...(this.view.get(id) ?? member(id, 'alive')), status: 'alive' as const }
+    this.view.set(id, back)
+    this.safeDispatchEvent('member:alive', { detail: back })
+  }
+
   /** marks the member gone and tells listeners, as the real membership does on a death or a graceful leave */
   leave (id: string, status: 'dead' | 'left' = 'dead'): void {
     const gone = { ...(this.view.get(id) ?? member(id, status)), status }

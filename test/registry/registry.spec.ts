@@ -35,7 +35,7 @@ describe('registry', () => {
 
   /** resolves when `registry` hears `event` for `name` */
   async function heard (registry: Registry, event: 'name:registered' | 'name:unregistered', name: string): Promise<NameEventDetail> {
-    const evt = await pEvent(registry, event, { filter: (e: CustomEvent<NameEventDetail>) => e.detail.name === name, timeout: 10_000 })
+    const evt = await pEvent<typeof event, CustomEvent<NameEventDetail>>(registry, event, { filter: (e: CustomEvent<NameEventDetail>) => e.detail.name === name, timeout: 10_000 })
     return evt.detail
   }
 
