@@ -28,21 +28,27 @@ export const Foundation = {
   generateSecret
 }
 
-export type { Cluster, ClusterInfo, ClusterEvents, ClusterHealth, CallOptions, ConnectOptions, Target } from './cluster/index.ts'
+export type { Cluster, ClusterInfo, ClusterEvents, ClusterHealth, CallOptions, ConnectOptions, MigrateOptions, Target } from './cluster/index.ts'
 export type {
-  FoundationInit, DiscoveryInit, MessagingInit, RegistryInit, SecurityInit, IdentityInit, HttpInit, ProfileName, ClusterChoice,
+  FoundationInit, DiscoveryInit, MessagingInit, RegistryInit, DistributionConfigInit, SecurityInit, IdentityInit, HttpInit, ProfileName, ClusterChoice,
   FoundationConfig, ResolvedDiscovery, ResolvedStrategy
 } from './config/index.ts'
 export type { MdnsInit, StaticInit, DnsInit, KubernetesInit, ConsulInit, EtcdInit, AwsInit, GcpInit } from './discovery/inits.ts'
 export type { Candidate, DiscoveryStrategy, DiscoveryEvents, DiscoveryComponents, StrategyName, StrategyStatus } from './discovery/index.ts'
 export type { DiscoveryInfo } from './discovery/cluster-discovery.ts'
 export type { Actor, ActorClass, ActorContext, ActorRef, SpawnOptions } from './actors/index.ts'
+export type { DistributeOptions, DistributedActorInfo, FailoverDetail, MovedDetail, DuplicateDetail, QuorumRule } from './distribution/index.ts'
+export type { Placement, PlacementCandidate, PlacementFunction, PlacementStrategyName } from './placement/index.ts'
 export type { Member, MemberStatus } from './membership/index.ts'
+export type { Groups, GroupEvents, GroupMember, MulticallOptions, MulticallResult } from './groups/index.ts'
 export type { PubSub, Subscription, SubscriptionHandler, PublicationMeta, PublishOptions } from './messaging/pubsub/index.ts'
 export { ConfigError, MissingSecretError } from './config/errors.ts'
 export { ActorNotFoundError, ActorHandlerError, ActorStoppedError, DuplicateNameError } from './actors/errors.ts'
 export { CallTimeoutError, NodeDownError, AbortError, MessageTooLargeError, PeerOverloadedError } from './messaging/errors.ts'
 export { NodeNotRunningError, JoinTimeoutError } from './cluster/errors.ts'
+export { InvalidGroupNameError, NotLocalActorError, InvalidGroupMessageError } from './groups/errors.ts'
 export { NameTakenError, InvalidNameError } from './registry/errors.ts'
+export { UnknownActorTypeError, NoEligibleNodeError, NoQuorumError, PlacementFailedError, DistributionOptionError } from './distribution/errors.ts'
+export { PlacementError, InvalidPlacementOptionError } from './placement/errors.ts'
 export { DiscoveryError, DiscoveryUnreachableError, DiscoveryForbiddenError, DiscoveryResponseError } from './discovery/errors.ts'
 export { DiscoveryDependencyError } from './discovery/dependency.ts'

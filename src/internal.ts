@@ -3,6 +3,7 @@ export { FoundationNode, startFoundationNode } from './cluster/foundation-node.t
 export { resolveConfig } from './config/resolve.ts'
 export { createHost, mdnsServiceTag } from './node/create-host.ts'
 export { protocolName } from './node/protocols.ts'
+export { eligible, place, rankFor, HashRing, Placer, RingCache, hash53 } from './placement/index.ts'
 export { Codec } from './wire/codec.ts'
 export { encodeFrame, encodeFrames, FrameDecoder } from './wire/frames.ts'
 export { FrameTooLargeError, MalformedFrameError, TruncatedFrameError } from './wire/errors.ts'

@@ -62,6 +62,29 @@ class Greeter implements Actor<GreetMessage, string> {
   }
 }
 
+/** the distributed actor every node adds to: it runs on one node at a time, and moves with its count when that node stops */
+const TALLY = 'tally'
+
+type TallyMessage = { type: 'add', by: number } | { type: 'get' }
+
+/** A cluster-wide count. `handoff` and `resume` carry the count when the actor moves to another node. */
+class Tally implements Actor<TallyMessage, number> {
+  private total = 0
+
+  receive (message: TallyMessage): number {
+    if (message.type === 'add') { this.total += message.by }
+    return this.total
+  }
+
+  handoff (): number {
+    return this.total
+  }
+
+  resume (state: unknown): void {
+    this.total = typeof state === 'number' ? state : 0
+  }
+}
+
 interface News { from: string, seq: number, text: string }
 
 class DemoNode {
@@ -85,6 +108,12 @@ class DemoNode {
       cluster.addEventListener(type, (evt) => { this.onMemberEvent(type, evt.detail) })
     }
     cluster.pubsub.subscribe<News>(NEWS_TOPIC, (news, meta) => { this.onNews(news, meta) })
+    cluster.define(Tally)
+    cluster.addEventListener('actor:moved', (evt) => {
+      const to = this.cluster.members().find(m => m.id === evt.detail.to)?.name ?? evt.detail.to
+      say(`${evt.detail.name} moved to ${to} with its state`)
+    })
+    cluster.addEventListener('actor:failover', (evt) => { say(`${evt.detail.name} restarted here after its node was lost`) })
 
     await cluster.spawn(Counter, { name: counterName(this.name), args: [counterName(this.name), say] })
     await cluster.spawn(Greeter, { name: greeterName(this.name), args: [this.name] })
@@ -125,6 +154,7 @@ class DemoNode {
     }
     if (peers.length === 0) { return }
     const peer = peers[tick % peers.length]
+    await this.tally(tick, peers)
 
     this.cluster.send(counterName(peer.name), { type: 'add', by: 1, from: this.name } satisfies CounterMessage)
     await this.timedCall(greeterName(peer.name), { hello: this.name } satisfies GreetMessage)
@@ -132,6 +162,24 @@ class DemoNode {
       const other = peers[(tick + 1) % peers.length]
       await this.timedCall(counterName(other.name), { type: 'get' } satisfies CounterMessage)
     }
+  }
+
+  /** The first node by name starts the tally once it sees a peer; every node adds to it and reads it now and then. */
+  private async tally (tick: number, peers: Member[]): Promise<void> {
+    const found = await this.cluster.lookup(TALLY)
+    // the node may have begun to stop while the lookup ran
+    if (this.stopping != null) { return }
+    if (found == null) {
+      if (peers.every(peer => peer.name > this.name)) {
+        await this.cluster.spawn(Tally, { name: TALLY, distribute: true }).then(
+          (ref) => { this.say(`started the distributed ${TALLY} on ${this.cluster.members().find(m => m.id === ref.node)?.name ?? ref.node}`) },
+          (err: Error) => { if (err.name !== 'NameTakenError') { this.failed(`spawn ${TALLY}`, err) } }
+        )
+      }
+      return
+    }
+    this.cluster.send(TALLY, { type: 'add', by: 1 } satisfies TallyMessage)
+    if (tick % 4 === 0) { await this.timedCall(TALLY, { type: 'get' } satisfies TallyMessage) }
   }
 
   private async timedCall (target: string, message: unknown): Promise<void> {

@@ -1,5 +1,6 @@
 // Actors: objects with a message handler and a mailbox that processes one message at a time.
 import type { ActorRef } from './ref.ts'
+import type { DistributeOptions } from '../distribution/index.ts'
 
 export type { ActorRef } from './ref.ts'
 
@@ -34,9 +35,15 @@ export interface Actor<Message = any, Reply = any> {
 /** The class an actor is made from; `args` of spawn are passed to its constructor. */
 export type ActorClass<A extends Actor = Actor, Args extends unknown[] = any[]> = new (...args: Args) => A
 
-export interface SpawnOptions<Args extends unknown[] = unknown[]> {
+export interface SpawnOptions<Args extends unknown[] = unknown[]> extends DistributeOptions {
   /** register the actor under this name, cluster-wide */
   name?: string
+  /**
+   * run it as a distributed actor: placed on a member by `placement`, restarted elsewhere when that member dies,
+   * moved with its state when it leaves gracefully. Its type must be defined on every node that may host it
+   * (`cluster.define`); without a name it gets a unique one
+   */
+  distribute?: boolean
   /** constructor arguments */
   args?: Args
   signal?: AbortSignal

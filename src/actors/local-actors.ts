@@ -14,6 +14,7 @@ export class LocalActors {
   private readonly init: LocalActorsInit
   private readonly byId = new Map<string, ActorCell>()
   private readonly byName = new Map<string, ActorCell>()
+  private readonly stopListeners = new Set<(cell: ActorCell) => void>()
   private nextId = 1
 
   constructor (init: LocalActorsInit) {
@@ -24,11 +25,15 @@ export class LocalActors {
     return this.byId.size
   }
 
-  /** Creates and starts an actor; the name, if any, is reserved on this node before `started` runs. */
-  async spawn (ActorType: ActorClass, args: unknown[], name?: string): Promise<ActorCell> {
+  /**
+   * Creates and starts an actor; the name, if any, is reserved on this node before `started` runs. `placed` gives
+   * a distributed actor its id and the state it was handed, to resume from.
+   */
+  async spawn (ActorType: ActorClass, args: unknown[], name?: string, placed?: { id: string, state?: unknown }): Promise<ActorCell> {
     if (name != null && this.byName.has(name)) { throw new DuplicateNameError(name) }
+    if (placed != null && this.byId.has(placed.id)) { throw new DuplicateNameError(name ?? placed.id) }
     const actor: Actor = new ActorType(...args)
-    const ref = { node: this.init.nodeId, id: (this.nextId++).toString(36) }
+    const ref = { node: this.init.nodeId, id: placed?.id ?? (this.nextId++).toString(36) }
     const cell = new ActorCell(actor, ref, name, {
       onUnhandledError: this.init.onUnhandledError,
       onProcessed: this.init.onProcessed ?? (() => {})
@@ -36,7 +41,7 @@ export class LocalActors {
     this.byId.set(ref.id, cell)
     if (name != null) { this.byName.set(name, cell) }
     try {
-      await cell.start()
+      await cell.start(placed?.state)
     } catch (err) {
       this.remove(cell)
       throw err
@@ -60,6 +65,12 @@ export class LocalActors {
     return cell
   }
 
+  /** Calls `listener` with each actor that stops or fails to start, once it is unreachable; returns the unsubscribe. */
+  onStopped (listener: (cell: ActorCell) => void): () => void {
+    this.stopListeners.add(listener)
+    return () => { this.stopListeners.delete(listener) }
+  }
+
   async stopAll (): Promise<void> {
     await Promise.allSettled([...this.byId.keys()].map(async id => this.stop(id)))
   }
@@ -67,5 +78,6 @@ export class LocalActors {
   private remove (cell: ActorCell): void {
     this.byId.delete(cell.ref.id)
     if (cell.name != null && this.byName.get(cell.name) === cell) { this.byName.delete(cell.name) }
+    for (const listener of this.stopListeners) { listener(cell) }
   }
 }

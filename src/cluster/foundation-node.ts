@@ -10,6 +10,8 @@ import { preSharedKeyFrom } from '../config/secret.ts'
 import { SECOND } from '../config/units.ts'
 import { ClusterDiscovery } from '../discovery/cluster-discovery.ts'
 import { createStrategies } from '../discovery/create-strategies.ts'
+import { DistributedActors } from '../distribution/distributed-actors.ts'
+import { ProcessGroups } from '../groups/process-groups.ts'
 import { createMembership } from '../membership/libp2p-membership.ts'
 import { DirectMessaging } from '../messaging/direct/direct-messaging.ts'
 import { AbortError, NodeDownError } from '../messaging/errors.ts'
@@ -22,10 +24,11 @@ import { callLocal } from './local-call.ts'
 import { ActorDelivery } from './local-delivery.ts'
 import { NameResolver } from './name-resolver.ts'
 import { NodeLoadGossip, totalLoad } from './node-load.ts'
+import { hasQuorum } from './quorum.ts'
 import { RateMeter } from './rate-meter.ts'
-import { SystemEndpoints } from './system-endpoints.ts'
+import { DISTRIBUTED_PREFIX, SystemEndpoints } from './system-endpoints.ts'
 import { waitForMember } from './wait-for-member.ts'
-import type { CallOptions, Cluster, ClusterEvents, ClusterHealth, ClusterInfo, ConnectOptions, Target } from './index.ts'
+import type { CallOptions, Cluster, ClusterEvents, ClusterHealth, ClusterInfo, ConnectOptions, MigrateOptions, Target } from './index.ts'
 import type { NodeLoad } from './node-load.ts'
 import type { ActorClass, ActorRef, SpawnOptions } from '../actors/index.ts'
 import type { FoundationConfig } from '../config/index.ts'
@@ -40,6 +43,7 @@ import type { ComponentLogger, Logger } from '@libp2p/interface'
 const DEFAULT_JOIN_TIMEOUT = 10 * SECOND
 
 const MEMBER_EVENTS = ['member:join', 'member:suspect', 'member:alive', 'member:leave'] as const
+const DISTRIBUTION_EVENTS = ['actor:failover', 'actor:moved', 'actor:duplicate', 'actor:quorum-lost'] as const
 
 export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements Cluster {
   readonly id: string
@@ -58,6 +62,9 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
   readonly discovery: ClusterDiscovery
   private readonly names: NameResolver
   readonly load: NodeLoadGossip
+  /** distributed actors: the directory, placement, failover and handoff */
+  readonly distribution: DistributedActors
+  readonly groups: ProcessGroups
   private readonly log: Logger
   private readonly startedAt = Date.now()
   private state: 'new' | 'running' | 'stopping' | 'stopped' = 'new'
@@ -107,6 +114,31 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       { cluster: config.clusterName, maxMessageSize: config.maxMessageSize }
     )
 
+    this.distribution = new DistributedActors({
+      self: this.id,
+      membership: this.membership,
+      actors: this.actors,
+      messaging: this.messaging,
+      endpoints: this.endpoints,
+      load: (id) => id === this.id ? this.localLoad() : this.load.of(id),
+      hasQuorum: (rule) => hasQuorum(this.membership, rule),
+      undeliverable: (reason) => { this.undeliverable(reason) },
+      log: logger.forComponent('foundation:distribution')
+    }, { callTimeout: config.callTimeout, ...config.distribution })
+    for (const type of DISTRIBUTION_EVENTS) {
+      this.distribution.addEventListener(type, (evt) => { this.safeDispatchEvent(type, { detail: evt.detail }) })
+    }
+    this.groups = new ProcessGroups({
+      self: this.id,
+      actors: this.actors,
+      membership: this.membership,
+      endpoints: this.endpoints,
+      sendDirect: (node, target, body) => { this.messaging.send(node, target, body) },
+      send: (ref, message) => { this.send(ref, message) },
+      call: async (ref, message, options) => this.call(ref, message, options),
+      logger
+    }, { maxMessageSize: config.maxMessageSize })
+
     for (const type of MEMBER_EVENTS) {
       this.membership.addEventListener(type, (evt) => {
         if (type === 'member:leave') {
@@ -131,6 +163,8 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     await this.gossip.start()
     await this.membership.start()
     await this.registry.start()
+    this.distribution.start()
+    this.groups.start()
     await this.host.start()
     this.load.start()
     await this.connector.start()
@@ -149,11 +183,15 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
   }
 
   private async shutdown (): Promise<void> {
-    // the leave goes out first: other nodes then fail calls to us with NodeDownError instead of
+    // distributed actors move to other members with their state while this node still counts as one
+    await this.distribution.drain()
+    // the leave goes out next: other nodes then fail calls to us with NodeDownError instead of
     // finding our names gone while we still count as a member
     await this.discovery.stop()
     await this.connector.stop()
     await this.membership.stop()
+    this.distribution.stop()
+    this.groups.stop()
     this.load.stop()
     await this.actors.stopAll()
     await this.registry.stop()
@@ -164,6 +202,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
 
   async spawn<Args extends unknown[]>(actor: ActorClass<any, Args>, options: SpawnOptions<Args> = {}): Promise<ActorRef> {
     this.assertRunning()
+    if (options.distribute === true) { return this.distribution.spawn(actor, options.name, options.args ?? [], options) }
     const cell = await this.actors.spawn(actor, options.args ?? [], options.name)
     if (options.name != null) {
       try {
@@ -176,7 +215,21 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     return cell.ref
   }
 
+  define (actor: ActorClass, type?: string): void {
+    this.distribution.define(actor, type)
+  }
+
+  async migrate (target: Target, options: MigrateOptions): Promise<ActorRef> {
+    this.assertRunning()
+    return this.distribution.migrate(distributedName(target) ?? String(target), options.to, options.signal)
+  }
+
   async stopActor (target: Target): Promise<void> {
+    const name = distributedName(target)
+    if (name != null && this.actors.named(name) == null && this.distribution.has(name)) {
+      await this.distribution.stopActor(name)
+      return
+    }
     const ref = typeof target === 'string' ? this.actors.named(target)?.ref : target
     if (ref == null || ref.node !== this.id) { throw new ActorNotFoundError(typeof target === 'string' ? target : `${target.node}/${target.id}`) }
     const cell = await this.actors.stop(ref.id)
@@ -185,6 +238,11 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
 
   send (target: Target, message: unknown): void {
     this.assertRunning()
+    const name = distributedName(target)
+    if (name != null && this.actors.named(name) == null && this.distribution.has(name)) {
+      this.distribution.send(name, message)
+      return
+    }
     if (isActorRef(target)) {
       this.sendToRef(target, message)
       return
@@ -207,6 +265,10 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     this.assertRunning()
     if (options.signal?.aborted === true) { throw new AbortError(options.signal.reason) }
     const timeout = options.timeout ?? this.config.callTimeout
+    const name = distributedName(target)
+    if (name != null && this.actors.named(name) == null && this.distribution.has(name)) {
+      return this.distribution.call(name, message, timeout, options.signal) as Promise<Reply>
+    }
     let ref: ActorRef | undefined
     if (isActorRef(target)) {
       ref = target
@@ -224,7 +286,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
   }
 
   async lookup (name: string, options: { signal?: AbortSignal } = {}): Promise<ActorRef | undefined> {
-    return this.actors.named(name)?.ref ?? this.names.resolve(name, options.signal)
+    return this.actors.named(name)?.ref ?? this.distribution.lookup(name) ?? this.names.resolve(name, options.signal)
   }
 
   members (): Member[] {
@@ -248,6 +310,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       ...totalLoad(local, others),
       node: local,
       undeliverable: this.messaging.stats.undeliverable + this.messaging.stats.lost,
+      distributed: { actors: this.distribution.directory.size === 0 ? 0 : this.distribution.list().length, local: this.distribution.localCount },
       members: active.map(({ id, name, roles, status }) => ({ id, name, roles, status, ...(id === this.id ? local : this.load.of(id)) })),
       uptime: Date.now() - this.startedAt
     }
@@ -303,6 +366,12 @@ export interface NodeSeams {
   /** peers refused right now, on every dial and handshake */
   refusePeer?(peerId: string): boolean
   connector?: ConnectorInit
+}
+
+/** The name of a distributed actor a target points at: a name, or a ref with a distributed id. */
+function distributedName (target: Target): string | undefined {
+  if (typeof target === 'string') { return target }
+  return target.id.startsWith(DISTRIBUTED_PREFIX) ? target.id.slice(DISTRIBUTED_PREFIX.length) : undefined
 }
 
 export async function startFoundationNode (config: FoundationConfig, seams: NodeSeams = {}): Promise<FoundationNode> {

@@ -3,6 +3,8 @@ import type { NodeLoad } from './node-load.ts'
 import type { ActorClass, ActorRef, SpawnOptions } from '../actors/index.ts'
 import type { DiscoveryInfo } from '../discovery/cluster-discovery.ts'
 import type { DiscoveryError } from '../discovery/errors.ts'
+import type { DuplicateDetail, FailoverDetail, MovedDetail } from '../distribution/index.ts'
+import type { Groups } from '../groups/index.ts'
 import type { Member } from '../membership/index.ts'
 import type { PubSub } from '../messaging/pubsub/index.ts'
 import type { TypedEventTarget } from '@libp2p/interface'
@@ -18,6 +20,12 @@ export interface CallOptions {
 export interface ConnectOptions {
   /** milliseconds to wait for each reached peer to join (default 10 s) */
   timeout?: number
+  signal?: AbortSignal
+}
+
+export interface MigrateOptions {
+  /** the member to move to: its peer id or its name */
+  to: string
   signal?: AbortSignal
 }
 
@@ -46,6 +54,8 @@ export interface ClusterInfo {
   node: NodeLoad
   /** messages from or to this node that reached no actor: unknown name or id, node not a member, or lost with a broken stream */
   undeliverable: number
+  /** distributed actors: live in the whole cluster, and running on this node */
+  distributed: { actors: number, local: number }
   /** the active members, each with its last reported load (absent until its first report) */
   members: Array<Pick<Member, 'id' | 'name' | 'roles' | 'status'> & Partial<NodeLoad>>
   uptime: number
@@ -56,6 +66,14 @@ export interface ClusterEvents {
   'member:suspect': CustomEvent<Member>
   'member:alive': CustomEvent<Member>
   'member:leave': CustomEvent<Member>
+  /** actors of a lost member restarted on this node */
+  'actor:failover': CustomEvent<FailoverDetail>
+  /** an actor of this node moved to another member with its state */
+  'actor:moved': CustomEvent<MovedDetail>
+  /** this node ran a second instance of a name (each side of a healed partition ran one); this one ended */
+  'actor:duplicate': CustomEvent<DuplicateDetail>
+  /** an actor ended here because this side of a partition lost the quorum the actor asks for */
+  'actor:quorum-lost': CustomEvent<{ name: string }>
   /** a discovery strategy failed a round (unreachable backend, missing permission, bad answer); it retries by itself */
   'discovery:error': CustomEvent<DiscoveryError>
 }
@@ -65,10 +83,19 @@ export interface Cluster extends TypedEventTarget<ClusterEvents> {
   readonly id: string
   readonly name: string
   readonly pubsub: PubSub
+  /** process groups: named sets of actors across the cluster, for broadcast and multicall */
+  readonly groups: Groups
 
   /** starts an actor on this node; with a name it is registered cluster-wide */
   spawn<Args extends unknown[]>(actor: ActorClass<any, Args>, options?: SpawnOptions<Args>): Promise<ActorRef>
-  /** stops an actor of this node; its name is removed from the registry */
+  /**
+   * Defines an actor type on this node, by class name unless `type` is given, so distributed actors of that type
+   * can run here. Define the same types on every node that may host them.
+   */
+  define(actor: ActorClass, type?: string): void
+  /** moves a distributed actor to another member with its state; messages sent meanwhile are delivered after */
+  migrate(target: Target, options: MigrateOptions): Promise<ActorRef>
+  /** stops an actor of this node (its name is removed from the registry), or a distributed actor wherever it runs */
   stopActor(target: Target): Promise<void>
   /** fire-and-forget delivery to an actor anywhere in the cluster; what cannot be delivered is counted */
   send(target: Target, message: unknown): void

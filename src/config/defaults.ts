@@ -24,3 +24,5 @@ export const DEFAULT_ETCD_TTL = 10 * SECOND
 export const DEFAULT_CONSUL_ADDRESS = 'http://127.0.0.1:8500'
 export const DEFAULT_ETCD_ENDPOINT = 'http://127.0.0.1:2379'
 export const MIN_PASSPHRASE_LENGTH = 16
+/** how long a graceful stop may spend moving distributed actors away: 10,000 actors move in a few seconds */
+export const DEFAULT_DRAIN_TIMEOUT = 30 * SECOND

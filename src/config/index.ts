@@ -48,6 +48,13 @@ export interface MessagingInit {
   maxQueuedBytes?: number
 }
 
+export interface DistributionConfigInit {
+  /** move distributed actors to a member that joins when their placement now prefers it, with their state (default false) */
+  rebalance?: boolean
+  /** longest a graceful stop spends moving this node's distributed actors to other members (default 30 s) */
+  drainTimeout?: number
+}
+
 export interface RegistryInit {
   /** how long a lookup may search the DHT before answering "not found" (default 2 s) */
   lookupTimeout?: number
@@ -118,6 +125,7 @@ export interface FoundationInit {
   membership?: ClusterMembershipInit
   messaging?: MessagingInit
   registry?: RegistryInit
+  distribution?: DistributionConfigInit
 }
 
 /** One discovery strategy that will run, with every default filled in. */
@@ -157,6 +165,7 @@ export interface FoundationConfig {
   callTimeout: number
   maxQueuedBytes: number
   lookupTimeout: number
+  distribution: { rebalance: boolean, drainTimeout: number }
 }
 
 export type { StrategyName }

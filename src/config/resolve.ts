@@ -2,6 +2,7 @@
 // in code, validates everything with one schema, then fills the profile's defaults and chooses discovery.
 import { hostname } from 'node:os'
 import { STRATEGY_NAMES } from '../discovery/index.ts'
+import { DEFAULT_DRAIN_TIMEOUT } from './defaults.ts'
 import { DEFAULT_CLUSTER, DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT } from './defaults.ts'
 import { resolveDiscovery } from './discovery.ts'
 import { readEnv } from './env.ts'
@@ -59,7 +60,11 @@ export function resolveConfig (init: FoundationInit = {}, env: Env = process.env
     identity: options.identity?.keyFile != null ? { keyFile: options.identity.keyFile } : {},
     http: httpOf(options, profile),
     membership,
-    ...limitsOf(options, profile)
+    ...limitsOf(options, profile),
+    distribution: {
+      rebalance: options.distribution?.rebalance ?? false,
+      drainTimeout: options.distribution?.drainTimeout ?? DEFAULT_DRAIN_TIMEOUT
+    }
   })
 }
 

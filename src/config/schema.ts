@@ -58,7 +58,11 @@ export const initSchema = strict({
     callTimeout: duration.optional(),
     maxQueuedBytes: integer(64 * 1024, 4096 * MIB).optional()
   }, '{ maxMessageSize, callTimeout, maxQueuedBytes }').optional(),
-  registry: strict({ lookupTimeout: duration.optional() }, '{ lookupTimeout }').optional()
+  registry: strict({ lookupTimeout: duration.optional() }, '{ lookupTimeout }').optional(),
+  distribution: strict({
+    rebalance: boolean().optional(),
+    drainTimeout: duration.optional()
+  }, '{ rebalance, drainTimeout }').optional()
 }, 'an object of options')
 
 export type ValidatedInit = z.infer<typeof initSchema>

@@ -87,10 +87,14 @@ describe('demo (npm start)', function () {
       // sends (fire-and-forget) arrived at this node's counter from another node
       expect(demo.matching(new RegExp(`^${node}: counter\\.${node} got \\+1 from node-\\d`)), demo.output).to.not.be.empty()
 
-      expect(demo.matching(new RegExp(`^${node}: info: nodes=\\d+ processes=\\d+ \\(here 2\\) messageRate=\\d+/s health=\\w+`)), demo.output).to.not.be.empty()
+      // its counter and greeter, and the distributed tally when it runs here
+      expect(demo.matching(new RegExp(`^${node}: info: nodes=\\d+ processes=\\d+ \\(here [23]\\) messageRate=\\d+/s health=\\w+`)), demo.output).to.not.be.empty()
       expect(demo.stdout, demo.output).to.include(`${node}: stopped`)
       expect(demo.matching(new RegExp(`^demo: ${node} \\(pid \\d+\\) exited with code 0$`)), demo.output).to.have.lengthOf(1)
     }
+    // one node started the distributed tally, and the nodes read it wherever it ran
+    expect(demo.matching(/^node-\d: started the distributed tally on node-\d$/), demo.output).to.have.lengthOf(1)
+    expect(demo.matching(/^node-\d: call tally \{"type":"get"\} -> \d+ in [\d.]+ ms$/), demo.output).to.not.be.empty()
     expect(demo.stdout, demo.output).to.include('demo: every node stopped cleanly')
     // nothing went wrong: stderr holds at most Node's warnings (such as those of flags a test runner set)
     expect(demo.errors, demo.output).to.be.empty()

@@ -1,0 +1,94 @@
+// What each node must do about the directory, decided from its view alone: no sockets, no clock, no randomness.
+import type { DirectoryEntry, QuorumRule } from './entry.ts'
+
+export interface ClusterView {
+  self: string
+  /** members that count: alive or suspect, self included */
+  active: ReadonlySet<string>
+  /** active members moving their actors away before they leave */
+  draining: ReadonlySet<string>
+  hasQuorum(rule: QuorumRule): boolean
+}
+
+export type EndReason =
+  /** stopped on purpose, cluster-wide */
+  | 'stopped'
+  /** another live member holds it: a newer write won (a duplicate after a heal, or a move) */
+  | 'duplicate'
+  /** this side of a partition lacks the quorum the actor asks for */
+  | 'quorum'
+
+export interface HolderDuties {
+  /** entries held by this node that do not run here */
+  start: DirectoryEntry[]
+  /** actors running here that must end */
+  end: Array<{ name: string, reason: EndReason, entry?: DirectoryEntry }>
+  /** actors running here whose entry names a holder that is gone: this node takes them over in the directory */
+  claim: DirectoryEntry[]
+}
+
+export function quorumHolds (entry: DirectoryEntry, view: ClusterView): boolean {
+  return entry.quorum === 0 || view.hasQuorum(entry.quorum)
+}
+
+/**
+ * Compares the entries this node should run with the ones it runs. `running` names the distributed actors
+ * alive here; `lookup` reads the directory.
+ */
+export function holderDuties (
+  held: Iterable<DirectoryEntry>,
+  running: Iterable<string>,
+  lookup: (name: string) => DirectoryEntry | undefined,
+  view: ClusterView
+): HolderDuties {
+  const duties: HolderDuties = { start: [], end: [], claim: [] }
+  const runs = new Set(running)
+  if (!view.draining.has(view.self)) {
+    for (const entry of held) {
+      if (entry.holder === view.self && !entry.stopped && !runs.has(entry.name) && quorumHolds(entry, view)) {
+        duties.start.push(entry)
+      }
+    }
+  }
+  for (const name of runs) {
+    const entry = lookup(name)
+    if (entry == null) { continue }
+    if (entry.stopped) {
+      duties.end.push({ name, reason: 'stopped', entry })
+    } else if (!quorumHolds(entry, view)) {
+      duties.end.push({ name, reason: 'quorum', entry })
+    } else if (entry.holder !== view.self) {
+      if (view.active.has(entry.holder)) {
+        duties.end.push({ name, reason: 'duplicate', entry })
+      } else {
+        duties.claim.push(entry)
+      }
+    }
+  }
+  return duties
+}
+
+/**
+ * The member that restarts the actors of members that are gone: the lowest peer id among active members that
+ * are not draining. Views agree within a membership round, so one node acts; if two briefly do, the directory's
+ * version order keeps one instance.
+ */
+export function coordinatorOf (view: ClusterView): string | undefined {
+  let lowest: string | undefined
+  for (const id of view.active) {
+    if (view.draining.has(id)) { continue }
+    if (lowest == null || id < lowest) { lowest = id }
+  }
+  return lowest
+}
+
+/** Live entries whose holder is no longer an active member, and that may run on this side of a partition. */
+export function orphans (entries: Iterable<DirectoryEntry>, view: ClusterView, inFlight: ReadonlySet<string>): DirectoryEntry[] {
+  const found: DirectoryEntry[] = []
+  for (const entry of entries) {
+    if (!entry.stopped && !view.active.has(entry.holder) && !inFlight.has(entry.name) && quorumHolds(entry, view)) {
+      found.push(entry)
+    }
+  }
+  return found
+}
