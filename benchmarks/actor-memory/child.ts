@@ -2,7 +2,8 @@
 // one real node on 127.0.0.1, then COUNT things of one KIND held alive, then the growth of the heap.
 //
 //   BENCH_MEMORY_KIND   'actors' (unnamed actors through node.spawn), 'named' (actors with a name, which the
-//                       registry keeps too) or 'baseline' (plain { node, id } objects in a Map)
+//                       registry keeps too), 'distributed' (distributed actors, with their directory entries)
+//                       or 'baseline' (plain { node, id } objects in a Map)
 //   BENCH_MEMORY_COUNT  how many
 //
 // It prints one line of JSON (a MemorySample) on stdout and exits.
@@ -12,7 +13,7 @@ import { resolveConfig } from '../../src/config/resolve.ts'
 import { DEFAULT_LOOKUP_TIMEOUT, DEFAULT_WRITE_TIMEOUT } from '../../src/registry/defaults.ts'
 import type { FoundationNode } from '../../src/cluster/foundation-node.ts'
 
-export type MemoryKind = 'actors' | 'named' | 'baseline'
+export type MemoryKind = 'actors' | 'named' | 'distributed' | 'baseline'
 
 export interface MemorySample {
   kind: MemoryKind
@@ -71,16 +72,17 @@ async function hold (node: FoundationNode, kind: MemoryKind, count: number): Pro
     }
     return table
   }
+  if (kind === 'distributed') { node.define(IdleActor) }
   for (let i = 0; i < count; i++) {
-    await node.spawn(IdleActor, kind === 'named' ? { name: `idle-${i}` } : {})
+    await node.spawn(IdleActor, kind === 'actors' ? {} : { name: `idle-${i}`, distribute: kind === 'distributed' })
   }
   return undefined
 }
 
 const kind = process.env.BENCH_MEMORY_KIND as MemoryKind
 const count = Number(process.env.BENCH_MEMORY_COUNT)
-if (!['actors', 'named', 'baseline'].includes(kind) || !Number.isInteger(count) || count < 1) {
-  throw new Error('BENCH_MEMORY_KIND must be actors, named or baseline and BENCH_MEMORY_COUNT a positive integer')
+if (!['actors', 'named', 'distributed', 'baseline'].includes(kind) || !Number.isInteger(count) || count < 1) {
+  throw new Error('BENCH_MEMORY_KIND must be actors, named, distributed or baseline and BENCH_MEMORY_COUNT a positive integer')
 }
 
 const node = await startFoundationNode(resolveConfig({

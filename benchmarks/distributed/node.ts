@@ -12,10 +12,8 @@ import { wallClock } from '../lib/stats.ts'
 import { delay, errorMessage, forEachLimit } from '../lib/util.ts'
 import { Counter } from './counter.ts'
 import { probe } from './probe.ts'
-import { distributedOf, DistributedRuntimeMissingError } from './runtime.ts'
 import type { CounterReply } from './counter.ts'
 import type { ProbeOptions } from './probe.ts'
-import type { DistributedCluster } from './runtime.ts'
 
 const env = process.env
 const index = Number(env.BENCH_DIST_INDEX ?? '0')
@@ -33,8 +31,7 @@ const cluster = await Foundation.start({
   membership: JSON.parse(env.BENCH_DIST_MEMBERSHIP ?? '{}'),
   http: { enabled: false }
 })
-const runtime = distributedOf(cluster)
-await runtime?.define(Counter)
+cluster.define(Counter)
 
 /** wall-clock ms at which this node saw each member leave (declared dead or gone) */
 const leaves: Record<string, number> = {}
@@ -44,11 +41,6 @@ let located = new Map<string, string[]>()
 
 function names (args: Args): string[] {
   return Array.from({ length: Number(args.count) }, (_, i) => `${String(args.prefix)}${Number(args.from ?? 0) + i}`)
-}
-
-function need (): DistributedCluster {
-  if (runtime == null) { throw new DistributedRuntimeMissingError() }
-  return runtime
 }
 
 /** Runs fn over every name, counting failures by error name; the first few messages are kept. */
@@ -73,7 +65,7 @@ type Args = Record<string, unknown>
 
 const COMMANDS: Record<string, (args: Args) => Promise<unknown>> = {
   async info () {
-    return { id: cluster.id, nodes: cluster.info().nodes, distributed: runtime != null }
+    return { id: cluster.id, nodes: cluster.info().nodes, distributed: cluster.info().distributed }
   },
 
   async 'wait-members' (args) {
@@ -87,23 +79,21 @@ const COMMANDS: Record<string, (args: Args) => Promise<unknown>> = {
 
   /** spawns count distributed Counters named prefix+i; ms is the time for all of them */
   async spawn (args) {
-    const rt = need()
     const started = wallClock()
     const outcome = await eachName(names(args), Number(args.concurrency), async (name) => {
-      await rt.spawn(Counter, { name, distribute: true, args: [] })
+      await cluster.spawn(Counter, { name, distribute: true, args: [] })
     })
     return { ...outcome, ms: Math.round(wallClock() - started) }
   },
 
   /** calls every actor `times` times with an increment; wrong = answers whose count is not `times` at the end */
   async inc (args) {
-    const rt = need()
     let wrong = 0
     const started = wallClock()
     const outcome = await eachName(names(args), Number(args.concurrency), async (name) => {
       let reply: CounterReply | undefined
       for (let i = 0; i < Number(args.times); i++) {
-        reply = await rt.call<CounterReply>(name, { op: 'inc' }, { timeout: Number(args.timeoutMs) })
+        reply = await cluster.call<CounterReply>(name, { op: 'inc' }, { timeout: Number(args.timeoutMs) })
       }
       if (reply?.count !== Number(args.times)) { wrong++ }
     })
@@ -112,11 +102,10 @@ const COMMANDS: Record<string, (args: Args) => Promise<unknown>> = {
 
   /** looks every name up and remembers which node holds it; answers how many each node holds */
   async locate (args) {
-    const rt = need()
     located = new Map()
     let missing = 0
     const outcome = await eachName(names(args), Number(args.concurrency), async (name) => {
-      const ref = await rt.lookup(name)
+      const ref = await cluster.lookup(name)
       if (ref == null) {
         missing++
         return
@@ -131,16 +120,15 @@ const COMMANDS: Record<string, (args: Args) => Promise<unknown>> = {
   /** probes the actors `locate` found on args.onNode (see probe.ts) */
   async probe (args) {
     const list = located.get(String(args.onNode)) ?? []
-    return probe(need(), { ...(args as unknown as Omit<ProbeOptions, 'names'>), names: list })
+    return probe(cluster, { ...(args as unknown as Omit<ProbeOptions, 'names'>), names: list })
   },
 
   /** calls every actor once: how many answer, with the expected count, and where */
   async verify (args) {
-    const rt = need()
     const byNode: Record<string, number> = {}
     let wrong = 0
     const outcome = await eachName(names(args), Number(args.concurrency), async (name) => {
-      const reply = await rt.call<CounterReply>(name, { op: 'get' }, { timeout: Number(args.timeoutMs) })
+      const reply = await cluster.call<CounterReply>(name, { op: 'get' }, { timeout: Number(args.timeoutMs) })
       byNode[reply.node] = (byNode[reply.node] ?? 0) + 1
       if (args.expectCount != null && reply.count !== Number(args.expectCount)) { wrong++ }
     })
@@ -182,4 +170,4 @@ readline.createInterface({ input: process.stdin }).on('line', (line) => {
 })
 // the harness holds our stdin open: when it goes away, so do we
 process.stdin.on('end', () => process.exit(0))
-answer({ event: 'started', id: cluster.id, name: cluster.name, distributed: runtime != null })
+answer({ event: 'started', id: cluster.id, name: cluster.name })

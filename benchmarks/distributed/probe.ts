@@ -4,7 +4,7 @@
 import { percentile, wallClock } from '../lib/stats.ts'
 import { delay, forEachLimit } from '../lib/util.ts'
 import type { CounterReply } from './counter.ts'
-import type { DistributedCluster } from './runtime.ts'
+import type { Cluster } from '../../src/index.ts'
 
 export interface ProbeOptions {
   names: string[]
@@ -45,7 +45,7 @@ export interface ProbeResult {
   wrongSamples: Array<{ name: string, count: number }>
 }
 
-export async function probe (cluster: DistributedCluster, options: ProbeOptions): Promise<ProbeResult> {
+export async function probe (cluster: Pick<Cluster, 'call'>, options: ProbeOptions): Promise<ProbeResult> {
   const answeredAt = new Map<string, number>()
   const wrong = new Map<string, number>()
   const errors: Record<string, number> = {}

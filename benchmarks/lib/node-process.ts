@@ -13,8 +13,6 @@ export interface StartedLine {
   /** the node's peer id */
   id: string
   name: string
-  /** whether this build has the distributed runtime */
-  distributed?: boolean
 }
 
 interface Answer {

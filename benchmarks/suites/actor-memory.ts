@@ -26,7 +26,8 @@ interface Measurement {
 const MEASUREMENTS: Measurement[] = [
   { subject: 'plain { node, id } in a Map (baseline)', kind: 'baseline', count: ACTORS },
   { subject: 'Foundation actor', kind: 'actors', count: ACTORS },
-  { subject: 'Foundation actor with a name (registry included)', kind: 'named', count: NAMED }
+  { subject: 'Foundation actor with a name (registry included)', kind: 'named', count: NAMED },
+  { subject: 'Foundation distributed actor (directory included)', kind: 'distributed', count: ACTORS }
 ]
 
 export async function run (): Promise<BenchResult> {
@@ -35,6 +36,7 @@ export async function run (): Promise<BenchResult> {
     `Foundation actor: ${ACTORS.toLocaleString('en-US')} actors of a class with one number field, spawned one after the other by node.spawn() with no name`,
     `baseline: ${ACTORS.toLocaleString('en-US')} objects { node, id } (id base-36 like an actor id) in a Map keyed by id, the least any table of actors pays per entry`,
     `named: ${NAMED.toLocaleString('en-US')} actors spawned with a name, so the registry holds each name too (its own record, the name cache, the local DHT record); measured once the writes' timeout timers have lapsed (about 6 s after the last), justRegisteredBytesPerItem is the figure right after the last registration`,
+    `distributed: ${ACTORS.toLocaleString('en-US')} distributed actors (spawn with distribute: true, so each has a name and an entry in the directory every node keeps of them), all placed on this one node; in a cluster every other node holds a directory entry for each of them too`,
     'rssDelta (growth of the resident set) is kept for reference: it includes heap the collector has not returned to the system'
   ]
   const results: SubjectResult[] = []

@@ -14,11 +14,11 @@ import type { BenchResult, SubjectResult } from '../lib/result.ts'
 /** the issue's figure */
 const TARGET_MS = 2000
 const RUNS = 3
+/** runs with the default membership settings, for reference */
+const DEFAULT_MEMBERSHIP_RUNS = 2
 const CALL_TIMEOUT_MS = 250
 const RETRY_DELAY_MS = 50
 const PROBE_DEADLINE_MS = 30_000
-/** how long the survivors are given to declare the victim dead when there is nothing else to measure */
-const LEAVE_DEADLINE_MS = 15_000
 
 interface FailoverRun {
   /** ms from the kill until the driver's member:leave for the victim */
@@ -26,13 +26,13 @@ interface FailoverRun {
   /** the same on every survivor: fastest and slowest */
   detectedMinMs: number | null
   detectedMaxMs: number | null
-  /** ms from the kill until the last of the victim's actors answered; undefined when not measured */
-  failoverMs?: number | null
-  victimActors?: number
-  spawnMs?: number
-  probe?: ProbeResult
+  /** ms from the kill until the last of the victim's actors answered; null when some never did */
+  failoverMs: number | null
+  victimActors: number
+  spawnMs: number
+  probe: ProbeResult
   /** after the failover: how many of all the actors answer, and how many do not */
-  afterwards?: { answered: number, failed: number, onVictim: number }
+  afterwards: { answered: number, failed: number, onVictim: number }
   formedMs: number
 }
 
@@ -52,22 +52,12 @@ async function leaveTimes (cluster: ProcessCluster, victimId: string, since: num
   return times
 }
 
-async function oneRun (notes: string[]): Promise<FailoverRun> {
-  const cluster = await startProcessCluster({ nodes: NODES, script: NODE_SCRIPT, clusterPrefix: 'bench-failover', membership: BENCH_MEMBERSHIP, timeoutMs: SETUP_TIMEOUT_MS })
+async function oneRun (membership: Record<string, number>, notes: string[]): Promise<FailoverRun> {
+  const cluster = await startProcessCluster({ nodes: NODES, script: NODE_SCRIPT, clusterPrefix: 'bench-failover', membership, timeoutMs: SETUP_TIMEOUT_MS })
   try {
     const driver = cluster.nodes[DRIVER]
     const victim = cluster.nodes[VICTIM]
     const victimId = cluster.ids[VICTIM]
-    const { distributed } = await driver.request<{ distributed: boolean }>('info')
-    if (!distributed) {
-      // nothing to fail over: measure detection alone, so the harness and the baseline still run
-      const since = wallClock()
-      victim.kill('SIGKILL')
-      const times = await leaveTimes(cluster, victimId, since, LEAVE_DEADLINE_MS)
-      const seen = times.filter((t): t is number => t != null)
-      return { detectedMs: times[DRIVER] ?? null, detectedMinMs: seen.length > 0 ? Math.min(...seen) : null, detectedMaxMs: seen.length > 0 ? Math.max(...seen) : null, formedMs: cluster.formedMs }
-    }
-
     const spawned = await driver.request<{ failed: number, samples: string[], ms: number }>('spawn', { prefix: 'c-', from: 0, count: ACTORS, concurrency: SPAWN_CONCURRENCY }, SETUP_TIMEOUT_MS * 3)
     if (spawned.failed > 0) { notes.push(`${spawned.failed} of ${ACTORS} spawns failed, e.g. ${spawned.samples.join('; ')}`) }
     const located = await driver.request<{ byNode: Record<string, number>, missing: number }>('locate', { prefix: 'c-', from: 0, count: ACTORS, concurrency: SPAWN_CONCURRENCY }, SETUP_TIMEOUT_MS)
@@ -103,51 +93,70 @@ async function oneRun (notes: string[]): Promise<FailoverRun> {
   }
 }
 
+/** one membership setting: its runs become a pair of rows, detection and failover */
+interface Setting {
+  /** appended to the subjects' names */
+  label: string
+  membership: Record<string, number>
+  runs: number
+}
+
+const SETTINGS: Setting[] = [
+  { label: '', membership: BENCH_MEMBERSHIP, runs: RUNS },
+  { label: ', default membership', membership: {}, runs: DEFAULT_MEMBERSHIP_RUNS }
+]
+
+async function measure (setting: Setting, notes: string[]): Promise<SubjectResult[]> {
+  const runs: FailoverRun[] = []
+  for (let i = 0; i < setting.runs; i++) {
+    try {
+      runs.push(await oneRun(setting.membership, notes))
+    } catch (err) {
+      notes.push(`run ${i + 1}${setting.label} failed: ${errorMessage(err)}`)
+    }
+  }
+  const results: SubjectResult[] = []
+  const detected = runs.map(r => r.detectedMs).filter((t): t is number => t != null)
+  if (detected.length > 0) {
+    results.push({
+      subject: `membership declares the node dead (baseline${setting.label})`,
+      value: Math.round(median(detected)),
+      membership: setting.membership,
+      runs: runs.map(r => ({ detectedMs: r.detectedMs, detectedMinMs: r.detectedMinMs, detectedMaxMs: r.detectedMaxMs, formedMs: r.formedMs }))
+    })
+  }
+  for (const r of runs.filter(r => r.failoverMs == null)) {
+    notes.push(`a run${setting.label} where ${r.probe.unanswered} of ${r.victimActors} actors never answered within ${PROBE_DEADLINE_MS / 1000} s (not counted in the median): ${r.probe.calls} calls, errors ${JSON.stringify(r.probe.errors)}`)
+  }
+  const complete = runs.map(r => r.failoverMs).filter((t): t is number => t != null)
+  if (complete.length > 0) {
+    results.push({
+      subject: `Foundation failover (last actor answers again${setting.label})`,
+      value: Math.round(median(complete)),
+      membership: setting.membership,
+      runs: runs.map(r => ({ failoverMs: r.failoverMs, victimActors: r.victimActors, spawnMs: r.spawnMs, afterwards: r.afterwards, probe: r.probe }))
+    })
+  }
+  const silent = runs.reduce((sum, r) => sum + r.afterwards.failed, 0)
+  if (silent > 0) { notes.push(`${silent} calls${setting.label} failed when every actor was called once after the failover (runs[].afterwards)`) }
+  return results
+}
+
 export async function run (): Promise<BenchResult> {
   const notes: string[] = [
-    `${NODES} node processes on 127.0.0.1 formed by static discovery; ${describeMembership()}`,
+    `${NODES} node processes on 127.0.0.1 formed by static discovery; ${describeMembership()}; the rows marked "default membership" run with the defaults instead (${DEFAULT_MEMBERSHIP_RUNS} runs), for reference`,
     `${ACTORS.toLocaleString('en-US')} distributed Counter actors spawned from node ${DRIVER} (${SPAWN_CONCURRENCY} spawns in flight), each name looked up to find the ones on node ${VICTIM}, which is then killed with SIGKILL`,
     `Foundation failover: ms from the kill until every actor that was on the killed node has answered a call from node ${DRIVER} again; calls in rounds, ${PROBE_CONCURRENCY} in flight, ${CALL_TIMEOUT_MS} ms timeout, ${RETRY_DELAY_MS} ms between rounds, given up ${PROBE_DEADLINE_MS / 1000} s after the kill`,
     `baseline: ms from the kill until node ${DRIVER}'s membership declares the killed node dead (member:leave); detectedMinMs / detectedMaxMs are the fastest and slowest of the 4 survivors; failover cannot start before detection, so the ratio failover / detection shows what failover adds`,
     `median of ${RUNS} runs, each on a fresh cluster; afterwards = every one of the ${ACTORS.toLocaleString('en-US')} actors called once after the failover`
   ]
-  const runs: FailoverRun[] = []
-  for (let i = 0; i < RUNS; i++) {
-    try {
-      runs.push(await oneRun(notes))
-    } catch (err) {
-      notes.push(`run ${i + 1} failed: ${errorMessage(err)}`)
-    }
-  }
-
   const results: SubjectResult[] = []
-  const detected = runs.map(r => r.detectedMs).filter((t): t is number => t != null)
-  if (detected.length > 0) {
-    results.push({
-      subject: 'membership declares the node dead (baseline)',
-      value: Math.round(median(detected)),
-      runs: runs.map(r => ({ detectedMs: r.detectedMs, detectedMinMs: r.detectedMinMs, detectedMaxMs: r.detectedMaxMs, formedMs: r.formedMs }))
-    })
-  }
-  const measured = runs.filter(r => r.failoverMs !== undefined)
-  if (measured.length === 0) {
-    notes.push('Foundation failover not measured: this build has no distributed runtime (cluster.define is missing); only the baseline ran')
-  } else {
-    const complete = measured.map(r => r.failoverMs).filter((t): t is number => t != null)
-    for (const r of measured.filter(r => r.failoverMs == null)) {
-      notes.push(`a run where ${r.probe?.unanswered} of ${r.victimActors} actors never answered within ${PROBE_DEADLINE_MS / 1000} s (not counted in the median): ${r.probe?.calls} calls, errors ${JSON.stringify(r.probe?.errors)}`)
-    }
-    if (complete.length > 0) {
-      results.push({
-        subject: 'Foundation failover (last actor answers again)',
-        value: Math.round(median(complete)),
-        runs: measured.map(r => ({ failoverMs: r.failoverMs, victimActors: r.victimActors, spawnMs: r.spawnMs, afterwards: r.afterwards, probe: r.probe }))
-      })
-    }
+  for (const setting of SETTINGS) {
+    results.push(...await measure(setting, notes))
   }
 
-  const baseline = results.find(r => r.subject.endsWith('(baseline)'))
-  const ours = results.find(r => r.subject.startsWith('Foundation'))
+  const baseline = results.find(r => r.subject === 'membership declares the node dead (baseline)')
+  const ours = results.find(r => r.subject === 'Foundation failover (last actor answers again)')
   return makeResult({
     name: 'failover',
     unit: 'ms from SIGKILL',

@@ -5,7 +5,7 @@ import { probe } from '../../benchmarks/distributed/probe.ts'
 import { wallClock } from '../../benchmarks/lib/stats.ts'
 import { withTable } from '../../benchmarks/report.ts'
 import type { CounterReply } from '../../benchmarks/distributed/counter.ts'
-import type { DistributedCluster } from '../../benchmarks/distributed/runtime.ts'
+import type { Cluster } from '../../src/index.ts'
 
 class FakeDown extends Error {
   constructor () {
@@ -15,17 +15,14 @@ class FakeDown extends Error {
 }
 
 /** A cluster whose actors each fail `failures` calls, then answer from `node` with `count`. */
-function fakeCluster (answers: Record<string, { failures: number, node: string, count: number }>): DistributedCluster {
+function fakeCluster (answers: Record<string, { failures: number, node: string, count: number }>): Pick<Cluster, 'call'> {
   const calls = new Map<string, number>()
   return {
-    define () {},
-    async spawn () { throw new Error('not used') },
-    async lookup () { return undefined },
-    async stop () {},
-    async call<Reply> (name: string): Promise<Reply> {
-      const n = (calls.get(name) ?? 0) + 1
-      calls.set(name, n)
-      const a = answers[name]
+    async call<Reply> (name: unknown): Promise<Reply> {
+      const key = String(name)
+      const n = (calls.get(key) ?? 0) + 1
+      calls.set(key, n)
+      const a = answers[key]
       if (n <= a.failures) { throw new FakeDown() }
       const reply: CounterReply = { node: a.node, count: a.count }
       return reply as Reply
