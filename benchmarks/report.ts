@@ -1,6 +1,7 @@
 // Renders every benchmarks/results/*.json as one markdown table, for the project README.
 //   node benchmarks/report.ts          print the table
-//   node benchmarks/report.ts --write  also write benchmarks/results/README.md
+//   node benchmarks/report.ts --write  also write benchmarks/results/README.md, and put the table in the project
+//                                      README between <!-- benchmarks:start --> and <!-- benchmarks:end -->
 /* eslint-disable no-console */
 import { readdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
@@ -67,6 +68,36 @@ export function renderReadme (results: BenchResult[]): string {
   return parts.join('\n')
 }
 
+const PROJECT_README = path.join(RESULTS_DIR, '..', '..', 'README.md')
+const START = '<!-- benchmarks:start -->'
+const END = '<!-- benchmarks:end -->'
+
+/**
+ * The project README with the table between its benchmark markers replaced; the prose around the table stays
+ * as written. Undefined when the README has no markers or no table between them.
+ */
+export function withTable (readme: string, table: string): string | undefined {
+  const start = readme.indexOf(START)
+  const end = readme.indexOf(END, start)
+  if (start < 0 || end < 0) { return undefined }
+  const lines = readme.slice(start, end).split('\n')
+  const first = lines.findIndex(l => l.startsWith('|'))
+  if (first < 0) { return undefined }
+  let last = first
+  while (last + 1 < lines.length && lines[last + 1].startsWith('|')) { last++ }
+  lines.splice(first, last - first + 1, table)
+  return readme.slice(0, start) + lines.join('\n') + readme.slice(end)
+}
+
+/** Puts the table in the project README; returns the file, or undefined when it has no place for it. */
+export async function writeProjectTable (): Promise<string | undefined> {
+  const readme = await readFile(PROJECT_README, 'utf8')
+  const updated = withTable(readme, renderTable(await loadResults()))
+  if (updated == null) { return undefined }
+  await writeFile(PROJECT_README, updated)
+  return PROJECT_README
+}
+
 export async function writeReadme (): Promise<string> {
   const file = path.join(RESULTS_DIR, 'README.md')
   await writeFile(file, renderReadme(await loadResults()))
@@ -78,5 +109,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   console.log(renderTable(results))
   if (process.argv.includes('--write')) {
     console.log(`\n-> ${path.relative(process.cwd(), await writeReadme())}`)
+    const project = await writeProjectTable()
+    console.log(project != null ? `-> ${path.relative(process.cwd(), project)}` : `! no table between ${START} and ${END} in ${PROJECT_README}`)
   }
 }

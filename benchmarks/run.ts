@@ -10,10 +10,12 @@ import { writeResult } from './lib/result.ts'
 import { writeReadme } from './report.ts'
 import type { BenchResult } from './lib/result.ts'
 
-export const SUITES = ['send', 'call', 'pubsub', 'formation'] as const
+export const SUITES = ['send', 'call', 'pubsub', 'formation', 'actor-memory', 'failover', 'handoff'] as const
 
 /** A suite taking longer than this is killed. */
 const SUITE_TIMEOUT_MS = 120_000
+/** suites that set up clusters of processes and thousands of actors per run, given longer */
+const LONG_SUITE_TIMEOUT_MS: Partial<Record<typeof SUITES[number], number>> = { failover: 240_000, handoff: 240_000 }
 
 interface SuiteModule {
   run(): Promise<BenchResult>
@@ -50,10 +52,11 @@ async function runAll (): Promise<number> {
   let failed = 0
   for (const name of SUITES) {
     const child = spawn(process.execPath, [self, name], { stdio: 'inherit' })
+    const limit = LONG_SUITE_TIMEOUT_MS[name] ?? SUITE_TIMEOUT_MS
     const timer = setTimeout(() => {
-      console.error(`${name}: over ${SUITE_TIMEOUT_MS / 1000} s, killing pid ${child.pid}`)
+      console.error(`${name}: over ${limit / 1000} s, killing pid ${child.pid}`)
       if (child.pid != null) { process.kill(child.pid, 'SIGKILL') }
-    }, SUITE_TIMEOUT_MS)
+    }, limit)
     const [code] = await once(child, 'exit') as [number | null]
     clearTimeout(timer)
     if (code !== 0) {

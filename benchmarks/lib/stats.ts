@@ -22,3 +22,8 @@ export function mean (samples: readonly number[]): number {
 export function now (): number {
   return performance.now()
 }
+
+/** Wall-clock milliseconds with sub-millisecond resolution, comparable between processes on one machine. */
+export function wallClock (): number {
+  return performance.timeOrigin + performance.now()
+}

@@ -78,3 +78,15 @@ export function patternedBytes (size: number): Uint8Array {
   for (let i = 0; i < body.length; i++) { body[i] = i & 0xff }
   return body
 }
+
+/** Runs fn over every item with at most `concurrency` running at once; resolves when all have settled. */
+export async function forEachLimit<T> (items: readonly T[], concurrency: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++
+      await fn(items[index], index)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker))
+}
