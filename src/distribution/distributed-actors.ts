@@ -48,6 +48,8 @@ const START_RETRY_DELAY = 2 * SECOND
 const REBALANCE_DELAY = 500
 /** how long a holder this node has never seen as a member counts as still joining, not as gone */
 const UNKNOWN_HOLDER_GRACE = 10 * SECOND
+/** a draining node leaves once it has passed no message on for this long */
+const QUIET_PERIOD = 200
 /** actors moved in one request */
 const MOVE_BATCH = 256
 
@@ -98,6 +100,9 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
   /** other members that announced they are moving their actors away */
   private readonly draining = new Set<string>()
   private selfDraining = false
+  /** calls this node passed on to an actor's new holder and still waits to answer */
+  private forwardsInFlight = 0
+  private lastForward = 0
   private running = false
   private startedAt = 0
   private reconcileScheduled: ReturnType<typeof setImmediate> | undefined
@@ -307,6 +312,19 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
     }
     this.sync.flush()
     if (this.hosted.size > 0) { this.log('%d distributed actors could not be moved before leaving', this.hosted.size) }
+    await this.quiesce(deadline)
+  }
+
+  /**
+   * Stays a member until the calls this node passed on to the actors' new holders are answered and senders have
+   * stopped using it as a relay: were it to leave first, their callers would get NodeDownError for calls that
+   * did reach the actor.
+   */
+  private async quiesce (deadline: number): Promise<void> {
+    const until = Math.min(deadline, Date.now() + this.init.callTimeout)
+    while (Date.now() < until && (this.forwardsInFlight > 0 || Date.now() - this.lastForward < QUIET_PERIOD)) {
+      await new Promise(resolve => setTimeout(resolve, QUIET_PERIOD / 4))
+    }
   }
 
   /** Sends a message to a distributed actor by name, from this node. */
@@ -356,9 +374,14 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
     const forward: DistMessage = ['forward', name, letter.message, hops + 1]
     if (letter.reply == null) {
       this.components.messaging.send(entry.holder, DIST_ENDPOINT, forward)
+      this.lastForward = Date.now()
     } else {
       const reply = letter.reply
-      this.components.messaging.call(entry.holder, DIST_ENDPOINT, forward, { timeout: this.init.callTimeout }).then(reply.resolve, reply.reject)
+      this.forwardsInFlight++
+      this.lastForward = Date.now()
+      this.components.messaging.call(entry.holder, DIST_ENDPOINT, forward, { timeout: this.init.callTimeout })
+        .then(reply.resolve, reply.reject)
+        .finally(() => { this.forwardsInFlight-- })
     }
     return true
   }
