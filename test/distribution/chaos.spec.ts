@@ -2,6 +2,7 @@
 // distributed actor runs exactly once, every node resolves each name to the same holder, and no state that was
 // handed off is lost. A failing run names its seed: FOUNDATION_CHAOS_SEED=<seed> replays it first.
 import { expect } from 'aegir/chai'
+import { seededRandom } from '../../src/membership/swim/random.ts'
 import { TestNodes, eventually, formed, uniqueCluster } from '../fixtures/nodes.ts'
 import { Counter, instances } from './fixtures.ts'
 import type { FoundationNode } from '../../src/cluster/foundation-node.ts'
@@ -10,18 +11,6 @@ const RUNS = 20
 const NODES = 5
 const ACTORS = 24
 const STEPS = 4
-
-/** mulberry32: a small seeded generator, so a run replays exactly from its seed */
-function random (seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 function pick<T> (next: () => number, list: readonly T[]): T {
   return list[Math.floor(next() * list.length)]
@@ -41,7 +30,7 @@ class ChaosRun {
 
   constructor (nodes: TestNodes, seed: number) {
     this.nodes = nodes
-    this.next = random(seed)
+    this.next = seededRandom(seed)
   }
 
   get history (): string {

@@ -1,19 +1,11 @@
 // Deterministic members and orderings for placement tests: every run sees the same ids, so a failure replays.
+import { seededRandom } from '../../src/membership/swim/random.ts'
 import type { PlacementCandidate } from '../../src/placement/index.ts'
 
 const BASE58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz'
 
 /** A small seeded generator (mulberry32): numbers in [0, 1). */
-export function seeded (seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 0x1_0000_0000
-  }
-}
+export const seeded = seededRandom
 
 /** `count` members with ids shaped like Ed25519 peer ids, drawn from `seed`. */
 export function members (count: number, seed = 1, roles: readonly string[] = []): PlacementCandidate[] {
