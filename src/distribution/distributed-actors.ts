@@ -97,6 +97,8 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
   private readonly assigning = new Set<string>()
   /** names whose start failed here, and when to try again */
   private readonly startFailed = new Map<string, number>()
+  /** members whose directory is being read */
+  private readonly pulling = new Set<string>()
   /** other members that announced they are moving their actors away */
   private readonly draining = new Set<string>()
   private selfDraining = false
@@ -112,6 +114,12 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
   private readonly onMemberChange = (evt: CustomEvent<Member>): void => {
     this.draining.delete(evt.detail.id)
     this.scheduleReconcile()
+  }
+
+  /** a suspect that refuted: updates sent while it was cut off may be lost, so it is read whole again */
+  private readonly onMemberAlive = (evt: CustomEvent<Member>): void => {
+    this.draining.delete(evt.detail.id)
+    this.pullFrom(evt.detail.id)
   }
 
   constructor (components: DistributedActorsComponents, init: DistributedActorsInit) {
@@ -172,7 +180,7 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
     const membership = this.components.membership
     membership.addEventListener('member:join', this.onMemberJoin)
     membership.addEventListener('member:leave', this.onMemberChange)
-    membership.addEventListener('member:alive', this.onMemberChange)
+    membership.addEventListener('member:alive', this.onMemberAlive)
     this.tick = setInterval(() => { this.onTick() }, TICK_INTERVAL)
     this.tick.unref?.()
   }
@@ -185,7 +193,7 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
     const membership = this.components.membership
     membership.removeEventListener('member:join', this.onMemberJoin)
     membership.removeEventListener('member:leave', this.onMemberChange)
-    membership.removeEventListener('member:alive', this.onMemberChange)
+    membership.removeEventListener('member:alive', this.onMemberAlive)
     clearInterval(this.tick)
     clearTimeout(this.rebalanceTimer)
     clearImmediate(this.reconcileScheduled)
@@ -394,6 +402,8 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
         this.entriesChanged(message[1].filter(entry => this.directory.merge(entry)))
         return null
       case 'pull':
+        // a member reading us from the start may have missed our updates as we missed its: read it back
+        if (message[1] === null) { this.pullFrom(from) }
         return Object.values(this.directory.page(message[1] ?? undefined, ENTRIES_PER_MESSAGE))
       case 'start':
         return this.startBatch(message[1], message[2])
@@ -642,13 +652,23 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
   private memberJoined (member: Member): void {
     this.draining.delete(member.id)
     if (member.id === this.self) { return }
-    this.sync.pullFrom(member.id, this.init.callTimeout).catch((err: Error) => {
-      this.log('could not read the directory of %s - %e', member.id, err)
-    }).finally(() => { this.scheduleReconcile() })
+    this.pullFrom(member.id)
     if (this.init.rebalance) {
       clearTimeout(this.rebalanceTimer)
       this.rebalanceTimer = setTimeout(() => { this.rebalance().catch(err => { this.log('rebalance failed - %e', err) }) }, REBALANCE_DELAY)
     }
+  }
+
+  /** Reads a member's whole directory, once at a time per member. */
+  private pullFrom (peer: string): void {
+    if (peer === this.self || this.pulling.has(peer) || !this.running) { return }
+    this.pulling.add(peer)
+    this.sync.pullFrom(peer, this.init.callTimeout).catch((err: Error) => {
+      this.log('could not read the directory of %s - %e', peer, err)
+    }).finally(() => {
+      this.pulling.delete(peer)
+      this.scheduleReconcile()
+    })
   }
 
   /** Moves actors placed by hash to the member their placement now prefers. */

@@ -1,6 +1,6 @@
 // Seeded random runs of kills, partitions, heals, joins and graceful stops on 5 nodes. After every heal each
 // distributed actor runs exactly once, every node resolves each name to the same holder, and no state that was
-// handed off is lost. A failing run names its seed: FOUNDATION_CHAOS_SEED=<seed> replays it first.
+// handed off is lost. A failing run names its seed: CHAOS_SEED=<seed> replays it first.
 import { expect } from 'aegir/chai'
 import { seededRandom } from '../../src/membership/swim/random.ts'
 import { TestNodes, eventually, formed, uniqueCluster } from '../fixtures/nodes.ts'
@@ -131,7 +131,7 @@ class ChaosRun {
 describe('distributed actors under seeded chaos', function () {
   this.timeout(120_000)
   const nodes = new TestNodes()
-  const base = Number(process.env.FOUNDATION_CHAOS_SEED ?? Math.floor(Math.random() * 1e9))
+  const base = Number(process.env.CHAOS_SEED ?? Math.floor(Math.random() * 1e9))
 
   afterEach(async () => { await nodes.stopAll() })
 
@@ -144,7 +144,7 @@ describe('distributed actors under seeded chaos', function () {
         for (let step = 0; step < STEPS; step++) { await chaos.step() }
         await chaos.finish()
       } catch (err: any) {
-        err.message = `seed ${seed} (replay with FOUNDATION_CHAOS_SEED=${seed}): ${err.message as string}`
+        err.message = `seed ${seed} (replay with CHAOS_SEED=${seed}): ${err.message as string}`
         throw err
       }
     })
