@@ -247,7 +247,10 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
 
   async migrate (target: Target, options: MigrateOptions): Promise<ActorRef> {
     this.assertRunning()
-    return this.distribution.migrate(distributedName(target) ?? String(target), options.to, options.signal)
+    if (typeof target === 'string') { return this.distribution.migrate(target, options.to, options.signal) }
+    const name = distributedNameOf(target)
+    if (name == null) { throw new ActorNotFoundError(`distributed actor ${target.node}/${target.id} (only distributed actors move)`) }
+    return this.distribution.migrate(name, options.to, options.signal)
   }
 
   async supervise (spec: SupervisorSpec): Promise<Supervisor> {
@@ -271,8 +274,8 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
   }
 
   async stopActor (target: Target): Promise<void> {
-    const name = distributedName(target)
-    if (name != null && this.actors.named(name) == null && this.distribution.has(name)) {
+    const name = this.distributedTarget(target)
+    if (name != null) {
       await this.distribution.stopActor(name)
       return
     }
@@ -292,18 +295,18 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
 
   send (target: Target, message: unknown): void {
     this.assertRunning()
-    const name = distributedName(target)
-    if (name != null && this.actors.named(name) == null && this.distribution.has(name)) {
-      this.distribution.send(name, message)
-      return
-    }
     if (isActorRef(target)) {
-      this.sendToRef(target, message)
+      const name = distributedNameOf(target)
+      if (name != null) { this.distribution.send(name, message) } else { this.sendToRef(target, message) }
       return
     }
     const local = this.actors.named(target)
     if (local != null) {
       local.deliver(message)
+      return
+    }
+    if (this.distribution.has(target)) {
+      this.distribution.send(target, message)
       return
     }
     // names resolve in order of sends, so two sends to one name arrive in the order they were made
@@ -319,15 +322,15 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     this.assertRunning()
     if (options.signal?.aborted === true) { throw new AbortError(options.signal.reason) }
     const timeout = options.timeout ?? this.config.callTimeout
-    const name = distributedName(target)
-    if (name != null && this.actors.named(name) == null && this.distribution.has(name)) {
-      return this.distribution.call(name, message, timeout, options.signal) as Promise<Reply>
-    }
     let ref: ActorRef | undefined
     if (isActorRef(target)) {
+      const name = distributedNameOf(target)
+      if (name != null) { return this.distribution.call(name, message, timeout, options.signal) as Promise<Reply> }
       ref = target
     } else {
-      ref = this.actors.named(target)?.ref ?? await this.names.resolve(target, options.signal)
+      ref = this.actors.named(target)?.ref
+      if (ref == null && this.distribution.has(target)) { return this.distribution.call(target, message, timeout, options.signal) as Promise<Reply> }
+      ref ??= await this.names.resolve(target, options.signal)
       if (ref == null) { throw new ActorNotFoundError(`named "${target}"`) }
     }
     if (ref.node === this.id) {
@@ -364,7 +367,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       ...totalLoad(local, others),
       node: local,
       undeliverable: this.messaging.stats.undeliverable + this.messaging.stats.lost,
-      distributed: { actors: this.distribution.directory.size === 0 ? 0 : this.distribution.list().length, local: this.distribution.localCount },
+      distributed: { actors: this.distribution.directory.liveCount, local: this.distribution.localCount },
       members: active.map(({ id, name, roles, status }) => ({ id, name, roles, status, ...(id === this.id ? local : this.load.of(id)) })),
       partition: { unreachable: this.partitions.unreachable().length, majority: this.partitions.hasQuorum('majority') },
       uptime: Date.now() - this.startedAt
@@ -406,6 +409,12 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     this.messaging.send(ref.node, ref.id, message)
   }
 
+  /** The distributed actor a target stands for: a distributed ref, or a name no actor of this node goes by. */
+  private distributedTarget (target: Target): string | undefined {
+    if (typeof target !== 'string') { return distributedNameOf(target) }
+    return this.actors.named(target) == null && this.distribution.has(target) ? target : undefined
+  }
+
   private unregisterName (name: string): void {
     if (this.state !== 'running') { return }
     this.registry.unregister(name).catch((err: Error) => { this.log.error('could not unregister %s: %s', name, err.message) })
@@ -428,10 +437,9 @@ export interface NodeSeams {
   connector?: ConnectorInit
 }
 
-/** The name of a distributed actor a target points at: a name, or a ref with a distributed id. */
-function distributedName (target: Target): string | undefined {
-  if (typeof target === 'string') { return target }
-  return target.id.startsWith(DISTRIBUTED_PREFIX) ? target.id.slice(DISTRIBUTED_PREFIX.length) : undefined
+/** The name in a distributed actor's ref; undefined for any other ref. */
+function distributedNameOf (ref: ActorRef): string | undefined {
+  return ref.id.startsWith(DISTRIBUTED_PREFIX) ? ref.id.slice(DISTRIBUTED_PREFIX.length) : undefined
 }
 
 export async function startFoundationNode (config: FoundationConfig, seams: NodeSeams = {}): Promise<FoundationNode> {

@@ -56,11 +56,13 @@ export class DirectorySync {
   }
 
   /**
-   * Tells every member about an entry now and waits for their acknowledgement (or their failure), so that once
-   * this resolves every reachable member resolves the name.
+   * Tells every member about an entry now, instead of with the next batch, and waits for their acknowledgement (or
+   * their failure), so that once this resolves every reachable member resolves the name.
    */
-  async confirm (entry: DirectoryEntry, except: string, timeout: number): Promise<void> {
-    await Promise.allSettled(this.components.peers().filter(peer => peer !== except).map(async peer => {
+  async confirm (entry: DirectoryEntry, timeout: number): Promise<void> {
+    // sent now, so not again with the next batch
+    if (this.outbox.get(entry.name) === entry) { this.outbox.delete(entry.name) }
+    await Promise.allSettled(this.components.peers().map(async peer => {
       await this.components.call(peer, ['update', [entry]], timeout)
     }))
   }

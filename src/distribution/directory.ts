@@ -12,7 +12,7 @@ export interface DirectoryInit {
 export class Directory {
   private readonly init: DirectoryInit
   private readonly entries = new Map<string, DirectoryEntry>()
-  /** when each tombstone was learned */
+  /** when each tombstone was learned: entries not in it are live */
   private readonly tombstones = new Map<string, number>()
 
   constructor (init: DirectoryInit) {
@@ -21,6 +21,11 @@ export class Directory {
 
   get size (): number {
     return this.entries.size
+  }
+
+  /** entries of actors that run (not stopped) */
+  get liveCount (): number {
+    return this.entries.size - this.tombstones.size
   }
 
   get (name: string): DirectoryEntry | undefined {

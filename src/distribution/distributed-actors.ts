@@ -252,19 +252,15 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
     if (!quorumHolds(entry, this.view())) { throw new NoQuorumError(key, String(entry.quorum)) }
     const target = this.placeOf(entry)
     if (target == null) { throw new NoEligibleNodeError(key, entry.roles) }
-    let started: DirectoryEntry
-    if (target === this.self) {
-      started = await this.startHere(entry, undefined)
-    } else {
-      const [ok, failed] = validateStartAnswer(await this.components.messaging.call(target, DIST_ENDPOINT, ['start', [entry], null], { timeout: this.init.callTimeout }))
-      if (ok.length === 0) { throw new PlacementFailedError(key, target, failed[0]?.[1] ?? 'no answer') }
-      started = ok[0]
-      this.directory.merge(started)
-      this.entriesChanged(ok)
-    }
-    // a spawn that returned is visible everywhere: a call by name from any member finds it at once
-    await this.sync.confirm(started, target, this.init.callTimeout)
-    return refOf(started)
+    // the holder tells every member before it answers: a spawn that returned is visible everywhere, so a call by
+    // name from any member finds it at once
+    const answer = target === this.self
+      ? await this.startBatch([entry], null, true)
+      : await this.components.messaging.call(target, DIST_ENDPOINT, ['start', [entry], null, true], { timeout: this.init.callTimeout })
+    const [started, failed] = validateStartAnswer(answer)
+    if (started.length === 0) { throw new PlacementFailedError(key, target, failed[0]?.[1] ?? 'no answer') }
+    this.entriesChanged(started.filter(e => this.directory.merge(e)))
+    return refOf(started[0])
   }
 
   /** Stops a distributed actor wherever it runs; its name is free again. */
@@ -337,7 +333,7 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
 
   /** Sends a message to a distributed actor by name, from this node. */
   send (name: string, message: unknown): void {
-    this.deliver(name, { message }, 0)
+    if (!this.deliver(name, { message }, 0)) { this.components.undeliverable(`no distributed actor named "${name}"`) }
   }
 
   async call (name: string, message: unknown, timeout: number, signal?: AbortSignal): Promise<unknown> {
@@ -406,7 +402,7 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
         if (message[1] === null) { this.pullFrom(from) }
         return Object.values(this.directory.page(message[1] ?? undefined, ENTRIES_PER_MESSAGE))
       case 'start':
-        return this.startBatch(message[1], message[2])
+        return this.startBatch(message[1], message[2], message[3])
       case 'drain':
         this.draining.add(from)
         this.scheduleReconcile()
@@ -430,8 +426,11 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
     }
   }
 
-  /** Starts actors another member placed here; `states` came with a move, else checkpoints are looked for. */
-  private async startBatch (entries: DirectoryEntry[], states: unknown[] | null): Promise<unknown> {
+  /**
+   * Starts actors placed here; `states` came with a move, else checkpoints are looked for. With `visible`, every
+   * member has the new entries before this resolves.
+   */
+  private async startBatch (entries: DirectoryEntry[], states: unknown[] | null, visible = false): Promise<unknown> {
     if (this.selfDraining || !this.running) {
       return [[], entries.map(entry => [entry.name, 'the node is leaving'])]
     }
@@ -451,6 +450,8 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
         failed.push([entry.name, `${err.name}: ${err.message}`])
       }
     }))
+    // half the call timeout: the spawner's own call to this node must not time out while a slow member is waited for
+    if (visible) { await Promise.all(started.map(async entry => { await this.sync.confirm(entry, this.init.callTimeout / 2) })) }
     return [started, failed]
   }
 
@@ -498,7 +499,7 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
     try {
       states = await Promise.all(cells.map(async ([, cell]) => cell.handoffState()))
       const entries = cells.map(([name]) => this.directory.get(name) as DirectoryEntry)
-      answer = validateStartAnswer(await this.components.messaging.call(target, DIST_ENDPOINT, ['start', entries, states], { timeout: this.init.callTimeout }))
+      answer = validateStartAnswer(await this.components.messaging.call(target, DIST_ENDPOINT, ['start', entries, states, false], { timeout: this.init.callTimeout }))
     } catch (err) {
       this.log('moving %d actors to %s failed - %e', cells.length, target, err)
       for (const [, cell] of cells) { cell.unpause() }
@@ -612,7 +613,7 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
     try {
       const answer = target === this.self
         ? await this.startBatch(entries, null)
-        : await this.components.messaging.call(target, DIST_ENDPOINT, ['start', entries, null], { timeout: this.init.callTimeout })
+        : await this.components.messaging.call(target, DIST_ENDPOINT, ['start', entries, null, false], { timeout: this.init.callTimeout })
       const [ok, failed] = validateStartAnswer(answer)
       started = ok
       for (const [name, reason] of failed) { this.log('failover of %s to %s failed: %s', name, target, reason) }

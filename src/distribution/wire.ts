@@ -11,8 +11,11 @@ export type DistMessage =
   | ['update', DirectoryEntry[]]
   /** a page of the sender's directory after a name (call, answered with a DirectoryPage) */
   | ['pull', string | null]
-  /** run these actors here, with the handed-off states when they move (call, answered with a StartAnswer) */
-  | ['start', DirectoryEntry[], unknown[] | null]
+  /**
+   * run these actors here, with the handed-off states when they move; when `visible`, answer only once every member
+   * has the new entries (call, answered with a StartAnswer)
+   */
+  | ['start', DirectoryEntry[], unknown[] | null, boolean]
   /** the sender is moving its actors away and leaving (send) */
   | ['drain']
   /** move an actor this node runs to another member (call, answered with the new holder's peer id) */
@@ -38,8 +41,9 @@ export function validateDistMessage (value: unknown): DistMessage {
       if (value.length === 2 && (value[1] === null || isName(value[1]))) { return ['pull', value[1]] }
       break
     case 'start':
-      if (value.length === 3 && Array.isArray(value[1]) && (value[2] === null || (Array.isArray(value[2]) && value[2].length === value[1].length))) {
-        return ['start', value[1].map(validateEntry), value[2]]
+      if (value.length === 4 && Array.isArray(value[1]) && (value[2] === null || (Array.isArray(value[2]) && value[2].length === value[1].length)) &&
+        typeof value[3] === 'boolean') {
+        return ['start', value[1].map(validateEntry), value[2], value[3]]
       }
       break
     case 'drain':

@@ -4,7 +4,7 @@
 import { expect } from 'aegir/chai'
 import { seededRandom } from '../../src/membership/swim/random.ts'
 import { TestNodes, eventually, formed, uniqueCluster } from '../fixtures/nodes.ts'
-import { Counter, instances } from './fixtures.ts'
+import { Counter, runsOnceEach } from './fixtures.ts'
 import type { FoundationNode } from '../../src/cluster/foundation-node.ts'
 
 const RUNS = 20
@@ -96,10 +96,7 @@ class ChaosRun {
   /** Exactly one instance of every actor, one holder per name everywhere, and every handed-off count intact. */
   async check (): Promise<void> {
     await formed(this.live)
-    await eventually(() => {
-      const counts = instances(this.live)
-      return counts.size === ACTORS && [...counts.values()].every(n => n === 1)
-    }, `every actor runs exactly once (${this.history})`, 20_000)
+    await eventually(() => runsOnceEach(this.live, ACTORS), `every actor runs exactly once (${this.history})`, 20_000)
     await eventually(() => this.expected.size === 0 || [...this.expected.keys()].every(name => {
       const holders = new Set(this.live.map(n => n.distribution.lookup(name)?.node))
       return holders.size === 1

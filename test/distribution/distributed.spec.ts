@@ -1,6 +1,6 @@
 import { expect } from 'aegir/chai'
 import { TestNodes, eventually, formed, uniqueCluster } from '../fixtures/nodes.ts'
-import { Counter, instances } from './fixtures.ts'
+import { Counter, instances, runsOnceEach } from './fixtures.ts'
 import type { FoundationNode } from '../../src/cluster/foundation-node.ts'
 
 describe('distributed actors', function () {
@@ -20,9 +20,7 @@ describe('distributed actors', function () {
     const all = await cluster(3)
     for (let i = 0; i < 30; i++) { await all[i % 3].spawn(Counter, { name: `c-${i}`, distribute: true }) }
     await eventually(() => all.every(n => n.distribution.list().length === 30), 'every node knows all 30')
-    const counts = instances(all)
-    expect(counts.size).to.equal(30)
-    expect([...counts.values()].every(n => n === 1)).to.equal(true)
+    expect(runsOnceEach(all, 30)).to.equal(true)
     const hosts = new Set(all.flatMap(n => n.distribution.hostedNames().length > 0 ? [n.id] : []))
     expect(hosts.size).to.equal(3)
     for (let i = 0; i < 30; i++) {
@@ -47,10 +45,7 @@ describe('distributed actors', function () {
     expect(lost.length).to.be.greaterThan(0)
     await victim.host.stop()
     const survivors = all.filter(n => n !== victim)
-    await eventually(() => {
-      const counts = instances(survivors)
-      return counts.size === 30 && [...counts.values()].every(n => n === 1)
-    }, 'all 30 run once on the survivors')
+    await eventually(() => runsOnceEach(survivors, 30), 'all 30 run once on the survivors')
     for (const name of lost) {
       const answer = await survivors[0].call<{ node: string }>(name, { get: true })
       expect(answer.node).to.not.equal(victim.id)
@@ -86,6 +81,16 @@ describe('distributed actors', function () {
     const answer = await all[0].call<{ count: number, node: string }>('m', { get: true })
     expect(answer).to.include({ count: 55, node: to.id })
     expect(instances(all).get('m')).to.equal(1)
+    await expect(all[0].migrate({ node: all[0].id, id: '1' }, { to: to.name })).to.eventually.be.rejected.with.property('name', 'ActorNotFoundError')
+  })
+
+  it('counts a send to a distributed actor that does not exist as undeliverable', async () => {
+    const all = await cluster(2)
+    const before = all[0].info().undeliverable
+    all[0].send({ node: all[1].id, id: '~nobody' }, { add: 1 })
+    all[0].send('nobody-at-all', { add: 1 })
+    await eventually(() => all[0].info().undeliverable === before + 2, 'both sends are counted')
+    expect(all[0].info().distributed).to.deep.equal({ actors: 0, local: 0 })
   })
 
   it('keeps one instance per name after a partition heals, and ends the duplicates', async () => {
@@ -99,10 +104,7 @@ describe('distributed actors', function () {
     await eventually(() => instances(all.slice(0, 2)).size === 20 && instances(all.slice(2)).size === 20, 'each side runs every actor')
     nodes.cuts.heal()
     await formed(all)
-    await eventually(() => {
-      const counts = instances(all)
-      return counts.size === 20 && [...counts.values()].every(n => n === 1)
-    }, 'one instance of each after the heal')
+    await eventually(() => runsOnceEach(all, 20), 'one instance of each after the heal')
     expect(duplicates.length).to.be.greaterThan(0)
     for (const node of all) {
       for (let i = 0; i < 20; i++) { expect((await node.lookup(`p-${i}`))?.node).to.equal((await all[0].lookup(`p-${i}`))?.node) }
@@ -122,10 +124,7 @@ describe('distributed actors', function () {
     await expect(minority[0].spawn(Counter, { name: 'q-new', distribute: true, quorum: true })).to.eventually.be.rejected.with.property('name', 'NoQuorumError')
     nodes.cuts.heal()
     await formed(all)
-    await eventually(() => {
-      const counts = instances(all)
-      return counts.size === 20 && [...counts.values()].every(n => n === 1)
-    }, 'one instance of each after the heal')
+    await eventually(() => runsOnceEach(all, 20), 'one instance of each after the heal')
   })
 
   it('restores a crashed actor from its latest checkpoint', async () => {

@@ -33,3 +33,9 @@ export function instances (nodes: FoundationNode[]): Map<string, number> {
   }
   return counts
 }
+
+/** true when these nodes run exactly `count` distributed actors, each exactly once */
+export function runsOnceEach (nodes: FoundationNode[], count: number): boolean {
+  const counts = instances(nodes)
+  return counts.size === count && [...counts.values()].every(n => n === 1)
+}
