@@ -35,6 +35,23 @@ export interface ActorCellOptions {
   crashOnError?: boolean
 }
 
+/** What an actor sees of itself: a class, so `stop` is one function on its prototype, not a closure per actor. */
+class CellContext implements ActorContext {
+  readonly self: ActorRef
+  readonly name?: string
+  private readonly cell: ActorCell
+
+  constructor (cell: ActorCell) {
+    this.self = cell.ref
+    this.name = cell.name
+    this.cell = cell
+  }
+
+  stop (): void {
+    this.cell.requestStop()
+  }
+}
+
 export class ActorCell {
   readonly ref: ActorRef
   readonly name?: string
@@ -56,7 +73,7 @@ export class ActorCell {
     this.actor = actor
     this.ref = ref
     this.name = name
-    this.context = { self: ref, name, stop: () => { this.requestStop() } }
+    this.context = new CellContext(this)
     this.events = events
     this.crashOnError = options.crashOnError === true
   }
@@ -171,7 +188,7 @@ export class ActorCell {
   }
 
   /** `context.stop()`: the actor ends once the message in hand, if any, is answered. */
-  private requestStop (): void {
+  requestStop (): void {
     this.stopRequested = true
     this.schedule()
   }

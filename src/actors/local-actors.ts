@@ -1,6 +1,7 @@
 // The actors living on this node: spawn, look up by id or name, stop.
 import { ActorCell } from './actor-cell.ts'
 import { DuplicateActorIdError, DuplicateNameError } from './errors.ts'
+import type { ActorCellEvents } from './actor-cell.ts'
 import type { ActorHandlerError } from './errors.ts'
 import type { Actor, ActorClass, ExitReason } from './index.ts'
 
@@ -36,9 +37,12 @@ export class LocalActors {
   private readonly byName = new Map<string, ActorCell>()
   private readonly stopListeners = new Set<(cell: ActorCell) => void>()
   private nextId = 1
+  /** the events of every cell spawned without its own onExit: one object for all, not one per actor */
+  private readonly cellEvents: ActorCellEvents
 
   constructor (init: LocalActorsInit) {
     this.init = init
+    this.cellEvents = { onUnhandledError: init.onUnhandledError, onProcessed: init.onProcessed ?? (() => {}), onExit: this.exited }
   }
 
   get count (): number {
@@ -55,11 +59,8 @@ export class LocalActors {
     if (name != null && this.byName.has(name) && this.byName.get(name) !== previous) { throw new DuplicateNameError(name) }
     const actor: Actor = new ActorType(...args)
     const ref = { node: this.init.nodeId, id: options.id ?? this.allocateId() }
-    const cell = new ActorCell(actor, ref, name, {
-      onUnhandledError: this.init.onUnhandledError,
-      onProcessed: this.init.onProcessed ?? (() => {}),
-      onExit: options.onExit ?? this.exited
-    }, { crashOnError: options.crashOnError })
+    const events = options.onExit != null ? { ...this.cellEvents, onExit: options.onExit } : this.cellEvents
+    const cell = new ActorCell(actor, ref, name, events, { crashOnError: options.crashOnError })
     if (previous != null) {
       // a restart: the same actor goes on under the same ref, so nobody is told it stopped
       this.remove(previous, false)
