@@ -141,7 +141,7 @@ describe('distributed actors under seeded chaos', function () {
         for (let step = 0; step < STEPS; step++) { await chaos.step() }
         await chaos.finish()
       } catch (err: any) {
-        err.message = `seed ${seed} (replay with CHAOS_SEED=${seed}): ${err.message as string}`
+        err.message = `seed ${seed} (replay with CHAOS_SEED=${seed}) after ${chaos.history}: ${err.message as string}`
         throw err
       }
     })

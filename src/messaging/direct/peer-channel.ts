@@ -2,7 +2,12 @@
 import { peerIdFromString } from '@libp2p/peer-id'
 import { FrameWriter } from '../../wire/frame-writer.ts'
 import type { Host } from '../../node/create-host.ts'
-import type { Logger } from '@libp2p/interface'
+import type { Logger, Stream } from '@libp2p/interface'
+
+/** tries to open the stream before the frames waiting for it are given up */
+const OPEN_ATTEMPTS = 3
+/** ms before the second try, doubled before the third */
+const OPEN_RETRY_DELAY = 100
 
 export interface PeerChannelInit {
   host: Host
@@ -54,7 +59,7 @@ export class PeerChannel {
 
   private async open (): Promise<void> {
     try {
-      const stream = await this.init.host.dialProtocol(peerIdFromString(this.init.node), this.init.protocol)
+      const stream = await this.dialWithRetry()
       if (this.closed) {
         stream.abort(new Error('channel closed'))
         return
@@ -76,6 +81,23 @@ export class PeerChannel {
       if (!this.closed) { this.init.onBroken(this.init.node, err) }
     } finally {
       this.opening = undefined
+    }
+  }
+
+  /**
+   * Opens the stream, trying again a few times: when two nodes dial each other at once, libp2p may reset one of the
+   * connections mid-dial. Nothing of the backlog has left yet, so a retry cannot deliver a frame twice.
+   */
+  private async dialWithRetry (): Promise<Stream> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.init.host.dialProtocol(peerIdFromString(this.init.node), this.init.protocol)
+      } catch (err) {
+        if (this.closed || attempt >= OPEN_ATTEMPTS) { throw err }
+        this.init.log('opening a direct stream to %s failed (attempt %d), trying again', this.init.node, attempt)
+        await new Promise(resolve => setTimeout(resolve, OPEN_RETRY_DELAY * attempt))
+        if (this.closed) { throw err }
+      }
     }
   }
 
