@@ -18,6 +18,8 @@ import { AbortError, NodeDownError } from '../messaging/errors.ts'
 import { GossipPubSub } from '../messaging/pubsub/gossip-pubsub.ts'
 import { Connector } from '../node/connector.ts'
 import { createHost } from '../node/create-host.ts'
+import { HttpEndpoint } from '../observability/http/http-endpoint.ts'
+import { installRoutes } from '../observability/routes.ts'
 import { createRegistry } from '../registry/index.ts'
 import { LocalSupervisor } from '../supervision/supervisor.ts'
 import { endConflictLoser } from './conflict-loser.ts'
@@ -71,6 +73,8 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
   readonly groups: ProcessGroups
   /** members declared dead and not yet forgotten, partition events, and quorum */
   readonly partitions: PartitionWatch
+  /** health, metrics, cluster state and the dashboard over HTTP, when http.enabled */
+  readonly http: HttpEndpoint | undefined
   private readonly log: Logger
   private readonly logger: ComponentLogger
   /** top-level supervisors still running */
@@ -161,6 +165,11 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       logger
     }, { maxMessageSize: config.maxMessageSize })
 
+    if (config.http.enabled) {
+      this.http = new HttpEndpoint({ log: logger.forComponent('foundation:http') }, config.http)
+      installRoutes(this.http, this)
+    }
+
     for (const type of MEMBER_EVENTS) {
       this.membership.addEventListener(type, (evt) => {
         if (type === 'member:leave') {
@@ -181,6 +190,8 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
   /** Starts the parts in dependency order: protocol handlers exist before the host accepts a connection. */
   async start (): Promise<void> {
     if (this.state !== 'new') { return }
+    // first: a taken port fails the start before the node has joined anything, and probes answer during it
+    await this.http?.start()
     await this.messaging.start()
     await this.gossip.start()
     this.partitions.start()
@@ -224,6 +235,14 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     await this.gossip.stop()
     await this.messaging.stop()
     await this.host.stop()
+    // last: probes keep answering (not ready) while the node drains and leaves
+    await this.http?.stop()
+  }
+
+  /** Undoes a start that failed part way, so a bad start leaves no socket or timer behind. */
+  async abandon (): Promise<void> {
+    this.state = 'stopped'
+    await Promise.allSettled([this.http?.stop(), this.host.stop()])
   }
 
   async spawn<Args extends unknown[]>(actor: ActorClass<any, Args>, options: SpawnOptions<Args> = {}): Promise<ActorRef> {
@@ -370,6 +389,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       distributed: { actors: this.distribution.directory.liveCount, local: this.distribution.localCount },
       members: active.map(({ id, name, roles, status }) => ({ id, name, roles, status, ...(id === this.id ? local : this.load.of(id)) })),
       partition: { unreachable: this.partitions.unreachable().length, majority: this.partitions.hasQuorum('majority') },
+      ...(this.http?.url != null ? { http: this.http.url } : {}),
       uptime: Date.now() - this.startedAt
     }
   }
@@ -455,7 +475,12 @@ export async function startFoundationNode (config: FoundationConfig, seams: Node
     refusePeer: seams.refusePeer
   })
   const node = new FoundationNode(config, host, logger, seams)
-  await node.start()
+  try {
+    await node.start()
+  } catch (err) {
+    await node.abandon()
+    throw err
+  }
   return node
 }
 

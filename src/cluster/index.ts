@@ -63,6 +63,8 @@ export interface ClusterInfo {
   members: Array<Pick<Member, 'id' | 'name' | 'roles' | 'status'> & Partial<NodeLoad>>
   /** members declared dead and not yet forgotten (a partition looks like a crash), and whether this side is the majority */
   partition: { unreachable: number, majority: boolean }
+  /** this node's HTTP endpoint (health, metrics, dashboard), such as 'http://127.0.0.1:9464', when it serves one */
+  http?: string
   uptime: number
 }
 

@@ -82,7 +82,11 @@ export interface HttpInit {
   enabled?: boolean
   /** address to bind; anything but loopback must be chosen explicitly (default '127.0.0.1') */
   host?: string
-  /** TCP port (default 9464) */
+  /**
+   * TCP port (default 9464; 0 picks a free one). When the default port is taken, as by a second node on one
+   * machine, the node serves on a free port instead and says so in `info().http`; a port set here that is
+   * taken fails the start with HttpPortInUseError
+   */
   port?: number
 }
 
@@ -159,7 +163,8 @@ export interface FoundationConfig {
   discovery: ResolvedDiscovery
   security: { allowPeers?: string[] }
   identity: { keyFile?: string }
-  http: { enabled: boolean, host: string, port: number }
+  /** `portIsDefault`: no port was configured, so a taken one falls back to any free port */
+  http: { enabled: boolean, host: string, port: number, portIsDefault: boolean }
   membership: ClusterMembershipInit
   maxMessageSize: number
   callTimeout: number

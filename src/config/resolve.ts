@@ -72,7 +72,8 @@ function httpOf (options: ValidatedInit, profile: Profile): FoundationConfig['ht
   return {
     enabled: options.http?.enabled ?? profile.httpEnabled,
     host: options.http?.host ?? DEFAULT_HTTP_HOST,
-    port: options.http?.port ?? DEFAULT_HTTP_PORT
+    port: options.http?.port ?? DEFAULT_HTTP_PORT,
+    portIsDefault: options.http?.port == null
   }
 }
 

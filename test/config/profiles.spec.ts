@@ -36,7 +36,7 @@ describe('config profiles', () => {
     const config = resolveConfig({ profile: 'production', secret: SECRET }, {})
     expect(config.discovery.chosenBy).to.equal('auto')
     expect(config.listen).to.deep.equal(['/ip4/0.0.0.0/tcp/4001'])
-    expect(config.http).to.deep.equal({ enabled: false, host: '127.0.0.1', port: 9464 })
+    expect(config.http).to.deep.equal({ enabled: false, host: '127.0.0.1', port: 9464, portIsDefault: true })
     expect(config.membership).to.deep.equal({ probeInterval: 1000, probeTimeout: 500, suspectTimeout: 5000, indirectProbes: 3 })
     expect(resolveConfig({ profile: 'production', secret: SECRET, http: { enabled: true } }, {}).http.enabled).to.be.true()
     expect(resolveConfig({ profile: 'production', secret: SECRET }, { FOUNDATION_HTTP_ENABLED: 'true' }).http.enabled).to.be.true()

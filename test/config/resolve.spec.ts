@@ -12,7 +12,7 @@ describe('config', () => {
     expect(config).to.include({ profile: 'development', clusterName: 'foundation', maxMessageSize: 1024 * 1024, callTimeout: 5000 })
     expect(config.discovery.strategies).to.deep.equal([{ name: 'mdns', init: { interval: 1000 } }])
     expect(config.listen).to.deep.equal(['/ip4/0.0.0.0/tcp/0'])
-    expect(config.http).to.deep.equal({ enabled: true, host: '127.0.0.1', port: 9464 })
+    expect(config.http).to.deep.equal({ enabled: true, host: '127.0.0.1', port: 9464, portIsDefault: true })
     expect(config.security).to.deep.equal({})
     expect(config.identity).to.deep.equal({})
     expect(config.secret).to.equal(undefined)
