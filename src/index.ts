@@ -59,5 +59,8 @@ export { PlacementError, InvalidPlacementOptionError } from './placement/errors.
 export { NameNotVisibleError } from './registry/errors.ts'
 export type { NameConflictDetail } from './registry/index.ts'
 export type { PartitionDetail } from './cluster/partition-watch.ts'
+export type { ClusterDebug, DebugClusterOptions, NodeDebugInfo, ActorDebugInfo, LinkDebugInfo, UnansweredMember } from './observability/debug/index.ts'
+export type { RecordedEvent, RecordedEventType } from './observability/events/index.ts'
+export { InvalidDebugRequestError, InvalidDebugAnswerError } from './observability/debug/errors.ts'
 export { DiscoveryError, DiscoveryUnreachableError, DiscoveryForbiddenError, DiscoveryResponseError } from './discovery/errors.ts'
 export { DiscoveryDependencyError } from './discovery/dependency.ts'

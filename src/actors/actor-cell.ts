@@ -82,6 +82,11 @@ export class ActorCell {
     return this.mailbox.size
   }
 
+  /** the actor's class name, for debugging views */
+  get type (): string {
+    return this.actor.constructor.name
+  }
+
   get alive (): boolean {
     return !this.stopped && !this.ended
   }

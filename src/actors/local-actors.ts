@@ -81,6 +81,11 @@ export class LocalActors {
     return this.byId.get(id)
   }
 
+  /** every listed actor, for debugging views */
+  cells (): IterableIterator<ActorCell> {
+    return this.byId.values()
+  }
+
   named (name: string): ActorCell | undefined {
     return this.byName.get(name)
   }

@@ -18,6 +18,10 @@ import { AbortError, NodeDownError } from '../messaging/errors.ts'
 import { GossipPubSub } from '../messaging/pubsub/gossip-pubsub.ts'
 import { Connector } from '../node/connector.ts'
 import { createHost } from '../node/create-host.ts'
+import { DashboardFeed } from '../observability/dashboard/dashboard-feed.ts'
+import { dashboardSnapshot } from '../observability/dashboard/dashboard-snapshot.ts'
+import { DebugService } from '../observability/debug/debug-service.ts'
+import { EventLog } from '../observability/events/event-log.ts'
 import { HttpEndpoint } from '../observability/http/http-endpoint.ts'
 import { installRoutes } from '../observability/routes.ts'
 import { createRegistry } from '../registry/index.ts'
@@ -41,6 +45,7 @@ import type { Member, Membership } from '../membership/index.ts'
 import type { PubSub } from '../messaging/pubsub/index.ts'
 import type { ConnectorInit } from '../node/connector.ts'
 import type { Host } from '../node/create-host.ts'
+import type { ClusterDebug, DebugClusterOptions } from '../observability/debug/index.ts'
 import type { Registry } from '../registry/index.ts'
 import type { Supervisor, SupervisorSpec } from '../supervision/index.ts'
 import type { ComponentLogger, Logger } from '@libp2p/interface'
@@ -75,6 +80,12 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
   readonly partitions: PartitionWatch
   /** health, metrics, cluster state and the dashboard over HTTP, when http.enabled */
   readonly http: HttpEndpoint | undefined
+  /** the recent-events log: member, actor, partition, name and supervisor events, newest last */
+  readonly eventLog: EventLog
+  /** answers '$debug' and gathers debugCluster() */
+  readonly debug: DebugService
+  /** the dashboard's live stream, when HTTP is served */
+  readonly dashboard: DashboardFeed | undefined
   private readonly log: Logger
   private readonly logger: ComponentLogger
   /** top-level supervisors still running */
@@ -165,8 +176,39 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       logger
     }, { maxMessageSize: config.maxMessageSize })
 
+    this.eventLog = new EventLog({ nameOf: (id) => this.membership.get(id)?.name })
+    this.eventLog.watch(this)
+    this.debug = new DebugService({
+      local: {
+        id: this.id,
+        name: this.name,
+        distributedPrefix: DISTRIBUTED_PREFIX,
+        actors: () => this.actors.cells(),
+        actorCount: () => this.actors.count,
+        supervised: (actorId) => [...this.supervisors].some(s => s.childOf(actorId) != null),
+        connections: () => this.host.getConnections(),
+        nameOf: (id) => this.membership.get(id)?.name,
+        messageRate: () => Math.round(this.messageRate.perSecond()),
+        messages: () => ({ in: this.messaging.stats.messagesIn, out: this.messaging.stats.messagesOut }),
+        events: (limit) => this.eventLog.recent(limit),
+        uptime: () => Date.now() - this.startedAt
+      },
+      endpoints: this.endpoints,
+      activeMembers: () => this.membership.activeMembers(),
+      call: async (peer, target, body, options) => this.messaging.call(peer, target, body, options),
+      log: logger.forComponent('foundation:debug')
+    })
+
     if (config.http.enabled) {
       this.http = new HttpEndpoint({ log: logger.forComponent('foundation:http') }, config.http)
+      this.dashboard = new DashboardFeed({
+        gather: async (signal) => {
+          const debug = await this.debug.cluster({ timeout: 2 * SECOND, maxActors: 20, maxEvents: 0, signal })
+          return dashboardSnapshot(config.clusterName, this.id, this.membership.members(), debug, Date.now())
+        },
+        events: this.eventLog,
+        log: logger.forComponent('foundation:dashboard')
+      })
       installRoutes(this.http, this)
     }
 
@@ -199,6 +241,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     await this.registry.start()
     this.distribution.start()
     this.groups.start()
+    this.debug.start()
     await this.host.start()
     this.load.start()
     await this.connector.start()
@@ -226,6 +269,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     await this.membership.stop()
     this.distribution.stop()
     this.groups.stop()
+    this.debug.stop()
     this.partitions.stop()
     this.load.stop()
     // supervisors first, or they would restart the actors stopped under them
@@ -363,6 +407,11 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
 
   async lookup (name: string, options: { signal?: AbortSignal } = {}): Promise<ActorRef | undefined> {
     return this.actors.named(name)?.ref ?? this.distribution.lookup(name) ?? this.names.resolve(name, options.signal)
+  }
+
+  async debugCluster (options: DebugClusterOptions = {}): Promise<ClusterDebug> {
+    this.assertRunning()
+    return this.debug.cluster(options)
   }
 
   members (): Member[] {

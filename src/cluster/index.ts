@@ -8,6 +8,7 @@ import type { DuplicateDetail, FailoverDetail, MovedDetail } from '../distributi
 import type { Groups } from '../groups/index.ts'
 import type { Member } from '../membership/index.ts'
 import type { PubSub } from '../messaging/pubsub/index.ts'
+import type { ClusterDebug, DebugClusterOptions } from '../observability/debug/index.ts'
 import type { NameConflictDetail } from '../registry/index.ts'
 import type { Supervisor, SupervisorFailure, SupervisorSpec } from '../supervision/index.ts'
 import type { TypedEventTarget } from '@libp2p/interface'
@@ -132,6 +133,11 @@ export interface Cluster extends TypedEventTarget<ClusterEvents> {
   addresses(): string[]
   /** dials nodes by multiaddr and waits until they are members; JoinTimeoutError when one never joins */
   connect(addresses: string | string[], options?: ConnectOptions): Promise<void>
+  /**
+   * Asks every active member for its actors (with mailbox depth), links and recent events. Never fails for one
+   * member: those that do not answer in time are listed in `unanswered`.
+   */
+  debugCluster(options?: DebugClusterOptions): Promise<ClusterDebug>
   /** leaves the cluster gracefully and stops the node */
   stop(): Promise<void>
 }

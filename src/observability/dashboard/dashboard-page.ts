@@ -1,0 +1,267 @@
+// The dashboard: one self-contained page (inline CSS and script, nothing fetched but the node's own /events stream).
+// Everything it shows comes from the network, so the script builds the page with DOM calls and textContent only:
+// no markup is ever made from received text.
+
+/** Keeps the page to its own inline code and its own origin's stream, whatever a name on the network says. */
+export const DASHBOARD_CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src data:"
+
+export const DASHBOARD_HTML = String.raw`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Foundation dashboard</title>
+<style>
+  :root { --alive: #2f9e5b; --suspect: #e3a21a; --dead: #d64545; --left: #8b929c; --ink: #1d2330; --muted: #677084;
+          --line: #d8dce4; --card: #ffffff; --bg: #f3f5f8; --accent: #3b6fd8; }
+  * { box-sizing: border-box; }
+  body { margin: 0; font: 14px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); background: var(--bg); }
+  header { display: flex; gap: 16px; align-items: baseline; padding: 12px 20px; background: var(--ink); color: #fff; flex-wrap: wrap; }
+  header h1 { font-size: 18px; margin: 0; font-weight: 600; }
+  header .meta { color: #c5cbd8; }
+  #conn { margin-left: auto; font-size: 12px; padding: 2px 8px; border-radius: 10px; background: #59606e; }
+  #conn.live { background: var(--alive); }
+  #conn.lost { background: var(--dead); }
+  main { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 16px; padding: 16px 20px; }
+  section { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px; min-width: 0; }
+  section h2 { font-size: 13px; text-transform: uppercase; letter-spacing: .06em; color: var(--muted); margin: 0 0 8px; }
+  .wide { grid-column: 1 / -1; }
+  svg { width: 100%; height: 340px; display: block; }
+  svg .link { stroke: #9aa3b5; }
+  svg .link.down { stroke-dasharray: 5 4; stroke: var(--dead); }
+  svg .node circle { stroke: #fff; stroke-width: 3; }
+  svg .node.self circle { stroke: var(--ink); }
+  svg .node text { text-anchor: middle; fill: var(--ink); font-size: 13px; }
+  svg .node text.sub { fill: var(--muted); font-size: 11px; }
+  svg .node text.count { fill: #fff; font-weight: 600; }
+  .legend { display: flex; gap: 12px; font-size: 12px; color: var(--muted); }
+  .dot { display: inline-block; width: 10px; height: 10px; border-radius: 50%; margin-right: 4px; vertical-align: -1px; }
+  table { width: 100%; border-collapse: collapse; }
+  th, td { text-align: left; padding: 4px 6px; border-bottom: 1px solid var(--line); white-space: nowrap; overflow: hidden; text-overflow: ellipsis; max-width: 260px; }
+  th { color: var(--muted); font-weight: 500; font-size: 12px; }
+  td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+  .status { font-weight: 600; }
+  .status.alive { color: var(--alive); } .status.suspect { color: var(--suspect); } .status.dead { color: var(--dead); } .status.left { color: var(--left); }
+  #events { list-style: none; margin: 0; padding: 0; max-height: 340px; overflow-y: auto; font-size: 13px; }
+  #events li { padding: 4px 0; border-bottom: 1px solid var(--line); }
+  #events time { color: var(--muted); font-variant-numeric: tabular-nums; margin-right: 6px; }
+  #events .type { display: inline-block; min-width: 120px; font-weight: 600; color: var(--accent); }
+  #events .good .type { color: var(--alive); } #events .warn .type { color: var(--suspect); } #events .bad .type { color: var(--dead); }
+  #actors { display: grid; grid-template-columns: repeat(auto-fill, minmax(320px, 1fr)); gap: 12px; }
+  .actors h3 { font-size: 14px; margin: 0 0 6px; }
+  .tag { font-size: 11px; background: #e8ecf5; color: var(--muted); border-radius: 4px; padding: 0 4px; margin-left: 4px; }
+  .muted { color: var(--muted); }
+  @media (max-width: 900px) { main { grid-template-columns: 1fr; } }
+</style>
+</head>
+<body>
+<header>
+  <h1>Foundation</h1>
+  <span class="meta" id="cluster">connecting…</span>
+  <span class="meta" id="summary"></span>
+  <span id="conn">connecting</span>
+</header>
+<main>
+  <section>
+    <h2>Nodes and links</h2>
+    <svg id="graph" viewBox="0 0 600 340" role="img" aria-label="cluster graph"></svg>
+    <div class="legend">
+      <span><span class="dot" style="background: var(--alive)"></span>alive</span>
+      <span><span class="dot" style="background: var(--suspect)"></span>suspect</span>
+      <span><span class="dot" style="background: var(--dead)"></span>dead</span>
+      <span><span class="dot" style="background: var(--left)"></span>left</span>
+    </div>
+  </section>
+  <section>
+    <h2>Recent events</h2>
+    <ul id="events"></ul>
+  </section>
+  <section class="wide">
+    <h2>Nodes</h2>
+    <table>
+      <thead><tr><th>name</th><th>status</th><th class="num">actors</th><th class="num">handled/s</th><th class="num">in/s</th><th class="num">out/s</th><th class="num">links</th><th>peer id</th></tr></thead>
+      <tbody id="nodes"></tbody>
+    </table>
+  </section>
+  <section class="wide">
+    <h2>Actors per node</h2>
+    <div id="actors"></div>
+  </section>
+</main>
+<script>
+(function () {
+  'use strict';
+  var SVG = 'http://www.w3.org/2000/svg';
+  var MAX_EVENTS = 200;
+  var COLOURS = { alive: '#2f9e5b', suspect: '#e3a21a', dead: '#d64545', left: '#8b929c' };
+  var KIND = { 'member:join': 'good', 'member:alive': 'good', 'partition:healed': 'good', 'member:suspect': 'warn',
+    'actor:failover': 'warn', 'actor:moved': '', 'member:leave': 'bad', 'partition:detected': 'bad', 'actor:duplicate': 'warn',
+    'actor:quorum-lost': 'bad', 'name:conflict': 'warn', 'supervisor:failed': 'bad' };
+  var events = [];
+  var seen = {};
+  var counters = {};
+  var rates = {};
+
+  function byId (id) { return document.getElementById(id); }
+  function fill (el, attrs, children) {
+    if (attrs) { Object.keys(attrs).forEach(function (k) { if (attrs[k] != null) { el.setAttribute(k, String(attrs[k])); } }); }
+    [].concat(children == null ? [] : children).forEach(function (c) {
+      if (c == null) { return; }
+      el.appendChild(typeof c === 'object' ? c : document.createTextNode(String(c)));
+    });
+    return el;
+  }
+  function h (tag, attrs, children) { return fill(document.createElement(tag), attrs, children); }
+  function s (tag, attrs, children) { return fill(document.createElementNS(SVG, tag), attrs, children); }
+  function short (id) { return id.length > 10 ? '…' + id.slice(-8) : id; }
+  function two (n) { return n < 10 ? '0' + n : String(n); }
+  function clock (t) { var d = new Date(t); return two(d.getHours()) + ':' + two(d.getMinutes()) + ':' + two(d.getSeconds()); }
+  function rate (n) { return n == null ? '–' : (n >= 100 ? Math.round(n) : Math.round(n * 10) / 10); }
+  function status (st) { return COLOURS[st] ? st : 'dead'; }
+
+  function measure (snapshot) {
+    snapshot.nodes.forEach(function (n) {
+      if (n.messagesIn == null) { return; }
+      var before = counters[n.id];
+      if (before != null && snapshot.time > before.time) {
+        var seconds = (snapshot.time - before.time) / 1000;
+        rates[n.id] = { in: Math.max(0, n.messagesIn - before.in) / seconds, out: Math.max(0, n.messagesOut - before.out) / seconds };
+      }
+      counters[n.id] = { time: snapshot.time, in: n.messagesIn, out: n.messagesOut };
+    });
+  }
+
+  function drawGraph (snapshot) {
+    var svg = byId('graph');
+    var nodes = snapshot.nodes.slice().sort(function (a, b) { return a.name < b.name ? -1 : a.name > b.name ? 1 : (a.id < b.id ? -1 : 1); });
+    var where = {};
+    var radius = nodes.length > 1 ? Math.min(125, 40 + nodes.length * 22) : 0;
+    nodes.forEach(function (n, i) {
+      var angle = -Math.PI / 2 + (2 * Math.PI * i) / nodes.length;
+      where[n.id] = { x: 300 + radius * Math.cos(angle), y: 160 + radius * Math.sin(angle), node: n };
+    });
+    var children = [];
+    snapshot.links.forEach(function (l) {
+      var a = where[l.from]; var b = where[l.to];
+      if (a == null || b == null) { return; }
+      var down = a.node.status !== 'alive' || b.node.status !== 'alive';
+      children.push(s('line', { 'class': 'link' + (down ? ' down' : ''), x1: a.x, y1: a.y, x2: b.x, y2: b.y,
+        'stroke-width': 1.5 + Math.min(4, l.streams / 3), 'data-from': l.from, 'data-to': l.to },
+        s('title', null, l.streams + ' streams' + (l.rtt != null ? ', rtt ' + Math.round(l.rtt) + ' ms' : ''))));
+    });
+    nodes.forEach(function (n) {
+      var p = where[n.id];
+      var st = status(n.status);
+      children.push(s('g', { 'class': 'node' + (n.self ? ' self' : ''), 'data-node-id': n.id, 'data-status': st, transform: 'translate(' + p.x + ',' + p.y + ')' }, [
+        s('title', null, n.name + ' (' + n.id + ')'),
+        s('circle', { r: 26, fill: COLOURS[st] }),
+        s('text', { 'class': 'count', y: 5 }, n.actorCount != null ? n.actorCount : '?'),
+        s('text', { y: 44 }, n.name + (n.self ? ' (this node)' : '')),
+        s('text', { 'class': 'sub', y: 59 }, st + (n.messageRate != null ? ' · ' + rate(n.messageRate) + ' msg/s' : ''))
+      ]));
+    });
+    svg.replaceChildren.apply(svg, children);
+  }
+
+  function drawNodes (snapshot) {
+    var linkCount = {};
+    snapshot.links.forEach(function (l) { linkCount[l.from] = (linkCount[l.from] || 0) + 1; linkCount[l.to] = (linkCount[l.to] || 0) + 1; });
+    var rows = snapshot.nodes.map(function (n) {
+      var st = status(n.status);
+      var r = rates[n.id] || {};
+      return h('tr', { 'data-node-id': n.id, 'data-status': st }, [
+        h('td', null, n.name + (n.self ? ' (this node)' : '')),
+        h('td', { 'class': 'status ' + st }, st),
+        h('td', { 'class': 'num' }, n.actorCount != null ? n.actorCount : '–'),
+        h('td', { 'class': 'num' }, rate(n.messageRate)),
+        h('td', { 'class': 'num' }, rate(r.in)),
+        h('td', { 'class': 'num' }, rate(r.out)),
+        h('td', { 'class': 'num' }, linkCount[n.id] || 0),
+        h('td', { 'class': 'muted', title: n.id }, short(n.id))
+      ]);
+    });
+    var body = byId('nodes');
+    body.replaceChildren.apply(body, rows);
+  }
+
+  function drawActors (snapshot) {
+    var cards = snapshot.nodes.filter(function (n) { return n.status === 'alive' || n.status === 'suspect'; }).map(function (n) {
+      var content;
+      if (!n.answered) {
+        content = h('p', { 'class': 'muted' }, 'did not answer this round');
+      } else if (n.actors.length === 0) {
+        content = h('p', { 'class': 'muted' }, 'no actors');
+      } else {
+        content = h('table', null, [
+          h('thead', null, h('tr', null, [h('th', null, 'actor'), h('th', null, 'type'), h('th', { 'class': 'num' }, 'mailbox')])),
+          h('tbody', null, n.actors.map(function (a) {
+            return h('tr', { 'data-actor-id': a.id }, [
+              h('td', { title: a.id }, [a.name != null ? a.name : '#' + a.id, a.distributed ? h('span', { 'class': 'tag' }, 'distributed') : null,
+                a.supervised ? h('span', { 'class': 'tag' }, 'supervised') : null]),
+              h('td', null, a.type),
+              h('td', { 'class': 'num' }, a.mailbox)
+            ]);
+          }))
+        ]);
+      }
+      return h('div', { 'class': 'actors', 'data-node-id': n.id }, [
+        h('h3', null, n.name + ' · ' + (n.actorCount != null ? n.actorCount + ' actors' : '')),
+        content,
+        n.actorsOmitted > 0 ? h('p', { 'class': 'muted' }, '+' + n.actorsOmitted + ' more not listed') : null
+      ]);
+    });
+    var box = byId('actors');
+    box.replaceChildren.apply(box, cards);
+  }
+
+  function drawEvents () {
+    var list = byId('events');
+    var items = events.slice().reverse().map(function (e) {
+      return h('li', { 'class': KIND[e.type] || '', 'data-type': e.type, 'data-node-id': e.node }, [
+        h('time', null, clock(e.time)), h('span', { 'class': 'type' }, e.type), ' ', e.detail
+      ]);
+    });
+    if (items.length === 0) { items = [h('li', { 'class': 'muted' }, 'nothing yet')]; }
+    list.replaceChildren.apply(list, items);
+  }
+
+  function addEvents (list) {
+    list.forEach(function (e) {
+      if (e == null || typeof e.seq !== 'number' || typeof e.time !== 'number') { return; }
+      var key = e.time + ':' + e.seq;
+      if (seen[key]) { return; }
+      seen[key] = true;
+      events.push(e);
+    });
+    events.sort(function (a, b) { return a.time - b.time || a.seq - b.seq; });
+    while (events.length > MAX_EVENTS) { var old = events.shift(); delete seen[old.time + ':' + old.seq]; }
+    drawEvents();
+  }
+
+  function render (snapshot) {
+    measure(snapshot);
+    var self = snapshot.nodes.filter(function (n) { return n.self; })[0];
+    byId('cluster').textContent = 'cluster ' + snapshot.cluster + (self ? ' · ' + self.name : '');
+    var live = snapshot.nodes.filter(function (n) { return n.status === 'alive' || n.status === 'suspect'; }).length;
+    var actors = snapshot.nodes.reduce(function (sum, n) { return sum + (n.actorCount || 0); }, 0);
+    byId('summary').textContent = live + ' of ' + snapshot.nodes.length + ' nodes up · ' + snapshot.links.length + ' links · ' + actors + ' actors';
+    drawGraph(snapshot);
+    drawNodes(snapshot);
+    drawActors(snapshot);
+    document.body.setAttribute('data-updated', String(snapshot.time));
+  }
+
+  function connection (text, cls) { var c = byId('conn'); c.textContent = text; c.className = cls; }
+
+  drawEvents();
+  var source = new EventSource('events');
+  source.onopen = function () { connection('live', 'live'); };
+  source.onerror = function () { connection('reconnecting…', 'lost'); };
+  source.addEventListener('snapshot', function (m) { render(JSON.parse(m.data)); });
+  source.addEventListener('history', function (m) { addEvents(JSON.parse(m.data)); });
+  source.addEventListener('event', function (m) { addEvents([JSON.parse(m.data)]); });
+})();
+</script>
+</body>
+</html>
+`
