@@ -117,11 +117,14 @@ export const DASHBOARD_HTML = String.raw`<!doctype html>
   function two (n) { return n < 10 ? '0' + n : String(n); }
   function clock (t) { var d = new Date(t); return two(d.getHours()) + ':' + two(d.getMinutes()) + ':' + two(d.getSeconds()); }
   function rate (n) { return n == null ? '–' : (n >= 100 ? Math.round(n) : Math.round(n * 10) / 10); }
+  function sorted (nodes) { return nodes.slice().sort(function (a, b) { return a.name < b.name ? -1 : a.name > b.name ? 1 : (a.id < b.id ? -1 : 1); }); }
+  function plural (n, word) { return n + ' ' + word + (n === 1 ? '' : 's'); }
   function status (st) { return COLOURS[st] ? st : 'dead'; }
 
   function measure (snapshot) {
     snapshot.nodes.forEach(function (n) {
-      if (n.messagesIn == null) { return; }
+      // a node that did not answer has no current rate: show none rather than its last one
+      if (n.messagesIn == null) { delete rates[n.id]; delete counters[n.id]; return; }
       var before = counters[n.id];
       if (before != null && snapshot.time > before.time) {
         var seconds = (snapshot.time - before.time) / 1000;
@@ -133,7 +136,7 @@ export const DASHBOARD_HTML = String.raw`<!doctype html>
 
   function drawGraph (snapshot) {
     var svg = byId('graph');
-    var nodes = snapshot.nodes.slice().sort(function (a, b) { return a.name < b.name ? -1 : a.name > b.name ? 1 : (a.id < b.id ? -1 : 1); });
+    var nodes = sorted(snapshot.nodes);
     var where = {};
     var radius = nodes.length > 1 ? Math.min(125, 40 + nodes.length * 22) : 0;
     nodes.forEach(function (n, i) {
@@ -155,7 +158,7 @@ export const DASHBOARD_HTML = String.raw`<!doctype html>
       children.push(s('g', { 'class': 'node' + (n.self ? ' self' : ''), 'data-node-id': n.id, 'data-status': st, transform: 'translate(' + p.x + ',' + p.y + ')' }, [
         s('title', null, n.name + ' (' + n.id + ')'),
         s('circle', { r: 26, fill: COLOURS[st] }),
-        s('text', { 'class': 'count', y: 5 }, n.actorCount != null ? n.actorCount : '?'),
+        s('text', { 'class': 'count', y: 5 }, n.actorCount != null ? n.actorCount : '–'),
         s('text', { y: 44 }, n.name + (n.self ? ' (this node)' : '')),
         s('text', { 'class': 'sub', y: 59 }, st + (n.messageRate != null ? ' · ' + rate(n.messageRate) + ' msg/s' : ''))
       ]));
@@ -166,7 +169,7 @@ export const DASHBOARD_HTML = String.raw`<!doctype html>
   function drawNodes (snapshot) {
     var linkCount = {};
     snapshot.links.forEach(function (l) { linkCount[l.from] = (linkCount[l.from] || 0) + 1; linkCount[l.to] = (linkCount[l.to] || 0) + 1; });
-    var rows = snapshot.nodes.map(function (n) {
+    var rows = sorted(snapshot.nodes).map(function (n) {
       var st = status(n.status);
       var r = rates[n.id] || {};
       return h('tr', { 'data-node-id': n.id, 'data-status': st }, [
@@ -185,7 +188,7 @@ export const DASHBOARD_HTML = String.raw`<!doctype html>
   }
 
   function drawActors (snapshot) {
-    var cards = snapshot.nodes.filter(function (n) { return n.status === 'alive' || n.status === 'suspect'; }).map(function (n) {
+    var cards = sorted(snapshot.nodes).filter(function (n) { return n.status === 'alive' || n.status === 'suspect'; }).map(function (n) {
       var content;
       if (!n.answered) {
         content = h('p', { 'class': 'muted' }, 'did not answer this round');
@@ -205,7 +208,7 @@ export const DASHBOARD_HTML = String.raw`<!doctype html>
         ]);
       }
       return h('div', { 'class': 'actors', 'data-node-id': n.id }, [
-        h('h3', null, n.name + ' · ' + (n.actorCount != null ? n.actorCount + ' actors' : '')),
+        h('h3', null, n.name + (n.actorCount != null ? ' · ' + plural(n.actorCount, 'actor') : '')),
         content,
         n.actorsOmitted > 0 ? h('p', { 'class': 'muted' }, '+' + n.actorsOmitted + ' more not listed') : null
       ]);
@@ -244,7 +247,7 @@ export const DASHBOARD_HTML = String.raw`<!doctype html>
     byId('cluster').textContent = 'cluster ' + snapshot.cluster + (self ? ' · ' + self.name : '');
     var live = snapshot.nodes.filter(function (n) { return n.status === 'alive' || n.status === 'suspect'; }).length;
     var actors = snapshot.nodes.reduce(function (sum, n) { return sum + (n.actorCount || 0); }, 0);
-    byId('summary').textContent = live + ' of ' + snapshot.nodes.length + ' nodes up · ' + snapshot.links.length + ' links · ' + actors + ' actors';
+    byId('summary').textContent = live + ' of ' + plural(snapshot.nodes.length, 'node') + ' up · ' + plural(snapshot.links.length, 'link') + ' · ' + plural(actors, 'actor');
     drawGraph(snapshot);
     drawNodes(snapshot);
     drawActors(snapshot);
