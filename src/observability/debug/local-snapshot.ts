@@ -42,16 +42,33 @@ export function localSnapshot (source: LocalDebugSource, request: DebugRequest):
 }
 
 function listedActors (source: LocalDebugSource, max: number): ActorDebugInfo[] {
-  let cells = [...source.actors()]
-  // the actors worth a look are the ones falling behind
-  if (cells.length > max) { cells = cells.sort((a, b) => b.mailboxSize - a.mailboxSize).slice(0, max) }
-  return cells.map((cell) => {
+  return deepestMailboxes(source.actors(), max).map((cell) => {
     const actor: ActorDebugInfo = { id: cell.ref.id, type: cell.type, mailbox: cell.mailboxSize }
     if (cell.name != null) { actor.name = cell.name }
     if (cell.ref.id.startsWith(source.distributedPrefix)) { actor.distributed = true }
     if (source.supervised(cell.ref.id)) { actor.supervised = true }
     return actor
   })
+}
+
+/**
+ * The `max` actors falling furthest behind, in one pass without copying the whole list (a node may run a hundred
+ * thousand): deepest mailbox first, earlier spawned first among equals.
+ */
+function deepestMailboxes (cells: IterableIterator<ActorCell>, max: number): ActorCell[] {
+  const top: ActorCell[] = []
+  if (max <= 0) { return top }
+  for (const cell of cells) {
+    const depth = cell.mailboxSize
+    if (top.length === max) {
+      if (depth <= top[max - 1].mailboxSize) { continue }
+      top.pop()
+    }
+    let i = top.length
+    while (i > 0 && top[i - 1].mailboxSize < depth) { i-- }
+    top.splice(i, 0, cell)
+  }
+  return top
 }
 
 function linkOf (connection: Connection, source: LocalDebugSource): LinkDebugInfo {
