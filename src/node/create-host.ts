@@ -51,7 +51,7 @@ export interface CreateHostOptions {
    */
   refusePeer?(peerId: string): boolean
   /** libp2p's metrics implementation, such as @libp2p/prometheus-metrics (default none: libp2p counts nothing) */
-  metrics?: (components: PrometheusMetricsComponents) => Metrics
+  metrics?(components: PrometheusMetricsComponents): Metrics
 }
 
 /** The mDNS service name for a cluster: never libp2p's shared `_p2p._udp.local`, so only our cluster answers. */

@@ -27,12 +27,12 @@ export interface JoinState {
 
 /**
  * Joined means the node has the cluster's view, not that the cluster is whole: once joined it stays so, as a
- * node whose peers all crash or are cut off still serves. Until then it is joined when:
- * - another member is active: the SWIM join sync exchanged whole views with it, so it knows what that member knows;
- * - or no discovery runs: members come only by connect(), nothing is awaited;
- * - or every strategy finished its first round (a polling strategy answered or failed once; mDNS reached its first
- *   periodic query, a query interval after asking at start) and found no other node: it is the first one;
- * - or those rounds found peers but none joined within DEFAULT_JOIN_GRACE of the start.
+ * node whose peers all crash or are cut off still serves. Until then it is joined when another member is active
+ * (the SWIM join sync exchanged whole views with it, so it knows what that member knows); or no discovery runs
+ * (members come only by connect(), nothing is awaited); or every strategy finished its first round (a polling
+ * strategy answered or failed once, mDNS reached its first periodic query, a query interval after asking at
+ * start) and found no other node, so it is the first one; or those rounds found peers but none joined within
+ * DEFAULT_JOIN_GRACE of the start.
  */
 export class JoinCheck {
   private readonly components: JoinCheckComponents

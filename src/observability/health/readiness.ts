@@ -43,9 +43,14 @@ export class Readiness {
       const synced = this.components.registrySynced()
       checks.push({ name: 'registry', ok: synced, detail: synced ? 'names pulled from every active member' : 'pulling the names of members that joined' })
     }
-    const draining = lifecycle === 'stopping' || this.components.draining()
-    checks.push({ name: 'not-draining', ok: !draining, detail: draining ? (lifecycle === 'stopping' ? 'stopping: handing actors off and leaving' : 'handing distributed actors off') : 'serving' })
+    checks.push(this.drainCheck(lifecycle))
     return { ready: checks.every(c => c.ok), checks }
+  }
+
+  private drainCheck (lifecycle: NodeLifecycle): ReadinessCheck {
+    if (lifecycle === 'stopping') { return { name: 'not-draining', ok: false, detail: 'stopping: handing actors off and leaving' } }
+    if (this.components.draining()) { return { name: 'not-draining', ok: false, detail: 'handing distributed actors off' } }
+    return { name: 'not-draining', ok: true, detail: 'serving' }
   }
 }
 

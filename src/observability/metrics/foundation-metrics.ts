@@ -1,8 +1,8 @@
 // Foundation's own metrics: every value is read from the node's plain counters and state when Prometheus scrapes,
 // so the message paths only ever increment numbers.
 import { Counter, Gauge } from 'prom-client'
-import type { MemberStatus } from '../../membership/index.ts'
 import type { MetricsSources } from './index.ts'
+import type { MemberStatus } from '../../membership/index.ts'
 import type { Registry } from 'prom-client'
 
 const STATUSES: readonly MemberStatus[] = ['alive', 'suspect', 'dead', 'left']

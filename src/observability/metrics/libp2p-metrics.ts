@@ -6,7 +6,7 @@ import type { PrometheusMetricsComponents } from '@libp2p/prometheus-metrics'
 import type { Metric, Registry } from 'prom-client'
 
 /**
- * The `metrics` option of createLibp2p, writing to `registry`. @libp2p/prometheus-metrics clears prom-client's
+ * The `metrics` option of createLibp2p, writing to `registry`. `@libp2p/prometheus-metrics` clears prom-client's
  * global registry as it starts (its own table of metrics is module-wide, and it starts that afresh): the metrics and
  * default labels an application had put there are put back at once, so a node never wipes its host's metrics.
  * With `processMetrics`, prom-client's process and Node.js metrics are collected too; each collection adds

@@ -6,8 +6,8 @@ import { libp2pMetrics } from './libp2p-metrics.ts'
 import type { EventCounts } from './foundation-metrics.ts'
 import type { ClusterMetrics, MetricsSources } from './index.ts'
 import type { Metrics } from '@libp2p/interface'
-import type { Metric } from 'prom-client'
 import type { PrometheusMetricsComponents } from '@libp2p/prometheus-metrics'
+import type { Metric } from 'prom-client'
 
 export interface NodeMetricsInit {
   /** include prom-client's process and Node.js metrics */
