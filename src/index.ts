@@ -30,7 +30,7 @@ export const Foundation = {
 
 export type { Cluster, ClusterInfo, ClusterEvents, ClusterHealth, CallOptions, ConnectOptions, MigrateOptions, Target } from './cluster/index.ts'
 export type {
-  FoundationInit, DiscoveryInit, MessagingInit, RegistryInit, DistributionConfigInit, SecurityInit, IdentityInit, HttpInit, ProfileName, ClusterChoice,
+  FoundationInit, DiscoveryInit, MessagingInit, RegistryInit, DistributionConfigInit, SecurityInit, IdentityInit, HttpInit, MetricsInit, ProfileName, ClusterChoice,
   FoundationConfig, ResolvedDiscovery, ResolvedStrategy
 } from './config/index.ts'
 export type { MdnsInit, StaticInit, DnsInit, KubernetesInit, ConsulInit, EtcdInit, AwsInit, GcpInit } from './discovery/inits.ts'

@@ -37,6 +37,10 @@ export class LocalActors {
   private readonly byName = new Map<string, ActorCell>()
   private readonly stopListeners = new Set<(cell: ActorCell) => void>()
   private nextId = 1
+  /** actors started here, restarts included */
+  started = 0
+  /** new instances started under an existing actor's id: supervisor restarts */
+  restarted = 0
   /** the events of every cell spawned without its own onExit: one object for all, not one per actor */
   private readonly cellEvents: ActorCellEvents
 
@@ -74,7 +78,21 @@ export class LocalActors {
       if (options.crashOnError !== true) { this.remove(cell) }
       throw err
     }
+    this.started++
+    if (previous != null) { this.restarted++ }
     return cell
+  }
+
+  /** Messages waiting in the mailboxes of this node's actors: the sum and the longest; walks every actor. */
+  mailboxes (): { sum: number, max: number } {
+    let sum = 0
+    let max = 0
+    for (const cell of this.byId.values()) {
+      const size = cell.mailboxSize
+      sum += size
+      if (size > max) { max = size }
+    }
+    return { sum, max }
   }
 
   get (id: string): ActorCell | undefined {

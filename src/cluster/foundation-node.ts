@@ -22,7 +22,9 @@ import { DashboardFeed } from '../observability/dashboard/dashboard-feed.ts'
 import { dashboardSnapshot } from '../observability/dashboard/dashboard-snapshot.ts'
 import { DebugService } from '../observability/debug/debug-service.ts'
 import { EventLog } from '../observability/events/event-log.ts'
+import { Readiness } from '../observability/health/readiness.ts'
 import { HttpEndpoint } from '../observability/http/http-endpoint.ts'
+import { NodeMetrics } from '../observability/metrics/node-metrics.ts'
 import { installRoutes } from '../observability/routes.ts'
 import { createRegistry } from '../registry/index.ts'
 import { LocalSupervisor } from '../supervision/supervisor.ts'
@@ -42,10 +44,12 @@ import type { NodeLoad } from './node-load.ts'
 import type { ActorClass, ActorRef, SpawnOptions } from '../actors/index.ts'
 import type { FoundationConfig } from '../config/index.ts'
 import type { Member, Membership } from '../membership/index.ts'
+import type { Libp2pMembership } from '../membership/libp2p-membership.ts'
 import type { PubSub } from '../messaging/pubsub/index.ts'
 import type { ConnectorInit } from '../node/connector.ts'
 import type { Host } from '../node/create-host.ts'
 import type { ClusterDebug, DebugClusterOptions } from '../observability/debug/index.ts'
+import type { NodeLifecycle, ReadinessReport } from '../observability/health/readiness.ts'
 import type { Registry } from '../registry/index.ts'
 import type { Supervisor, SupervisorSpec } from '../supervision/index.ts'
 import type { ComponentLogger, Logger } from '@libp2p/interface'
@@ -86,6 +90,9 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
   readonly debug: DebugService
   /** the dashboard's live stream, when HTTP is served */
   readonly dashboard: DashboardFeed | undefined
+  /** this node's Prometheus registry and call timer, when metrics.enabled */
+  readonly metrics: NodeMetrics | undefined
+  private readonly readinessChecks: Readiness
   private readonly log: Logger
   private readonly logger: ComponentLogger
   /** top-level supervisors still running */
@@ -95,9 +102,10 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
   private stopping: Promise<void> | undefined
 
   /** Use `Foundation.start()`: it builds the host first, which is async. */
-  constructor (config: FoundationConfig, host: Host, logger: ComponentLogger, seams: NodeSeams = {}) {
+  constructor (config: FoundationConfig, host: Host, logger: ComponentLogger, seams: NodeSeams = {}, metrics?: NodeMetrics) {
     super()
     this.config = config
+    this.metrics = metrics
     this.host = host
     this.id = host.peerId.toString()
     this.name = config.name
@@ -144,7 +152,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     this.load = new NodeLoadGossip({ host, log: this.log, local: () => this.localLoad() }, { cluster: config.clusterName })
     this.messaging = new DirectMessaging(
       { host, logger, local: new ActorDelivery(this.actors, this.endpoints, () => this.gossip) },
-      { cluster: config.clusterName, maxMessageSize: config.maxMessageSize, maxQueuedBytes: config.maxQueuedBytes }
+      { cluster: config.clusterName, maxMessageSize: config.maxMessageSize, maxQueuedBytes: config.maxQueuedBytes, observeCall: metrics?.callLatency.record }
     )
     this.gossip = new GossipPubSub(
       { host, logger, sendDirect: (node, topic, message) => { this.messaging.publish(node, topic, message) } },
@@ -198,6 +206,29 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       call: async (peer, target, body, options) => this.messaging.call(peer, target, body, options),
       log: logger.forComponent('foundation:debug')
     })
+    this.readinessChecks = new Readiness({
+      lifecycle: () => this.state,
+      draining: () => this.distribution.isDraining,
+      registrySynced: () => this.registry.synced(),
+      otherMembers: () => this.membership.activeMembers().length - 1,
+      strategies: () => this.discovery.info().strategies,
+      mdnsRounds: () => {
+        const stats = host.services.mdns?.stats
+        return stats != null ? stats.queriesSent + stats.queriesSkipped : undefined
+      },
+      uptime: () => Date.now() - this.startedAt
+    })
+    metrics?.attach({
+      members: () => this.membership.members(),
+      messaging: this.messaging,
+      pubsub: this.gossip,
+      actors: this.actors,
+      registry: this.registry,
+      membershipInvalidFrames: () => (this.membership as Partial<Libp2pMembership>).invalidFrames ?? 0,
+      unreachable: () => this.partitions.unreachable().length,
+      ready: () => this.readinessChecks.report().ready,
+      events: this
+    })
 
     if (config.http.enabled) {
       this.http = new HttpEndpoint({ log: logger.forComponent('foundation:http') }, config.http)
@@ -227,6 +258,20 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
 
   get pubsub (): PubSub {
     return this.gossip
+  }
+
+  /** where the node is in its life: stopping covers the drain and the leave */
+  get lifecycle (): NodeLifecycle {
+    return this.state
+  }
+
+  /** ms since the node was created, its start following at once */
+  get uptime (): number {
+    return Date.now() - this.startedAt
+  }
+
+  readiness (): ReadinessReport {
+    return this.readinessChecks.report()
   }
 
   /** Starts the parts in dependency order: protocol handlers exist before the host accepts a connection. */
@@ -439,7 +484,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       members: active.map(({ id, name, roles, status }) => ({ id, name, roles, status, ...(id === this.id ? local : this.load.of(id)) })),
       partition: { unreachable: this.partitions.unreachable().length, majority: this.partitions.hasQuorum('majority') },
       ...(this.http?.url != null ? { http: this.http.url } : {}),
-      uptime: Date.now() - this.startedAt
+      uptime: this.uptime
     }
   }
 
@@ -513,6 +558,8 @@ function distributedNameOf (ref: ActorRef): string | undefined {
 
 export async function startFoundationNode (config: FoundationConfig, seams: NodeSeams = {}): Promise<FoundationNode> {
   const logger = defaultLogger()
+  // before the host, whose libp2p metrics go into the same registry
+  const metrics = config.metrics.enabled ? new NodeMetrics({ process: config.metrics.process }) : undefined
   const host = await createHost({
     cluster: config.clusterName,
     listen: config.listen,
@@ -521,9 +568,10 @@ export async function startFoundationNode (config: FoundationConfig, seams: Node
     maxMessageSize: config.maxMessageSize,
     privateKey: config.identity.keyFile != null ? await loadIdentity(config.identity.keyFile) : undefined,
     allowPeers: config.security.allowPeers,
-    refusePeer: seams.refusePeer
+    refusePeer: seams.refusePeer,
+    metrics: metrics?.libp2p()
   })
-  const node = new FoundationNode(config, host, logger, seams)
+  const node = new FoundationNode(config, host, logger, seams, metrics)
   try {
     await node.start()
   } catch (err) {

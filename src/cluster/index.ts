@@ -9,6 +9,8 @@ import type { Groups } from '../groups/index.ts'
 import type { Member } from '../membership/index.ts'
 import type { PubSub } from '../messaging/pubsub/index.ts'
 import type { ClusterDebug, DebugClusterOptions } from '../observability/debug/index.ts'
+import type { ReadinessReport } from '../observability/health/readiness.ts'
+import type { ClusterMetrics } from '../observability/metrics/index.ts'
 import type { NameConflictDetail } from '../registry/index.ts'
 import type { Supervisor, SupervisorFailure, SupervisorSpec } from '../supervision/index.ts'
 import type { TypedEventTarget } from '@libp2p/interface'
@@ -138,6 +140,13 @@ export interface Cluster extends TypedEventTarget<ClusterEvents> {
    * member: those that do not answer in time are listed in `unanswered`.
    */
   debugCluster(options?: DebugClusterOptions): Promise<ClusterDebug>
+  /**
+   * this node's Prometheus metrics (Foundation's and libp2p's) in a registry of its own, to serve or merge into an
+   * application's; undefined when metrics are off
+   */
+  readonly metrics?: ClusterMetrics
+  /** whether this node is ready to take traffic (started, joined, registry in sync, not draining), check by check, as /readyz answers */
+  readiness(): ReadinessReport
   /** leaves the cluster gracefully and stops the node */
   stop(): Promise<void>
 }

@@ -45,6 +45,8 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
   { name: 'FOUNDATION_HTTP_ENABLED', field: 'http.enabled', parse: 'boolean', doc: 'true or false' },
   { name: 'FOUNDATION_HTTP_HOST', field: 'http.host', parse: 'text', doc: 'address to bind the HTTP endpoint' },
   { name: 'FOUNDATION_HTTP_PORT', field: 'http.port', parse: 'integer', doc: 'port of the HTTP endpoint' },
+  { name: 'FOUNDATION_METRICS_ENABLED', field: 'metrics.enabled', parse: 'boolean', doc: 'true or false: Prometheus metrics at /metrics' },
+  { name: 'FOUNDATION_METRICS_PROCESS', field: 'metrics.process', parse: 'boolean', doc: 'true or false: include process and Node.js metrics' },
   { name: 'FOUNDATION_PROBE_INTERVAL', field: 'membership.probeInterval', parse: 'integer', doc: 'ms between failure-detector probes' },
   { name: 'FOUNDATION_SUSPECT_TIMEOUT', field: 'membership.suspectTimeout', parse: 'integer', doc: 'ms a suspect has to refute' },
   { name: 'FOUNDATION_CALL_TIMEOUT', field: 'messaging.callTimeout', parse: 'integer', doc: 'ms a call waits by default' },

@@ -90,6 +90,20 @@ export interface HttpInit {
   port?: number
 }
 
+export interface MetricsInit {
+  /**
+   * collect Prometheus metrics (ours and libp2p's) in a registry of this node's own, served at /metrics
+   * (default: on when http.enabled, else off; off costs nothing)
+   */
+  enabled?: boolean
+  /**
+   * include prom-client's process and Node.js metrics (CPU, memory, event loop lag, GC). Each node that collects
+   * them adds observers to its process for as long as the process lives, so turn this on for one node per process
+   * (default on in production and enterprise, off in development, where many nodes share one process)
+   */
+  process?: boolean
+}
+
 export type ClusterMembershipInit = Omit<MembershipInit, 'cluster' | 'name' | 'roles' | 'maxFrameSize'>
 
 export interface FoundationInit {
@@ -126,6 +140,7 @@ export interface FoundationInit {
   security?: SecurityInit
   identity?: IdentityInit
   http?: HttpInit
+  metrics?: MetricsInit
   membership?: ClusterMembershipInit
   messaging?: MessagingInit
   registry?: RegistryInit
@@ -165,6 +180,7 @@ export interface FoundationConfig {
   identity: { keyFile?: string }
   /** `portIsDefault`: no port was configured, so a taken one falls back to any free port */
   http: { enabled: boolean, host: string, port: number, portIsDefault: boolean }
+  metrics: { enabled: boolean, process: boolean }
   membership: ClusterMembershipInit
   maxMessageSize: number
   callTimeout: number

@@ -17,6 +17,8 @@ export interface Profile {
   /** a node refuses to start without identity.keyFile */
   keyFileRequired: boolean
   httpEnabled: boolean
+  /** whether metrics include prom-client's process and Node.js metrics (CPU, memory, event loop, GC) */
+  processMetrics: boolean
   membership: { probeInterval: number, probeTimeout: number, suspectTimeout: number, indirectProbes: number }
   maxMessageSize: number
   maxQueuedBytes: number
@@ -34,6 +36,8 @@ const development: Profile = {
   minPassphraseLength: MIN_PASSPHRASE_LENGTH,
   keyFileRequired: false,
   httpEnabled: true,
+  // many nodes share one process here (tests, `foundation dev`): each would add its own GC and event-loop observers
+  processMetrics: false,
   // LAN timings: a dead node is noticed within about 2.5 s
   membership: { probeInterval: 500, probeTimeout: 250, suspectTimeout: 2 * SECOND, indirectProbes: 3 },
   maxMessageSize: DEFAULT_MAX_MESSAGE_SIZE,
@@ -50,6 +54,7 @@ const production: Profile = {
   listen: DEFAULT_PRODUCTION_LISTEN,
   secretRequired: true,
   httpEnabled: false,
+  processMetrics: true,
   // across zones, GC pauses and busy hosts: fewer false suspicions, a dead node noticed within about 6 s
   membership: { probeInterval: SECOND, probeTimeout: 500, suspectTimeout: 5 * SECOND, indirectProbes: 3 }
 }

@@ -59,6 +59,7 @@ export function resolveConfig (init: FoundationInit = {}, env: Env = process.env
     security: options.security?.allowPeers != null ? { allowPeers: [...new Set(options.security.allowPeers)] } : {},
     identity: options.identity?.keyFile != null ? { keyFile: options.identity.keyFile } : {},
     http: httpOf(options, profile),
+    metrics: metricsOf(options, profile),
     membership,
     ...limitsOf(options, profile),
     distribution: {
@@ -74,6 +75,14 @@ function httpOf (options: ValidatedInit, profile: Profile): FoundationConfig['ht
     host: options.http?.host ?? DEFAULT_HTTP_HOST,
     port: options.http?.port ?? DEFAULT_HTTP_PORT,
     portIsDefault: options.http?.port == null
+  }
+}
+
+/** Metrics follow the HTTP endpoint that serves them, unless chosen: a library user who serves nothing pays nothing. */
+function metricsOf (options: ValidatedInit, profile: Profile): FoundationConfig['metrics'] {
+  return {
+    enabled: options.metrics?.enabled ?? options.http?.enabled ?? profile.httpEnabled,
+    process: options.metrics?.process ?? profile.processMetrics
   }
 }
 

@@ -46,6 +46,10 @@ export const initSchema = strict({
     host: textWhere(v => isIP(v) !== 0 || isHostname(v), 'an IP address or host name to bind').optional(),
     port: integer(0, 65535, 'a TCP port from 0 (any free port) to 65535').optional()
   }, '{ enabled, host, port }').optional(),
+  metrics: strict({
+    enabled: boolean().optional(),
+    process: boolean().optional()
+  }, '{ enabled, process }').optional(),
   membership: strict({
     probeInterval: duration.optional(),
     probeTimeout: duration.optional(),

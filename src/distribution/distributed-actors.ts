@@ -290,6 +290,11 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
     return this.lookup(name) ?? { node: target, id: DISTRIBUTED_PREFIX + name }
   }
 
+  /** true from the start of drain(): this node hands its actors off and takes no new ones */
+  get isDraining (): boolean {
+    return this.selfDraining
+  }
+
   /**
    * Moves every actor of this node to other members with its state, before a graceful stop. Members are told
    * first, so they neither place new actors here nor restart these from scratch.

@@ -15,9 +15,10 @@ import { protocolName } from './protocols.ts'
 import type { ClusterMdns } from '../discovery/mdns/cluster-mdns.ts'
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { Identify } from '@libp2p/identify'
-import type { PeerId, PrivateKey } from '@libp2p/interface'
+import type { Metrics, PeerId, PrivateKey } from '@libp2p/interface'
 import type { KadDHT } from '@libp2p/kad-dht'
 import type { Ping } from '@libp2p/ping'
+import type { PrometheusMetricsComponents } from '@libp2p/prometheus-metrics'
 import type { Libp2p, ServiceFactoryMap } from 'libp2p'
 
 export interface HostServices {
@@ -49,6 +50,8 @@ export interface CreateHostOptions {
    * process (default: none)
    */
   refusePeer?(peerId: string): boolean
+  /** libp2p's metrics implementation, such as @libp2p/prometheus-metrics (default none: libp2p counts nothing) */
+  metrics?(components: PrometheusMetricsComponents): Metrics
 }
 
 /** The mDNS service name for a cluster: never libp2p's shared `_p2p._udp.local`, so only our cluster answers. */
@@ -73,6 +76,7 @@ export async function createHost (options: CreateHostOptions): Promise<Host> {
     // started by the node once every Foundation protocol handler is in place
     start: false,
     privateKey: options.privateKey,
+    metrics: options.metrics,
     addresses: { listen: options.listen },
     transports: [tcp()],
     connectionEncrypters: [noise()],

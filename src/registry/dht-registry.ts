@@ -152,6 +152,26 @@ export class DhtRegistry extends TypedEventEmitter<RegistryEvents> implements Re
     return this.writer.names()
   }
 
+  knownNames (): number {
+    const names = new Set(this.writer.names())
+    for (const name of this.cache.liveNames()) { names.add(name) }
+    return names.size
+  }
+
+  synced (): boolean {
+    if (!this.running) {
+      return false
+    }
+
+    const members = this.components.membership.activeMembers().map(member => member.id)
+    if (this.sync.syncedWith(members)) {
+      return true
+    }
+
+    this.sync.pullNew()
+    return false
+  }
+
   async register (name: string, ref: ActorRef, options: RegisterOptions = {}): Promise<void> {
     this.assertRunning()
     checkName(name)
@@ -234,6 +254,8 @@ export class DhtRegistry extends TypedEventEmitter<RegistryEvents> implements Re
     this.announcer.subscribe()
     // names registered before the host ran were kept only here
     this.writer.republish()
+    // members seen before the host ran could not be asked then
+    this.sync.pullNew()
   }
 
   private readonly emitChange = (type: 'name:registered' | 'name:unregistered', record: RegistryRecord, reason: NameChangeReason, local: boolean, winner?: ActorRef): void => {

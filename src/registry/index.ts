@@ -80,6 +80,14 @@ export interface Registry extends Startable, TypedEventTarget<RegistryEvents> {
   lookup(name: string, options?: AbortOptions): Promise<ActorRef | undefined>
   /** names this node registered and still holds */
   localNames(): string[]
+  /** how many names this node knows: the ones it holds and the live ones it has cached from other nodes */
+  knownNames(): number
+  /**
+   * True once the names of every active member have been pulled since it joined (or given up on after a few
+   * attempts, leaving them to gossip and the DHT): from then on lookups need not wait. A member never asked yet,
+   * as one that joined before the host ran, is asked now.
+   */
+  synced(): boolean
   /** malformed records and announcements received from the network and rejected */
   readonly invalidMessages: number
 }

@@ -29,6 +29,13 @@ export class NameCache {
     return this.entries.size
   }
 
+  /** Names with a live record held here (fresh or not), tombstones and "found nowhere" left out. */
+  * liveNames (): Generator<string> {
+    for (const [name, entry] of this.entries) {
+      if (entry.record != null && !entry.record.tombstone) { yield name }
+    }
+  }
+
   /** A fresh entry; `record` undefined means the name is known to be absent. */
   get (name: string): CacheHit {
     const entry = this.entries.get(name)

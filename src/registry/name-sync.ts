@@ -61,6 +61,11 @@ export class NameSync {
     await this.responder.stop()
   }
 
+  /** True when the first pull from each of these members is over (see SyncPuller.syncedWith). */
+  syncedWith (members: Iterable<string>): boolean {
+    return this.puller.syncedWith(members)
+  }
+
   /** Starts pulling the member's names, unless a pull from it is already under way. */
   pull (member: string): void {
     this.puller.pull(member)

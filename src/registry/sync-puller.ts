@@ -33,6 +33,8 @@ export class SyncPuller {
   private readonly codec = new SyncCodec()
   /** the latest pull from each member that joined, under way or settled; a member that leaves is dropped */
   private readonly pulls = new Map<string, Pull>()
+  /** members whose names were pulled at least once (or given up on after every attempt) since they joined */
+  private readonly synced = new Set<string>()
   private invalid = 0
   private running = false
 
@@ -71,6 +73,7 @@ export class SyncPuller {
       pull.controller.abort(new RegistrySyncError(member, 'the registry stopped'))
     }
     this.pulls.clear()
+    this.synced.clear()
   }
 
   /** Starts pulling the member's names, unless a pull from it is already under way. */
@@ -90,7 +93,10 @@ export class SyncPuller {
     const pull: Pull = { controller, settled: false, done: Promise.resolve() }
     pull.done = this.run(member, controller.signal)
       .catch(err => { this.components.log.error('pull from %s failed - %e', member, err) })
-      .finally(() => { pull.settled = true })
+      .finally(() => {
+        pull.settled = true
+        if (this.pulls.get(member) === pull) { this.synced.add(member) }
+      })
     this.pulls.set(member, pull)
   }
 
@@ -107,6 +113,19 @@ export class SyncPuller {
   forget (member: string): void {
     this.pulls.get(member)?.controller.abort(new RegistrySyncError(member, 'the member left'))
     this.pulls.delete(member)
+    this.synced.delete(member)
+  }
+
+  /**
+   * True when the first pull from each of these members is over: answered, or given up on after its attempts.
+   * A later pull (after a suspicion is refuted) does not count against it: the names were there before.
+   */
+  syncedWith (members: Iterable<string>): boolean {
+    const self = this.components.host.peerId.toString()
+    for (const member of members) {
+      if (member !== self && !this.synced.has(member)) { return false }
+    }
+    return true
   }
 
   /** Waits for the pulls under way, at most `timeout` ms; rejects only when the caller's signal aborts. */

@@ -36,6 +36,7 @@ describe('config environment variables', () => {
     [{ ...FIXED, FOUNDATION_CLUSTER: 'aws', FOUNDATION_AWS_TAGS: 'team=shop, env=prod' }, c => init(c, 'aws').tags, { team: 'shop', env: 'prod' }],
     [{ ...FIXED, FOUNDATION_CLUSTER: 'gcp', FOUNDATION_GCP_LABELS: 'team=shop' }, c => init(c, 'gcp').labels, { team: 'shop' }],
     [{ FOUNDATION_HTTP_ENABLED: 'off', FOUNDATION_HTTP_HOST: '0.0.0.0', FOUNDATION_HTTP_PORT: '9000' }, c => c.http, { enabled: false, host: '0.0.0.0', port: 9000 }],
+    [{ FOUNDATION_METRICS_ENABLED: 'yes', FOUNDATION_METRICS_PROCESS: 'off' }, c => c.metrics, { enabled: true, process: false }],
     [{ FOUNDATION_PROBE_INTERVAL: '900', FOUNDATION_SUSPECT_TIMEOUT: '4000' }, c => [c.membership.probeInterval, c.membership.suspectTimeout], [900, 4000]],
     [{ FOUNDATION_CALL_TIMEOUT: '250', FOUNDATION_MAX_MESSAGE_SIZE: '65536' }, c => [c.callTimeout, c.maxMessageSize], [250, 65536]]
   ]

@@ -36,8 +36,19 @@ describe('config', () => {
     expect(config.listen).to.deep.equal(['/ip4/127.0.0.1/tcp/4100'])
     expect(config.security).to.deep.equal({ allowPeers: [PEER_ID] })
     expect(config.identity).to.deep.equal({ keyFile: '/var/lib/foundation/key' })
-    expect(config.http).to.deep.equal({ enabled: false, host: '0.0.0.0', port: 0 })
+    expect(config.http).to.deep.equal({ enabled: false, host: '0.0.0.0', port: 0, portIsDefault: false })
+    expect(config.metrics).to.deep.equal({ enabled: false, process: false })
     expect(config.membership).to.deep.equal({ probeInterval: 800, probeTimeout: 250, suspectTimeout: 2000, indirectProbes: 3, tombstoneTimeout: 120_000 })
+  })
+
+  it('turns metrics on with the HTTP endpoint unless told otherwise, and process metrics on outside development', () => {
+    const production = { profile: 'production', secret: 'a passphrase long enough' } as const
+    expect(resolveConfig({}, {}).metrics).to.deep.equal({ enabled: true, process: false })
+    expect(resolveConfig({ http: { enabled: false } }, {}).metrics.enabled).to.equal(false)
+    expect(resolveConfig({ metrics: { enabled: false } }, {}).metrics.enabled).to.equal(false)
+    expect(resolveConfig(production, {}).metrics).to.deep.equal({ enabled: false, process: true })
+    expect(resolveConfig({ ...production, http: { enabled: true }, metrics: { process: false } }, {}).metrics).to.deep.equal({ enabled: true, process: false })
+    expect(() => resolveConfig({ metrics: { enabled: 'yes' } } as any, {})).to.throw(ConfigError).with.property('field', 'metrics.enabled')
   })
 
   it('treats an option set to undefined as not set', () => {

@@ -8,7 +8,7 @@ import { PeerChannel } from './peer-channel.ts'
 import { PendingCalls } from './pending-calls.ts'
 import { fromWireError, toWireError } from './wire-error.ts'
 import type { Envelope } from './envelope.ts'
-import type { CallOptions } from './pending-calls.ts'
+import type { CallObserver, CallOptions } from './pending-calls.ts'
 import type { Host } from '../../node/create-host.ts'
 import type { ComponentLogger, Connection, Logger, Startable, Stream } from '@libp2p/interface'
 
@@ -31,6 +31,8 @@ export interface DirectMessagingInit {
   maxMessageSize: number
   /** bytes that may wait for one peer before messages to it are dropped (sends) or refused (calls) */
   maxQueuedBytes: number
+  /** told the outcome and duration of every call this node makes, when metrics are on (default: calls are not timed) */
+  observeCall?: CallObserver
 }
 
 /** Counters of what crossed, or failed to cross, the direct protocol. */
@@ -48,23 +50,41 @@ export interface DirectMessagingStats {
    * because that peer already had messaging.maxQueuedBytes waiting
    */
   lost: number
+  /**
+   * the same traffic by envelope kind, indexed by SEND, CALL, REPLY, FAIL and PUBLISH (index 0 unused): plain
+   * numbers, so counting costs an increment and metrics read them only when scraped
+   */
+  readonly kinds: KindCounts
+}
+
+export interface KindCounts {
+  messagesIn: number[]
+  messagesOut: number[]
+  bytesIn: number[]
+  bytesOut: number[]
+}
+
+/** One slot per envelope kind, index 0 unused. */
+function kindCounts (): KindCounts {
+  return { messagesIn: [0, 0, 0, 0, 0, 0], messagesOut: [0, 0, 0, 0, 0, 0], bytesIn: [0, 0, 0, 0, 0, 0], bytesOut: [0, 0, 0, 0, 0, 0] }
 }
 
 export class DirectMessaging implements Startable {
-  readonly stats: DirectMessagingStats = { messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0, invalidFrames: 0, undeliverable: 0, lost: 0 }
+  readonly stats: DirectMessagingStats = { messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0, invalidFrames: 0, undeliverable: 0, lost: 0, kinds: kindCounts() }
   private readonly components: DirectMessagingComponents
   private readonly init: DirectMessagingInit
   private readonly protocol: string
   private readonly log: Logger
   private readonly codec = new Codec()
   private readonly channels = new Map<string, PeerChannel>()
-  private readonly pending = new PendingCalls()
+  private readonly pending: PendingCalls
   private started = false
 
   constructor (components: DirectMessagingComponents, init: DirectMessagingInit) {
     this.components = components
     this.init = init
     this.protocol = protocolName(init.cluster, 'direct')
+    this.pending = new PendingCalls(init.observeCall)
     this.log = components.logger.forComponent('foundation:direct')
   }
 
@@ -133,8 +153,11 @@ export class DirectMessaging implements Startable {
       this.log('dropped a message to %s: more than %d bytes are already waiting for it', node, this.init.maxQueuedBytes)
       return false
     }
-    this.stats.messagesOut++
-    this.stats.bytesOut += payload.byteLength
+    const stats = this.stats
+    stats.messagesOut++
+    stats.bytesOut += payload.byteLength
+    stats.kinds.messagesOut[envelope[0]]++
+    stats.kinds.bytesOut[envelope[0]] += payload.byteLength
     return true
   }
 
@@ -149,9 +172,13 @@ export class DirectMessaging implements Startable {
     readFrames(stream, {
       maxFrameSize: this.init.maxMessageSize,
       onFrame: (payload) => {
-        this.stats.messagesIn++
-        this.stats.bytesIn += payload.byteLength
-        this.dispatch(from, validateEnvelope(this.codec.decode(payload)))
+        const stats = this.stats
+        stats.messagesIn++
+        stats.bytesIn += payload.byteLength
+        const envelope = validateEnvelope(this.codec.decode(payload))
+        stats.kinds.messagesIn[envelope[0]]++
+        stats.kinds.bytesIn[envelope[0]] += payload.byteLength
+        this.dispatch(from, envelope)
       },
       onInvalid: (err) => {
         this.stats.invalidFrames++

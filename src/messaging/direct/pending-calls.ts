@@ -3,6 +3,8 @@ import { AbortError, CallTimeoutError, NodeDownError } from '../errors.ts'
 
 interface PendingCall {
   node: string
+  /** performance.now() when opened, when an observer times calls */
+  opened: number
   resolve(value: unknown): void
   reject(err: Error): void
   cleanup(): void
@@ -13,9 +15,21 @@ export interface CallOptions {
   signal?: AbortSignal
 }
 
+/** How a call ended, for the latency observer. */
+export type CallOutcome = 'ok' | 'error' | 'timeout'
+
+/** Told how long each call took, in ms, once it settles. */
+export type CallObserver = (outcome: CallOutcome, ms: number) => void
+
 export class PendingCalls {
   private readonly calls = new Map<number, PendingCall>()
   private nextId = 1
+  private readonly observer: CallObserver | undefined
+
+  /** Without an observer no call is timed: nothing is read or recorded per call. */
+  constructor (observer?: CallObserver) {
+    this.observer = observer
+  }
 
   get size (): number {
     return this.calls.size
@@ -29,11 +43,12 @@ export class PendingCalls {
         reject(new AbortError(options.signal.reason))
         return
       }
-      const timer = setTimeout(() => { this.settle(id)?.reject(new CallTimeoutError(target, options.timeout)) }, options.timeout)
-      const onAbort = (): void => { this.settle(id)?.reject(new AbortError(options.signal?.reason)) }
+      const timer = setTimeout(() => { this.reject(id, new CallTimeoutError(target, options.timeout)) }, options.timeout)
+      const onAbort = (): void => { this.reject(id, new AbortError(options.signal?.reason)) }
       options.signal?.addEventListener('abort', onAbort, { once: true })
       this.calls.set(id, {
         node,
+        opened: this.observer != null ? performance.now() : 0,
         resolve,
         reject,
         cleanup: () => {
@@ -47,25 +62,29 @@ export class PendingCalls {
 
   resolve (id: number, value: unknown): boolean {
     const call = this.settle(id)
-    call?.resolve(value)
-    return call != null
+    if (call == null) { return false }
+    if (this.observer != null) { this.observer('ok', performance.now() - call.opened) }
+    call.resolve(value)
+    return true
   }
 
   reject (id: number, err: Error): boolean {
     const call = this.settle(id)
-    call?.reject(err)
-    return call != null
+    if (call == null) { return false }
+    if (this.observer != null) { this.observer(err instanceof CallTimeoutError ? 'timeout' : 'error', performance.now() - call.opened) }
+    call.reject(err)
+    return true
   }
 
   /** Fails every call in flight to a node that is gone. */
   failNode (node: string, cause?: Error): void {
     for (const [id, call] of this.calls) {
-      if (call.node === node) { this.settle(id)?.reject(new NodeDownError(node, { cause })) }
+      if (call.node === node) { this.reject(id, new NodeDownError(node, { cause })) }
     }
   }
 
   failAll (err: () => Error): void {
-    for (const id of [...this.calls.keys()]) { this.settle(id)?.reject(err()) }
+    for (const id of [...this.calls.keys()]) { this.reject(id, err()) }
   }
 
   private settle (id: number): PendingCall | undefined {

@@ -23,6 +23,11 @@ export interface GossipPubSubInit {
 
 export interface PubSubStats {
   published: number
+  /** encoded bytes of the publications made here */
+  publishedBytes: number
+  /** publications from other nodes that came by gossip, and their bytes as gossiped (batched with their header) */
+  received: number
+  receivedBytes: number
   /** publications that gossipsub failed to send: no other node got them */
   publishFailures: number
   delivered: number
@@ -52,7 +57,7 @@ class LocalSubscription implements Subscription {
 }
 
 export class GossipPubSub implements PubSub, Startable {
-  readonly stats: PubSubStats = { published: 0, publishFailures: 0, delivered: 0, invalidMessages: 0, handlerErrors: 0 }
+  readonly stats: PubSubStats = { published: 0, publishedBytes: 0, received: 0, receivedBytes: 0, publishFailures: 0, delivered: 0, invalidMessages: 0, handlerErrors: 0 }
   private readonly components: GossipPubSubComponents
   private readonly init: GossipPubSubInit
   private readonly prefix: string
@@ -125,6 +130,7 @@ export class GossipPubSub implements PubSub, Startable {
     const body = this.codec.encode(message)
     if (body.byteLength > this.init.maxMessageSize) { throw new MessageTooLargeError(body.byteLength, this.init.maxMessageSize) }
     this.stats.published++
+    this.stats.publishedBytes += body.byteLength
     this.deliver(topic, message, this.self, true, options.exclude)
     this.batches.add(topic, body)
     if (this.batches.pendingBytes > PUBLISH_HIGH_WATER_MARK) { await this.batches.drained() }
@@ -168,6 +174,8 @@ export class GossipPubSub implements PubSub, Startable {
       this.log.error('dropped a malformed publication on %s: %s', topic, err.message)
       return
     }
+    this.stats.received += publication.bodies.length
+    this.stats.receivedBytes += msg.data.byteLength
     for (const body of publication.bodies) { this.deliver(topic, body, publication.from, false) }
   }
 

@@ -1,0 +1,61 @@
+// Whether a node is ready to take traffic, check by check, so an operator reading /readyz sees why not.
+import { JoinCheck } from './join-check.ts'
+import type { JoinCheckComponents } from './join-check.ts'
+
+/** Where a node is in its life. */
+export type NodeLifecycle = 'new' | 'running' | 'stopping' | 'stopped'
+
+export interface ReadinessCheck {
+  name: 'started' | 'joined' | 'registry' | 'not-draining'
+  ok: boolean
+  detail: string
+}
+
+export interface ReadinessReport {
+  ready: boolean
+  checks: ReadinessCheck[]
+}
+
+export interface ReadinessComponents extends JoinCheckComponents {
+  lifecycle(): NodeLifecycle
+  /** distributed actors are being handed off (distribution.drain()) */
+  draining(): boolean
+  /** the registry pulled the names of every active member */
+  registrySynced(): boolean
+}
+
+export class Readiness {
+  private readonly components: ReadinessComponents
+  private readonly join: JoinCheck
+
+  constructor (components: ReadinessComponents, joinGrace?: number) {
+    this.components = components
+    this.join = new JoinCheck(components, joinGrace)
+  }
+
+  report (): ReadinessReport {
+    const lifecycle = this.components.lifecycle()
+    const started = lifecycle === 'running' || lifecycle === 'stopping'
+    const checks: ReadinessCheck[] = [{ name: 'started', ok: started, detail: lifecycle }]
+    if (started) {
+      const join = this.join.check()
+      checks.push({ name: 'joined', ok: join.joined, detail: join.detail })
+      const synced = this.components.registrySynced()
+      checks.push({ name: 'registry', ok: synced, detail: synced ? 'names pulled from every active member' : 'pulling the names of members that joined' })
+    }
+    checks.push(this.drainCheck(lifecycle))
+    return { ready: checks.every(c => c.ok), checks }
+  }
+
+  private drainCheck (lifecycle: NodeLifecycle): ReadinessCheck {
+    if (lifecycle === 'stopping') { return { name: 'not-draining', ok: false, detail: 'stopping: handing actors off and leaving' } }
+    if (this.components.draining()) { return { name: 'not-draining', ok: false, detail: 'handing distributed actors off' } }
+    return { name: 'not-draining', ok: true, detail: 'serving' }
+  }
+}
+
+/** Liveness: the process serves and the node has not stopped (it is alive while it drains and leaves). */
+export function healthOf (lifecycle: NodeLifecycle, uptime: number): { status: number, body: { status: 'ok' | 'stopped', lifecycle: NodeLifecycle, uptime: number } } {
+  const alive = lifecycle !== 'stopped'
+  return { status: alive ? 200 : 503, body: { status: alive ? 'ok' : 'stopped', lifecycle, uptime } }
+}

@@ -1,0 +1,36 @@
+// Metrics: a Prometheus registry of each node's own, holding Foundation's metrics and libp2p's.
+import type { LocalActors } from '../../actors/local-actors.ts'
+import type { ClusterEvents } from '../../cluster/index.ts'
+import type { Member } from '../../membership/index.ts'
+import type { DirectMessagingStats } from '../../messaging/direct/direct-messaging.ts'
+import type { PubSubStats } from '../../messaging/pubsub/gossip-pubsub.ts'
+import type { Registry as NameRegistry } from '../../registry/index.ts'
+import type { TypedEventTarget } from '@libp2p/interface'
+import type { Registry } from 'prom-client'
+
+/** A node's metrics, for an application that serves them itself or merges them with its own. */
+export interface ClusterMetrics {
+  /**
+   * this node's prom-client registry (never prom-client's global one): merge it with
+   * `Registry.merge([register, cluster.metrics.registry])`, or serve `await registry.metrics()`
+   */
+  readonly registry: Registry
+}
+
+/** What the metrics read, at scrape time, from a running node. */
+export interface MetricsSources {
+  members(): Member[]
+  messaging: { readonly stats: DirectMessagingStats }
+  pubsub: { readonly stats: PubSubStats }
+  actors: Pick<LocalActors, 'count' | 'started' | 'restarted' | 'mailboxes'>
+  registry: Pick<NameRegistry, 'knownNames' | 'invalidMessages'>
+  membershipInvalidFrames(): number
+  /** members declared dead and not yet forgotten */
+  unreachable(): number
+  ready(): boolean
+  /** where failovers, moves and partitions are announced */
+  events: TypedEventTarget<ClusterEvents>
+}
+
+export { NodeMetrics } from './node-metrics.ts'
+export { CallLatency, CALL_BUCKETS } from './call-latency.ts'

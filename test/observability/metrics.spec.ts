@@ -1,0 +1,136 @@
+import { expect } from 'aegir/chai'
+import { Counter, register } from 'prom-client'
+import { TestNodes, eventually, formed, uniqueCluster } from '../fixtures/nodes.ts'
+import { scrape } from './scrape.ts'
+import type { FoundationNode } from '../../src/cluster/foundation-node.ts'
+
+class Echo {
+  receive (message: any): unknown {
+    if (message === 'throw') { throw new RangeError('asked to throw') }
+    if (message === 'hang') { return new Promise(() => {}) }
+    return message
+  }
+}
+
+/** Holds every message until `release`: its mailbox fills up meanwhile. */
+class Blocked {
+  private readonly gate: Promise<void>
+  constructor (gate: Promise<void>) { this.gate = gate }
+  async receive (): Promise<void> { await this.gate }
+}
+
+describe('node metrics', function () {
+  const nodes = new TestNodes()
+  afterEach(async () => { await nodes.stopAll() })
+
+  async function pair (): Promise<[FoundationNode, FoundationNode]> {
+    const [a, b] = await nodes.startMany(2, { clusterName: uniqueCluster() })
+    await formed([a, b])
+    return [a, b]
+  }
+
+  it('counts messages and bytes by kind and direction, on both ends of sends, calls, replies, failures and publishes', async () => {
+    const [a, b] = await pair()
+    await a.spawn(Echo, { name: 'echo' })
+    await eventually(async () => await b.lookup('echo') != null, 'b finds echo')
+    let received = 0
+    a.pubsub.subscribe('news', () => { received++ })
+    await eventually(() => b.host.services.pubsub.getSubscribers(`foundation/${b.config.clusterName}/topic/news`).length > 0, 'b sees a subscribed to news')
+    const [beforeA, beforeB] = await Promise.all([scrape(a), scrape(b)])
+
+    for (let i = 0; i < 3; i++) { b.send('echo', { i }) }
+    for (let i = 0; i < 2; i++) { expect(await b.call('echo', i)).to.equal(i) }
+    await b.call('echo', 'throw').catch(() => {})
+    b.pubsub.directPublish(a.id, 'news', 'direct')
+    await b.pubsub.publish('news', 'gossiped')
+    await eventually(() => received === 2, 'a gets both publications')
+
+    const [afterA, afterB] = await Promise.all([scrape(a), scrape(b)])
+    const delta = (after: typeof afterA, before: typeof afterA, direction: string, kind: string, name = 'foundation_messages_total'): number =>
+      after.value(name, { direction, kind }) - before.value(name, { direction, kind })
+    expect(delta(afterB, beforeB, 'out', 'send')).to.be.at.least(3)
+    expect(delta(afterA, beforeA, 'in', 'send')).to.be.at.least(3)
+    expect(delta(afterB, beforeB, 'out', 'call')).to.be.at.least(3)
+    expect(delta(afterA, beforeA, 'in', 'call')).to.be.at.least(3)
+    expect(delta(afterA, beforeA, 'out', 'reply')).to.be.at.least(2)
+    expect(delta(afterB, beforeB, 'in', 'reply')).to.be.at.least(2)
+    expect(delta(afterA, beforeA, 'out', 'fail')).to.equal(1)
+    expect(delta(afterB, beforeB, 'in', 'fail')).to.equal(1)
+    expect(delta(afterB, beforeB, 'out', 'publish')).to.equal(1)
+    expect(delta(afterA, beforeA, 'in', 'publish')).to.equal(1)
+    expect(delta(afterB, beforeB, 'out', 'gossip')).to.equal(1)
+    expect(delta(afterA, beforeA, 'in', 'gossip')).to.equal(1)
+    expect(delta(afterB, beforeB, 'out', 'send', 'foundation_message_bytes_total')).to.be.greaterThan(0)
+    expect(delta(afterA, beforeA, 'in', 'gossip', 'foundation_message_bytes_total')).to.be.greaterThan(0)
+    expect(afterA.value('foundation_members', { status: 'alive' })).to.equal(2)
+  })
+
+  it('counts the calls it makes in the latency histogram, by outcome', async () => {
+    const [a, b] = await pair()
+    await a.spawn(Echo, { name: 'echo' })
+    await eventually(async () => await b.lookup('echo') != null, 'b finds echo')
+    const before = await scrape(b)
+    const count = (s: typeof before, outcome: string): number => s.value('foundation_call_duration_seconds_count', { outcome })
+
+    for (let i = 0; i < 4; i++) { await b.call('echo', i) }
+    await b.call('echo', 'throw').catch(() => {})
+    await b.call('echo', 'hang', { timeout: 100 }).catch(() => {})
+
+    const after = await scrape(b)
+    expect(count(after, 'ok') - count(before, 'ok')).to.be.at.least(4)
+    expect(count(after, 'error') - count(before, 'error')).to.equal(1)
+    expect(count(after, 'timeout') - count(before, 'timeout')).to.equal(1)
+    const inf = after.value('foundation_call_duration_seconds_bucket', { outcome: 'ok', le: '+Inf' })
+    expect(inf).to.equal(count(after, 'ok'))
+    expect(after.value('foundation_call_duration_seconds_sum', { outcome: 'timeout' })).to.be.greaterThan(0.05)
+  })
+
+  it('serves libp2p\'s metrics with ours, and keeps each node\'s values apart', async () => {
+    const [a, b] = await pair()
+    let release = (): void => {}
+    const gate = new Promise<void>((resolve) => { release = resolve })
+    const blocked = await a.spawn(Blocked, { args: [gate] })
+    await a.spawn(Echo)
+    for (let i = 0; i < 5; i++) { a.send(blocked, i) }
+    const [sa, sb] = await Promise.all([scrape(a), scrape(b)])
+    expect(sa.samples.some(s => s.name.startsWith('libp2p_'))).to.equal(true)
+    expect(sb.samples.some(s => s.name.startsWith('libp2p_'))).to.equal(true)
+    expect(sa.value('foundation_local_actors')).to.equal(2)
+    expect(sb.value('foundation_local_actors')).to.equal(0)
+    expect(sa.value('foundation_actor_starts_total')).to.equal(2)
+    // the first message is being handled, the other four wait
+    expect(sa.value('foundation_mailbox_messages')).to.equal(4)
+    expect(sa.value('foundation_mailbox_messages_max')).to.equal(4)
+    expect(sb.value('foundation_mailbox_messages')).to.equal(0)
+    expect(a.metrics?.registry).to.not.equal(b.metrics?.registry)
+    expect(a.metrics?.registry).to.not.equal(register)
+    release()
+  })
+
+  it('leaves the metrics an application put in prom-client\'s global registry in place', async () => {
+    const mine = new Counter({ name: 'app_orders_total', help: 'orders' })
+    mine.inc(3)
+    try {
+      const node = await nodes.start({ clusterName: uniqueCluster() })
+      expect(register.getSingleMetric('app_orders_total')).to.equal(mine)
+      expect(await register.metrics()).to.include('app_orders_total 3')
+      expect((await scrape(node)).text).to.not.include('app_orders_total')
+    } finally {
+      register.removeSingleMetric('app_orders_total')
+    }
+  })
+
+  it('has no registry and answers /metrics with 404 when metrics are off; health still answers', async () => {
+    const node = await nodes.start({ clusterName: uniqueCluster(), metrics: { enabled: false } })
+    expect(node.metrics).to.equal(undefined)
+    const url = node.info().http ?? ''
+    expect((await fetch(`${url}/metrics`)).status).to.equal(404)
+    expect((await fetch(`${url}/healthz`)).status).to.equal(200)
+  })
+
+  it('is off by default when the HTTP endpoint is', async () => {
+    const node = await nodes.start({ clusterName: uniqueCluster(), http: { enabled: false } })
+    expect(node.metrics).to.equal(undefined)
+    expect(node.http).to.equal(undefined)
+  })
+})
