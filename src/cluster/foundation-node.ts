@@ -43,9 +43,9 @@ import type { Member, Membership } from '../membership/index.ts'
 import type { PubSub } from '../messaging/pubsub/index.ts'
 import type { ConnectorInit } from '../node/connector.ts'
 import type { Host } from '../node/create-host.ts'
+import type { Traced, TraceRequestOptions, TraceResult } from '../observability/tracing/index.ts'
 import type { Registry } from '../registry/index.ts'
 import type { Supervisor, SupervisorSpec } from '../supervision/index.ts'
-import type { Traced, TraceRequestOptions, TraceResult } from '../observability/tracing/index.ts'
 import type { ComponentLogger, Logger } from '@libp2p/interface'
 
 /** How long connect() waits for a reached peer to join: a membership sync takes milliseconds on a LAN. */

@@ -7,9 +7,9 @@ import { protocolName } from '../../src/node/protocols.ts'
 import { Codec } from '../../src/wire/codec.ts'
 import { encodeFrame } from '../../src/wire/frames.ts'
 import { TestNodes, eventually, formed, uniqueCluster } from '../fixtures/nodes.ts'
-import type { ActorContext, SpanRecord } from '../../src/index.ts'
 import type { FoundationNode } from '../../src/cluster/foundation-node.ts'
 import type { FoundationInit } from '../../src/config/index.ts'
+import type { ActorContext, SpanRecord } from '../../src/index.ts'
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base'
 
 /** Answers with the trace id it handled the call in. */

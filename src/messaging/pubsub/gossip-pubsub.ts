@@ -8,9 +8,9 @@ import type { PubSub, PublicationMeta, PublishOptions, Subscription, Subscriptio
 import type { TraceEntry } from './publication.ts'
 import type { Host } from '../../node/create-host.ts'
 import type { NodeTracing } from '../../observability/tracing/node-tracing.ts'
-import type { Context } from '@opentelemetry/api'
 import type { Message } from '@libp2p/gossipsub'
 import type { ComponentLogger, Logger, Startable } from '@libp2p/interface'
+import type { Context } from '@opentelemetry/api'
 
 export interface GossipPubSubComponents {
   host: Host
