@@ -131,7 +131,8 @@ export class DirectMessaging implements Startable {
         onBroken: (brokenNode, err) => { this.onChannelBroken(brokenNode, err) },
         // calls among them fail through onBroken or their node's leave; the count covers the sends
         onLost: (count) => { this.stats.lost += count },
-        maxQueuedBytes: this.init.maxQueuedBytes
+        maxQueuedBytes: this.init.maxQueuedBytes,
+        detached: this.detached
       })
       this.channels.set(node, channel)
     }
@@ -143,6 +144,11 @@ export class DirectMessaging implements Startable {
     this.stats.messagesOut++
     this.stats.bytesOut += payload.byteLength
     return true
+  }
+
+  private readonly detached = <T>(fn: () => T): T => {
+    const tracing = this.components.tracing
+    return tracing === undefined ? fn() : tracing.within(undefined, fn)
   }
 
   private onChannelBroken (node: string, err: Error): void {
