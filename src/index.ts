@@ -45,6 +45,8 @@ export type {
 } from './supervision/index.ts'
 export type { Member, MemberStatus } from './membership/index.ts'
 export type { Groups, GroupEvents, GroupMember, MulticallOptions, MulticallResult } from './groups/index.ts'
+export type { TracingInit, SpanRecord, SpanKind, Traced, TraceResult, TraceRequestOptions } from './observability/tracing/index.ts'
+export { InvalidTraceIdError, InvalidTraceRequestError, InvalidTraceAnswerError } from './observability/tracing/errors.ts'
 export type { PubSub, Subscription, SubscriptionHandler, PublicationMeta, PublishOptions } from './messaging/pubsub/index.ts'
 export { ConfigError, MissingSecretError } from './config/errors.ts'
 export { ActorNotFoundError, ActorHandlerError, ActorStoppedError, DuplicateNameError, DuplicateActorIdError } from './actors/errors.ts'

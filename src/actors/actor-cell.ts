@@ -3,6 +3,8 @@ import { ActorHandlerError, ActorStoppedError } from './errors.ts'
 import { Mailbox } from './mailbox.ts'
 import type { Actor, ActorContext, ExitReason } from './index.ts'
 import type { ActorRef } from './ref.ts'
+import type { NodeTracing } from '../observability/tracing/node-tracing.ts'
+import type { Context } from '@opentelemetry/api'
 
 /** Where the answer to one message goes: a local promise, or a remote caller. */
 export interface Reply {
@@ -16,6 +18,8 @@ export interface Letter {
   reply?: Reply
   /** a node task run between two messages (a state snapshot), instead of handing `message` to the actor */
   task?(): void
+  /** the trace the message was sent in; set only for traced messages */
+  trace?: Context
 }
 
 export interface ActorCellEvents {
@@ -28,6 +32,8 @@ export interface ActorCellEvents {
    * ('crash'). Its queued messages stay in the mailbox for a successor until `stop()` fails them.
    */
   onExit?(cell: ActorCell, reason: ExitReason, error?: Error): void
+  /** the node's tracing, when on: a traced message is handled in a span of its own, child of its sender's */
+  tracing?: NodeTracing
 }
 
 export interface ActorCellOptions {
@@ -49,6 +55,10 @@ class CellContext implements ActorContext {
 
   stop (): void {
     this.cell.requestStop()
+  }
+
+  get traceId (): string | undefined {
+    return this.cell.traceId
   }
 }
 
@@ -85,6 +95,11 @@ export class ActorCell {
   /** the actor's class name, for debugging views */
   get type (): string {
     return this.actor.constructor.name
+  }
+
+  /** the trace of the message being handled, read inside the handler */
+  get traceId (): string | undefined {
+    return this.events.tracing?.traceId()
   }
 
   get alive (): boolean {
@@ -178,7 +193,8 @@ export class ActorCell {
       reply?.reject(new ActorStoppedError(this.ref.id))
       return
     }
-    this.mailbox.push({ message, reply })
+    const trace = this.events.tracing?.current()
+    this.mailbox.push(trace === undefined ? { message, reply } : { message, reply, trace })
     this.schedule()
   }
 
@@ -238,7 +254,7 @@ export class ActorCell {
       }
       let result: unknown
       try {
-        result = this.actor.receive(letter.message, this.context)
+        result = letter.trace === undefined ? this.actor.receive(letter.message, this.context) : this.receiveTraced(letter, letter.trace)
       } catch (err) {
         this.fail(letter, err)
         continue
@@ -254,6 +270,27 @@ export class ActorCell {
       this.events.onProcessed(this)
     }
     this.idle()
+  }
+
+  /** Hands a traced message to the actor inside a span that ends when the handler is done, however it ends. */
+  private receiveTraced (letter: Letter, parent: Context): unknown {
+    const label = this.name ?? this.ref.id
+    const span = (this.events.tracing as NodeTracing).start(`receive ${label}`, letter.reply != null ? 'server' : 'consumer', parent, { actor: label })
+    let result: unknown
+    try {
+      result = span.run(() => this.actor.receive(letter.message, this.context))
+    } catch (err) {
+      span.end(err)
+      throw err
+    }
+    if (!(result instanceof Promise)) {
+      span.end()
+      return result
+    }
+    return result.then(
+      (value) => { span.end(); return value },
+      (err) => { span.end(err); throw err }
+    )
   }
 
   /** The loop stopped: a pause waiting for the message in hand goes on, else a stop asked for by the last handler. */

@@ -12,6 +12,11 @@ export interface ActorContext {
   name?: string
   /** ends this actor normally once the message in hand is answered; its supervisor sees a 'normal' exit */
   stop(): void
+  /**
+   * the trace id of the message being handled (32 hex digits), for `cluster.traceRequest`; undefined when it is
+   * untraced. Messages the handler sends carry the same trace
+   */
+  readonly traceId?: string
 }
 
 /** Why an actor ended by itself: `context.stop()` ('normal'), or a throw under a supervisor ('crash'). */

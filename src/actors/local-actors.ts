@@ -4,6 +4,7 @@ import { DuplicateActorIdError, DuplicateNameError } from './errors.ts'
 import type { ActorCellEvents } from './actor-cell.ts'
 import type { ActorHandlerError } from './errors.ts'
 import type { Actor, ActorClass, ExitReason } from './index.ts'
+import type { NodeTracing } from '../observability/tracing/node-tracing.ts'
 
 export interface LocalActorsInit {
   nodeId: string
@@ -11,6 +12,8 @@ export interface LocalActorsInit {
   onProcessed?(cell: ActorCell): void
   /** an actor that is not supervised ended itself with `context.stop()` and was removed */
   onExit?(cell: ActorCell, reason: ExitReason): void
+  /** the node's tracing, when on */
+  tracing?: NodeTracing
 }
 
 /** How a supervisor spawns: a crash ends the actor, and a restart keeps its id and queued messages. */
@@ -46,7 +49,7 @@ export class LocalActors {
 
   constructor (init: LocalActorsInit) {
     this.init = init
-    this.cellEvents = { onUnhandledError: init.onUnhandledError, onProcessed: init.onProcessed ?? (() => {}), onExit: this.exited }
+    this.cellEvents = { onUnhandledError: init.onUnhandledError, onProcessed: init.onProcessed ?? (() => {}), onExit: this.exited, tracing: init.tracing }
   }
 
   get count (): number {

@@ -26,6 +26,8 @@ import { Readiness } from '../observability/health/readiness.ts'
 import { HttpEndpoint } from '../observability/http/http-endpoint.ts'
 import { NodeMetrics } from '../observability/metrics/node-metrics.ts'
 import { installRoutes } from '../observability/routes.ts'
+import { NodeTracing } from '../observability/tracing/node-tracing.ts'
+import { TRACE_ENDPOINT, TraceRequests } from '../observability/tracing/trace-requests.ts'
 import { createRegistry } from '../registry/index.ts'
 import { LocalSupervisor } from '../supervision/supervisor.ts'
 import { endConflictLoser } from './conflict-loser.ts'
@@ -50,6 +52,7 @@ import type { ConnectorInit } from '../node/connector.ts'
 import type { Host } from '../node/create-host.ts'
 import type { ClusterDebug, DebugClusterOptions } from '../observability/debug/index.ts'
 import type { NodeLifecycle, ReadinessReport } from '../observability/health/readiness.ts'
+import type { Traced, TraceRequestOptions, TraceResult } from '../observability/tracing/index.ts'
 import type { Registry } from '../registry/index.ts'
 import type { Supervisor, SupervisorSpec } from '../supervision/index.ts'
 import type { ComponentLogger, Logger } from '@libp2p/interface'
@@ -93,6 +96,10 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
   /** this node's Prometheus registry and call timer, when metrics.enabled */
   readonly metrics: NodeMetrics | undefined
   private readonly readinessChecks: Readiness
+  /** trace context on messages and this node's spans, when tracing.enabled */
+  readonly tracing: NodeTracing | undefined
+  /** traceRequest, and the '$trace' endpoint that answers other nodes' */
+  readonly traces: TraceRequests
   private readonly log: Logger
   private readonly logger: ComponentLogger
   /** top-level supervisors still running */
@@ -111,8 +118,12 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     this.name = config.name
     this.log = logger.forComponent('foundation:node')
     this.logger = logger
+    this.tracing = config.tracing.enabled
+      ? new NodeTracing({ node: this.id, nodeName: config.name, sampleRate: config.tracing.sampleRate, maxSpans: config.tracing.maxSpans })
+      : undefined
 
     this.actors = new LocalActors({
+      tracing: this.tracing,
       nodeId: this.id,
       onUnhandledError: (err, cell) => { this.log.error('actor %s failed on a sent message: %s', cell.name ?? cell.ref.id, err.message) },
       onProcessed: () => { this.messageRate.mark() },
@@ -151,11 +162,11 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     this.names = new NameResolver(this.registry)
     this.load = new NodeLoadGossip({ host, log: this.log, local: () => this.localLoad() }, { cluster: config.clusterName })
     this.messaging = new DirectMessaging(
-      { host, logger, local: new ActorDelivery(this.actors, this.endpoints, () => this.gossip) },
+      { host, logger, local: new ActorDelivery(this.actors, this.endpoints, () => this.gossip), tracing: this.tracing },
       { cluster: config.clusterName, maxMessageSize: config.maxMessageSize, maxQueuedBytes: config.maxQueuedBytes, observeCall: metrics?.callLatency.record }
     )
     this.gossip = new GossipPubSub(
-      { host, logger, sendDirect: (node, topic, message) => { this.messaging.publish(node, topic, message) } },
+      { host, logger, sendDirect: (node, topic, message) => { this.messaging.publish(node, topic, message) }, tracing: this.tracing },
       { cluster: config.clusterName, maxMessageSize: config.maxMessageSize }
     )
 
@@ -229,6 +240,14 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       ready: () => this.readinessChecks.report().ready,
       events: this
     })
+    this.traces = new TraceRequests({
+      self: this.id,
+      tracing: this.tracing,
+      activeMembers: () => this.membership.activeMembers(),
+      call: async (peer, target, body, options) => this.messaging.call(peer, target, body, options),
+      callTimeout: config.callTimeout
+    })
+    this.endpoints.register(TRACE_ENDPOINT, this.traces.endpoint)
 
     if (config.http.enabled) {
       this.http = new HttpEndpoint({ log: logger.forComponent('foundation:http') }, config.http)
@@ -403,6 +422,21 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
 
   send (target: Target, message: unknown): void {
     this.assertRunning()
+    const span = this.tracing?.outgoing('send', 'producer', typeof target === 'string' ? target : target.id)
+    if (span === undefined) {
+      this.sendTo(target, message)
+      return
+    }
+    try {
+      span.run(() => { this.sendTo(target, message) })
+      span.end()
+    } catch (err) {
+      span.end(err)
+      throw err
+    }
+  }
+
+  private sendTo (target: Target, message: unknown): void {
     if (isActorRef(target)) {
       const name = distributedNameOf(target)
       if (name != null) { this.distribution.send(name, message) } else { this.sendToRef(target, message) }
@@ -428,6 +462,19 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
 
   async call<Reply = unknown>(target: Target, message: unknown, options: CallOptions = {}): Promise<Reply> {
     this.assertRunning()
+    const span = this.tracing?.outgoing('call', 'client', typeof target === 'string' ? target : target.id)
+    if (span === undefined) { return this.callTo(target, message, options) }
+    try {
+      const reply = await span.run(async () => this.callTo<Reply>(target, message, options))
+      span.end()
+      return reply
+    } catch (err) {
+      span.end(err)
+      throw err
+    }
+  }
+
+  private async callTo<Reply>(target: Target, message: unknown, options: CallOptions): Promise<Reply> {
     if (options.signal?.aborted === true) { throw new AbortError(options.signal.reason) }
     const timeout = options.timeout ?? this.config.callTimeout
     let ref: ActorRef | undefined
@@ -457,6 +504,16 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
   async debugCluster (options: DebugClusterOptions = {}): Promise<ClusterDebug> {
     this.assertRunning()
     return this.debug.cluster(options)
+  }
+
+  async trace<T>(name: string, fn: () => T | Promise<T>): Promise<Traced<T>> {
+    if (this.tracing === undefined) { return { traceId: undefined, value: await fn() } }
+    return this.tracing.trace(name, fn)
+  }
+
+  async traceRequest (traceId: string, options: TraceRequestOptions = {}): Promise<TraceResult> {
+    this.assertRunning()
+    return this.traces.request(traceId, options)
   }
 
   members (): Member[] {

@@ -11,6 +11,7 @@ import type { PubSub } from '../messaging/pubsub/index.ts'
 import type { ClusterDebug, DebugClusterOptions } from '../observability/debug/index.ts'
 import type { ReadinessReport } from '../observability/health/readiness.ts'
 import type { ClusterMetrics } from '../observability/metrics/index.ts'
+import type { Traced, TraceRequestOptions, TraceResult } from '../observability/tracing/index.ts'
 import type { NameConflictDetail } from '../registry/index.ts'
 import type { Supervisor, SupervisorFailure, SupervisorSpec } from '../supervision/index.ts'
 import type { TypedEventTarget } from '@libp2p/interface'
@@ -147,6 +148,24 @@ export interface Cluster extends TypedEventTarget<ClusterEvents> {
   readonly metrics?: ClusterMetrics
   /** whether this node is ready to take traffic (started, joined, registry in sync, not draining), check by check, as /readyz answers */
   readiness(): ReadinessReport
+  /**
+   * Runs `fn` as a span of its own and gives its trace id: every message sent inside it, and every message its
+   * handlers send on, belongs to that trace. Inside a trace already (a handler, an OpenTelemetry span) it joins
+   * that trace. The trace id is undefined when tracing is off
+   *
+   * @example
+   * ```ts
+   * const { traceId, value } = await cluster.trace('checkout', async () => cluster.call('cart', { checkout: true }))
+   * const { spans } = await cluster.traceRequest(traceId!)
+   * ```
+   */
+  trace<T>(name: string, fn: () => T | Promise<T>): Promise<Traced<T>>
+  /**
+   * Every span of one trace recorded by the active members (asked over the network) and this node, oldest first;
+   * members that do not answer in time are listed in `missing`, never failing the whole request.
+   * InvalidTraceIdError when `traceId` is not 32 hex digits
+   */
+  traceRequest(traceId: string, options?: TraceRequestOptions): Promise<TraceResult>
   /** leaves the cluster gracefully and stops the node */
   stop(): Promise<void>
 }

@@ -26,3 +26,5 @@ export const DEFAULT_ETCD_ENDPOINT = 'http://127.0.0.1:2379'
 export const MIN_PASSPHRASE_LENGTH = 16
 /** how long a graceful stop may spend moving distributed actors away: 10,000 actors move in a few seconds */
 export const DEFAULT_DRAIN_TIMEOUT = 30 * SECOND
+/** spans a node keeps for traceRequest: about 3 MB */
+export const DEFAULT_MAX_SPANS = 10_000

@@ -6,7 +6,7 @@ import { ConfigError } from './errors.ts'
 export type Env = Record<string, string | undefined>
 
 /** how a variable's text becomes a value; 'file' reads the file the variable names */
-export type EnvParser = 'text' | 'list' | 'integer' | 'boolean' | 'map' | 'port-or-name' | 'file'
+export type EnvParser = 'text' | 'list' | 'integer' | 'number' | 'boolean' | 'map' | 'port-or-name' | 'file'
 
 export interface EnvVariable {
   name: string
@@ -50,7 +50,10 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
   { name: 'FOUNDATION_PROBE_INTERVAL', field: 'membership.probeInterval', parse: 'integer', doc: 'ms between failure-detector probes' },
   { name: 'FOUNDATION_SUSPECT_TIMEOUT', field: 'membership.suspectTimeout', parse: 'integer', doc: 'ms a suspect has to refute' },
   { name: 'FOUNDATION_CALL_TIMEOUT', field: 'messaging.callTimeout', parse: 'integer', doc: 'ms a call waits by default' },
-  { name: 'FOUNDATION_MAX_MESSAGE_SIZE', field: 'messaging.maxMessageSize', parse: 'integer', doc: 'largest message in bytes' }
+  { name: 'FOUNDATION_MAX_MESSAGE_SIZE', field: 'messaging.maxMessageSize', parse: 'integer', doc: 'largest message in bytes' },
+  { name: 'FOUNDATION_TRACING_ENABLED', field: 'tracing.enabled', parse: 'boolean', doc: 'true or false' },
+  { name: 'FOUNDATION_TRACING_SAMPLE_RATE', field: 'tracing.sampleRate', parse: 'number', doc: 'share of untraced messages that start a trace, 0 to 1' },
+  { name: 'FOUNDATION_TRACING_MAX_SPANS', field: 'tracing.maxSpans', parse: 'integer', doc: 'spans a node keeps for traceRequest' }
 ]
 
 /** What the environment sets: options as nested objects, and which variable set each dotted path. */
@@ -92,6 +95,7 @@ function parse (variable: EnvVariable, raw: string): unknown {
   switch (variable.parse) {
     case 'list': return items(raw)
     case 'integer': return /^\s*\d+\s*$/.test(raw) ? Number(raw) : fail('a whole number')
+    case 'number': return /^\s*(\d+(\.\d*)?|\.\d+)\s*$/.test(raw) ? Number(raw) : fail('a number such as 0.25')
     case 'boolean': {
       const word = raw.trim().toLowerCase()
       if (['true', '1', 'yes', 'on'].includes(word)) { return true }

@@ -3,12 +3,13 @@ import type { ClusterChoice, ProfileName } from './defaults.ts'
 import type { StrategyName } from '../discovery/index.ts'
 import type { AwsInit, ConsulInit, DnsInit, EtcdInit, GcpInit, KubernetesInit, MdnsInit, StaticInit } from '../discovery/inits.ts'
 import type { MembershipInit } from '../membership/index.ts'
+import type { TracingInit } from '../observability/tracing/index.ts'
 
 export { SECOND, MINUTE, KIB, MIB } from './units.ts'
 export {
   PROFILE_NAMES, CLUSTER_CHOICES, DEFAULT_CLUSTER, DEFAULT_LISTEN, DEFAULT_PRODUCTION_LISTEN, DEFAULT_MDNS_INTERVAL,
   DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_CALL_TIMEOUT, DEFAULT_MAX_QUEUED_BYTES, DEFAULT_LOOKUP_TIMEOUT, DEFAULT_HTTP_HOST,
-  DEFAULT_HTTP_PORT, DEFAULT_ETCD_TTL, DEFAULT_CONSUL_ADDRESS, DEFAULT_ETCD_ENDPOINT, MIN_PASSPHRASE_LENGTH
+  DEFAULT_HTTP_PORT, DEFAULT_MAX_SPANS, DEFAULT_ETCD_TTL, DEFAULT_CONSUL_ADDRESS, DEFAULT_ETCD_ENDPOINT, MIN_PASSPHRASE_LENGTH
 } from './defaults.ts'
 export type { ClusterChoice, ProfileName } from './defaults.ts'
 
@@ -145,6 +146,7 @@ export interface FoundationInit {
   messaging?: MessagingInit
   registry?: RegistryInit
   distribution?: DistributionConfigInit
+  tracing?: TracingInit
 }
 
 /** One discovery strategy that will run, with every default filled in. */
@@ -187,6 +189,7 @@ export interface FoundationConfig {
   maxQueuedBytes: number
   lookupTimeout: number
   distribution: { rebalance: boolean, drainTimeout: number }
+  tracing: { enabled: boolean, sampleRate: number, maxSpans: number }
 }
 
 export type { StrategyName }

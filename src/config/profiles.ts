@@ -19,6 +19,8 @@ export interface Profile {
   httpEnabled: boolean
   /** whether metrics include prom-client's process and Node.js metrics (CPU, memory, event loop, GC) */
   processMetrics: boolean
+  /** trace context on messages and span records, and the share of untraced messages that start a trace */
+  tracing: { enabled: boolean, sampleRate: number }
   membership: { probeInterval: number, probeTimeout: number, suspectTimeout: number, indirectProbes: number }
   maxMessageSize: number
   maxQueuedBytes: number
@@ -38,6 +40,8 @@ const development: Profile = {
   httpEnabled: true,
   // many nodes share one process here (tests, `foundation dev`): each would add its own GC and event-loop observers
   processMetrics: false,
+  // every message traced: traceRequest answers for any request while developing
+  tracing: { enabled: true, sampleRate: 1 },
   // LAN timings: a dead node is noticed within about 2.5 s
   membership: { probeInterval: 500, probeTimeout: 250, suspectTimeout: 2 * SECOND, indirectProbes: 3 },
   maxMessageSize: DEFAULT_MAX_MESSAGE_SIZE,
@@ -55,6 +59,8 @@ const production: Profile = {
   secretRequired: true,
   httpEnabled: false,
   processMetrics: true,
+  // traces cost bytes and time per message: on only when asked for, then started by the user's spans
+  tracing: { enabled: false, sampleRate: 0 },
   // across zones, GC pauses and busy hosts: fewer false suspicions, a dead node noticed within about 6 s
   membership: { probeInterval: SECOND, probeTimeout: 500, suspectTimeout: 5 * SECOND, indirectProbes: 3 }
 }

@@ -2,7 +2,7 @@
 // in code, validates everything with one schema, then fills the profile's defaults and chooses discovery.
 import { hostname } from 'node:os'
 import { STRATEGY_NAMES } from '../discovery/index.ts'
-import { DEFAULT_DRAIN_TIMEOUT } from './defaults.ts'
+import { DEFAULT_DRAIN_TIMEOUT, DEFAULT_MAX_SPANS } from './defaults.ts'
 import { DEFAULT_CLUSTER, DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT } from './defaults.ts'
 import { resolveDiscovery } from './discovery.ts'
 import { readEnv } from './env.ts'
@@ -65,6 +65,11 @@ export function resolveConfig (init: FoundationInit = {}, env: Env = process.env
     distribution: {
       rebalance: options.distribution?.rebalance ?? false,
       drainTimeout: options.distribution?.drainTimeout ?? DEFAULT_DRAIN_TIMEOUT
+    },
+    tracing: {
+      enabled: options.tracing?.enabled ?? profile.tracing.enabled,
+      sampleRate: options.tracing?.sampleRate ?? profile.tracing.sampleRate,
+      maxSpans: options.tracing?.maxSpans ?? DEFAULT_MAX_SPANS
     }
   })
 }

@@ -66,7 +66,12 @@ export const initSchema = strict({
   distribution: strict({
     rebalance: boolean().optional(),
     drainTimeout: duration.optional()
-  }, '{ rebalance, drainTimeout }').optional()
+  }, '{ rebalance, drainTimeout }').optional(),
+  tracing: strict({
+    enabled: boolean().optional(),
+    sampleRate: z.number({ error: 'a number from 0 to 1' }).min(0, { error: 'a number from 0 to 1' }).max(1, { error: 'a number from 0 to 1' }).optional(),
+    maxSpans: integer(1, 1_000_000).optional()
+  }, '{ enabled, sampleRate, maxSpans }').optional()
 }, 'an object of options')
 
 export type ValidatedInit = z.infer<typeof initSchema>

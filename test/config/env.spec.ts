@@ -38,7 +38,8 @@ describe('config environment variables', () => {
     [{ FOUNDATION_HTTP_ENABLED: 'off', FOUNDATION_HTTP_HOST: '0.0.0.0', FOUNDATION_HTTP_PORT: '9000' }, c => c.http, { enabled: false, host: '0.0.0.0', port: 9000 }],
     [{ FOUNDATION_METRICS_ENABLED: 'yes', FOUNDATION_METRICS_PROCESS: 'off' }, c => c.metrics, { enabled: true, process: false }],
     [{ FOUNDATION_PROBE_INTERVAL: '900', FOUNDATION_SUSPECT_TIMEOUT: '4000' }, c => [c.membership.probeInterval, c.membership.suspectTimeout], [900, 4000]],
-    [{ FOUNDATION_CALL_TIMEOUT: '250', FOUNDATION_MAX_MESSAGE_SIZE: '65536' }, c => [c.callTimeout, c.maxMessageSize], [250, 65536]]
+    [{ FOUNDATION_CALL_TIMEOUT: '250', FOUNDATION_MAX_MESSAGE_SIZE: '65536' }, c => [c.callTimeout, c.maxMessageSize], [250, 65536]],
+    [{ FOUNDATION_TRACING_ENABLED: 'no', FOUNDATION_TRACING_SAMPLE_RATE: '0.25', FOUNDATION_TRACING_MAX_SPANS: '500' }, c => c.tracing, { enabled: false, sampleRate: 0.25, maxSpans: 500 }]
   ]
   for (const [env, read, expected] of cases) {
     it(`reads ${Object.keys(env).filter(k => k !== 'FOUNDATION_LISTEN' && k !== 'FOUNDATION_CLUSTER').join(', ')}`, () => {

@@ -1,15 +1,17 @@
 // The direct protocol: sends, calls and one-node publishes between nodes, over one coalesced stream per peer.
 import { protocolName } from '../../node/protocols.ts'
 import { Codec } from '../../wire/codec.ts'
+import { MalformedFrameError } from '../../wire/errors.ts'
 import { readFrames } from '../../wire/frame-reader.ts'
 import { MessageTooLargeError, NodeDownError, PeerOverloadedError } from '../errors.ts'
-import { CALL, FAIL, PUBLISH, REPLY, SEND, validateEnvelope } from './envelope.ts'
+import { CALL, FAIL, PUBLISH, REPLY, SEND, TRACE_AT, validateEnvelope } from './envelope.ts'
 import { PeerChannel } from './peer-channel.ts'
 import { PendingCalls } from './pending-calls.ts'
 import { fromWireError, toWireError } from './wire-error.ts'
 import type { Envelope } from './envelope.ts'
 import type { CallObserver, CallOptions } from './pending-calls.ts'
 import type { Host } from '../../node/create-host.ts'
+import type { NodeTracing } from '../../observability/tracing/node-tracing.ts'
 import type { ComponentLogger, Connection, Logger, Startable, Stream } from '@libp2p/interface'
 
 /** How messages that arrive are handed to this node's actors and subscribers. */
@@ -24,6 +26,8 @@ export interface DirectMessagingComponents {
   host: Host
   logger: ComponentLogger
   local: LocalDelivery
+  /** the node's tracing, when on: traced messages carry their context, and are delivered in it */
+  tracing?: NodeTracing
 }
 
 export interface DirectMessagingInit {
@@ -106,13 +110,15 @@ export class DirectMessaging implements Startable {
   }
 
   send (node: string, actorId: string, body: unknown): void {
-    this.write(node, [SEND, actorId, body])
+    const trace = this.components.tracing?.wire()
+    this.write(node, trace === undefined ? [SEND, actorId, body] : [SEND, actorId, body, ...trace])
   }
 
   async call (node: string, actorId: string, body: unknown, options: CallOptions): Promise<unknown> {
     const { id, answer } = this.pending.open(node, `${node}/${actorId}`, options)
     try {
-      if (!this.write(node, [CALL, id, actorId, body])) { this.pending.reject(id, new PeerOverloadedError(node, this.init.maxQueuedBytes)) }
+      const trace = this.components.tracing?.wire()
+      if (!this.write(node, trace === undefined ? [CALL, id, actorId, body] : [CALL, id, actorId, body, ...trace])) { this.pending.reject(id, new PeerOverloadedError(node, this.init.maxQueuedBytes)) }
     } catch (err: any) {
       this.pending.reject(id, err)
     }
@@ -120,7 +126,8 @@ export class DirectMessaging implements Startable {
   }
 
   publish (node: string, topic: string, body: unknown): void {
-    this.write(node, [PUBLISH, topic, body])
+    const trace = this.components.tracing?.wire()
+    this.write(node, trace === undefined ? [PUBLISH, topic, body] : [PUBLISH, topic, body, ...trace])
   }
 
   /** A member is gone: its calls in flight fail now rather than at their timeout. */
@@ -144,7 +151,8 @@ export class DirectMessaging implements Startable {
         onBroken: (brokenNode, err) => { this.onChannelBroken(brokenNode, err) },
         // calls among them fail through onBroken or their node's leave; the count covers the sends
         onLost: (count) => { this.stats.lost += count },
-        maxQueuedBytes: this.init.maxQueuedBytes
+        maxQueuedBytes: this.init.maxQueuedBytes,
+        detached: this.detached
       })
       this.channels.set(node, channel)
     }
@@ -159,6 +167,11 @@ export class DirectMessaging implements Startable {
     stats.kinds.messagesOut[envelope[0]]++
     stats.kinds.bytesOut[envelope[0]] += payload.byteLength
     return true
+  }
+
+  private readonly detached = <T>(fn: () => T): T => {
+    const tracing = this.components.tracing
+    return tracing === undefined ? fn() : tracing.within(undefined, fn)
   }
 
   private onChannelBroken (node: string, err: Error): void {
@@ -178,13 +191,39 @@ export class DirectMessaging implements Startable {
         const envelope = validateEnvelope(this.codec.decode(payload))
         stats.kinds.messagesIn[envelope[0]]++
         stats.kinds.bytesIn[envelope[0]] += payload.byteLength
-        this.dispatch(from, envelope)
+        this.receive(from, envelope)
       },
       onInvalid: (err) => {
         this.stats.invalidFrames++
         this.log.error('reset a direct stream from %s: %s', from, err.message)
       }
     })
+  }
+
+  /**
+   * Delivers a message in its trace context, or in none: a stream's callbacks run in the context its connection
+   * was opened in, which may be an earlier trace that must not leak into untraced messages. A malformed trace
+   * context is a malformed frame: the stream is reset and it is counted.
+   */
+  private receive (from: string, envelope: Envelope): void {
+    const tracing = this.components.tracing
+    if (tracing === undefined) {
+      this.dispatch(from, envelope)
+      return
+    }
+    const at = TRACE_AT[envelope[0] as keyof typeof TRACE_AT] as number | undefined
+    if (at !== undefined && envelope.length > at) {
+      const ctx = tracing.codec.extract(envelope[at], envelope[at + 1])
+      if (ctx === undefined) {
+        tracing.stats.rejected++
+        throw new MalformedFrameError(`malformed trace context ${JSON.stringify(envelope[at]).slice(0, 80)}`)
+      }
+      tracing.within(ctx, () => { this.dispatch(from, envelope) })
+    } else if (tracing.current() !== undefined) {
+      tracing.within(undefined, () => { this.dispatch(from, envelope) })
+    } else {
+      this.dispatch(from, envelope)
+    }
   }
 
   private dispatch (from: string, envelope: Envelope): void {

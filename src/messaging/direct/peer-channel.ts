@@ -20,6 +20,11 @@ export interface PeerChannelInit {
   onLost(count: number): void
   /** bytes this channel may hold for a peer that does not keep up; past it, write refuses */
   maxQueuedBytes: number
+  /**
+   * runs the opening of the stream outside any trace: a connection keeps the context it was opened in for all its
+   * callbacks, and the first message to a peer must not lend its trace to every later one
+   */
+  detached?<T>(fn: () => T): T
 }
 
 export class PeerChannel {
@@ -48,7 +53,7 @@ export class PeerChannel {
     }
     this.backlog.push(payload)
     this.backlogBytes += payload.byteLength
-    this.opening ??= this.open()
+    this.opening ??= this.init.detached != null ? this.init.detached(async () => this.open()) : this.open()
     return true
   }
 

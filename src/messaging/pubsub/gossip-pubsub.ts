@@ -4,16 +4,21 @@ import { Codec } from '../../wire/codec.ts'
 import { MessageTooLargeError } from '../errors.ts'
 import { PublicationBatches } from './publication-batches.ts'
 import { PublicationIds, decodePublication, encodePublication } from './publication.ts'
-import type { PubSub, PublishOptions, Subscription, SubscriptionHandler } from './index.ts'
+import type { PubSub, PublicationMeta, PublishOptions, Subscription, SubscriptionHandler } from './index.ts'
+import type { TraceEntry } from './publication.ts'
 import type { Host } from '../../node/create-host.ts'
+import type { NodeTracing } from '../../observability/tracing/node-tracing.ts'
 import type { Message } from '@libp2p/gossipsub'
 import type { ComponentLogger, Logger, Startable } from '@libp2p/interface'
+import type { Context } from '@opentelemetry/api'
 
 export interface GossipPubSubComponents {
   host: Host
   logger: ComponentLogger
   /** sends a publication to the subscribers of one other node */
   sendDirect(node: string, topic: string, message: unknown): void
+  /** the node's tracing, when on: publications carry their trace, subscribers run in it */
+  tracing?: NodeTracing
 }
 
 export interface GossipPubSubInit {
@@ -31,7 +36,7 @@ export interface PubSubStats {
   /** publications that gossipsub failed to send: no other node got them */
   publishFailures: number
   delivered: number
-  /** publications from the network that could not be decoded */
+  /** publications from the network that could not be decoded, or carried a malformed trace context */
   invalidMessages: number
   /** subscriber handlers that threw */
   handlerErrors: number
@@ -76,7 +81,7 @@ export class GossipPubSub implements PubSub, Startable {
     this.log = components.logger.forComponent('foundation:pubsub')
     this.batches = new PublicationBatches({
       maxBytes: init.maxMessageSize,
-      send: async (topic, bodies) => { await this.sendBatch(topic, bodies) },
+      send: async (topic, bodies, traces) => { await this.sendBatch(topic, bodies, traces) },
       onError: (err, topic, count) => {
         this.stats.publishFailures += count
         this.log.error('%d publications on %s reached no other node: %s', count, topic, err.message)
@@ -131,8 +136,15 @@ export class GossipPubSub implements PubSub, Startable {
     if (body.byteLength > this.init.maxMessageSize) { throw new MessageTooLargeError(body.byteLength, this.init.maxMessageSize) }
     this.stats.published++
     this.stats.publishedBytes += body.byteLength
-    this.deliver(topic, message, this.self, true, options.exclude)
-    this.batches.add(topic, body)
+    const span = this.components.tracing?.outgoing('publish', 'producer', undefined, topic)
+    if (span === undefined) {
+      this.deliver(topic, message, this.self, true, options.exclude)
+      this.batches.add(topic, body)
+    } else {
+      span.run(() => { this.deliver(topic, message, this.self, true, options.exclude) })
+      this.batches.add(topic, body, this.components.tracing?.codec.inject(span.context))
+      span.end()
+    }
     if (this.batches.pendingBytes > PUBLISH_HIGH_WATER_MARK) { await this.batches.drained() }
   }
 
@@ -147,11 +159,21 @@ export class GossipPubSub implements PubSub, Startable {
 
   directPublish (node: string, topic: string, message: unknown): void {
     checkTopic(topic)
-    if (node === this.self) {
-      this.localPublish(topic, message)
+    const span = this.components.tracing?.outgoing('publish', 'producer', undefined, topic)
+    const send = (): void => {
+      if (node === this.self) { this.localPublish(topic, message) } else { this.components.sendDirect(node, topic, message) }
+    }
+    if (span === undefined) {
+      send()
       return
     }
-    this.components.sendDirect(node, topic, message)
+    try {
+      span.run(send)
+      span.end()
+    } catch (err) {
+      span.end(err)
+      throw err
+    }
   }
 
   /** A publication that came by the direct protocol from another node. */
@@ -176,12 +198,43 @@ export class GossipPubSub implements PubSub, Startable {
     }
     this.stats.received += publication.bodies.length
     this.stats.receivedBytes += msg.data.byteLength
-    for (const body of publication.bodies) { this.deliver(topic, body, publication.from, false) }
+    const tracing = this.components.tracing
+    if (tracing === undefined) {
+      for (const body of publication.bodies) { this.deliver(topic, body, publication.from, false) }
+      return
+    }
+    const contexts = this.traceContexts(tracing, topic, publication.traces)
+    if (contexts === null) { return }
+    // gossipsub's callbacks run in the context its connection was opened in, which may be an earlier trace
+    const stale = tracing.current() !== undefined
+    for (let i = 0; i < publication.bodies.length; i++) {
+      const ctx = contexts?.[i]
+      const deliver = (): void => { this.deliver(topic, publication.bodies[i], publication.from, false) }
+      if (ctx !== undefined || stale) { tracing.within(ctx, deliver) } else { deliver() }
+    }
+  }
+
+  /** The parsed trace context of each message; null, and the publication dropped and counted, when one is malformed. */
+  private traceContexts (tracing: NodeTracing, topic: string, traces: Array<[string, string?] | undefined> | undefined): Array<Context | undefined> | undefined | null {
+    if (traces === undefined) { return undefined }
+    const contexts = new Array<Context | undefined>(traces.length)
+    for (let i = 0; i < traces.length; i++) {
+      const trace = traces[i]
+      if (trace === undefined) { continue }
+      contexts[i] = tracing.codec.extract(trace[0], trace[1])
+      if (contexts[i] === undefined) {
+        tracing.stats.rejected++
+        this.stats.invalidMessages++
+        this.log.error('dropped a publication on %s with a malformed trace context', topic)
+        return null
+      }
+    }
+    return contexts
   }
 
   /** Sends one batch of a topic's publications as one gossipsub message. */
-  private async sendBatch (topic: string, bodies: Uint8Array[]): Promise<void> {
-    const data = encodePublication(this.ids.next(), this.self, bodies)
+  private async sendBatch (topic: string, bodies: Uint8Array[], traces?: TraceEntry[]): Promise<void> {
+    const data = encodePublication(this.ids.next(), this.self, bodies, traces === undefined ? undefined : this.codec.encode(traces))
     await this.components.host.services.pubsub.publish(this.prefix + topic, data)
   }
 
@@ -189,17 +242,35 @@ export class GossipPubSub implements PubSub, Startable {
     const set = this.subscriptions.get(topic)
     if (set == null) { return }
     const meta = { topic, from, local }
+    const tracing = this.components.tracing
+    const parent = tracing?.current()
     for (const subscription of set) {
       if (subscription === exclude) { continue }
       this.stats.delivered++
       try {
-        subscription.handler(message, meta)
+        if (parent === undefined) {
+          subscription.handler(message, meta)
+        } else {
+          handleTraced(tracing as NodeTracing, parent, subscription, message, meta)
+        }
       } catch (err: any) {
         // one subscriber's bug must not keep the message from the others
         this.stats.handlerErrors++
         this.log.error('a subscriber of %s threw: %s', topic, err.message)
       }
     }
+  }
+}
+
+/** A subscriber's handler in a span of its own, child of the publish span. */
+function handleTraced (tracing: NodeTracing, parent: Context, subscription: LocalSubscription, message: unknown, meta: PublicationMeta): void {
+  const span = tracing.start(`receive ${meta.topic}`, 'consumer', parent, { topic: meta.topic })
+  try {
+    span.run(() => { subscription.handler(message, meta) })
+    span.end()
+  } catch (err) {
+    span.end(err)
+    throw err
   }
 }
 

@@ -1,17 +1,26 @@
 // The bytes of one gossipsub message: a 16-byte id, a version, the sender, then one or more encoded messages.
 import { MalformedFrameError } from '../../wire/errors.ts'
 import { FrameDecoder, encodeFrames } from '../../wire/frames.ts'
+import type { WireTrace } from '../../observability/tracing/wire.ts'
 import type { Codec } from '../../wire/codec.ts'
 
 /** 8 bytes of publisher nonce and 8 of sequence: unique per publication, and cheap for gossipsub to read as its id. */
 export const PUBLICATION_ID_LENGTH = 16
+/** a batch of untraced messages: the sender, then the messages */
 export const PUBLICATION_VERSION = 1
+/** a batch with traced messages: the sender, a trace table, then the messages; untraced batches stay version 1 */
+export const TRACED_PUBLICATION_VERSION = 2
 const HEADER_LENGTH = PUBLICATION_ID_LENGTH + 1
+
+/** The trace context of one message of a batch: its index, its traceparent and tracestate. */
+export type TraceEntry = [index: number, ...WireTrace]
 
 export interface Publication {
   from: string
   /** the messages, in publish order: several when publishes of one turn were batched into one gossipsub message */
   bodies: unknown[]
+  /** the trace context of each traced message, by index; absent when none is traced */
+  traces?: Array<WireTrace | undefined>
 }
 
 /** Numbers a node's publications; a fresh random nonce per node keeps ids unique across restarts. */
@@ -30,26 +39,50 @@ export class PublicationIds {
   }
 }
 
-/** `bodies` are already encoded by the codec, so their size was checked once, at publish. */
-export function encodePublication (id: Uint8Array, from: string, bodies: Uint8Array[]): Uint8Array {
-  const frames = encodeFrames([new TextEncoder().encode(from), ...bodies])
+/** `bodies` are already encoded by the codec, so their size was checked once, at publish; `traces` too, when given. */
+export function encodePublication (id: Uint8Array, from: string, bodies: Uint8Array[], traces?: Uint8Array): Uint8Array {
+  const sender = new TextEncoder().encode(from)
+  const frames = encodeFrames(traces === undefined ? [sender, ...bodies] : [sender, traces, ...bodies])
   const out = new Uint8Array(HEADER_LENGTH + frames.byteLength)
   out.set(id, 0)
-  out[PUBLICATION_ID_LENGTH] = PUBLICATION_VERSION
+  out[PUBLICATION_ID_LENGTH] = traces === undefined ? PUBLICATION_VERSION : TRACED_PUBLICATION_VERSION
   out.set(frames, HEADER_LENGTH)
   return out
 }
 
 export function decodePublication (codec: Codec, data: Uint8Array, maxMessageSize: number): Publication {
   if (data.byteLength <= HEADER_LENGTH) { throw new MalformedFrameError('publication shorter than its header') }
-  if (data[PUBLICATION_ID_LENGTH] !== PUBLICATION_VERSION) {
-    throw new MalformedFrameError(`publication version ${data[PUBLICATION_ID_LENGTH]} is not ${PUBLICATION_VERSION}`)
+  const version = data[PUBLICATION_ID_LENGTH]
+  if (version !== PUBLICATION_VERSION && version !== TRACED_PUBLICATION_VERSION) {
+    throw new MalformedFrameError(`publication version ${version} is not ${PUBLICATION_VERSION} or ${TRACED_PUBLICATION_VERSION}`)
   }
   const decoder = new FrameDecoder(maxMessageSize)
-  const [from, ...bodies] = decoder.push(data.subarray(HEADER_LENGTH))
+  const frames = decoder.push(data.subarray(HEADER_LENGTH))
   decoder.end()
-  if (from == null || bodies.length === 0) { throw new MalformedFrameError('publication without sender or message') }
-  return { from: new TextDecoder().decode(from), bodies: bodies.map(body => codec.decode(body)) }
+  const from = frames.shift()
+  const table = version === TRACED_PUBLICATION_VERSION ? frames.shift() : undefined
+  if (from == null || frames.length === 0) { throw new MalformedFrameError('publication without sender or message') }
+  const publication: Publication = { from: new TextDecoder().decode(from), bodies: frames.map(body => codec.decode(body)) }
+  if (table !== undefined) { publication.traces = traceTable(codec.decode(table), frames.length) }
+  return publication
+}
+
+/** The trace table's entries by message index, checked for shape; the contexts themselves are parsed where used. */
+function traceTable (value: unknown, count: number): Array<WireTrace | undefined> {
+  if (!Array.isArray(value) || value.length === 0 || value.length > count) { throw new MalformedFrameError('malformed trace table') }
+  const traces = new Array<WireTrace | undefined>(count)
+  for (const entry of value) {
+    if (!Array.isArray(entry) || entry.length < 2 || entry.length > 3) { throw new MalformedFrameError('malformed trace table entry') }
+    const [index, traceparent, tracestate] = entry as unknown[]
+    if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= count || traces[index] !== undefined) {
+      throw new MalformedFrameError(`trace table entry for message ${String(index)} of ${count}`)
+    }
+    if (typeof traceparent !== 'string' || (tracestate !== undefined && typeof tracestate !== 'string')) {
+      throw new MalformedFrameError('trace table entry is not text')
+    }
+    traces[index] = tracestate === undefined ? [traceparent] : [traceparent, tracestate]
+  }
+  return traces
 }
 
 /** gossipsub's message id: the publication id, instead of hashing every message. */
