@@ -43,7 +43,12 @@ export type {
   Supervisor, SupervisorSpec, ChildSpec, ActorChildSpec, SupervisorChildSpec, ChildInfo, ChildStatus, ChildExit, ChildRestart,
   SupervisorEvents, SupervisorFailure, SupervisorStrategy, RestartPolicy
 } from './supervision/index.ts'
-export type { Member, MemberStatus } from './membership/index.ts'
+export type { Member, MemberStatus, FailureDetectorInit } from './membership/index.ts'
+// referenced by the types above, so the API reference can link them
+export type { NodeLoad } from './cluster/node-load.ts'
+export type { SelfDescription } from './discovery/index.ts'
+export type { ClusterMembershipInit } from './config/index.ts'
+export type { ConfigErrorOptions } from './config/errors.ts'
 export type { Groups, GroupEvents, GroupMember, MulticallOptions, MulticallResult } from './groups/index.ts'
 export type { PubSub, Subscription, SubscriptionHandler, PublicationMeta, PublishOptions } from './messaging/pubsub/index.ts'
 export { ConfigError, MissingSecretError } from './config/errors.ts'
