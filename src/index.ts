@@ -5,12 +5,25 @@ import { generateSecret } from './config/secret.ts'
 import type { Cluster } from './cluster/index.ts'
 import type { FoundationInit } from './config/index.ts'
 
+/**
+ * The entry point: `Foundation.start()` starts a node and joins its cluster, returning a {@link Cluster}.
+ *
+ * @example
+ * ```ts
+ * import { Foundation } from 'foundation-mesh'
+ *
+ * const cluster = await Foundation.start()   // zero config: mDNS on the local network
+ * cluster.info().nodes                         // members found so far, this node included
+ * await cluster.stop()
+ * ```
+ */
 export const Foundation = {
   /**
    * Starts a node and joins its cluster. With no options: the 'foundation' cluster, found by mDNS on the
    * local network (the development profile; NODE_ENV=production or FOUNDATION_PROFILE choose another). Options
-   * merge with a config file and FOUNDATION_* variables and are checked first: a wrong value throws ConfigError
-   * naming its field, file or variable; production without a secret throws MissingSecretError.
+   * merge with a config file and FOUNDATION_* variables and are checked first: a wrong value throws
+   * {@link ConfigError} naming its field, file or variable; production without a secret throws
+   * {@link MissingSecretError}. See {@link FoundationInit} for every option.
    *
    * @example
    * ```ts
@@ -24,7 +37,16 @@ export const Foundation = {
     return startFoundationNode(resolveConfig(init))
   },
 
-  /** A new random cluster secret, to give every node of one cluster as `secret`. */
+  /**
+   * A new random cluster secret, to give every node of one cluster as `secret` (or FOUNDATION_SECRET). Nodes with
+   * another secret, or none, can never connect.
+   *
+   * @example
+   * ```ts
+   * const secret = Foundation.generateSecret()   // store it where every node can read it
+   * const cluster = await Foundation.start({ profile: 'production', secret })
+   * ```
+   */
   generateSecret
 }
 
