@@ -65,7 +65,7 @@ export type {
   Supervisor, SupervisorSpec, ChildSpec, ActorChildSpec, SupervisorChildSpec, ChildInfo, ChildStatus, ChildExit, ChildRestart,
   SupervisorEvents, SupervisorFailure, SupervisorStrategy, RestartPolicy
 } from './supervision/index.ts'
-export type { Member, MemberStatus, FailureDetectorInit } from './membership/index.ts'
+export type { Member, MemberStatus, MembershipInit } from './membership/index.ts'
 // referenced by the types above, so the API reference can link them
 export type { NodeLoad } from './cluster/node-load.ts'
 export type { SelfDescription } from './discovery/index.ts'

@@ -2,7 +2,7 @@
 import type { ClusterChoice, ProfileName } from './defaults.ts'
 import type { StrategyName } from '../discovery/index.ts'
 import type { AwsInit, ConsulInit, DnsInit, EtcdInit, GcpInit, KubernetesInit, MdnsInit, StaticInit } from '../discovery/inits.ts'
-import type { FailureDetectorInit } from '../membership/index.ts'
+import type { MembershipInit } from '../membership/index.ts'
 
 export { SECOND, MINUTE, KIB, MIB } from './units.ts'
 export {
@@ -90,8 +90,7 @@ export interface HttpInit {
   port?: number
 }
 
-/** Settings of the SWIM failure detector; the profile picks the defaults. */
-export type ClusterMembershipInit = FailureDetectorInit
+export type ClusterMembershipInit = Omit<MembershipInit, 'cluster' | 'name' | 'roles' | 'maxFrameSize'>
 
 /**
  * The options of `Foundation.start`, every one optional with a documented default. They merge with the profile's

@@ -49,8 +49,10 @@ export interface MembershipComponents {
   logger: ComponentLogger
 }
 
-/** The failure detector's timing: what a cluster's `membership` option may set. */
-export interface FailureDetectorInit {
+export interface MembershipInit {
+  cluster: string
+  name: string
+  roles: string[]
   /** time between probes of one random member (default 500 ms) */
   probeInterval?: number
   /** time to wait for a direct ack before asking others to probe (default 250 ms) */
@@ -59,16 +61,10 @@ export interface FailureDetectorInit {
   suspectTimeout?: number
   /** members asked to probe indirectly (default 3) */
   indirectProbes?: number
-  /** how long a dead or left member is remembered so stale gossip cannot revive it (default 1 minute) */
-  tombstoneTimeout?: number
-}
-
-export interface MembershipInit extends FailureDetectorInit {
-  cluster: string
-  name: string
-  roles: string[]
   /** largest membership frame accepted (default 1 MiB) */
   maxFrameSize?: number
+  /** how long a dead or left member is remembered so stale gossip cannot revive it (default 1 minute) */
+  tombstoneTimeout?: number
 }
 
 export { membership, createMembership } from './libp2p-membership.ts'
