@@ -5,12 +5,25 @@ import { generateSecret } from './config/secret.ts'
 import type { Cluster } from './cluster/index.ts'
 import type { FoundationInit } from './config/index.ts'
 
+/**
+ * The entry point: `Foundation.start()` starts a node and joins its cluster, returning a {@link Cluster}.
+ *
+ * @example
+ * ```ts
+ * import { Foundation } from 'foundation-mesh'
+ *
+ * const cluster = await Foundation.start()   // zero config: mDNS on the local network
+ * cluster.info().nodes                         // members found so far, this node included
+ * await cluster.stop()
+ * ```
+ */
 export const Foundation = {
   /**
    * Starts a node and joins its cluster. With no options: the 'foundation' cluster, found by mDNS on the
    * local network (the development profile; NODE_ENV=production or FOUNDATION_PROFILE choose another). Options
-   * merge with a config file and FOUNDATION_* variables and are checked first: a wrong value throws ConfigError
-   * naming its field, file or variable; production without a secret throws MissingSecretError.
+   * merge with a config file and FOUNDATION_* variables and are checked first: a wrong value throws
+   * {@link ConfigError} naming its field, file or variable; production without a secret throws
+   * {@link MissingSecretError}. See {@link FoundationInit} for every option.
    *
    * @example
    * ```ts
@@ -24,7 +37,16 @@ export const Foundation = {
     return startFoundationNode(resolveConfig(init))
   },
 
-  /** A new random cluster secret, to give every node of one cluster as `secret`. */
+  /**
+   * A new random cluster secret, to give every node of one cluster as `secret` (or FOUNDATION_SECRET). Nodes with
+   * another secret, or none, can never connect.
+   *
+   * @example
+   * ```ts
+   * const secret = Foundation.generateSecret()   // store it where every node can read it
+   * const cluster = await Foundation.start({ profile: 'production', secret })
+   * ```
+   */
   generateSecret
 }
 
@@ -43,7 +65,12 @@ export type {
   Supervisor, SupervisorSpec, ChildSpec, ActorChildSpec, SupervisorChildSpec, ChildInfo, ChildStatus, ChildExit, ChildRestart,
   SupervisorEvents, SupervisorFailure, SupervisorStrategy, RestartPolicy
 } from './supervision/index.ts'
-export type { Member, MemberStatus } from './membership/index.ts'
+export type { Member, MemberStatus, MembershipInit } from './membership/index.ts'
+// referenced by the types above, so the API reference can link them
+export type { NodeLoad } from './cluster/node-load.ts'
+export type { SelfDescription } from './discovery/index.ts'
+export type { ClusterMembershipInit } from './config/index.ts'
+export type { ConfigErrorOptions } from './config/errors.ts'
 export type { Groups, GroupEvents, GroupMember, MulticallOptions, MulticallResult } from './groups/index.ts'
 export type { TracingInit, SpanRecord, SpanKind, Traced, TraceResult, TraceRequestOptions } from './observability/tracing/index.ts'
 export { InvalidTraceIdError, InvalidTraceRequestError, InvalidTraceAnswerError } from './observability/tracing/errors.ts'

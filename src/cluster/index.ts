@@ -97,44 +97,201 @@ export interface ClusterEvents {
   'name:conflict': CustomEvent<NameConflictDetail>
 }
 
+/**
+ * One node's handle on its cluster, as `Foundation.start` returns it: actors, messaging, pub/sub, process groups,
+ * supervisors and the live membership view. Membership, failover and partition changes arrive as events.
+ *
+ * @example
+ * ```ts
+ * const cluster = await Foundation.start({ clusterName: 'shop' })
+ * cluster.addEventListener('member:join', (event) => {
+ *   const joined: Member = event.detail
+ *   cluster.send('audit', { joined: joined.name })
+ * })
+ * cluster.addEventListener('partition:detected', (event) => {
+ *   cluster.send('audit', { unreachable: event.detail.unreachable.length })
+ * })
+ * ```
+ */
 export interface Cluster extends TypedEventTarget<ClusterEvents> {
   /** this node's peer id */
   readonly id: string
   readonly name: string
+  /**
+   * Topics namespaced per cluster: a publication reaches the subscribers of every node.
+   *
+   * @example
+   * ```ts
+   * let latest = 0
+   * const subscription = cluster.pubsub.subscribe<number>('prices', (price, meta) => {
+   *   if (!meta.local) latest = price
+   * })
+   * await cluster.pubsub.publish('prices', 42)
+   * subscription.unsubscribe()
+   * ```
+   */
   readonly pubsub: PubSub
-  /** process groups: named sets of actors across the cluster, for broadcast and multicall */
+  /**
+   * Process groups: named sets of actors across the cluster, for broadcast and multicall.
+   *
+   * @example
+   * ```ts
+   * const worker = await cluster.spawn(Counter)
+   * await cluster.groups.join('counters', worker)
+   * cluster.groups.broadcast('counters', { inc: 1 })
+   * const counts = await cluster.groups.multicall<number>('counters', { get: true }, { timeout: 1000 })
+   * const total = counts.reduce((sum, r) => sum + (r.ok ? r.value : 0), 0)
+   * ```
+   */
   readonly groups: Groups
 
-  /** starts an actor on this node; with a name it is registered cluster-wide */
+  /**
+   * Starts an actor on this node and returns its ref. With `name` the actor is registered cluster-wide, so any
+   * node reaches it by that name; a name another actor holds fails the spawn ({@link DuplicateNameError} here,
+   * {@link NameTakenError} elsewhere in the cluster). With `distribute: true` it becomes a distributed actor: it runs on
+   * the member its `placement` chooses, and another member restarts it when that one is lost (see `define`).
+   *
+   * @example
+   * ```ts
+   * const ref = await cluster.spawn(Counter, { name: 'counter' })
+   * cluster.send(ref, { inc: 1 })             // by ref...
+   * cluster.send('counter', { inc: 1 })       // ...or by name, from any node
+   *
+   * class Greeter implements Actor<string, string> {
+   *   private readonly greeting: string
+   *   constructor (greeting: string) { this.greeting = greeting }
+   *   receive (who: string): string { return `${this.greeting}, ${who}` }
+   * }
+   * await cluster.spawn(Greeter, { name: 'greeter', args: ['Hello'] })
+   * ```
+   */
   spawn<Args extends unknown[]>(actor: ActorClass<any, Args>, options?: SpawnOptions<Args>): Promise<ActorRef>
   /**
    * Defines an actor type on this node, by class name unless `type` is given, so distributed actors of that type
    * can run here. Define the same types on every node that may host them.
+   *
+   * @example
+   * ```ts
+   * class Cart implements Actor {
+   *   items: string[] = []
+   *   receive (message: { add: string }) { this.items.push(message.add); return this.items.length }
+   *   handoff () { return this.items }                      // the state that moves with it
+   *   resume (items: string[]) { this.items = items }
+   * }
+   *
+   * cluster.define(Cart)                                    // on every node that may run carts
+   * await cluster.spawn(Cart, { name: 'cart:7', distribute: true })
+   * await cluster.call('cart:7', { add: 'apple' })          // wherever it runs now
+   * ```
    */
   define(actor: ActorClass, type?: string): void
-  /** moves a distributed actor to another member with its state; messages sent meanwhile are delivered after */
+  /**
+   * Moves a distributed actor to another member, by peer id or name, with the state its `handoff()` returns;
+   * messages sent meanwhile wait and are delivered after the move. Resolves to its new ref.
+   *
+   * @example
+   * ```ts
+   * const moved = await cluster.migrate('cart:7', { to: 'node-2' })
+   * moved.node   // node-2's peer id
+   * ```
+   */
   migrate(target: Target, options: MigrateOptions): Promise<ActorRef>
   /**
-   * Starts a supervisor of actors on this node and its children, in order. A bad spec throws SupervisorSpecError
-   * naming the field; a child that cannot start throws ChildStartError (the others are stopped again).
+   * Starts a supervisor of actors on this node and its children, in order. A bad spec throws
+   * {@link SupervisorSpecError} naming the field; a child that cannot start throws {@link ChildStartError} (the
+   * others are stopped again).
+   *
+   * @example
+   * ```ts
+   * const supervisor = await cluster.supervise({
+   *   strategy: 'one-for-one',
+   *   maxRestarts: 3,
+   *   withinMs: 5000,
+   *   children: [
+   *     { id: 'counter', actor: Counter, name: 'counter' },
+   *     { id: 'scratch', actor: Counter, restart: 'temporary' }
+   *   ]
+   * })
+   * supervisor.addEventListener('child:restart', (event) => { cluster.send('audit', event.detail) })
+   * ```
    */
   supervise(spec: SupervisorSpec): Promise<Supervisor>
   /**
    * stops an actor of this node (a supervised one through its supervisor: it is not restarted; its name is removed
-   * from the registry), or a distributed actor wherever it runs
+   * from the registry), or a distributed actor wherever it runs. {@link ActorNotFoundError} for an actor of another
+   * node that is not distributed, or one that does not run.
+   *
+   * @example
+   * ```ts
+   * await cluster.stopActor('counter')
+   * ```
    */
   stopActor(target: Target): Promise<void>
-  /** fire-and-forget delivery to an actor anywhere in the cluster; what cannot be delivered is counted */
+  /**
+   * Fire-and-forget delivery to an actor anywhere in the cluster, by ref or name. Messages from one sender to one
+   * target arrive in the order they were sent. What cannot be delivered (no such name, its node gone) is dropped
+   * and counted in `info().undeliverable`; use `call` to learn of it. Messages are msgpack-encoded plain data.
+   *
+   * @example
+   * ```ts
+   * cluster.send('counter', { inc: 1 })
+   * ```
+   */
   send(target: Target, message: unknown): void
-  /** request/response with an actor anywhere in the cluster */
+  /**
+   * Request/response with an actor anywhere in the cluster: resolves to what its `receive` returns. Fails with
+   * {@link ActorNotFoundError}, {@link CallTimeoutError} (after `timeout`, default 5 s), {@link NodeDownError} (its
+   * node is not a member, or was lost during the call), {@link PeerOverloadedError}, {@link AbortError}, or
+   * {@link ActorHandlerError} carrying the handler's throw.
+   *
+   * @example
+   * ```ts
+   * const count = await cluster.call<number>('counter', { get: true }, { timeout: 1000 })
+   * ```
+   */
   call<Reply = unknown>(target: Target, message: unknown, options?: CallOptions): Promise<Reply>
-  /** where a name is registered, or undefined */
+  /**
+   * Where a name is registered, or undefined: this node's actors first, then distributed actors, then the
+   * cluster's registry.
+   *
+   * @example
+   * ```ts
+   * const ref = await cluster.lookup('counter')
+   * if (ref === undefined) await cluster.spawn(Counter, { name: 'counter' })
+   * ```
+   */
   lookup(name: string, options?: { signal?: AbortSignal }): Promise<ActorRef | undefined>
+  /**
+   * Every member this node knows, itself included, with its status: `alive` and `suspect` ones are active;
+   * `dead` and `left` ones stay listed until forgotten.
+   *
+   * @example
+   * ```ts
+   * const gpuNodes = cluster.members().filter(m => m.status === 'alive' && m.roles.includes('gpu'))
+   * ```
+   */
   members(): Member[]
+  /**
+   * A snapshot of the cluster as this node sees it, computed now: size, health, discovery, load, partitions.
+   *
+   * @example
+   * ```ts
+   * const { nodes, health, processes, partition } = cluster.info()
+   * if (health === 'degraded' || !partition.majority) cluster.send('pager', { nodes, processes })
+   * ```
+   */
   info(): ClusterInfo
   /** the multiaddrs this node listens on, with its peer id */
   addresses(): string[]
-  /** dials nodes by multiaddr and waits until they are members; JoinTimeoutError when one never joins */
+  /**
+   * Dials nodes by multiaddr (such as another node's `addresses()`) and waits until they are members;
+   * {@link JoinTimeoutError} when one never joins. For nodes without discovery, or to join a cluster across networks.
+   *
+   * @example
+   * ```ts
+   * await cluster.connect('/ip4/10.0.0.7/tcp/4001/p2p/12D3KooWRm8J3iL796zPFi2EtGGtUJn58AG67gcqzMFHZnnsTzqD', { timeout: 10_000 })
+   * ```
+   */
   connect(addresses: string | string[], options?: ConnectOptions): Promise<void>
   /**
    * Asks every active member for its actors (with mailbox depth), links and recent events. Never fails for one

@@ -3,10 +3,20 @@ import { STRATEGY_NAMES } from '../discovery/index.ts'
 import { MIB, SECOND } from './units.ts'
 
 export const PROFILE_NAMES = ['development', 'production', 'enterprise'] as const
+/**
+ * A documented set of defaults: 'development', 'production' or 'enterprise'.
+ *
+ * @useDeclaredType
+ */
 export type ProfileName = typeof PROFILE_NAMES[number]
 
 /** What `cluster` may name: a strategy, or 'auto' to detect the platform. */
 export const CLUSTER_CHOICES = [...STRATEGY_NAMES, 'auto'] as const
+/**
+ * A discovery strategy's name, or 'auto'.
+ *
+ * @useDeclaredType
+ */
 export type ClusterChoice = typeof CLUSTER_CHOICES[number]
 
 export const DEFAULT_CLUSTER = 'foundation'

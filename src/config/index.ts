@@ -107,6 +107,35 @@ export interface MetricsInit {
 
 export type ClusterMembershipInit = Omit<MembershipInit, 'cluster' | 'name' | 'roles' | 'maxFrameSize'>
 
+/**
+ * The options of `Foundation.start`, every one optional with a documented default. They merge with the profile's
+ * defaults, a JSON config file and FOUNDATION_* environment variables (which win), and are checked in one pass
+ * before anything starts: a wrong or unknown option throws {@link ConfigError} naming it.
+ *
+ * @example
+ * ```ts
+ * // development: zero config, nodes on one machine or LAN find each other by mDNS
+ * const dev = await Foundation.start()
+ *
+ * // production on Kubernetes: one line, plus the cluster secret every node shares
+ * const prod = await Foundation.start({ cluster: 'kubernetes', secret: process.env.CLUSTER_SECRET })
+ *
+ * // full control
+ * const node = await Foundation.start({
+ *   profile: 'production',
+ *   clusterName: 'shop',
+ *   name: 'checkout-1',
+ *   roles: ['checkout'],
+ *   secret: Foundation.generateSecret(),
+ *   cluster: ['dns', 'static'],
+ *   discovery: { dns: { name: 'shop.internal', mode: 'srv' }, static: ['10.0.0.7:4001'] },
+ *   listen: ['/ip4/0.0.0.0/tcp/4001'],
+ *   http: { enabled: true, port: 9464 },
+ *   membership: { suspectTimeout: 5000 },
+ *   messaging: { callTimeout: 2000 }
+ * })
+ * ```
+ */
 export interface FoundationInit {
   /**
    * a documented set of defaults (default $FOUNDATION_PROFILE, else 'production' when NODE_ENV is 'production',

@@ -5,6 +5,11 @@ import type { DiscoveryError } from './errors.ts'
 import type { ComponentLogger, Startable, TypedEventTarget } from '@libp2p/interface'
 
 export const STRATEGY_NAMES = ['mdns', 'static', 'dns', 'kubernetes', 'consul', 'etcd', 'aws', 'gcp'] as const
+/**
+ * The name of a discovery strategy.
+ *
+ * @useDeclaredType
+ */
 export type StrategyName = typeof STRATEGY_NAMES[number]
 
 /** A peer a strategy found. */

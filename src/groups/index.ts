@@ -35,6 +35,18 @@ export type MulticallResult<R = unknown> =
  * Groups of actors. Each node is the authority for its own actors' memberships and replicates them to every
  * member, so queries answer from memory. An actor that stops leaves its groups; so do the actors of a node that
  * leaves or is lost. Group names are strings of 1 to 256 characters (InvalidGroupNameError otherwise).
+ *
+ * @example
+ * ```ts
+ * const worker = await cluster.spawn(Counter)
+ * await cluster.groups.join('counters', worker)
+ * cluster.groups.members('counters')        // every node's counters, this node's first
+ * cluster.groups.broadcast('counters', { inc: 1 })
+ * for (const result of await cluster.groups.multicall<number>('counters', { get: true }, { timeout: 1000 })) {
+ *   if (!result.ok) cluster.send('log', { member: result.ref, failed: result.error.name })
+ * }
+ * await cluster.groups.leave('counters', worker)
+ * ```
  */
 export interface Groups extends TypedEventTarget<GroupEvents> {
   /**

@@ -19,6 +19,25 @@ export const DEFAULT_RESTART_POLICY: RestartPolicy = 'permanent'
 export const DEFAULT_MAX_RESTARTS = 3
 export const DEFAULT_RESTART_WINDOW = 5 * SECOND
 
+/**
+ * What a supervisor runs and how it restarts. Children start in order; when one exits, `strategy` decides which
+ * restart: 'one-for-one' only that child, 'one-for-all' every child, 'rest-for-one' it and those started after
+ * it. More than `maxRestarts` restarts within `withinMs` and the supervisor gives up: it stops every child and
+ * fails with {@link RestartIntensityError}.
+ *
+ * @example
+ * ```ts
+ * const spec: SupervisorSpec = {
+ *   name: 'billing',
+ *   strategy: 'rest-for-one',
+ *   children: [
+ *     { id: 'ledger', actor: Counter, name: 'ledger' },
+ *     { id: 'workers', supervisor: { children: [{ id: 'w1', actor: Counter, restart: 'transient' }] } }
+ *   ]
+ * }
+ * await cluster.supervise(spec)
+ * ```
+ */
 export interface SupervisorSpec {
   /** names the supervisor in its events and errors */
   name?: string
@@ -91,6 +110,20 @@ export interface SupervisorFailure {
   error: Error
 }
 
+/**
+ * A running supervisor, as `cluster.supervise` returns it. Its children run on this node; a restarted actor keeps
+ * its ref and name, so callers never see the restart, only the call that failed with it.
+ *
+ * @example
+ * ```ts
+ * const supervisor = await cluster.supervise({ children: [{ id: 'counter', actor: Counter }] })
+ * supervisor.addEventListener('failed', (event) => { cluster.send('pager', { error: event.detail.message }) })
+ * await supervisor.startChild({ id: 'second', actor: Counter })
+ * supervisor.children().map(child => `${child.id}: ${child.status}, ${child.restarts} restarts`)
+ * await supervisor.restartChild('counter')
+ * await supervisor.stop()
+ * ```
+ */
 export interface Supervisor extends TypedEventTarget<SupervisorEvents> {
   readonly name?: string
   /** in start order */

@@ -22,6 +22,21 @@ export interface PublishOptions {
   exclude?: Subscription
 }
 
+/**
+ * Publish/subscribe across the cluster, like Phoenix.PubSub: topics are namespaced per cluster, so two clusters
+ * on one network never see each other's publications.
+ *
+ * @example
+ * ```ts
+ * const subscription = cluster.pubsub.subscribe<{ sku: string }>('orders', (order, meta) => {
+ *   cluster.send('stock', { reserve: order.sku, from: meta.from })
+ * })
+ * await cluster.pubsub.publish('orders', { sku: 'apple' })               // every node's subscribers
+ * await cluster.pubsub.publishFrom(subscription, 'orders', { sku: 'pear' }) // all but this subscription
+ * cluster.pubsub.localPublish('orders', { sku: 'plum' })                 // this node's subscribers only
+ * subscription.unsubscribe()
+ * ```
+ */
 export interface PubSub {
   subscribe<T = any>(topic: string, handler: SubscriptionHandler<T>): Subscription
   /** ends every subscription of this node to a topic */
