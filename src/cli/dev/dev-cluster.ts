@@ -98,6 +98,7 @@ export class DevCluster {
       if (changed.exit != null && !this.stopping.has(changed) && this.nodes.includes(changed)) { this.onLost(changed) }
       this.wake()
     })
+    this.output.line(`foundation: ${spec.name} starts${spec.restart > 0 ? ' with the new code' : ''} (pid ${node.pid})`)
     return node
   }
 
