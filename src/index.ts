@@ -59,5 +59,6 @@ export { PlacementError, InvalidPlacementOptionError } from './placement/errors.
 export { NameNotVisibleError } from './registry/errors.ts'
 export type { NameConflictDetail } from './registry/index.ts'
 export type { PartitionDetail } from './cluster/partition-watch.ts'
+export type { DevApp, DevAppCleanup, DevAppContext } from './cli/app.ts'
 export { DiscoveryError, DiscoveryUnreachableError, DiscoveryForbiddenError, DiscoveryResponseError } from './discovery/errors.ts'
 export { DiscoveryDependencyError } from './discovery/dependency.ts'
