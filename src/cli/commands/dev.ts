@@ -57,6 +57,8 @@ export async function runDev (appArg: string | undefined, options: DevOptions, o
   let failed = false
   let watcher: FolderWatch | undefined
   let restarting: Promise<void> | undefined
+  /** a change came while a restart was under way: one more round follows it */
+  let pending = false
 
   const requestStop = (why: string): void => {
     if (stop.signal.aborted) { return }
@@ -109,7 +111,6 @@ export async function runDev (appArg: string | undefined, options: DevOptions, o
       } while (pending && !stop.signal.aborted)
     })().finally(() => { restarting = undefined })
   }
-  let pending = false
 
   try {
     output.line(`foundation: starting cluster "${clusterName}" with ${options.nodes} node${options.nodes === 1 ? '' : 's'} running ${app != null ? relative(process.cwd(), app) : 'the built-in demo'}; Ctrl-C to stop`)
