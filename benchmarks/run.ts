@@ -1,5 +1,6 @@
 // Runs the benchmarks: `node benchmarks/run.ts` runs every suite, each in a child process of its own so that
-// one suite's leftovers cannot slow the next; `node benchmarks/run.ts NAME` runs one suite in this process.
+// one suite's leftovers cannot slow the next; `node benchmarks/run.ts NAME` runs one suite in this process;
+// `--list` prints the suites' names.
 // Each suite writes benchmarks/results/NAME.json; a full run also rewrites benchmarks/results/README.md.
 /* eslint-disable no-console */
 import { spawn } from 'node:child_process'
@@ -70,7 +71,9 @@ async function runAll (): Promise<number> {
 }
 
 const name = process.argv[2]
-if (name == null) {
+if (name === '--list') {
+  console.log(SUITES.join('\n'))
+} else if (name == null) {
   process.exitCode = (await runAll()) > 0 ? 1 : 0
 } else if (isSuite(name)) {
   await runOne(name)

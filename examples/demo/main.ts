@@ -1,4 +1,4 @@
-// The Foundation demo (`npm start`): a local cluster of node processes that find each other by mDNS, call and
+// The Foundation demo (`npm run demo`): a local cluster of node processes that find each other by mDNS, call and
 // send to each other's named actors and talk on a pub/sub topic. Each node prints what it does and sees, as
 // "<node name>: ...". Stops on Ctrl-C / SIGTERM, or by itself after --duration.
 /* eslint-disable no-console */
@@ -139,7 +139,7 @@ async function main (): Promise<number> {
   }
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
-  // the output is gone (`npm start | head`): stop the nodes all the same
+  // the output is gone (`npm run demo | head`): stop the nodes all the same
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') { requestStop('the output was closed') }
   })

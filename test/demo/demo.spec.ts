@@ -1,4 +1,4 @@
-// Runs the demo (`npm start`) for real, as a separate process, and checks what it prints and how it ends.
+// Runs the demo (`npm run demo`) for real, as a separate process, and checks what it prints and how it ends.
 import { expect } from 'aegir/chai'
 import { ScriptProcess } from '../fixtures/script-process.ts'
 
@@ -55,7 +55,7 @@ function expectNothingLeftBehind (run: DemoRun): void {
   }
 }
 
-describe('demo (npm start)', function () {
+describe('demo (npm run demo)', function () {
   let run: DemoRun | undefined
 
   afterEach(async function () {
