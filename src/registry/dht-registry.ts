@@ -254,8 +254,6 @@ export class DhtRegistry extends TypedEventEmitter<RegistryEvents> implements Re
     this.announcer.subscribe()
     // names registered before the host ran were kept only here
     this.writer.republish()
-    // members seen before the host ran could not be asked then
-    this.sync.pullNew()
   }
 
   private readonly emitChange = (type: 'name:registered' | 'name:unregistered', record: RegistryRecord, reason: NameChangeReason, local: boolean, winner?: ActorRef): void => {

@@ -7,6 +7,11 @@ export const RECORDED_EVENTS = [
   'partition:detected', 'partition:healed', 'name:conflict', 'supervisor:failed'
 ] as const
 
+/**
+ * The type of a recorded event: one of the cluster events it copies.
+ *
+ * @useDeclaredType
+ */
 export type RecordedEventType = typeof RECORDED_EVENTS[number]
 
 /** One entry of a node's recent-events log. */

@@ -9,9 +9,8 @@ import type { SpanKind, SpanRecord, Traced, TracingStats } from './index.ts'
 import type { WireTrace } from './wire.ts'
 import type { Context, Span, SpanContext, Tracer } from '@opentelemetry/api'
 
+/** the instrumentation scope of our spans; no version, rather than one that drifts from the package's */
 export const TRACER_NAME = 'foundation-mesh'
-/** the package version, for the tracer's instrumentation scope */
-export const TRACER_VERSION = '0.1.0'
 
 const OTEL_KINDS: Record<SpanKind, OtelSpanKind> = {
   internal: OtelSpanKind.INTERNAL,
@@ -48,7 +47,7 @@ export class NodeTracing {
   private readonly init: NodeTracingInit
   /** per node, so the contexts of two nodes in one process never mix */
   private readonly storage = new AsyncLocalStorage<Context>()
-  private readonly tracer: Tracer = trace.getTracer(TRACER_NAME, TRACER_VERSION)
+  private readonly tracer: Tracer = trace.getTracer(TRACER_NAME)
   private readonly ids = new RandomIds()
   private readonly recorder: SpanRecorder
 
