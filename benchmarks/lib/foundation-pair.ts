@@ -1,6 +1,7 @@
 // Two Foundation nodes on 127.0.0.1 with an actor on the second, for subjects that measure node-to-node traffic.
+import { randomBytes } from 'node:crypto'
 import { Foundation } from '../../src/index.ts'
-import type { ActorClass, ActorRef, Cluster } from '../../src/index.ts'
+import type { ActorClass, ActorRef, Cluster, FoundationInit } from '../../src/index.ts'
 
 export interface RemoteActor {
   /** the node that sends or calls */
@@ -10,9 +11,14 @@ export interface RemoteActor {
   close(): Promise<void>
 }
 
-export async function remoteActor (benchmark: string, actor: ActorClass): Promise<RemoteActor> {
-  const cluster = `bench-${benchmark}-${process.pid}`
-  const options = { clusterName: cluster, discovery: { mdns: false }, listen: ['/ip4/127.0.0.1/tcp/0'] }
+/** A cluster name of its own, so that pairs set up in one process never see each other. */
+export function benchCluster (benchmark: string): string {
+  return `bench-${benchmark}-${process.pid}-${randomBytes(3).toString('hex')}`
+}
+
+/** `init` is merged into both nodes' options (observability switches, for instance). */
+export async function remoteActor (benchmark: string, actor: ActorClass, init: FoundationInit = {}): Promise<RemoteActor> {
+  const options = { ...init, clusterName: benchCluster(benchmark), discovery: { mdns: false }, listen: ['/ip4/127.0.0.1/tcp/0'] }
   const nodes: Cluster[] = []
   const close = async (): Promise<void> => { await Promise.allSettled(nodes.map(async n => { await n.stop() })) }
   try {

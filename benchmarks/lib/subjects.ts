@@ -10,6 +10,8 @@ export interface SubjectSetups<S extends Closable> {
   baselines: Array<() => Promise<S>>
   /** Foundation's subject: if it cannot start, the baselines are still measured and the reason is noted */
   foundation(): Promise<S>
+  /** Foundation in other configurations, measured beside it (subject name -> setup); a failure is noted alike */
+  variants?: Record<string, () => Promise<S>>
 }
 
 export async function withSubjects<S extends Closable, R> (notes: string[], setups: SubjectSetups<S>, measure: (subjects: S[]) => Promise<R>): Promise<R> {
@@ -20,6 +22,13 @@ export async function withSubjects<S extends Closable, R> (notes: string[], setu
       subjects.push(await setups.foundation())
     } catch (err) {
       notes.push(`Foundation subject not measured: ${errorMessage(err)}`)
+    }
+    for (const [name, setup] of Object.entries(setups.variants ?? {})) {
+      try {
+        subjects.push(await setup())
+      } catch (err) {
+        notes.push(`${name} subject not measured: ${errorMessage(err)}`)
+      }
     }
     return await measure(subjects)
   } finally {

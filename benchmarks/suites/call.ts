@@ -1,6 +1,7 @@
 // call: request/response latency, sequential calls with one in flight.
 // Subjects: Foundation's call to a remote actor, a raw TCP echo (length-prefixed frames) and, for reference,
-// an echo over one raw libp2p stream (tcp + noise + yamux).
+// an echo over one raw libp2p stream (tcp + noise + yamux); Foundation also with observability off, to show its cost.
+import { CONFIG_NOTES, OBSERVABILITY_OFF } from '../lib/foundation-configs.ts'
 import { encodeFrame, FrameDecoder } from '../lib/frames.ts'
 import { measureLatency } from '../lib/latency.ts'
 import { libp2pStreamPair, tcpPair } from '../lib/pairs.ts'
@@ -77,13 +78,20 @@ export async function run (): Promise<BenchResult> {
     `${REQUEST_SIZE}-byte request echoed back, one call in flight, client and server in this process on 127.0.0.1; values in microseconds`,
     'each subject: 500 warm-up calls, then 3 rounds of 2000 calls alternating between subjects; percentiles over all 6000 calls',
     'raw TCP: node:net with TCP_NODELAY, 4-byte length prefix both ways',
-    'raw libp2p stream (reference only): one long-lived stream over tcp + noise + yamux, same framing'
+    'raw libp2p stream (reference only): one long-lived stream over tcp + noise + yamux, same framing',
+    ...CONFIG_NOTES
   ]
   return withSubjects(notes, {
     baselines: [rawTcpEchoSubject, rawLibp2pEchoSubject],
     foundation: async () => {
       const { foundationCallSubject } = await import('./foundation-call.ts')
       return foundationCallSubject(REQUEST_SIZE)
+    },
+    variants: {
+      [OBSERVABILITY_OFF.name]: async () => {
+        const { foundationCallSubject } = await import('./foundation-call.ts')
+        return foundationCallSubject(REQUEST_SIZE, OBSERVABILITY_OFF)
+      }
     }
   }, async (subjects) => {
     const { results, failures } = await measureLatency(subjects, { warmupCalls: 500, rounds: 3, callsPerRound: 2000, callTimeoutMs: 5000 })
@@ -93,6 +101,10 @@ export async function run (): Promise<BenchResult> {
     const ours = results.find(r => r.subject === 'Foundation')
     if (ours != null && tcp != null) {
       notes.push(`p99: raw TCP / Foundation = ${round2(Number(tcp.p99) / Number(ours.p99))}`)
+    }
+    const off = results.find(r => r.subject === OBSERVABILITY_OFF.name)
+    if (ours != null && off != null) {
+      notes.push(`${OBSERVABILITY_OFF.name} / Foundation: p50 ${round2(off.value / ours.value)}, p99 ${round2(Number(off.p99) / Number(ours.p99))}`)
     }
     return makeResult({
       name: 'call',

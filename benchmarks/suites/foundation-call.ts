@@ -1,6 +1,8 @@
 // The Foundation subject of the call benchmark: node a calls an echo actor spawned on node b.
+import { DEVELOPMENT_DEFAULTS } from '../lib/foundation-configs.ts'
 import { remoteActor } from '../lib/foundation-pair.ts'
 import { patternedBytes } from '../lib/util.ts'
+import type { FoundationConfig } from '../lib/foundation-configs.ts'
 import type { CallSubject } from '../lib/latency.ts'
 
 class Echo {
@@ -10,11 +12,11 @@ class Echo {
   }
 }
 
-export async function foundationCallSubject (requestSize: number): Promise<CallSubject> {
-  const { from, ref, close } = await remoteActor('call', Echo)
+export async function foundationCallSubject (requestSize: number, config: FoundationConfig = DEVELOPMENT_DEFAULTS): Promise<CallSubject> {
+  const { from, ref, close } = await remoteActor('call', Echo, config.init)
   const body = patternedBytes(requestSize)
   return {
-    name: 'Foundation',
+    name: config.name,
     async call () {
       await from.call(ref, body, { timeout: 1000 })
     },

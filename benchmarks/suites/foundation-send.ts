@@ -1,13 +1,15 @@
 // The Foundation subject of the send benchmark: node a sends to an actor spawned on node b.
+import { DEVELOPMENT_DEFAULTS } from '../lib/foundation-configs.ts'
 import { remoteActor } from '../lib/foundation-pair.ts'
 import { deferred, patternedBytes, yieldToLoop } from '../lib/util.ts'
+import type { FoundationConfig } from '../lib/foundation-configs.ts'
 import type { SendSubject } from '../lib/throughput.ts'
 import type { Deferred } from '../lib/util.ts'
 
 /** Sends this many messages, then yields to the event loop, as a busy producer would. */
 const BATCH = 1024
 
-export async function foundationSendSubject (messageSize: number): Promise<SendSubject> {
+export async function foundationSendSubject (messageSize: number, config: FoundationConfig = DEVELOPMENT_DEFAULTS): Promise<SendSubject> {
   const counter = { received: 0, expected: 0, done: undefined as Deferred<void> | undefined }
 
   class Sink {
@@ -19,10 +21,10 @@ export async function foundationSendSubject (messageSize: number): Promise<SendS
     }
   }
 
-  const { from, ref, close } = await remoteActor('send', Sink)
+  const { from, ref, close } = await remoteActor('send', Sink, config.init)
   const body = patternedBytes(messageSize)
   return {
-    name: 'Foundation',
+    name: config.name,
     async run (count) {
       counter.received = 0
       counter.expected = count

@@ -1,6 +1,7 @@
 // pubsub: publish-to-deliver throughput and latency, one publisher and four subscribers on five nodes.
 // Subjects: Foundation's pubsub, and raw gossipsub with its defaults (signed messages) on fully connected libp2p
-// nodes.
+// nodes; Foundation also with observability off, to show its cost.
+import { CONFIG_NOTES, OBSERVABILITY_OFF } from '../lib/foundation-configs.ts'
 import { gossipNode, stopAll } from '../lib/libp2p.ts'
 import { measurePubsub, payloadSeq, seqPayload } from '../lib/pubsub.ts'
 import { makeResult, round2 } from '../lib/result.ts'
@@ -56,13 +57,20 @@ export async function run (): Promise<BenchResult> {
     `latencyUs = publish-to-deliver per subscriber, ${options.latencyMessages} messages published one at a time; loadedLatencyUs = the same during the throughput rounds (mostly queueing in the window)`,
     'raw gossipsub: @libp2p/gossipsub defaults (StrictSign, floodPublish, D=6) except allowPublishToZeroTopicPeers, with identify; measured after the publisher sees all subscribers on the topic',
     'raw gossipsub (unsigned, reference): the same with StrictNoSign, to show how much of the ratio is signatures and how much is Foundation batching the publishes of one turn into one gossipsub message',
-    'every subject is set up before measuring (15 nodes in the process); the idle ones only run their timers'
+    'every subject is set up before measuring (20 nodes in the process); the idle ones only run their timers',
+    ...CONFIG_NOTES
   ]
   return withSubjects(notes, {
     baselines: [rawGossipsubSubject, async () => rawGossipsubSubject(false)],
     foundation: async () => {
       const { foundationPubsubSubject } = await import('./foundation-pubsub.ts')
       return foundationPubsubSubject(NODES, TOPIC)
+    },
+    variants: {
+      [OBSERVABILITY_OFF.name]: async () => {
+        const { foundationPubsubSubject } = await import('./foundation-pubsub.ts')
+        return foundationPubsubSubject(NODES, TOPIC, OBSERVABILITY_OFF)
+      }
     }
   }, async (subjects) => {
     const { results, failures } = await measurePubsub(subjects, options)
@@ -73,6 +81,12 @@ export async function run (): Promise<BenchResult> {
       const b = baseline.latencyUs as { p99: number }
       const o = ours.latencyUs as { p99: number }
       notes.push(`p99 latency (one at a time): raw gossipsub / Foundation = ${round2(b.p99 / o.p99)}`)
+    }
+    const off = results.find(r => r.subject === OBSERVABILITY_OFF.name)
+    if (ours != null && off != null) {
+      const offLatency = off.latencyUs as { p99: number }
+      const o = ours.latencyUs as { p99: number }
+      notes.push(`Foundation / ${OBSERVABILITY_OFF.name}: throughput ${round2(ours.value / off.value)}, p99 latency (one at a time) ${round2(o.p99 / offLatency.p99)}`)
     }
     return makeResult({
       name: 'pubsub',

@@ -1,7 +1,8 @@
 // send: one-way throughput of 1 KiB messages between two nodes, counted at the receiver.
 // Subjects: Foundation's remote send, a raw TCP socket with length-prefixed frames, and a raw libp2p stream
-// (tcp + noise + yamux) written one message at a time.
+// (tcp + noise + yamux) written one message at a time; Foundation also with observability off, to show its cost.
 import { once } from 'node:events'
+import { CONFIG_NOTES, OBSERVABILITY_OFF } from '../lib/foundation-configs.ts'
 import { encodeFrame, FrameDecoder } from '../lib/frames.ts'
 import { libp2pStreamPair, tcpPair } from '../lib/pairs.ts'
 import { makeResult, round2 } from '../lib/result.ts'
@@ -88,13 +89,20 @@ export async function run (): Promise<BenchResult> {
     `${MESSAGE_SIZE}-byte messages, one sender, one receiver, both in this process on 127.0.0.1; rate = messages counted at the receiver / time from the first send`,
     'each subject: a warm-up round sizes the count to ~1 s of sending, then 3 rounds alternating between subjects; value = median round',
     'raw TCP: node:net, 4-byte length prefix, one write per message, waits for drain on backpressure',
-    'raw libp2p stream: two libp2p v3 nodes (tcp + noise + yamux), one stream, one stream.send() per message, waits for onDrain() on backpressure'
+    'raw libp2p stream: two libp2p v3 nodes (tcp + noise + yamux), one stream, one stream.send() per message, waits for onDrain() on backpressure',
+    ...CONFIG_NOTES
   ]
   return withSubjects(notes, {
     baselines: [rawTcpSubject, rawLibp2pSubject],
     foundation: async () => {
       const { foundationSendSubject } = await import('./foundation-send.ts')
       return foundationSendSubject(MESSAGE_SIZE)
+    },
+    variants: {
+      [OBSERVABILITY_OFF.name]: async () => {
+        const { foundationSendSubject } = await import('./foundation-send.ts')
+        return foundationSendSubject(MESSAGE_SIZE, OBSERVABILITY_OFF)
+      }
     }
   }, async (subjects) => {
     const { results, failures } = await measureThroughput(subjects, {
@@ -115,6 +123,10 @@ export async function run (): Promise<BenchResult> {
     }
     if (ours != null && libp2p != null) {
       notes.push(`Foundation / raw libp2p stream = ${round2(ours.value / libp2p.value)}`)
+    }
+    const off = results.find(r => r.subject === OBSERVABILITY_OFF.name)
+    if (ours != null && off != null) {
+      notes.push(`Foundation / ${OBSERVABILITY_OFF.name} = ${round2(ours.value / off.value)}`)
     }
 
     return makeResult({

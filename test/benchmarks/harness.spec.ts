@@ -3,6 +3,7 @@
 import { expect } from 'aegir/chai'
 import { probe } from '../../benchmarks/distributed/probe.ts'
 import { wallClock } from '../../benchmarks/lib/stats.ts'
+import { withSubjects } from '../../benchmarks/lib/subjects.ts'
 import { withTable } from '../../benchmarks/report.ts'
 import type { CounterReply } from '../../benchmarks/distributed/counter.ts'
 import type { Cluster } from '../../src/index.ts'
@@ -56,6 +57,23 @@ describe('benchmark harness', () => {
     const result = await probe(cluster, { ...OPTIONS, names: ['a', 'b'], since: wallClock(), notNode: 'old', expectCount: 3, deadlineMs: 5000 })
     expect(result).to.include({ answered: 1, wrongState: 1, unanswered: 0 })
     expect(result.wrongSamples).to.deep.equal([{ name: 'a', count: 0 }])
+  })
+
+  it('measures the Foundation variants after Foundation, notes one that cannot start, and closes every subject', async () => {
+    const closed: string[] = []
+    const subject = (name: string) => async () => ({ name, close: async () => { closed.push(name) } })
+    const notes: string[] = []
+    const measured = await withSubjects(notes, {
+      baselines: [subject('tcp')],
+      foundation: subject('Foundation'),
+      variants: {
+        'Foundation, off': subject('Foundation, off'),
+        'Foundation, broken': async () => { throw new Error('no port') }
+      }
+    }, async (subjects) => subjects.map(s => s.name))
+    expect(measured).to.deep.equal(['tcp', 'Foundation', 'Foundation, off'])
+    expect(notes).to.deep.equal(['Foundation, broken subject not measured: Error: no port'])
+    expect(closed).to.have.members(['tcp', 'Foundation', 'Foundation, off'])
   })
 
   it('replaces only the table between the README markers', () => {
