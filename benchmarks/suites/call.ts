@@ -1,7 +1,8 @@
 // call: request/response latency, sequential calls with one in flight.
 // Subjects: Foundation's call to a remote actor, a raw TCP echo (length-prefixed frames) and, for reference,
-// an echo over one raw libp2p stream (tcp + noise + yamux); Foundation also with observability off, to show its cost.
-import { CONFIG_NOTES, OBSERVABILITY_OFF } from '../lib/foundation-configs.ts'
+// an echo over one raw libp2p stream (tcp + noise + yamux); Foundation also with every message traced
+// and with observability off, to show their cost.
+import { CONFIG_NOTES, EVERY_MESSAGE_TRACED, EVERY_MESSAGE_TRACED_NOTE, OBSERVABILITY_OFF } from '../lib/foundation-configs.ts'
 import { encodeFrame, FrameDecoder } from '../lib/frames.ts'
 import { measureLatency } from '../lib/latency.ts'
 import { libp2pStreamPair, tcpPair } from '../lib/pairs.ts'
@@ -79,7 +80,8 @@ export async function run (): Promise<BenchResult> {
     'each subject: 500 warm-up calls, then 3 rounds of 2000 calls alternating between subjects; percentiles over all 6000 calls',
     'raw TCP: node:net with TCP_NODELAY, 4-byte length prefix both ways',
     'raw libp2p stream (reference only): one long-lived stream over tcp + noise + yamux, same framing',
-    ...CONFIG_NOTES
+    ...CONFIG_NOTES,
+    EVERY_MESSAGE_TRACED_NOTE
   ]
   return withSubjects(notes, {
     baselines: [rawTcpEchoSubject, rawLibp2pEchoSubject],
@@ -88,6 +90,10 @@ export async function run (): Promise<BenchResult> {
       return foundationCallSubject(REQUEST_SIZE)
     },
     variants: {
+      [EVERY_MESSAGE_TRACED.name]: async () => {
+        const { foundationCallSubject } = await import('./foundation-call.ts')
+        return foundationCallSubject(REQUEST_SIZE, EVERY_MESSAGE_TRACED)
+      },
       [OBSERVABILITY_OFF.name]: async () => {
         const { foundationCallSubject } = await import('./foundation-call.ts')
         return foundationCallSubject(REQUEST_SIZE, OBSERVABILITY_OFF)
@@ -105,6 +111,10 @@ export async function run (): Promise<BenchResult> {
     const off = results.find(r => r.subject === OBSERVABILITY_OFF.name)
     if (ours != null && off != null) {
       notes.push(`${OBSERVABILITY_OFF.name} / Foundation: p50 ${round2(off.value / ours.value)}, p99 ${round2(Number(off.p99) / Number(ours.p99))}`)
+    }
+    const traced = results.find(r => r.subject === EVERY_MESSAGE_TRACED.name)
+    if (traced != null && off != null) {
+      notes.push(`${OBSERVABILITY_OFF.name} / ${EVERY_MESSAGE_TRACED.name}: p50 ${round2(off.value / traced.value)}, p99 ${round2(Number(off.p99) / Number(traced.p99))}`)
     }
     return makeResult({
       name: 'call',

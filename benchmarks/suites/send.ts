@@ -1,8 +1,9 @@
 // send: one-way throughput of 1 KiB messages between two nodes, counted at the receiver.
 // Subjects: Foundation's remote send, a raw TCP socket with length-prefixed frames, and a raw libp2p stream
-// (tcp + noise + yamux) written one message at a time; Foundation also with observability off, to show its cost.
+// (tcp + noise + yamux) written one message at a time; Foundation also with every message traced
+// and with observability off, to show their cost.
 import { once } from 'node:events'
-import { CONFIG_NOTES, OBSERVABILITY_OFF } from '../lib/foundation-configs.ts'
+import { CONFIG_NOTES, EVERY_MESSAGE_TRACED, EVERY_MESSAGE_TRACED_NOTE, OBSERVABILITY_OFF } from '../lib/foundation-configs.ts'
 import { encodeFrame, FrameDecoder } from '../lib/frames.ts'
 import { libp2pStreamPair, tcpPair } from '../lib/pairs.ts'
 import { makeResult, round2 } from '../lib/result.ts'
@@ -90,7 +91,8 @@ export async function run (): Promise<BenchResult> {
     'each subject: a warm-up round sizes the count to ~1 s of sending, then 3 rounds alternating between subjects; value = median round',
     'raw TCP: node:net, 4-byte length prefix, one write per message, waits for drain on backpressure',
     'raw libp2p stream: two libp2p v3 nodes (tcp + noise + yamux), one stream, one stream.send() per message, waits for onDrain() on backpressure',
-    ...CONFIG_NOTES
+    ...CONFIG_NOTES,
+    EVERY_MESSAGE_TRACED_NOTE
   ]
   return withSubjects(notes, {
     baselines: [rawTcpSubject, rawLibp2pSubject],
@@ -99,6 +101,10 @@ export async function run (): Promise<BenchResult> {
       return foundationSendSubject(MESSAGE_SIZE)
     },
     variants: {
+      [EVERY_MESSAGE_TRACED.name]: async () => {
+        const { foundationSendSubject } = await import('./foundation-send.ts')
+        return foundationSendSubject(MESSAGE_SIZE, EVERY_MESSAGE_TRACED)
+      },
       [OBSERVABILITY_OFF.name]: async () => {
         const { foundationSendSubject } = await import('./foundation-send.ts')
         return foundationSendSubject(MESSAGE_SIZE, OBSERVABILITY_OFF)
@@ -127,6 +133,10 @@ export async function run (): Promise<BenchResult> {
     const off = results.find(r => r.subject === OBSERVABILITY_OFF.name)
     if (ours != null && off != null) {
       notes.push(`Foundation / ${OBSERVABILITY_OFF.name} = ${round2(ours.value / off.value)}`)
+    }
+    const traced = results.find(r => r.subject === EVERY_MESSAGE_TRACED.name)
+    if (traced != null && off != null) {
+      notes.push(`${EVERY_MESSAGE_TRACED.name} / ${OBSERVABILITY_OFF.name} = ${round2(traced.value / off.value)}`)
     }
 
     return makeResult({

@@ -4,7 +4,7 @@ import { Mailbox } from './mailbox.ts'
 import type { Actor, ActorContext, ExitReason } from './index.ts'
 import type { ActorRef } from './ref.ts'
 import type { NodeTracing } from '../observability/tracing/node-tracing.ts'
-import type { Context } from '@opentelemetry/api'
+import type { TraceContext } from '../observability/tracing/trace-context.ts'
 
 /** Where the answer to one message goes: a local promise, or a remote caller. */
 export interface Reply {
@@ -19,7 +19,7 @@ export interface Letter {
   /** a node task run between two messages (a state snapshot), instead of handing `message` to the actor */
   task?(): void
   /** the trace the message was sent in; set only for traced messages */
-  trace?: Context
+  trace?: TraceContext
 }
 
 export interface ActorCellEvents {
@@ -187,13 +187,15 @@ export class ActorCell {
     await this.actor.stopped?.(this.context)
   }
 
-  /** Queues a message; an ended instance keeps queuing them for its successor. */
-  deliver (message: unknown, reply?: Reply): void {
+  /**
+   * Queues a message; an ended instance keeps queuing them for its successor. It belongs to `trace` when given,
+   * else to the current trace, if any.
+   */
+  deliver (message: unknown, reply?: Reply, trace: TraceContext | undefined = this.events.tracing?.current()): void {
     if (this.stopped) {
       reply?.reject(new ActorStoppedError(this.ref.id))
       return
     }
-    const trace = this.events.tracing?.current()
     this.mailbox.push(trace === undefined ? { message, reply } : { message, reply, trace })
     this.schedule()
   }
@@ -273,9 +275,9 @@ export class ActorCell {
   }
 
   /** Hands a traced message to the actor inside a span that ends when the handler is done, however it ends. */
-  private receiveTraced (letter: Letter, parent: Context): unknown {
+  private receiveTraced (letter: Letter, parent: TraceContext): unknown {
     const label = this.name ?? this.ref.id
-    const span = (this.events.tracing as NodeTracing).start(`receive ${label}`, letter.reply != null ? 'server' : 'consumer', parent, { actor: label })
+    const span = (this.events.tracing as NodeTracing).start('receive', label, letter.reply != null ? 'server' : 'consumer', parent, label)
     let result: unknown
     try {
       result = span.run(() => this.actor.receive(letter.message, this.context))

@@ -53,6 +53,7 @@ import type { Host } from '../node/create-host.ts'
 import type { ClusterDebug, DebugClusterOptions } from '../observability/debug/index.ts'
 import type { NodeLifecycle, ReadinessReport } from '../observability/health/readiness.ts'
 import type { Traced, TraceRequestOptions, TraceResult } from '../observability/tracing/index.ts'
+import type { TraceContext } from '../observability/tracing/trace-context.ts'
 import type { Registry } from '../registry/index.ts'
 import type { Supervisor, SupervisorSpec } from '../supervision/index.ts'
 import type { ComponentLogger, Logger } from '@libp2p/interface'
@@ -162,7 +163,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     this.names = new NameResolver(this.registry)
     this.load = new NodeLoadGossip({ host, log: this.log, local: () => this.localLoad() }, { cluster: config.clusterName })
     this.messaging = new DirectMessaging(
-      { host, logger, local: new ActorDelivery(this.actors, this.endpoints, () => this.gossip), tracing: this.tracing },
+      { host, logger, local: new ActorDelivery(this.actors, this.endpoints, () => this.gossip, this.tracing), tracing: this.tracing },
       { cluster: config.clusterName, maxMessageSize: config.maxMessageSize, maxQueuedBytes: config.maxQueuedBytes, observeCall: metrics?.callLatency.record }
     )
     this.gossip = new GossipPubSub(
@@ -428,7 +429,8 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       return
     }
     try {
-      span.run(() => { this.sendTo(target, message) })
+      // a send to an actor's ref leaves synchronously: it carries the span by hand, with no async context to enter
+      if (isActorRef(target) && distributedNameOf(target) == null) { this.sendToRef(target, message, span) } else { span.run(() => { this.sendTo(target, message) }) }
       span.end()
     } catch (err) {
       span.end(err)
@@ -567,17 +569,17 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     }))
   }
 
-  private sendToRef (ref: ActorRef, message: unknown): void {
+  private sendToRef (ref: ActorRef, message: unknown, span?: TraceContext): void {
     if (ref.node === this.id) {
       const cell = this.actors.get(ref.id)
-      if (cell == null) { this.undeliverable(`no actor ${ref.id} on this node`) } else { cell.deliver(message) }
+      if (cell == null) { this.undeliverable(`no actor ${ref.id} on this node`) } else { cell.deliver(message, undefined, span) }
       return
     }
     if (!this.membership.isActive(ref.node)) {
       this.undeliverable(`node ${ref.node} is not a member`)
       return
     }
-    this.messaging.send(ref.node, ref.id, message)
+    this.messaging.send(ref.node, ref.id, message, span)
   }
 
   /** The distributed actor a target stands for: a distributed ref, or a name no actor of this node goes by. */

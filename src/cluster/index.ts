@@ -308,7 +308,8 @@ export interface Cluster extends TypedEventTarget<ClusterEvents> {
   /**
    * Runs `fn` as a span of its own and gives its trace id: every message sent inside it, and every message its
    * handlers send on, belongs to that trace. Inside a trace already (a handler, an OpenTelemetry span) it joins
-   * that trace. The trace id is undefined when tracing is off
+   * that trace. This is how a trace starts in development, where tracing is on but no message starts one by itself
+   * (`tracing.sampleRate` 0; set it to 1 to trace every message). The trace id is undefined when tracing is off
    *
    * @example
    * ```ts

@@ -40,8 +40,10 @@ const development: Profile = {
   httpEnabled: true,
   // many nodes share one process here (tests, `foundation dev`): each would add its own GC and event-loop observers
   processMetrics: false,
-  // every message traced: traceRequest answers for any request while developing
-  tracing: { enabled: true, sampleRate: 1 },
+  // traces propagate and are recorded for what the user traces (trace(), their own OpenTelemetry spans, traced
+  // messages from elsewhere); a span per message on each side would halve send throughput, so untraced
+  // messages stay untraced unless tracing.sampleRate asks otherwise
+  tracing: { enabled: true, sampleRate: 0 },
   // LAN timings: a dead node is noticed within about 2.5 s
   membership: { probeInterval: 500, probeTimeout: 250, suspectTimeout: 2 * SECOND, indirectProbes: 3 },
   maxMessageSize: DEFAULT_MAX_MESSAGE_SIZE,

@@ -20,7 +20,7 @@ describe('config profiles', () => {
     expect(err.message).to.include('"development", "production", "enterprise"')
   })
 
-  it('development: mDNS, any port, no secret, the HTTP endpoint on', () => {
+  it('development: mDNS, any port, no secret, the HTTP endpoint on, tracing on without sampling', () => {
     const config = resolveConfig({}, {})
     expect(config.discovery).to.deep.equal({
       strategies: [{ name: 'mdns', init: { interval: 1000 } }],
@@ -30,6 +30,9 @@ describe('config profiles', () => {
     expect(config.listen).to.deep.equal(['/ip4/0.0.0.0/tcp/0'])
     expect(config.http.enabled).to.be.true()
     expect(config.membership).to.deep.equal({ probeInterval: 500, probeTimeout: 250, suspectTimeout: 2000, indirectProbes: 3 })
+    // traces the user starts, none of its own
+    expect(config.tracing).to.deep.equal({ enabled: true, sampleRate: 0, maxSpans: 10_000 })
+    expect(resolveConfig({ tracing: { sampleRate: 1 } }, {}).tracing).to.deep.equal({ enabled: true, sampleRate: 1, maxSpans: 10_000 })
   })
 
   it('production: auto, port 4001, the HTTP endpoint off unless enabled, timings for real networks', () => {
@@ -38,6 +41,7 @@ describe('config profiles', () => {
     expect(config.listen).to.deep.equal(['/ip4/0.0.0.0/tcp/4001'])
     expect(config.http).to.deep.equal({ enabled: false, host: '127.0.0.1', port: 9464, portIsDefault: true })
     expect(config.membership).to.deep.equal({ probeInterval: 1000, probeTimeout: 500, suspectTimeout: 5000, indirectProbes: 3 })
+    expect(config.tracing).to.deep.equal({ enabled: false, sampleRate: 0, maxSpans: 10_000 })
     expect(resolveConfig({ profile: 'production', secret: SECRET, http: { enabled: true } }, {}).http.enabled).to.be.true()
     expect(resolveConfig({ profile: 'production', secret: SECRET }, { FOUNDATION_HTTP_ENABLED: 'true' }).http.enabled).to.be.true()
   })

@@ -12,14 +12,20 @@ import type { Envelope } from './envelope.ts'
 import type { CallObserver, CallOptions } from './pending-calls.ts'
 import type { Host } from '../../node/create-host.ts'
 import type { NodeTracing } from '../../observability/tracing/node-tracing.ts'
+import type { TraceContext } from '../../observability/tracing/trace-context.ts'
 import type { ComponentLogger, Connection, Logger, Startable, Stream } from '@libp2p/interface'
 
 /** How messages that arrive are handed to this node's actors and subscribers. */
+/**
+ * Where messages that reach this node go. `trace` is the trace a message came in, handed over rather than entered
+ * as the async context, so a message for an actor costs no context switch; whatever runs code of its own for it
+ * runs that code in the trace.
+ */
 export interface LocalDelivery {
   /** false when no actor has that id; `from` is the sending node's peer id */
-  send(actorId: string, body: unknown, from: string): boolean
-  call(actorId: string, body: unknown, from: string): Promise<unknown>
-  publish(topic: string, body: unknown, from: string): void
+  send(actorId: string, body: unknown, from: string, trace?: TraceContext): boolean
+  call(actorId: string, body: unknown, from: string, trace?: TraceContext): Promise<unknown>
+  publish(topic: string, body: unknown, from: string, trace?: TraceContext): void
 }
 
 export interface DirectMessagingComponents {
@@ -109,8 +115,9 @@ export class DirectMessaging implements Startable {
     this.pending.failAll(() => new NodeDownError('(local node stopped)'))
   }
 
-  send (node: string, actorId: string, body: unknown): void {
-    const trace = this.components.tracing?.wire()
+  /** `span`: the trace the send belongs to, when the caller has it at hand; else the current one, if any */
+  send (node: string, actorId: string, body: unknown, span?: TraceContext): void {
+    const trace = span !== undefined ? this.components.tracing?.codec.inject(span) : this.components.tracing?.wire()
     this.write(node, trace === undefined ? [SEND, actorId, body] : [SEND, actorId, body, ...trace])
   }
 
@@ -218,7 +225,7 @@ export class DirectMessaging implements Startable {
         tracing.stats.rejected++
         throw new MalformedFrameError(`malformed trace context ${JSON.stringify(envelope[at]).slice(0, 80)}`)
       }
-      tracing.within(ctx, () => { this.dispatch(from, envelope) })
+      this.dispatch(from, envelope, ctx)
     } else if (tracing.current() !== undefined) {
       tracing.within(undefined, () => { this.dispatch(from, envelope) })
     } else {
@@ -226,14 +233,14 @@ export class DirectMessaging implements Startable {
     }
   }
 
-  private dispatch (from: string, envelope: Envelope): void {
+  private dispatch (from: string, envelope: Envelope, trace?: TraceContext): void {
     switch (envelope[0]) {
       case SEND:
-        if (!this.components.local.send(envelope[1], envelope[2], from)) { this.stats.undeliverable++ }
+        if (!this.components.local.send(envelope[1], envelope[2], from, trace)) { this.stats.undeliverable++ }
         break
       case CALL: {
         const callId = envelope[1]
-        this.components.local.call(envelope[2], envelope[3], from).then(
+        this.components.local.call(envelope[2], envelope[3], from, trace).then(
           (value) => { this.answer(from, [REPLY, callId, value ?? null]) },
           (err: unknown) => { this.answer(from, [FAIL, callId, toWireError(err)]) }
         )
@@ -246,7 +253,7 @@ export class DirectMessaging implements Startable {
         this.pending.reject(envelope[1], fromWireError(envelope[2]))
         break
       case PUBLISH:
-        this.components.local.publish(envelope[1], envelope[2], from)
+        this.components.local.publish(envelope[1], envelope[2], from, trace)
         break
       default:
         // validateEnvelope lets no other kind through

@@ -8,9 +8,9 @@ import type { PubSub, PublicationMeta, PublishOptions, Subscription, Subscriptio
 import type { TraceEntry } from './publication.ts'
 import type { Host } from '../../node/create-host.ts'
 import type { NodeTracing } from '../../observability/tracing/node-tracing.ts'
+import type { TraceContext } from '../../observability/tracing/trace-context.ts'
 import type { Message } from '@libp2p/gossipsub'
 import type { ComponentLogger, Logger, Startable } from '@libp2p/interface'
-import type { Context } from '@opentelemetry/api'
 
 export interface GossipPubSubComponents {
   host: Host
@@ -142,7 +142,7 @@ export class GossipPubSub implements PubSub, Startable {
       this.batches.add(topic, body)
     } else {
       span.run(() => { this.deliver(topic, message, this.self, true, options.exclude) })
-      this.batches.add(topic, body, this.components.tracing?.codec.inject(span.context))
+      this.batches.add(topic, body, this.components.tracing?.codec.inject(span))
       span.end()
     }
     if (this.batches.pendingBytes > PUBLISH_HIGH_WATER_MARK) { await this.batches.drained() }
@@ -215,9 +215,9 @@ export class GossipPubSub implements PubSub, Startable {
   }
 
   /** The parsed trace context of each message; null, and the publication dropped and counted, when one is malformed. */
-  private traceContexts (tracing: NodeTracing, topic: string, traces: Array<[string, string?] | undefined> | undefined): Array<Context | undefined> | undefined | null {
+  private traceContexts (tracing: NodeTracing, topic: string, traces: Array<[string, string?] | undefined> | undefined): Array<TraceContext | undefined> | undefined | null {
     if (traces === undefined) { return undefined }
-    const contexts = new Array<Context | undefined>(traces.length)
+    const contexts = new Array<TraceContext | undefined>(traces.length)
     for (let i = 0; i < traces.length; i++) {
       const trace = traces[i]
       if (trace === undefined) { continue }
@@ -263,8 +263,8 @@ export class GossipPubSub implements PubSub, Startable {
 }
 
 /** A subscriber's handler in a span of its own, child of the publish span. */
-function handleTraced (tracing: NodeTracing, parent: Context, subscription: LocalSubscription, message: unknown, meta: PublicationMeta): void {
-  const span = tracing.start(`receive ${meta.topic}`, 'consumer', parent, { topic: meta.topic })
+function handleTraced (tracing: NodeTracing, parent: TraceContext, subscription: LocalSubscription, message: unknown, meta: PublicationMeta): void {
+  const span = tracing.start('receive', meta.topic, 'consumer', parent, undefined, meta.topic)
   try {
     span.run(() => { subscription.handler(message, meta) })
     span.end()

@@ -7,8 +7,9 @@ export interface TracingInit {
    */
   enabled?: boolean
   /**
-   * share of untraced sends, calls and publishes that start a new trace, from 0 to 1 (default 1 in development,
-   * 0 in production and enterprise, where traces start from an OpenTelemetry span or `cluster.trace`)
+   * share of untraced sends, calls and publishes that start a new trace, from 0 to 1 (default 0: traces start from
+   * an OpenTelemetry span or `cluster.trace`, and a message that arrives traced is handled in its trace; 1 traces
+   * every message, at a span on each side and a traceparent on the wire)
    */
   sampleRate?: number
   /** spans this node keeps for `traceRequest`, the oldest dropped first (default 10,000) */
