@@ -325,27 +325,31 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
   }
 
   private async shutdown (): Promise<void> {
-    // distributed actors move to other members with their state while this node still counts as one
-    await this.distribution.drain()
-    // the leave goes out next: other nodes then fail calls to us with NodeDownError instead of
-    // finding our names gone while we still count as a member
-    await this.discovery.stop()
-    await this.connector.stop()
-    await this.membership.stop()
-    this.distribution.stop()
-    this.groups.stop()
-    this.debug.stop()
-    this.partitions.stop()
-    this.load.stop()
-    // supervisors first, or they would restart the actors stopped under them
-    await Promise.allSettled([...this.supervisors].map(async s => s.stop()))
-    await this.actors.stopAll()
-    await this.registry.stop()
-    await this.gossip.stop()
-    await this.messaging.stop()
-    await this.host.stop()
-    // last: probes keep answering (not ready) while the node drains and leaves
-    await this.http?.stop()
+    try {
+      // distributed actors move to other members with their state while this node still counts as one
+      await this.distribution.drain()
+      // the leave goes out next: other nodes then fail calls to us with NodeDownError instead of
+      // finding our names gone while we still count as a member
+      await this.discovery.stop()
+      await this.connector.stop()
+      await this.membership.stop()
+      this.distribution.stop()
+      this.groups.stop()
+      this.debug.stop()
+      this.partitions.stop()
+      this.load.stop()
+      // supervisors first, or they would restart the actors stopped under them
+      await Promise.allSettled([...this.supervisors].map(async s => s.stop()))
+      await this.actors.stopAll()
+      await this.registry.stop()
+      await this.gossip.stop()
+      await this.messaging.stop()
+      await this.host.stop()
+    } finally {
+      // last, and whatever failed before it (a crashed host, say): probes keep answering (not ready) while the
+      // node drains and leaves, and a part that fails to stop must not leave the port open
+      await this.http?.stop()
+    }
   }
 
   /** Undoes a start that failed part way, so a bad start leaves no socket or timer behind. */

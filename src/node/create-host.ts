@@ -21,6 +21,11 @@ import type { Ping } from '@libp2p/ping'
 import type { PrometheusMetricsComponents } from '@libp2p/prometheus-metrics'
 import type { Libp2p, ServiceFactoryMap } from 'libp2p'
 
+/** inbound connections accepted per second from one address; the cluster secret, not this, keeps strangers out */
+const INBOUND_CONNECTIONS_PER_SECOND = 256
+/** inbound connections still in their handshake at once */
+const MAX_PENDING_INBOUND = 128
+
 export interface HostServices {
   identify: Identify
   ping: Ping
@@ -82,6 +87,13 @@ export async function createHost (options: CreateHostOptions): Promise<Host> {
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionProtector: options.secret != null ? preSharedKey({ psk: options.secret }) : undefined,
+    connectionManager: {
+      // every member dials every other, so a node that joins or returns is dialled by the whole cluster at once,
+      // and nodes that share a host (one machine, one NAT) share one address: libp2p's defaults (5 inbound
+      // connections per second per address, 10 pending) reset the dials past them and fail their calls
+      inboundConnectionThreshold: INBOUND_CONNECTIONS_PER_SECOND,
+      maxIncomingPendingConnections: MAX_PENDING_INBOUND
+    },
     // checked right after the noise handshake proves the remote's peer id, before any protocol runs
     connectionGater: {
       denyDialPeer: denied,

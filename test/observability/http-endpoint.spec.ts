@@ -53,6 +53,15 @@ describe('the node HTTP endpoint', () => {
     }
   })
 
+  it('closes its port on stop even when a part failed to stop, as after its host crashed', async () => {
+    const node = await nodes.start({ clusterName: uniqueCluster() })
+    const url = node.info().http ?? ''
+    await node.host.stop()
+    await node.stop().catch(() => {})
+    const err = await fetch(`${url}/healthz`).then(() => undefined, (e: Error) => e)
+    expect(err, 'the endpoint still answers after stop()').to.be.instanceOf(Error)
+  })
+
   it('serves nothing when http.enabled is false', async () => {
     const node = await nodes.start({ clusterName: uniqueCluster(), http: { enabled: false } })
     expect(node.info()).to.not.have.property('http')
