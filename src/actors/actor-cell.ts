@@ -4,7 +4,7 @@ import { Mailbox } from './mailbox.ts'
 import type { Actor, ActorContext, ExitReason } from './index.ts'
 import type { ActorRef } from './ref.ts'
 import type { NodeTracing } from '../observability/tracing/node-tracing.ts'
-import type { TraceContext } from '../observability/tracing/trace-context.ts'
+import type { MessageTrace, TraceContext } from '../observability/tracing/trace-context.ts'
 
 /** Where the answer to one message goes: a local promise, or a remote caller. */
 export interface Reply {
@@ -191,12 +191,14 @@ export class ActorCell {
    * Queues a message; an ended instance keeps queuing them for its successor. It belongs to `trace` when given,
    * else to the current trace, if any.
    */
-  deliver (message: unknown, reply?: Reply, trace: TraceContext | undefined = this.events.tracing?.current()): void {
+  /** `known`: the message's trace when the caller knows it (see MessageTrace); else the current one is kept with it */
+  deliver (message: unknown, reply?: Reply, known?: MessageTrace): void {
     if (this.stopped) {
       reply?.reject(new ActorStoppedError(this.ref.id))
       return
     }
-    this.mailbox.push(trace === undefined ? { message, reply } : { message, reply, trace })
+    const trace = known === undefined ? this.events.tracing?.current() : known
+    this.mailbox.push(trace == null ? { message, reply } : { message, reply, trace })
     this.schedule()
   }
 

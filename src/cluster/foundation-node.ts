@@ -167,7 +167,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       { cluster: config.clusterName, maxMessageSize: config.maxMessageSize, maxQueuedBytes: config.maxQueuedBytes, observeCall: metrics?.callLatency.record }
     )
     this.gossip = new GossipPubSub(
-      { host, logger, sendDirect: (node, topic, message) => { this.messaging.publish(node, topic, message) }, tracing: this.tracing },
+      { host, logger, sendDirect: (node, topic, message, trace) => { this.messaging.publish(node, topic, message, trace) }, tracing: this.tracing },
       { cluster: config.clusterName, maxMessageSize: config.maxMessageSize }
     )
 
@@ -429,12 +429,12 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     this.assertRunning()
     const span = this.tracing?.outgoing('send', 'producer', typeof target === 'string' ? target : target.id)
     if (span === undefined) {
-      this.sendTo(target, message)
+      // known untraced: nothing below looks the trace up again
+      this.sendTo(target, message, null)
       return
     }
     try {
-      // a send to an actor's ref leaves synchronously: it carries the span by hand, with no async context to enter
-      if (isActorRef(target) && distributedNameOf(target) == null) { this.sendToRef(target, message, span) } else { span.run(() => { this.sendTo(target, message) }) }
+      this.sendTo(target, message, span)
       span.end()
     } catch (err) {
       span.end(err)
@@ -442,25 +442,26 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     }
   }
 
-  private sendTo (target: Target, message: unknown): void {
+  /** The message carries `trace` by hand to the wire or the mailbox; distributed actors read it from the context. */
+  private sendTo (target: Target, message: unknown, trace: TraceContext | null): void {
     if (isActorRef(target)) {
       const name = distributedNameOf(target)
-      if (name != null) { this.distribution.send(name, message) } else { this.sendToRef(target, message) }
+      if (name != null) { this.inTrace(trace, () => { this.distribution.send(name, message) }) } else { this.sendToRef(target, message, trace) }
       return
     }
     const local = this.actors.named(target)
     if (local != null) {
-      local.deliver(message)
+      local.deliver(message, undefined, trace)
       return
     }
     if (this.distribution.has(target)) {
-      this.distribution.send(target, message)
+      this.inTrace(trace, () => { this.distribution.send(target, message) })
       return
     }
     // names resolve in order of sends, so two sends to one name arrive in the order they were made
     this.names.resolve(target).then(
       (ref) => {
-        if (ref == null) { this.undeliverable(`no actor named "${target}"`) } else { this.sendToRef(ref, message) }
+        if (ref == null) { this.undeliverable(`no actor named "${target}"`) } else { this.sendToRef(ref, message, trace) }
       },
       (err: Error) => { this.undeliverable(`lookup of "${target}" failed: ${err.message}`) }
     )
@@ -469,9 +470,9 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
   async call<Reply = unknown>(target: Target, message: unknown, options: CallOptions = {}): Promise<Reply> {
     this.assertRunning()
     const span = this.tracing?.outgoing('call', 'client', typeof target === 'string' ? target : target.id)
-    if (span === undefined) { return this.callTo(target, message, options) }
+    if (span === undefined) { return this.callTo(target, message, options, null) }
     try {
-      const reply = await span.run(async () => this.callTo<Reply>(target, message, options))
+      const reply = await this.callTo<Reply>(target, message, options, span)
       span.end()
       return reply
     } catch (err) {
@@ -480,27 +481,28 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     }
   }
 
-  private async callTo<Reply>(target: Target, message: unknown, options: CallOptions): Promise<Reply> {
+  /** As sendTo: the call carries `trace` by hand, and distributed actors read it from the context. */
+  private async callTo<Reply>(target: Target, message: unknown, options: CallOptions, trace: TraceContext | null): Promise<Reply> {
     if (options.signal?.aborted === true) { throw new AbortError(options.signal.reason) }
     const timeout = options.timeout ?? this.config.callTimeout
     let ref: ActorRef | undefined
     if (isActorRef(target)) {
       const name = distributedNameOf(target)
-      if (name != null) { return this.distribution.call(name, message, timeout, options.signal) as Promise<Reply> }
+      if (name != null) { return this.inTrace(trace, async () => this.distribution.call(name, message, timeout, options.signal)) as Promise<Reply> }
       ref = target
     } else {
       ref = this.actors.named(target)?.ref
-      if (ref == null && this.distribution.has(target)) { return this.distribution.call(target, message, timeout, options.signal) as Promise<Reply> }
+      if (ref == null && this.distribution.has(target)) { return this.inTrace(trace, async () => this.distribution.call(target, message, timeout, options.signal)) as Promise<Reply> }
       ref ??= await this.names.resolve(target, options.signal)
       if (ref == null) { throw new ActorNotFoundError(`named "${target}"`) }
     }
     if (ref.node === this.id) {
       const cell = this.actors.get(ref.id)
       if (cell == null) { throw new ActorNotFoundError(`${ref.node}/${ref.id}`) }
-      return callLocal<Reply>(cell, message, timeout, options.signal)
+      return callLocal<Reply>(cell, message, timeout, options.signal, trace)
     }
     if (!this.membership.isActive(ref.node)) { throw new NodeDownError(ref.node) }
-    return this.messaging.call(ref.node, ref.id, message, { timeout, signal: options.signal }) as Promise<Reply>
+    return this.messaging.call(ref.node, ref.id, message, { timeout, signal: options.signal }, trace) as Promise<Reply>
   }
 
   async lookup (name: string, options: { signal?: AbortSignal } = {}): Promise<ActorRef | undefined> {
@@ -573,17 +575,22 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     }))
   }
 
-  private sendToRef (ref: ActorRef, message: unknown, span?: TraceContext): void {
+  private sendToRef (ref: ActorRef, message: unknown, trace: TraceContext | null): void {
     if (ref.node === this.id) {
       const cell = this.actors.get(ref.id)
-      if (cell == null) { this.undeliverable(`no actor ${ref.id} on this node`) } else { cell.deliver(message, undefined, span) }
+      if (cell == null) { this.undeliverable(`no actor ${ref.id} on this node`) } else { cell.deliver(message, undefined, trace) }
       return
     }
     if (!this.membership.isActive(ref.node)) {
       this.undeliverable(`node ${ref.node} is not a member`)
       return
     }
-    this.messaging.send(ref.node, ref.id, message, span)
+    this.messaging.send(ref.node, ref.id, message, trace)
+  }
+
+  /** Runs code that finds a message's trace in the context (distributed actors), inside `trace`. */
+  private inTrace<T> (trace: TraceContext | null, fn: () => T): T {
+    return trace === null || this.tracing === undefined ? fn() : this.tracing.within(trace, fn)
   }
 
   /** The distributed actor a target stands for: a distributed ref, or a name no actor of this node goes by. */

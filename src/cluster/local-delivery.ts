@@ -6,7 +6,7 @@ import type { LocalActors } from '../actors/local-actors.ts'
 import type { LocalDelivery } from '../messaging/direct/direct-messaging.ts'
 import type { GossipPubSub } from '../messaging/pubsub/gossip-pubsub.ts'
 import type { NodeTracing } from '../observability/tracing/node-tracing.ts'
-import type { TraceContext } from '../observability/tracing/trace-context.ts'
+import type { MessageTrace } from '../observability/tracing/trace-context.ts'
 
 export class ActorDelivery implements LocalDelivery {
   private readonly actors: LocalActors
@@ -21,7 +21,7 @@ export class ActorDelivery implements LocalDelivery {
     this.tracing = tracing
   }
 
-  send (actorId: string, body: unknown, from: string, trace?: TraceContext): boolean {
+  send (actorId: string, body: unknown, from: string, trace?: MessageTrace): boolean {
     if (isSystemId(actorId)) {
       const endpoint = this.endpoints.find(actorId)
       return endpoint?.send == null ? false : this.within(trace, () => endpoint.send?.(actorId, body, from) ?? false)
@@ -33,7 +33,7 @@ export class ActorDelivery implements LocalDelivery {
     return true
   }
 
-  async call (actorId: string, body: unknown, from: string, trace?: TraceContext): Promise<unknown> {
+  async call (actorId: string, body: unknown, from: string, trace?: MessageTrace): Promise<unknown> {
     if (isSystemId(actorId)) {
       const endpoint = this.endpoints.find(actorId)
       if (endpoint?.call == null) { throw new ActorNotFoundError(actorId) }
@@ -44,12 +44,12 @@ export class ActorDelivery implements LocalDelivery {
     return new Promise((resolve, reject) => { cell.deliver(body, { resolve, reject }, trace) })
   }
 
-  publish (topic: string, body: unknown, from: string, trace?: TraceContext): void {
+  publish (topic: string, body: unknown, from: string, trace?: MessageTrace): void {
     this.within(trace, () => { this.pubsub().deliverDirect(topic, body, from) })
   }
 
   /** Runs code of an endpoint or subscribers in the message's trace, which what they start later must see too. */
-  private within<T>(trace: TraceContext | undefined, fn: () => T): T {
-    return trace === undefined || this.tracing === undefined ? fn() : this.tracing.within(trace, fn)
+  private within<T>(trace: MessageTrace, fn: () => T): T {
+    return trace == null || this.tracing === undefined ? fn() : this.tracing.within(trace, fn)
   }
 }

@@ -12,7 +12,7 @@ import type { Envelope } from './envelope.ts'
 import type { CallObserver, CallOptions } from './pending-calls.ts'
 import type { Host } from '../../node/create-host.ts'
 import type { NodeTracing } from '../../observability/tracing/node-tracing.ts'
-import type { TraceContext } from '../../observability/tracing/trace-context.ts'
+import type { MessageTrace } from '../../observability/tracing/trace-context.ts'
 import type { ComponentLogger, Connection, Logger, Startable, Stream } from '@libp2p/interface'
 
 /** How messages that arrive are handed to this node's actors and subscribers. */
@@ -23,9 +23,9 @@ import type { ComponentLogger, Connection, Logger, Startable, Stream } from '@li
  */
 export interface LocalDelivery {
   /** false when no actor has that id; `from` is the sending node's peer id */
-  send(actorId: string, body: unknown, from: string, trace?: TraceContext): boolean
-  call(actorId: string, body: unknown, from: string, trace?: TraceContext): Promise<unknown>
-  publish(topic: string, body: unknown, from: string, trace?: TraceContext): void
+  send(actorId: string, body: unknown, from: string, trace?: MessageTrace): boolean
+  call(actorId: string, body: unknown, from: string, trace?: MessageTrace): Promise<unknown>
+  publish(topic: string, body: unknown, from: string, trace?: MessageTrace): void
 }
 
 export interface DirectMessagingComponents {
@@ -115,16 +115,16 @@ export class DirectMessaging implements Startable {
     this.pending.failAll(() => new NodeDownError('(local node stopped)'))
   }
 
-  /** `span`: the trace the send belongs to, when the caller has it at hand; else the current one, if any */
-  send (node: string, actorId: string, body: unknown, span?: TraceContext): void {
-    const trace = span !== undefined ? this.components.tracing?.codec.inject(span) : this.components.tracing?.wire()
+  /** `known`: the message's trace when the caller knows it (see MessageTrace); else the current one */
+  send (node: string, actorId: string, body: unknown, known?: MessageTrace): void {
+    const trace = this.components.tracing?.wire(known)
     this.write(node, trace === undefined ? [SEND, actorId, body] : [SEND, actorId, body, ...trace])
   }
 
-  async call (node: string, actorId: string, body: unknown, options: CallOptions): Promise<unknown> {
+  async call (node: string, actorId: string, body: unknown, options: CallOptions, known?: MessageTrace): Promise<unknown> {
     const { id, answer } = this.pending.open(node, `${node}/${actorId}`, options)
     try {
-      const trace = this.components.tracing?.wire()
+      const trace = this.components.tracing?.wire(known)
       if (!this.write(node, trace === undefined ? [CALL, id, actorId, body] : [CALL, id, actorId, body, ...trace])) { this.pending.reject(id, new PeerOverloadedError(node, this.init.maxQueuedBytes)) }
     } catch (err: any) {
       this.pending.reject(id, err)
@@ -132,8 +132,8 @@ export class DirectMessaging implements Startable {
     return answer
   }
 
-  publish (node: string, topic: string, body: unknown): void {
-    const trace = this.components.tracing?.wire()
+  publish (node: string, topic: string, body: unknown, known?: MessageTrace): void {
+    const trace = this.components.tracing?.wire(known)
     this.write(node, trace === undefined ? [PUBLISH, topic, body] : [PUBLISH, topic, body, ...trace])
   }
 
@@ -227,13 +227,14 @@ export class DirectMessaging implements Startable {
       }
       this.dispatch(from, envelope, ctx)
     } else if (tracing.current() !== undefined) {
-      tracing.within(undefined, () => { this.dispatch(from, envelope) })
+      tracing.within(undefined, () => { this.dispatch(from, envelope, null) })
     } else {
-      this.dispatch(from, envelope)
+      // known untraced: the mailbox does not look the trace up again
+      this.dispatch(from, envelope, null)
     }
   }
 
-  private dispatch (from: string, envelope: Envelope, trace?: TraceContext): void {
+  private dispatch (from: string, envelope: Envelope, trace?: MessageTrace): void {
     switch (envelope[0]) {
       case SEND:
         if (!this.components.local.send(envelope[1], envelope[2], from, trace)) { this.stats.undeliverable++ }

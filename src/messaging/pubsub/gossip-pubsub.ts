@@ -8,7 +8,7 @@ import type { PubSub, PublicationMeta, PublishOptions, Subscription, Subscriptio
 import type { TraceEntry } from './publication.ts'
 import type { Host } from '../../node/create-host.ts'
 import type { NodeTracing } from '../../observability/tracing/node-tracing.ts'
-import type { TraceContext } from '../../observability/tracing/trace-context.ts'
+import type { MessageTrace, TraceContext } from '../../observability/tracing/trace-context.ts'
 import type { Message } from '@libp2p/gossipsub'
 import type { ComponentLogger, Logger, Startable } from '@libp2p/interface'
 
@@ -16,7 +16,8 @@ export interface GossipPubSubComponents {
   host: Host
   logger: ComponentLogger
   /** sends a publication to the subscribers of one other node */
-  sendDirect(node: string, topic: string, message: unknown): void
+  /** `trace`: the publication's trace as its caller knows it (see MessageTrace) */
+  sendDirect(node: string, topic: string, message: unknown, trace?: MessageTrace): void
   /** the node's tracing, when on: publications carry their trace, subscribers run in it */
   tracing?: NodeTracing
 }
@@ -160,15 +161,14 @@ export class GossipPubSub implements PubSub, Startable {
   directPublish (node: string, topic: string, message: unknown): void {
     checkTopic(topic)
     const span = this.components.tracing?.outgoing('publish', 'producer', undefined, topic)
-    const send = (): void => {
-      if (node === this.self) { this.localPublish(topic, message) } else { this.components.sendDirect(node, topic, message) }
-    }
     if (span === undefined) {
-      send()
+      // known untraced: the direct protocol does not look the trace up again
+      if (node === this.self) { this.localPublish(topic, message) } else { this.components.sendDirect(node, topic, message, null) }
       return
     }
     try {
-      span.run(send)
+      // local subscribers run in the span; a remote publication carries it by hand
+      if (node === this.self) { span.run(() => { this.localPublish(topic, message) }) } else { this.components.sendDirect(node, topic, message, span) }
       span.end()
     } catch (err) {
       span.end(err)

@@ -8,6 +8,7 @@ import { SAMPLED, TraceContext } from './trace-context.ts'
 import { TraceCodec } from './wire.ts'
 import type { SpanKind, SpanRecord, Traced, TracingStats } from './index.ts'
 import type { EndedSpan } from './span-recorder.ts'
+import type { MessageTrace } from './trace-context.ts'
 import type { WireTrace } from './wire.ts'
 import type { Context, Span, TraceState, Tracer } from '@opentelemetry/api'
 
@@ -88,10 +89,10 @@ export class NodeTracing {
     return this.current()?.traceId
   }
 
-  /** The current trace in wire form, for a message that leaves now; undefined when untraced. */
-  wire (): WireTrace | undefined {
-    const ctx = this.current()
-    return ctx === undefined ? undefined : this.codec.inject(ctx)
+  /** What a message leaving now carries: the trace its caller knows, else the current one; undefined when untraced. */
+  wire (known?: MessageTrace): WireTrace | undefined {
+    const ctx = known === undefined ? this.current() : known
+    return ctx == null ? undefined : this.codec.inject(ctx)
   }
 
   /** Runs `fn` in a trace context, or in none (undefined) where a stale one could leak in, such as a socket's callbacks. */

@@ -12,6 +12,13 @@ export const TRACEPARENT_LENGTH = 55
 /** Lowercase hex of one byte, by value, for trace flags. */
 const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
 
+/**
+ * The trace of a message as the code handing it on knows it: a context, `null` when that code already found the
+ * message untraced, or undefined to look the current trace up. Passing what is known keeps the lookup to one per
+ * message.
+ */
+export type MessageTrace = TraceContext | null | undefined
+
 /** A span's identity: the trace it belongs to, the span itself, and whether it is sampled. */
 export class TraceContext {
   /** 32 lowercase hex digits */
