@@ -49,7 +49,7 @@ function sdkRegistered (): boolean {
 }
 
 export class NodeTracing {
-  readonly stats: TracingStats = { recorded: 0, rejected: 0 }
+  readonly stats: TracingStats
   readonly codec = new TraceCodec()
   /** @internal */
   readonly node: string
@@ -66,7 +66,9 @@ export class NodeTracing {
     this.node = init.node
     this.nodeName = init.nodeName
     this.sampleRate = init.sampleRate
-    this.recorder = new SpanRecorder(init.maxSpans)
+    const recorder = this.recorder = new SpanRecorder(init.maxSpans)
+    // the count is the recorder's: read, never copied
+    this.stats = { rejected: 0, get recorded () { return recorder.recorded } }
   }
 
   /**
@@ -143,7 +145,6 @@ export class NodeTracing {
   /** @internal */
   record (span: EndedSpan): void {
     this.recorder.record(span)
-    this.stats.recorded = this.recorder.recorded
   }
 
   /** A span through the registered SDK, so the user's exporter gets it; our ids when the SDK gives none. */

@@ -43,8 +43,8 @@ export class TraceCodec {
   }
 }
 
-export function isWireTraceparent (value: unknown): value is string {
-  return typeof value === 'string' && value.length > 0 && value.length <= MAX_TRACEPARENT_LENGTH
+function isWireTraceparent (value: unknown): value is string {
+  return typeof value === 'string' && value.length <= MAX_TRACEPARENT_LENGTH
 }
 
 /** The value of a lowercase hex digit, or -1. */
