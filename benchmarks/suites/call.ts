@@ -2,7 +2,7 @@
 // Subjects: Foundation's call to a remote actor, a raw TCP echo (length-prefixed frames) and, for reference,
 // an echo over one raw libp2p stream (tcp + noise + yamux); Foundation also with every message traced
 // and with observability off, to show their cost.
-import { CONFIG_NOTES, EVERY_MESSAGE_TRACED, EVERY_MESSAGE_TRACED_NOTE, OBSERVABILITY_OFF } from '../lib/foundation-configs.ts'
+import { CONFIG_NOTES, EVERY_MESSAGE_TRACED, EVERY_MESSAGE_TRACED_NOTE, OBSERVABILITY_OFF, SECRET_NOTES, SECRET_PORTABLE_CIPHER, SECRET_THROUGH_LIBP2P_PNET, WITH_SECRET } from '../lib/foundation-configs.ts'
 import { encodeFrame, FrameDecoder } from '../lib/frames.ts'
 import { measureLatency } from '../lib/latency.ts'
 import { libp2pStreamPair, tcpPair } from '../lib/pairs.ts'
@@ -81,7 +81,8 @@ export async function run (): Promise<BenchResult> {
     'raw TCP: node:net with TCP_NODELAY, 4-byte length prefix both ways',
     'raw libp2p stream (reference only): one long-lived stream over tcp + noise + yamux, same framing',
     ...CONFIG_NOTES,
-    EVERY_MESSAGE_TRACED_NOTE
+    EVERY_MESSAGE_TRACED_NOTE,
+    ...SECRET_NOTES
   ]
   return withSubjects(notes, {
     baselines: [rawTcpEchoSubject, rawLibp2pEchoSubject],
@@ -97,7 +98,11 @@ export async function run (): Promise<BenchResult> {
       [OBSERVABILITY_OFF.name]: async () => {
         const { foundationCallSubject } = await import('./foundation-call.ts')
         return foundationCallSubject(REQUEST_SIZE, OBSERVABILITY_OFF)
-      }
+      },
+      ...Object.fromEntries([WITH_SECRET, SECRET_THROUGH_LIBP2P_PNET, SECRET_PORTABLE_CIPHER].map(config => [config.name, async () => {
+        const { foundationCallSubject } = await import('./foundation-call.ts')
+        return foundationCallSubject(REQUEST_SIZE, config)
+      }]))
     }
   }, async (subjects) => {
     const { results, failures } = await measureLatency(subjects, { warmupCalls: 500, rounds: 3, callsPerRound: 2000, callTimeoutMs: 5000 })
@@ -115,6 +120,12 @@ export async function run (): Promise<BenchResult> {
     const traced = results.find(r => r.subject === EVERY_MESSAGE_TRACED.name)
     if (traced != null && off != null) {
       notes.push(`${OBSERVABILITY_OFF.name} / ${EVERY_MESSAGE_TRACED.name}: p50 ${round2(off.value / traced.value)}, p99 ${round2(Number(off.p99) / Number(traced.p99))}`)
+    }
+    for (const config of [WITH_SECRET, SECRET_THROUGH_LIBP2P_PNET, SECRET_PORTABLE_CIPHER]) {
+      const secret = results.find(r => r.subject === config.name)
+      if (secret != null && off != null) {
+        notes.push(`${OBSERVABILITY_OFF.name} / ${config.name}: p50 ${round2(off.value / secret.value)}, p99 ${round2(Number(off.p99) / Number(secret.p99))}`)
+      }
     }
     return makeResult({
       name: 'call',

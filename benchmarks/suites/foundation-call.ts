@@ -13,7 +13,7 @@ class Echo {
 }
 
 export async function foundationCallSubject (requestSize: number, config: FoundationConfig = DEVELOPMENT_DEFAULTS): Promise<CallSubject> {
-  const { from, ref, close } = await remoteActor('call', Echo, config.init)
+  const { from, ref, close } = await remoteActor('call', Echo, config.init, config.seams)
   const body = patternedBytes(requestSize)
   return {
     name: config.name,

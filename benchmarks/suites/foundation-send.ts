@@ -21,7 +21,7 @@ export async function foundationSendSubject (messageSize: number, config: Founda
     }
   }
 
-  const { from, ref, close } = await remoteActor('send', Sink, config.init)
+  const { from, ref, close } = await remoteActor('send', Sink, config.init, config.seams)
   const body = patternedBytes(messageSize)
   return {
     name: config.name,

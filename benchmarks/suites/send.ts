@@ -3,7 +3,7 @@
 // (tcp + noise + yamux) written one message at a time; Foundation also with every message traced
 // and with observability off, to show their cost.
 import { once } from 'node:events'
-import { CONFIG_NOTES, EVERY_MESSAGE_TRACED, EVERY_MESSAGE_TRACED_NOTE, OBSERVABILITY_OFF } from '../lib/foundation-configs.ts'
+import { CONFIG_NOTES, EVERY_MESSAGE_TRACED, EVERY_MESSAGE_TRACED_NOTE, OBSERVABILITY_OFF, SECRET_NOTES, SECRET_PORTABLE_CIPHER, SECRET_THROUGH_LIBP2P_PNET, WITH_SECRET } from '../lib/foundation-configs.ts'
 import { encodeFrame, FrameDecoder } from '../lib/frames.ts'
 import { libp2pStreamPair, tcpPair } from '../lib/pairs.ts'
 import { makeResult, round2 } from '../lib/result.ts'
@@ -92,7 +92,8 @@ export async function run (): Promise<BenchResult> {
     'raw TCP: node:net, 4-byte length prefix, one write per message, waits for drain on backpressure',
     'raw libp2p stream: two libp2p v3 nodes (tcp + noise + yamux), one stream, one stream.send() per message, waits for onDrain() on backpressure',
     ...CONFIG_NOTES,
-    EVERY_MESSAGE_TRACED_NOTE
+    EVERY_MESSAGE_TRACED_NOTE,
+    ...SECRET_NOTES
   ]
   return withSubjects(notes, {
     baselines: [rawTcpSubject, rawLibp2pSubject],
@@ -108,7 +109,11 @@ export async function run (): Promise<BenchResult> {
       [OBSERVABILITY_OFF.name]: async () => {
         const { foundationSendSubject } = await import('./foundation-send.ts')
         return foundationSendSubject(MESSAGE_SIZE, OBSERVABILITY_OFF)
-      }
+      },
+      ...Object.fromEntries([WITH_SECRET, SECRET_THROUGH_LIBP2P_PNET, SECRET_PORTABLE_CIPHER].map(config => [config.name, async () => {
+        const { foundationSendSubject } = await import('./foundation-send.ts')
+        return foundationSendSubject(MESSAGE_SIZE, config)
+      }]))
     }
   }, async (subjects) => {
     const { results, failures } = await measureThroughput(subjects, {
@@ -137,6 +142,13 @@ export async function run (): Promise<BenchResult> {
     const traced = results.find(r => r.subject === EVERY_MESSAGE_TRACED.name)
     if (traced != null && off != null) {
       notes.push(`${EVERY_MESSAGE_TRACED.name} / ${OBSERVABILITY_OFF.name} = ${round2(traced.value / off.value)}`)
+    }
+
+    for (const config of [WITH_SECRET, SECRET_THROUGH_LIBP2P_PNET, SECRET_PORTABLE_CIPHER]) {
+      const secret = results.find(r => r.subject === config.name)
+      if (secret != null && off != null) {
+        notes.push(`${config.name} / ${OBSERVABILITY_OFF.name} = ${round2(secret.value / off.value)}`)
+      }
     }
 
     return makeResult({

@@ -49,7 +49,7 @@ import type { Member, Membership } from '../membership/index.ts'
 import type { Libp2pMembership } from '../membership/libp2p-membership.ts'
 import type { PubSub } from '../messaging/pubsub/index.ts'
 import type { ConnectorInit } from '../node/connector.ts'
-import type { Host } from '../node/create-host.ts'
+import type { CreateHostOptions, Host } from '../node/create-host.ts'
 import type { ClusterDebug, DebugClusterOptions } from '../observability/debug/index.ts'
 import type { NodeLifecycle, ReadinessReport } from '../observability/health/readiness.ts'
 import type { Traced, TraceRequestOptions, TraceResult } from '../observability/tracing/index.ts'
@@ -619,6 +619,8 @@ export interface NodeSeams {
   /** peers refused right now, on every dial and handshake */
   refusePeer?(peerId: string): boolean
   connector?: ConnectorInit
+  /** the connection protector for the cluster secret (default: the node's own; see CreateHostOptions) */
+  protector?: CreateHostOptions['protector']
 }
 
 /** The name in a distributed actor's ref; undefined for any other ref. */
@@ -639,6 +641,7 @@ export async function startFoundationNode (config: FoundationConfig, seams: Node
     privateKey: config.identity.keyFile != null ? await loadIdentity(config.identity.keyFile) : undefined,
     allowPeers: config.security.allowPeers,
     refusePeer: seams.refusePeer,
+    protector: seams.protector,
     metrics: metrics?.libp2p()
   })
   const node = new FoundationNode(config, host, logger, seams, metrics)

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs'
 import { ConfigError } from './errors.ts'
 
+/** environment variables by name, as `process.env` holds them */
 export type Env = Record<string, string | undefined>
 
 /** how a variable's text becomes a value; 'file' reads the file the variable names */

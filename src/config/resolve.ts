@@ -21,8 +21,10 @@ import type { ValidatedInit } from './schema.ts'
 import type { StrategyName } from '../discovery/index.ts'
 
 /**
- * The configuration a node runs with. `env` is where FOUNDATION_* variables and the platform's signs are read
- * (tests pass their own). Throws ConfigError naming the first wrong field, file or variable.
+ * The configuration a node runs with, resolved as `Foundation.start` does but without starting anything: the
+ * profile's defaults, a config file, `init` and FOUNDATION_* variables, checked in one pass. `env` is where
+ * FOUNDATION_* variables and the platform's signs are read (default process.env). Throws ConfigError naming the
+ * first wrong field, file or variable.
  */
 export function resolveConfig (init: FoundationInit = {}, env: Env = process.env): FoundationConfig {
   const layers = readLayers(init, env)

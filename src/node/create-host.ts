@@ -5,17 +5,18 @@ import { gossipsub } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
 import { kadDHT, passthroughMapper } from '@libp2p/kad-dht'
 import { ping } from '@libp2p/ping'
-import { preSharedKey } from '@libp2p/pnet'
 import { tcp } from '@libp2p/tcp'
 import { createLibp2p } from 'libp2p'
 import { clusterMdns } from '../discovery/mdns/cluster-mdns.ts'
+import { clusterScoring } from '../messaging/pubsub/cluster-scoring.ts'
 import { publicationMessageId } from '../messaging/pubsub/publication.ts'
 import { RegistryRecordGuard } from '../registry/dht-record.ts'
+import { privateNetwork } from './private-network/index.ts'
 import { protocolName } from './protocols.ts'
 import type { ClusterMdns } from '../discovery/mdns/cluster-mdns.ts'
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { Identify } from '@libp2p/identify'
-import type { Metrics, PeerId, PrivateKey } from '@libp2p/interface'
+import type { ConnectionProtector, Metrics, PeerId, PrivateKey } from '@libp2p/interface'
 import type { KadDHT } from '@libp2p/kad-dht'
 import type { Ping } from '@libp2p/ping'
 import type { PrometheusMetricsComponents } from '@libp2p/prometheus-metrics'
@@ -45,6 +46,11 @@ export interface CreateHostOptions {
   listen: string[]
   /** the pre-shared key file contents (libp2p pnet format); undefined for an open cluster */
   secret?: Uint8Array
+  /**
+   * makes the connection protector for `secret` (default: the private network of ./private-network, in the pnet
+   * wire format): benchmarks compare libp2p's own
+   */
+  protector?(swarmKey: Uint8Array): () => ConnectionProtector
   mdns: { enabled: boolean, interval: number }
   privateKey?: PrivateKey
   maxMessageSize: number
@@ -64,6 +70,10 @@ export function mdnsServiceTag (cluster: string): string {
   // DNS-SD labels allow letters, digits and hyphens; keep it short and stable
   const label = cluster.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 40)
   return `_fnd-${label}._udp.local`
+}
+
+function defaultProtector (swarmKey: Uint8Array): () => ConnectionProtector {
+  return privateNetwork({ swarmKey })
 }
 
 export async function createHost (options: CreateHostOptions): Promise<Host> {
@@ -86,7 +96,10 @@ export async function createHost (options: CreateHostOptions): Promise<Host> {
     transports: [tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
-    connectionProtector: options.secret != null ? preSharedKey({ psk: options.secret }) : undefined,
+    connectionProtector: options.secret != null ? (options.protector ?? defaultProtector)(options.secret) : undefined,
+    // membership's failure detector probes every member already: libp2p's own ping of every connection every
+    // 10 s would be a second one, paid by every idle node
+    connectionMonitor: { enabled: false },
     connectionManager: {
       // every member dials every other, so a node that joins or returns is dialled by the whole cluster at once,
       // and nodes that share a host (one machine, one NAT) share one address: libp2p's defaults (5 inbound
@@ -122,7 +135,12 @@ export async function createHost (options: CreateHostOptions): Promise<Host> {
         emitSelf: false,
         // our publications carry a unique id up front: reading it beats hashing every message
         msgIdFn: publicationMessageId,
-        maxInboundDataLength: options.maxMessageSize + 1024
+        maxInboundDataLength: options.maxMessageSize + 1024,
+        // gossipsub's default, relied on: each publication goes from its origin to every subscriber it knows, so
+        // delivery never waits for the mesh to form or heal
+        floodPublish: true,
+        // members share addresses (one machine, one NAT) and are admitted by the cluster key: see cluster-scoring.ts
+        ...clusterScoring()
       }),
       registryRecords: () => registryRecords,
       ...mdns

@@ -1,6 +1,14 @@
-// Writes frames to a libp2p stream, coalescing everything queued in one turn of the event loop into one write.
+// Writes frames to a libp2p stream, coalescing what is queued in one turn of the event loop into bounded writes.
+import { KIB } from '../config/units.ts'
 import { encodeFrames } from './frames.ts'
-import type { Stream } from '@libp2p/interface'
+import type { AbortOptions, Stream } from '@libp2p/interface'
+
+/**
+ * The most bytes handed to the stream in one write. A backlog goes out in writes of this size, one per turn of
+ * the event loop or drain, so no layer below (muxer, key protection, socket) sees one huge buffer, and other
+ * streams of the same connection get their turn between them.
+ */
+export const MAX_WRITE_BYTES = 256 * KIB
 
 /**
  * One yamux frame per message caps a stream near 17-35k msg/s; joining the messages queued before the
@@ -52,20 +60,59 @@ export class FrameWriter {
     }
   }
 
+  /** Writes everything queued, waiting for the stream to drain as needed, then closes the stream. */
+  async end (options: AbortOptions = {}): Promise<void> {
+    while (this.queue.length > 0 && !this.closed) {
+      if (this.waitingForDrain) {
+        await this.stream.onDrain(options)
+      } else {
+        this.flush()
+      }
+    }
+    if (!this.closed) { await this.stream.close(options) }
+  }
+
   private flush (): void {
     if (this.closed || this.waitingForDrain || this.queue.length === 0) { return }
-    const batch = this.queue
-    this.queue = []
-    this.queueBytes = 0
+    const batch = this.takeBatch()
     try {
-      if (!this.stream.send(encodeFrames(batch))) {
+      const encoded = encodeFrames(batch)
+      // only a single frame larger than the bound makes `encoded` larger: it goes in pieces, read back whole
+      let writable = true
+      for (let offset = 0; offset < encoded.byteLength; offset += MAX_WRITE_BYTES) {
+        writable = this.stream.send(encoded.subarray(offset, offset + MAX_WRITE_BYTES))
+      }
+      if (!writable) {
         this.waitingForDrain = true
+      } else if (this.queue.length > 0 && !this.scheduled) {
+        // the rest of a backlog in the next turn, after what other streams queued meanwhile
+        this.scheduled = true
+        setImmediate(() => { this.scheduled = false; this.flush() })
       }
     } catch (err: any) {
       this.closed = true
       this.discard(batch)
       this.stream.abort(err)
     }
+  }
+
+  /** The frames at the head of the queue that fit one write (at least one, however large). */
+  private takeBatch (): Uint8Array[] {
+    let count = 0
+    let bytes = 0
+    while (count < this.queue.length) {
+      const size = this.queue[count].byteLength
+      if (count > 0 && bytes + size > MAX_WRITE_BYTES) { break }
+      bytes += size
+      count++
+    }
+    this.queueBytes -= bytes
+    if (count === this.queue.length) {
+      const batch = this.queue
+      this.queue = []
+      return batch
+    }
+    return this.queue.splice(0, count)
   }
 
   private discard (frames: Uint8Array[]): void {

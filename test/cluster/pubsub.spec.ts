@@ -29,12 +29,16 @@ describe('pub/sub', function () {
   it('publishes from a cluster of one without subscribers', async () => {
     const lonely = await nodes.start({ clusterName: uniqueCluster(), name: 'lonely' })
     await lonely.pubsub.publish('nobody', { hello: 'void' })
+    // it went nowhere, and the stats say so
+    await eventually(() => lonely.gossip.stats.sentToNoPeer === 1, 'the publication counts as sent to no other node')
+    expect(lonely.gossip.stats).to.include({ published: 1, sentToPeers: 0, peerCopies: 0, publishFailures: 0 })
   })
 
   it('reaches every subscriber on every node, the publisher included, once each', async () => {
     for (const node of [a, b, c]) { listen(node, 'events') }
     listen(b, 'events', 'b-second')
     await subscribersKnown(a, 'events', 2)
+    const before = { ...a.gossip.stats }
     for (let i = 0; i < 20; i++) { await a.pubsub.publish('events', { n: i }) }
     await eventually(() => [...received.values()].every(list => list.length >= 20), 'every subscriber has 20 messages')
     await new Promise(resolve => setTimeout(resolve, 200))
@@ -42,6 +46,10 @@ describe('pub/sub', function () {
       expect(list.map(r => (r.message as { n: number }).n), label).to.deep.equal(Array.from({ length: 20 }, (_, i) => i))
       expect(list[0].meta).to.include({ topic: 'events', from: a.id, local: label === a.name })
     }
+    // every publication went straight to both other nodes
+    expect(a.gossip.stats.sentToPeers - before.sentToPeers).to.equal(20)
+    expect(a.gossip.stats.peerCopies - before.peerCopies).to.equal(40)
+    expect(a.gossip.stats.sentToNoPeer - before.sentToNoPeer).to.equal(0)
   })
 
   it('publishFrom skips the sender, localPublish stays local, directPublish reaches one node', async () => {

@@ -98,6 +98,36 @@ export function markdownExamples (file: string, text: string): DocExample[] {
   return examples
 }
 
+/** A member path in a code span: `groups.join`, `info().partition`, `metrics?.registry`, `Foundation.start`. */
+const MEMBER_PATH = /`([A-Za-z_]\w*(?:\(\))?\??(?:\.\w+(?:\(\))?)+)/g
+
+/**
+ * The member paths named in the tables of one section of a markdown file (by its heading), each as an expression
+ * to type-check: on `Foundation`, on an actor's `context`, otherwise on a started `cluster`. A path the API does
+ * not have (`node.partitions.hasQuorum`) then fails to compile, at its line.
+ */
+export function tableMemberExamples (file: string, text: string, heading: string): DocExample[] {
+  const examples: DocExample[] = []
+  const lines = text.split('\n')
+  const start = lines.indexOf(heading)
+  if (start === -1) { throw new Error(`${file} has no heading "${heading}"`) }
+  for (let i = start + 1; i < lines.length && !lines[i].startsWith('#'); i++) {
+    if (!lines[i].startsWith('|')) { continue }
+    for (const [, path] of lines[i].matchAll(MEMBER_PATH)) {
+      examples.push({ file, line: i + 1, code: memberExpression(path) })
+    }
+  }
+  return examples
+}
+
+/** A member path as an expression: `Foundation` and an actor's `context` are named, the rest is on a cluster. */
+function memberExpression (path: string): string {
+  const root = path.split(/[.?(]/)[0]
+  if (root === 'Foundation') { return `void ${path}` }
+  if (root === 'context') { return `declare const context: ActorContext; void ${path}` }
+  return `void cluster.${path}`
+}
+
 function lineAt (text: string, index: number): number {
   let line = 1
   for (let i = text.indexOf('\n'); i !== -1 && i < index; i = text.indexOf('\n', i + 1)) { line++ }

@@ -6,18 +6,21 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { expect } from 'aegir/chai'
-import { checkExamples, docCommentExamples, markdownExamples, sourceFiles } from './doc-examples.ts'
+import { checkExamples, docCommentExamples, markdownExamples, sourceFiles, tableMemberExamples } from './doc-examples.ts'
 import type { DocExample } from './doc-examples.ts'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 const run = promisify(execFile)
+/** the README section whose table lists the API a started cluster has */
+const API_TABLE = '## The API at a glance'
 
 async function projectExamples (): Promise<DocExample[]> {
   const examples: DocExample[] = []
   for (const file of sourceFiles(ROOT)) {
     examples.push(...docCommentExamples(file, await readFile(join(ROOT, file), 'utf8')))
   }
-  examples.push(...markdownExamples('README.md', await readFile(join(ROOT, 'README.md'), 'utf8')))
+  const readme = await readFile(join(ROOT, 'README.md'), 'utf8')
+  examples.push(...markdownExamples('README.md', readme), ...tableMemberExamples('README.md', readme, API_TABLE))
   return examples
 }
 
@@ -47,19 +50,46 @@ describe('API docs', function () {
     ])
   })
 
+  it('turns the member paths of a README table into expressions on the API, at their lines', () => {
+    const text = [
+      '## The API at a glance',
+      '',
+      'Prose with `registry.lookupTimeout` is not the table.',
+      '| | |',
+      '|---|---|',
+      '| `Foundation.start(options?)` | the first node |',
+      '| `groups.join / leave(group, ref)`, `info().partition` | `context.stop()`, `metrics?.registry`, `send(ref, m)` |',
+      '| `node.partitions.hasQuorum(n)` | |',
+      '## Next section',
+      '| `other.table` | |'
+    ].join('\n')
+    expect(tableMemberExamples('README.md', text, API_TABLE)).to.deep.equal([
+      { file: 'README.md', line: 6, code: 'void Foundation.start' },
+      { file: 'README.md', line: 7, code: 'void cluster.groups.join' },
+      { file: 'README.md', line: 7, code: 'void cluster.info().partition' },
+      { file: 'README.md', line: 7, code: 'declare const context: ActorContext; void context.stop()' },
+      { file: 'README.md', line: 7, code: 'void cluster.metrics?.registry' },
+      { file: 'README.md', line: 8, code: 'void cluster.node.partitions.hasQuorum' }
+    ])
+  })
+
   it('compiles every example, and reports the file, line and message of one that does not', async () => {
     const examples = await projectExamples()
     expect(examples.filter(e => e.file.startsWith('src/'))).to.have.length.greaterThan(20)
-    // one broken example of our own, so this test shows it would catch one
+    // one broken example of our own, so this test shows it would catch one; and a README table row naming what a
+    // cluster does not have (as the README once did)
     const broken: DocExample = { file: 'src/broken.ts', line: 40, code: 'const n: number = 1\ncluster.sendd(\'counter\', n)' }
-    const problems = checkExamples(ROOT, [...examples, broken])
+    const brokenRow = tableMemberExamples('broken.md', `${API_TABLE}\n| \`registry.register(name, ref)\` | |`, API_TABLE)
+    const problems = checkExamples(ROOT, [...examples, broken, ...brokenRow])
 
     const ours = problems.filter(p => p.file === broken.file)
     expect(ours).to.have.length(1)
     expect(ours[0].line).to.equal(41)
     expect(ours[0].message).to.match(/TS2551: Property 'sendd' does not exist/)
+    const row = problems.filter(p => p.file === 'broken.md')
+    expect(row).to.deep.equal([{ file: 'broken.md', line: 2, message: "TS2339: Property 'registry' does not exist on type 'Cluster'." }])
 
-    const others = problems.filter(p => p !== ours[0]).map(p => `${p.file}:${p.line}: ${p.message}`)
+    const others = problems.filter(p => p !== ours[0] && !row.includes(p)).map(p => `${p.file}:${p.line}: ${p.message}`)
     expect(others, `examples that do not compile:\n${others.join('\n')}\n`).to.deep.equal([])
   })
 

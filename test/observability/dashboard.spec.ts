@@ -1,16 +1,15 @@
-import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { expect } from 'aegir/chai'
 import { chromium } from 'playwright-core'
 import { killChildNode, startChildNode } from '../fixtures/child-node.ts'
+import { ChromiumNotFoundError, findChromium } from '../fixtures/chromium.ts'
 import { TestNodes, uniqueCluster } from '../fixtures/nodes.ts'
 import { repoRoot } from '../fixtures/script-process.ts'
 import type { Actor } from '../../src/actors/index.ts'
 import type { ChildNode } from '../fixtures/child-node.ts'
 import type { Browser, Page } from 'playwright-core'
 
-const CHROMIUM = '/usr/bin/chromium'
 const WAIT = { timeout: 20_000 }
 
 /** The graph's nodes as the page draws them: id, status and the name shown. */
@@ -26,17 +25,26 @@ class Quiet implements Actor {
   receive (): void {}
 }
 
+describe('finding Chromium for the browser tests', () => {
+  it('fails, naming the command that installs it, when no chromium is on PATH', () => {
+    const empty = join(repoRoot(), 'test', 'no-such-dir')
+    expect(() => findChromium(empty)).to.throw(ChromiumNotFoundError, /sudo apt-get install -y --no-install-recommends chromium/)
+  })
+
+  it('finds the chromium of this machine', () => {
+    expect(findChromium()).to.match(/\/chromium$/)
+  })
+})
+
 describe('the dashboard in Chromium', function () {
   this.timeout(60_000)
   let browser: Browser | undefined
   const children: ChildNode[] = []
   const nodes = new TestNodes()
 
-  before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      this.skip() // no Chromium at /usr/bin/chromium on this machine; CI installs it
-    }
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] })
+  before(async () => {
+    // no browser fails these tests (findChromium throws, naming the command that installs one): never a silent skip
+    browser = await chromium.launch({ executablePath: findChromium(), headless: true, args: ['--no-sandbox'] })
   })
   after(async () => { await browser?.close() })
   afterEach(async () => {

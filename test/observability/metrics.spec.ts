@@ -62,6 +62,11 @@ describe('node metrics', function () {
     expect(delta(afterA, beforeA, 'in', 'gossip')).to.equal(1)
     expect(delta(afterB, beforeB, 'out', 'send', 'foundation_message_bytes_total')).to.be.greaterThan(0)
     expect(delta(afterA, beforeA, 'in', 'gossip', 'foundation_message_bytes_total')).to.be.greaterThan(0)
+    // b's gossiped publication went to a, its one remote subscriber
+    const published = (s: typeof afterB, outcome: string): number => s.value('foundation_pubsub_publications_total', { outcome })
+    expect(published(afterB, 'sent') - published(beforeB, 'sent')).to.equal(1)
+    expect(published(afterB, 'no-peer') - published(beforeB, 'no-peer')).to.equal(0)
+    expect(afterB.value('foundation_pubsub_peer_copies_total') - beforeB.value('foundation_pubsub_peer_copies_total')).to.equal(1)
     expect(afterA.value('foundation_members', { status: 'alive' })).to.equal(2)
   })
 

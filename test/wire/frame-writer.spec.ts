@@ -1,16 +1,20 @@
 import { expect } from 'aegir/chai'
 import { createHost } from '../../src/node/create-host.ts'
-import { FrameWriter } from '../../src/wire/frame-writer.ts'
+import { FrameWriter, MAX_WRITE_BYTES } from '../../src/wire/frame-writer.ts'
 import { FrameDecoder } from '../../src/wire/frames.ts'
 import { eventually } from '../fixtures/nodes.ts'
 import type { Host } from '../../src/node/create-host.ts'
 
 const PROTOCOL = '/foundation/test/frames/1.0.0'
+const LARGE = '/foundation/test/large-frames/1.0.0'
+const LARGE_FRAME_LIMIT = 1 << 20
 
 describe('frame writer', () => {
   let a: Host, b: Host
   const received: number[][] = []
   let chunks = 0
+  /** what the large-frame protocol received: each frame's length and first byte */
+  const large: Array<[number, number]> = []
 
   before(async () => {
     const options = { cluster: 'frames', listen: ['/ip4/127.0.0.1/tcp/0'], mdns: { enabled: false, interval: 1000 }, maxMessageSize: 1024 }
@@ -25,6 +29,12 @@ describe('frame writer', () => {
         for (const frame of decoder.push(evt.data)) { received.push([...frame]) }
       })
     })
+    await b.handle(LARGE, (stream) => {
+      const decoder = new FrameDecoder(LARGE_FRAME_LIMIT)
+      stream.addEventListener('message', (evt) => {
+        for (const frame of decoder.push(evt.data)) { large.push([frame.byteLength, frame[0]]) }
+      })
+    })
   })
   after(async () => { await Promise.all([a.stop(), b.stop()]) })
 
@@ -35,6 +45,25 @@ describe('frame writer', () => {
     await eventually(() => received.length === 100, 'b has every frame')
     expect(received).to.deep.equal(Array.from({ length: 100 }, (_, i) => [i, i]))
     expect(chunks).to.be.lessThan(5)
+    await stream.close()
+  })
+
+  it('writes a backlog in writes of at most MAX_WRITE_BYTES, a frame larger than that in pieces read back whole', async () => {
+    const stream = await a.dialProtocol(b.getMultiaddrs(), LARGE)
+    const writes: number[] = []
+    const send = stream.send.bind(stream)
+    stream.send = (data) => { writes.push(data.byteLength); return send(data) }
+    const writer = new FrameWriter(stream)
+    // 4 MiB of 1 KiB frames queued in one turn, one frame of 600 KiB among them, then more small ones
+    const frames: Uint8Array[] = []
+    for (let i = 0; i < 4096; i++) { frames.push(new Uint8Array(1024).fill(i % 256)) }
+    frames.splice(2000, 0, new Uint8Array(600 * 1024).fill(77))
+    for (const frame of frames) { writer.write(frame) }
+    await eventually(() => large.length === frames.length, 'b has every frame', 30_000)
+    expect(large).to.deep.equal(frames.map(f => [f.byteLength, f[0]]))
+    expect(Math.max(...writes)).to.be.at.most(MAX_WRITE_BYTES)
+    const total = writes.reduce((sum, w) => sum + w, 0)
+    expect(writes.length).to.be.at.least(Math.ceil(total / MAX_WRITE_BYTES))
     await stream.close()
   })
 

@@ -36,6 +36,19 @@ export interface PubSubStats {
   receivedBytes: number
   /** publications that gossipsub failed to send: no other node got them */
   publishFailures: number
+  /**
+   * publications gossipsub sent to at least one other node. Of those made here, the rest are `sentToNoPeer`,
+   * `publishFailures`, or still queued
+   */
+  sentToPeers: number
+  /**
+   * publications gossipsub sent to no other node: none subscribed as far as this node knew, or gossipsub would send
+   * to none of them. Rising while other nodes subscribe, it means pub/sub is silent
+   */
+  sentToNoPeer: number
+  /** copies of publications sent to other nodes: one per publication and node it went to straight from here */
+  peerCopies: number
+  /** handler calls for publications, local and remote */
   delivered: number
   /** publications from the network that could not be decoded, or carried a malformed trace context */
   invalidMessages: number
@@ -63,7 +76,20 @@ class LocalSubscription implements Subscription {
 }
 
 export class GossipPubSub implements PubSub, Startable {
-  readonly stats: PubSubStats = { published: 0, publishedBytes: 0, received: 0, receivedBytes: 0, publishFailures: 0, delivered: 0, invalidMessages: 0, handlerErrors: 0 }
+  readonly stats: PubSubStats = {
+    published: 0,
+    publishedBytes: 0,
+    received: 0,
+    receivedBytes: 0,
+    publishFailures: 0,
+    sentToPeers: 0,
+    sentToNoPeer: 0,
+    peerCopies: 0,
+    delivered: 0,
+    invalidMessages: 0,
+    handlerErrors: 0
+  }
+
   private readonly components: GossipPubSubComponents
   private readonly init: GossipPubSubInit
   private readonly prefix: string
@@ -235,7 +261,14 @@ export class GossipPubSub implements PubSub, Startable {
   /** Sends one batch of a topic's publications as one gossipsub message. */
   private async sendBatch (topic: string, bodies: Uint8Array[], traces?: TraceEntry[]): Promise<void> {
     const data = encodePublication(this.ids.next(), this.self, bodies, traces === undefined ? undefined : this.codec.encode(traces))
-    await this.components.host.services.pubsub.publish(this.prefix + topic, data)
+    const { recipients } = await this.components.host.services.pubsub.publish(this.prefix + topic, data)
+    // gossipsub resolves alike whether the batch went to every subscriber or to none: count which it was
+    if (recipients.length > 0) {
+      this.stats.sentToPeers += bodies.length
+      this.stats.peerCopies += bodies.length * recipients.length
+    } else {
+      this.stats.sentToNoPeer += bodies.length
+    }
   }
 
   private deliver (topic: string, message: unknown, from: string, local: boolean, exclude?: Subscription): void {

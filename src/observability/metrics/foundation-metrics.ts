@@ -76,6 +76,17 @@ export function registerFoundationMetrics (registry: Registry, sources: MetricsS
   counter(registry, 'foundation_message_bytes_total',
     'Encoded bytes of those messages, by direction and kind (gossip in: as batched on the wire)', ['direction', 'kind'], traffic('bytes'))
 
+  counter(registry, 'foundation_pubsub_publications_total',
+    'Publications made here, by what gossipsub did with them: sent to at least one other node (sent), to none (no-peer: no other subscriber known, or none it would send to), or failed',
+    ['outcome'], (set) => {
+      set(pubsub.stats.sentToPeers, { outcome: 'sent' })
+      set(pubsub.stats.sentToNoPeer, { outcome: 'no-peer' })
+      set(pubsub.stats.publishFailures, { outcome: 'failed' })
+    })
+  counter(registry, 'foundation_pubsub_peer_copies_total', 'Copies of publications sent from here to other nodes: one per publication and node', [], (set) => {
+    set(pubsub.stats.peerCopies)
+  })
+
   counter(registry, 'foundation_invalid_frames_total', 'Malformed, oversize or truncated frames and records received and rejected, by protocol; each reset its stream or was dropped', ['protocol'], (set) => {
     set(messaging.stats.invalidFrames, { protocol: 'direct' })
     set(sources.membershipInvalidFrames(), { protocol: 'membership' })

@@ -1,8 +1,8 @@
 // The outbound stream to one peer: opened on first use, fed through a coalescing writer, reopened after loss.
 import { peerIdFromString } from '@libp2p/peer-id'
-import { FrameWriter } from '../../wire/frame-writer.ts'
-import type { Host } from '../../node/create-host.ts'
-import type { Logger, Stream } from '@libp2p/interface'
+import { FrameWriter } from './frame-writer.ts'
+import type { Host } from '../node/create-host.ts'
+import type { AbortOptions, Logger, Stream } from '@libp2p/interface'
 
 /** tries to open the stream before the frames waiting for it are given up */
 const OPEN_ATTEMPTS = 3
@@ -10,7 +10,7 @@ const OPEN_ATTEMPTS = 3
 const OPEN_RETRY_DELAY = 100
 
 export interface PeerChannelInit {
-  host: Host
+  host: Pick<Host, 'dialProtocol'>
   node: string
   protocol: string
   log: Logger
@@ -60,6 +60,13 @@ export class PeerChannel {
   close (): void {
     this.closed = true
     this.dropBacklog()
+  }
+
+  /** Writes what is queued, then closes the stream: for last words, such as a leave announcement. */
+  async end (options: AbortOptions = {}): Promise<void> {
+    await this.opening
+    this.closed = true
+    await this.writer?.end(options)
   }
 
   private async open (): Promise<void> {
