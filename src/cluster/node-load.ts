@@ -1,4 +1,4 @@
-// Each node's load (actors, message rate), gossiped every few seconds so any node can tell the cluster's totals.
+// Each node's load (actors, message rate), gossiped when it changes so any node can tell the cluster's totals.
 import { SECOND } from '../config/units.ts'
 import { PublicationIds, decodePublication, encodePublication } from '../messaging/pubsub/publication.ts'
 import { Codec } from '../wire/codec.ts'
@@ -7,8 +7,15 @@ import type { Host } from '../node/create-host.ts'
 import type { Message } from '@libp2p/gossipsub'
 import type { Logger } from '@libp2p/interface'
 
-/** How often a node tells the others its load: fresh enough for info(), a few bytes per node per interval. */
+/** How often a node looks at its load, and tells the others when it changed: fresh enough for info(). */
 export const DEFAULT_LOAD_INTERVAL = 2 * SECOND
+/**
+ * An unchanged load is told again only this often. Every report reaches every member, several times over through
+ * gossipsub's mesh: reports of idle nodes were most of an idle cluster's traffic.
+ */
+export const DEFAULT_LOAD_REFRESH = 30 * SECOND
+/** a message rate within this share of the last one reported is not news */
+const RATE_TOLERANCE = 0.1
 const MAX_LOAD_MESSAGE = 1024
 /** Joins come in bursts while a cluster forms: one report after the burst instead of one per join. */
 const JOIN_REPORT_DELAY = 250
@@ -29,14 +36,20 @@ export interface NodeLoadGossipComponents {
 
 export interface NodeLoadGossipInit {
   cluster: string
+  /** default DEFAULT_LOAD_INTERVAL */
   interval?: number
+  /** default DEFAULT_LOAD_REFRESH */
+  refresh?: number
 }
 
 export class NodeLoadGossip {
   private readonly components: NodeLoadGossipComponents
   private readonly topic: string
   private readonly interval: number
+  private readonly refresh: number
   private readonly codec = new Codec()
+  private lastReport: NodeLoad | undefined
+  private lastReportAt = 0
   private readonly ids = new PublicationIds()
   private readonly reported = new Map<string, NodeLoad>()
   private readonly onMessage = (evt: CustomEvent<Message>): void => { this.receive(evt.detail) }
@@ -49,6 +62,7 @@ export class NodeLoadGossip {
     this.components = components
     this.topic = `foundation/${init.cluster}/load`
     this.interval = init.interval ?? DEFAULT_LOAD_INTERVAL
+    this.refresh = init.refresh ?? DEFAULT_LOAD_REFRESH
   }
 
   /** Needs a running host: gossipsub subscribes only once started. */
@@ -57,7 +71,7 @@ export class NodeLoadGossip {
     const pubsub = this.components.host.services.pubsub
     pubsub.addEventListener('message', this.onMessage)
     pubsub.subscribe(this.topic)
-    this.timer = setInterval(() => { this.publish() }, this.interval)
+    this.timer = setInterval(() => { this.publishIfChanged() }, this.interval)
   }
 
   stop (): void {
@@ -70,6 +84,7 @@ export class NodeLoadGossip {
     pubsub.removeEventListener('message', this.onMessage)
     pubsub.unsubscribe(this.topic)
     this.reported.clear()
+    this.lastReport = undefined
   }
 
   /** Tells the others shortly, once: a member joined and knows nothing of us yet. */
@@ -81,9 +96,19 @@ export class NodeLoadGossip {
     }, JOIN_REPORT_DELAY)
   }
 
-  publish (): void {
+  /** Reports the load when it changed since the last report, or when the last one is getting old. */
+  publishIfChanged (now = Date.now()): void {
+    const load = this.components.local()
+    const last = this.lastReport
+    if (last != null && now - this.lastReportAt < this.refresh && !changed(last, load)) { return }
+    this.publish(load, now)
+  }
+
+  publish (load = this.components.local(), now = Date.now()): void {
+    this.lastReport = load
+    this.lastReportAt = now
     const self = this.components.host.peerId.toString()
-    const data = encodePublication(this.ids.next(), self, [this.codec.encode(this.components.local())])
+    const data = encodePublication(this.ids.next(), self, [this.codec.encode(load)])
     this.components.host.services.pubsub.publish(this.topic, data).catch((err: Error) => {
       this.components.log.trace('could not publish the node load - %e', err)
     })
@@ -108,6 +133,10 @@ export class NodeLoadGossip {
       this.components.log.error('dropped a malformed load report: %s', err.message)
     }
   }
+}
+
+function changed (last: NodeLoad, now: NodeLoad): boolean {
+  return now.processes !== last.processes || Math.abs(now.messageRate - last.messageRate) > RATE_TOLERANCE * Math.max(1, last.messageRate)
 }
 
 function validateLoad (value: unknown): NodeLoad {

@@ -8,8 +8,13 @@ import type { SystemEndpoint } from '../cluster/system-endpoints.ts'
 import type { Member, Membership } from '../membership/index.ts'
 import type { Logger } from '@libp2p/interface'
 
-/** How often each node tells the others its version: a replica that missed a change catches up within this. */
+/** How often each node tells the others its version, when it changed since it last did. */
 export const DEFAULT_HAVE_INTERVAL = 5 * SECOND
+/**
+ * An unchanged version is told again only once per this many have intervals: a replica that missed a change without
+ * a gap to show it catches up within this (30 s), and an idle cluster does not pay N messages per node every 5 s.
+ */
+export const HAVE_REFRESH_ROUNDS = 6
 
 export interface GroupSyncComponents {
   table: GroupTable
@@ -47,6 +52,9 @@ export class GroupSync {
   private haveTimer: ReturnType<typeof setInterval> | undefined
   private flushWaiters: Array<() => void> = []
   private running = false
+  /** the version the last have round told, and how many rounds ago */
+  private toldVersion: Version | undefined
+  private roundsSinceTold = 0
   /** group messages from the network that were malformed and dropped */
   invalidMessages = 0
 
@@ -80,6 +88,7 @@ export class GroupSync {
     this.flushTimer = undefined
     this.partial.clear()
     this.pulling.clear()
+    this.toldVersion = undefined
     this.releaseWaiters()
   }
 
@@ -187,8 +196,14 @@ export class GroupSync {
   }
 
   private sayHave (): void {
+    // a pull not answered by now is asked again
     this.pulling.clear()
-    const body = haveBody(this.localVersion())
+    const version = this.localVersion()
+    this.roundsSinceTold++
+    if (this.toldVersion != null && compareVersions(this.toldVersion, version) === 0 && this.roundsSinceTold < HAVE_REFRESH_ROUNDS) { return }
+    this.toldVersion = version
+    this.roundsSinceTold = 0
+    const body = haveBody(version)
     for (const node of this.others()) { this.sendTo(node, [body]) }
   }
 

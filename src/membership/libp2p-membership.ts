@@ -53,7 +53,6 @@ class SwimMembership extends TypedEventEmitter<MembershipEvents> implements Libp
       host: components.host,
       protocol: this.protocol,
       maxFrameSize: this.config.maxFrameSize,
-      streamTimeout: this.config.streamTimeout,
       log: this.log,
       // nothing reaches the core while stopped
       receive: (from, message) => this.running ? this.core.receive(from, message, Date.now()) : { send: [], events: [] },
@@ -127,10 +126,10 @@ class SwimMembership extends TypedEventEmitter<MembershipEvents> implements Libp
 
     const { send } = this.core.leave(Date.now())
     if (send.length > 0) {
+      for (const outbound of send) { this.transport.send(outbound) }
       const signal = AbortSignal.timeout(this.config.leaveTimeout)
-      const sent = Promise.allSettled(send.map(async o => { await this.transport.send(o, signal) }))
       const timedOut = new Promise<void>(resolve => { signal.addEventListener('abort', () => { resolve() }, { once: true }) })
-      await Promise.race([sent, timedOut])
+      await Promise.race([this.transport.flush(send.map(o => o.to), { signal }), timedOut])
     }
     await this.transport.stop()
     this.log('stopped')
@@ -156,11 +155,7 @@ class SwimMembership extends TypedEventEmitter<MembershipEvents> implements Libp
   /** Delivers what the core produced; nothing leaves this object while stopped. */
   private feed (out: SwimOutput): void {
     if (!this.running) { return }
-    for (const outbound of out.send) {
-      this.transport.send(outbound, AbortSignal.timeout(this.config.streamTimeout)).catch((err: any) => {
-        this.log.trace('could not send %s to %s - %e', outbound.message.type, outbound.to, err)
-      })
-    }
+    for (const outbound of out.send) { this.transport.send(outbound) }
     for (const event of out.events) {
       if (event.type === 'join') { this.rememberAddresses(event.member) }
       this.log('%s %s (%s) incarnation %d', event.type, event.member.id, event.member.name, event.member.incarnation)

@@ -2,6 +2,7 @@
 import { expect } from 'aegir/chai'
 import { pEvent } from 'p-event'
 import { Uint8ArrayList } from 'uint8arraylist'
+import { createHost } from '../../src/node/create-host.ts'
 import { protocolName } from '../../src/node/protocols.ts'
 import { Codec } from '../../src/wire/codec.ts'
 import { FrameDecoder, encodeFrame } from '../../src/wire/frames.ts'
@@ -132,13 +133,29 @@ describe('membership/libp2p-membership', function () {
     expect(wrongShape.error, 'wrong shape').to.be.instanceOf(Error)
     expect(b.membership.invalidFrames).to.equal(3)
 
-    // the node still answers a well-formed probe on the same protocol
-    const stream = await a.host.dialProtocol(b.host.peerId, protocol, { signal: AbortSignal.timeout(5000) })
-    stream.send(encodeFrame(codec.encode({ type: 'ping', seq: 4242, updates: [] })))
-    await stream.close()
-    const answer = await readOneFrame(stream)
-    expect(answer).to.not.equal(undefined)
-    expect(codec.decode(answer as Uint8Array)).to.include({ type: 'ack', seq: 4242 })
+    // the node still answers a well-formed probe, on the stream it opens back to the prober: here a bare host that
+    // speaks the protocol by hand
+    const prober = await createHost({ cluster: cluster.name, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: { enabled: false, interval: 1000 }, maxMessageSize: 1 << 20 })
+    try {
+      // a stranger to b: it sends its view (sync) too, then the ack
+      const answered = new Promise<unknown>(resolve => {
+        void prober.handle(protocol, (stream) => {
+          const decoder = new FrameDecoder(1 << 20)
+          stream.addEventListener('message', (evt) => {
+            for (const frame of decoder.push(evt.data)) {
+              const message = codec.decode(frame) as { type?: string }
+              if (message.type === 'ack') { resolve(message) }
+            }
+          })
+        })
+      })
+      await prober.start()
+      const stream = await prober.dialProtocol(b.host.getMultiaddrs(), protocol, { signal: AbortSignal.timeout(5000) })
+      stream.send(encodeFrame(codec.encode({ type: 'ping', seq: 4242, updates: [] })))
+      expect(await answered).to.include({ type: 'ack', seq: 4242 })
+    } finally {
+      await prober.stop()
+    }
     expect(b.membership.isActive(a.host.peerId.toString())).to.equal(true)
     expect(a.membership.isActive(b.host.peerId.toString())).to.equal(true)
     expect(a.membership.invalidFrames).to.equal(0)
