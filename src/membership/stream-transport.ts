@@ -1,5 +1,6 @@
 // Membership messages on one long-lived stream per peer and direction: frames go out as the core produces them,
 // answers come back on the peer's own stream to us, and a bad frame resets the stream it came on.
+import { DEFAULT_DIAL_YIELD } from '../node/connector.ts'
 import { Codec } from '../wire/codec.ts'
 import { readFrames } from '../wire/frame-reader.ts'
 import { PeerChannel } from '../wire/peer-channel.ts'
@@ -10,7 +11,7 @@ import type { Host } from '../node/create-host.ts'
 import type { AbortOptions, Connection, Logger, Stream } from '@libp2p/interface'
 
 export interface StreamTransportInit {
-  host: Pick<Host, 'handle' | 'unhandle' | 'dialProtocol'>
+  host: Pick<Host, 'handle' | 'unhandle' | 'dialProtocol' | 'getConnections' | 'addEventListener' | 'removeEventListener' | 'peerId'>
   protocol: string
   maxFrameSize: number
   log: Logger
@@ -85,6 +86,7 @@ export class StreamTransport {
         log: this.init.log,
         // a full view can be large; a peer that far behind is not taking membership news anyway
         maxQueuedBytes: 4 * this.init.maxFrameSize,
+        dialYield: DEFAULT_DIAL_YIELD,
         onBroken: (node) => {
           // the next message opens a new stream; the failure detector judges the peer, not this
           if (this.channels.get(node) === channel) { this.channels.delete(node) }

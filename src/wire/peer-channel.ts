@@ -10,7 +10,7 @@ const OPEN_ATTEMPTS = 3
 const OPEN_RETRY_DELAY = 100
 
 export interface PeerChannelInit {
-  host: Pick<Host, 'dialProtocol'>
+  host: Pick<Host, 'dialProtocol' | 'getConnections' | 'addEventListener' | 'removeEventListener' | 'peerId'>
   node: string
   protocol: string
   log: Logger
@@ -20,6 +20,12 @@ export interface PeerChannelInit {
   onLost(count: number): void
   /** bytes this channel may hold for a peer that does not keep up; past it, write refuses */
   maxQueuedBytes: number
+  /**
+   * ms to wait for the peer to connect to us before dialling it, when this node has the higher peer id of the pair
+   * (default 0: dial at once). Both ends of a new pair often write to each other at once; if both dial, the pair
+   * keeps two connections. The connector applies the same rule, so the lower id's dial is usually under way.
+   */
+  dialYield?: number
   /**
    * runs the opening of the stream outside any trace: a connection keeps the context it was opened in for all its
    * callbacks, and the first message to a peer must not lend its trace to every later one
@@ -101,6 +107,7 @@ export class PeerChannel {
    * connections mid-dial. Nothing of the backlog has left yet, so a retry cannot deliver a frame twice.
    */
   private async dialWithRetry (): Promise<Stream> {
+    await this.yieldDial()
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.init.host.dialProtocol(peerIdFromString(this.init.node), this.init.protocol)
@@ -111,6 +118,24 @@ export class PeerChannel {
         if (this.closed) { throw err }
       }
     }
+  }
+
+  /** Waits up to dialYield for the peer's own connection, when the rule says the peer dials. */
+  private async yieldDial (): Promise<void> {
+    const { host, node, dialYield = 0 } = this.init
+    if (dialYield <= 0 || host.peerId.toString() < node || host.getConnections(peerIdFromString(node)).length > 0) { return }
+    await new Promise<void>(resolve => {
+      const done = (): void => {
+        clearTimeout(timer)
+        host.removeEventListener('connection:open', onOpen)
+        resolve()
+      }
+      const onOpen = (evt: CustomEvent<{ remotePeer: { toString(): string } }>): void => {
+        if (evt.detail.remotePeer.toString() === node) { done() }
+      }
+      const timer = setTimeout(done, dialYield)
+      host.addEventListener('connection:open', onOpen)
+    })
   }
 
   private dropBacklog (): void {

@@ -13,7 +13,7 @@ import { LOOPBACK, TestNodes, uniqueCluster } from '../fixtures/nodes.ts'
 import type { Libp2p } from '@libp2p/interface'
 import type { Ping } from '@libp2p/ping'
 
-/** A plain libp2p node with @libp2p/pnet, as a user of libp2p alone would set one up. */
+/** A plain libp2p node with `@libp2p/pnet`, as a user of libp2p alone would set one up. */
 async function stockNode (swarmKey: Uint8Array): Promise<Libp2p<{ ping: Ping }>> {
   return createLibp2p({
     addresses: { listen: LOOPBACK },

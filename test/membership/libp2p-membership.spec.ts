@@ -1,7 +1,6 @@
 // Membership over real libp2p nodes on 127.0.0.1: join, graceful leave, crash detection and hostile input.
 import { expect } from 'aegir/chai'
 import { pEvent } from 'p-event'
-import { Uint8ArrayList } from 'uint8arraylist'
 import { createHost } from '../../src/node/create-host.ts'
 import { protocolName } from '../../src/node/protocols.ts'
 import { Codec } from '../../src/wire/codec.ts'
@@ -9,7 +8,7 @@ import { FrameDecoder, encodeFrame } from '../../src/wire/frames.ts'
 import { MEMBER_EVENTS, TestCluster, until } from '../node/test-nodes.ts'
 import type { Member, MemberStatus } from '../../src/membership/index.ts'
 import type { TestNode } from '../node/test-nodes.ts'
-import type { Stream, StreamCloseEvent } from '@libp2p/interface'
+import type { StreamCloseEvent } from '@libp2p/interface'
 
 function statusOf (node: TestNode, other: TestNode): MemberStatus | undefined {
   return node.membership.get(other.host.peerId.toString())?.status
@@ -17,16 +16,6 @@ function statusOf (node: TestNode, other: TestNode): MemberStatus | undefined {
 
 function fullView (node: TestNode, nodes: TestNode[]): boolean {
   return nodes.every(other => statusOf(node, other) === 'alive')
-}
-
-/** Reads one frame off a raw stream, or undefined if the stream ends first. */
-async function readOneFrame (stream: Stream): Promise<Uint8Array | undefined> {
-  const decoder = new FrameDecoder(1 << 20)
-  for await (const chunk of stream) {
-    const frames = decoder.push(chunk instanceof Uint8ArrayList ? chunk.subarray() : chunk)
-    if (frames.length > 0) { return frames[0] }
-  }
-  return undefined
 }
 
 describe('membership/libp2p-membership', function () {

@@ -1,4 +1,5 @@
 // The direct protocol: sends, calls and one-node publishes between nodes, over one coalesced stream per peer.
+import { DEFAULT_DIAL_YIELD } from '../../node/connector.ts'
 import { protocolName } from '../../node/protocols.ts'
 import { Codec } from '../../wire/codec.ts'
 import { MalformedFrameError } from '../../wire/errors.ts'
@@ -159,6 +160,7 @@ export class DirectMessaging implements Startable {
         // calls among them fail through onBroken or their node's leave; the count covers the sends
         onLost: (count) => { this.stats.lost += count },
         maxQueuedBytes: this.init.maxQueuedBytes,
+        dialYield: DEFAULT_DIAL_YIELD,
         detached: this.detached
       })
       this.channels.set(node, channel)

@@ -16,7 +16,7 @@ const NONCE_TIMEOUT = 5000
 export interface PrivateNetworkInit {
   /** the swarm key file (`/key/swarm/psk/1.0.0/`, `/base16/`, 64 hex digits), as bytes */
   swarmKey: Uint8Array
-  /** which XSalsa20 to use (default: libsodium where it loads, else @noble/ciphers) */
+  /** which XSalsa20 to use (default: libsodium where it loads, else `@noble/ciphers`) */
   cipher?: XSalsa20Implementation
 }
 

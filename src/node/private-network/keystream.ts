@@ -23,7 +23,7 @@ export interface XSalsa20Implementation {
 
 /**
  * libsodium through its native binding where this platform has a build of it (about five times the speed of the
- * best JavaScript), else @noble/ciphers. Both keep their working memory per call in ordinary buffers: no shared
+ * best JavaScript), else `@noble/ciphers`. Both keep their working memory per call in ordinary buffers: no shared
  * WebAssembly memory that a large write, or another library in the process, can exhaust.
  */
 export function xsalsa20 (): XSalsa20Implementation {

@@ -4,7 +4,7 @@ import { KeystreamExhaustedError } from './errors.ts'
 import type { Keystream, XSalsa20Implementation } from './keystream.ts'
 
 const BLOCK = 64
-/** @noble/ciphers counts blocks in 32 bits and stops before the last counter: past this many blocks it cannot go on */
+/** `@noble/ciphers` counts blocks in 32 bits and stops before the last counter: past this many blocks it cannot go on */
 const MAX_BLOCKS = 2 ** 32 - 1
 
 class PortableKeystream implements Keystream {

@@ -5,7 +5,7 @@ import { KEY_LENGTH } from './keystream.ts'
 const HEADER = '/key/swarm/psk/1.0.0/'
 const ENCODING = '/base16/'
 
-/** The key bytes of a swarm key file (its text as bytes, as `preSharedKey` of @libp2p/pnet takes it). */
+/** The key bytes of a swarm key file (its text as bytes, as `preSharedKey` of `@libp2p/pnet` takes it). */
 export function decodeSwarmKey (file: Uint8Array): Uint8Array {
   const [header, encoding, hex] = new TextDecoder().decode(file).split(/\r\n|\r|\n/)
   if (header !== HEADER) { throw new InvalidSwarmKeyError(`a swarm key starts with ${HEADER}`) }
