@@ -120,7 +120,7 @@ class DemoNode {
     say(`spawned ${counterName(this.name)} and ${greeterName(this.name)}; subscribed to "${NEWS_TOPIC}"`)
     this.reportMembers()
 
-    this.timers.push(setInterval(() => { void this.round() }, TICK_MS))
+    this.timers.push(setInterval(() => { this.round().catch((err: Error) => { this.failed('a round', err) }) }, TICK_MS))
     this.timers.push(setInterval(() => { this.reportInfo() }, INFO_MS))
   }
 
@@ -155,6 +155,8 @@ class DemoNode {
     if (peers.length === 0) { return }
     const peer = peers[tick % peers.length]
     await this.tally(tick, peers)
+    // the node may have begun to stop while the tally ran: sending then throws NodeNotRunningError
+    if (this.stopping != null) { return }
 
     this.cluster.send(counterName(peer.name), { type: 'add', by: 1, from: this.name } satisfies CounterMessage)
     await this.timedCall(greeterName(peer.name), { hello: this.name } satisfies GreetMessage)
