@@ -115,5 +115,9 @@ export class StreamTransport {
       },
       onClose: () => { this.inbound.delete(stream) }
     })
+    // the peer has said all it will on this stream (it is stopping): closing ours tells it everything was read
+    stream.addEventListener('remoteCloseWrite', () => {
+      stream.close().catch((err: any) => { stream.abort(err) })
+    }, { once: true })
   }
 }

@@ -60,7 +60,11 @@ export class FrameWriter {
     }
   }
 
-  /** Writes everything queued, waiting for the stream to drain as needed, then closes the stream. */
+  /**
+   * Writes everything queued, waiting for the stream to drain as needed, closes our end, and waits for the far end to
+   * close its own: a far end that closes once it has read to our end (as membership's does) confirms delivery, which
+   * bytes merely handed to the socket do not when the node stops right after.
+   */
   async end (options: AbortOptions = {}): Promise<void> {
     while (this.queue.length > 0 && !this.closed) {
       if (this.waitingForDrain) {
@@ -69,7 +73,21 @@ export class FrameWriter {
         this.flush()
       }
     }
-    if (!this.closed) { await this.stream.close(options) }
+    if (this.closed) { return }
+    const closed = new Promise<void>((resolve, reject) => {
+      const done = (): void => {
+        options.signal?.removeEventListener('abort', aborted)
+        resolve()
+      }
+      const aborted = (): void => {
+        this.stream.removeEventListener('close', done)
+        reject(options.signal?.reason)
+      }
+      this.stream.addEventListener('close', done, { once: true })
+      options.signal?.addEventListener('abort', aborted, { once: true })
+    })
+    await this.stream.close(options)
+    await closed
   }
 
   private flush (): void {
