@@ -6,14 +6,15 @@
 //   BENCH_DIST_MEMBERSHIP  membership settings as JSON
 //
 // It exits when its stdin closes or on SIGTERM, without a graceful stop (the `stop` command is the graceful one).
-import readline from 'node:readline'
 import { Foundation } from '../../src/index.ts'
 import { wallClock } from '../lib/stats.ts'
+import { serveCommands } from '../lib/stdio-commands.ts'
 import { delay, errorMessage, forEachLimit } from '../lib/util.ts'
 import { Counter } from './counter.ts'
 import { probe } from './probe.ts'
 import type { CounterReply } from './counter.ts'
 import type { ProbeOptions } from './probe.ts'
+import type { Args, Commands } from '../lib/stdio-commands.ts'
 
 const env = process.env
 const index = Number(env.BENCH_DIST_INDEX ?? '0')
@@ -61,9 +62,7 @@ async function eachName (list: string[], concurrency: number, fn: (name: string)
   return { failed, errors, samples }
 }
 
-type Args = Record<string, unknown>
-
-const COMMANDS: Record<string, (args: Args) => Promise<unknown>> = {
+const COMMANDS: Commands = {
   async info () {
     return { id: cluster.id, nodes: cluster.info().nodes, distributed: cluster.info().distributed }
   },
@@ -147,27 +146,4 @@ const COMMANDS: Record<string, (args: Args) => Promise<unknown>> = {
   }
 }
 
-function answer (line: object): void {
-  process.stdout.write(JSON.stringify(line) + '\n')
-}
-
-readline.createInterface({ input: process.stdin }).on('line', (line) => {
-  let request: { id: number, cmd: string, args?: Args }
-  try {
-    request = JSON.parse(line)
-  } catch {
-    return
-  }
-  const command = COMMANDS[request.cmd]
-  if (command == null) {
-    answer({ id: request.id, ok: false, error: `unknown command ${request.cmd}` })
-    return
-  }
-  command(request.args ?? {}).then(
-    (result) => { answer({ id: request.id, ok: true, result }) },
-    (err) => { answer({ id: request.id, ok: false, error: errorMessage(err) }) }
-  )
-})
-// the harness holds our stdin open: when it goes away, so do we
-process.stdin.on('end', () => process.exit(0))
-answer({ event: 'started', id: cluster.id, name: cluster.name })
+serveCommands(COMMANDS, { id: cluster.id, name: cluster.name })

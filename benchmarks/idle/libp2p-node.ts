@@ -2,7 +2,6 @@
 // would run, dialling the same peers. Speaks the stdio protocol of benchmarks/lib/node-process.ts.
 //
 //   BENCH_DIST_INDEX   0..N-1     BENCH_DIST_LISTEN   its multiaddr     BENCH_DIST_PEERS   the others', comma-separated
-import readline from 'node:readline'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { identify } from '@libp2p/identify'
@@ -10,7 +9,9 @@ import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
-import { delay, errorMessage } from '../lib/util.ts'
+import { serveCommands } from '../lib/stdio-commands.ts'
+import { delay } from '../lib/util.ts'
+import type { Commands } from '../lib/stdio-commands.ts'
 
 const env = process.env
 const peers = (env.BENCH_DIST_PEERS ?? '').split(',').filter(p => p !== '')
@@ -39,8 +40,7 @@ async function connectAll (deadline: number): Promise<void> {
   }
 }
 
-type Args = Record<string, unknown>
-const COMMANDS: Record<string, (args: Args) => Promise<unknown>> = {
+const COMMANDS: Commands = {
   async 'wait-members' (args) {
     const deadline = Date.now() + Number(args.timeoutMs)
     await connectAll(deadline)
@@ -54,26 +54,4 @@ const COMMANDS: Record<string, (args: Args) => Promise<unknown>> = {
   }
 }
 
-function answer (message: unknown): void {
-  process.stdout.write(JSON.stringify(message) + '\n')
-}
-
-readline.createInterface({ input: process.stdin }).on('line', (line) => {
-  let request: { id: number, cmd: string, args?: Args }
-  try {
-    request = JSON.parse(line)
-  } catch {
-    return
-  }
-  const command = COMMANDS[request.cmd]
-  if (command == null) {
-    answer({ id: request.id, ok: false, error: `unknown command ${request.cmd}` })
-    return
-  }
-  command(request.args ?? {}).then(
-    (result) => { answer({ id: request.id, ok: true, result }) },
-    (err) => { answer({ id: request.id, ok: false, error: errorMessage(err) }) }
-  )
-})
-process.stdin.on('end', () => process.exit(0))
-answer({ event: 'started', id: node.peerId.toString(), name: `libp2p-${env.BENCH_DIST_INDEX ?? '0'}` })
+serveCommands(COMMANDS, { id: node.peerId.toString(), name: `libp2p-${env.BENCH_DIST_INDEX ?? '0'}` })

@@ -2,12 +2,12 @@
 // with apt-get or without. Each case runs the real script with a PATH of stubs: stub commands stand for the
 // installed ones, a stub `id` says who runs it and a stub `apt-get` records its calls (and may "install").
 import { execFile } from 'node:child_process'
-import { accessSync, constants } from 'node:fs'
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
 import { promisify } from 'node:util'
 import { expect } from 'aegir/chai'
+import { isExecutable } from '../fixtures/executables.ts'
 import { repoRoot } from '../fixtures/script-process.ts'
 
 const run = promisify(execFile)
@@ -22,15 +22,6 @@ function which (command: string): string {
     if (dir !== '' && isExecutable(path)) { return path }
   }
   throw new Error(`${command} not found`)
-}
-
-function isExecutable (path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK)
-    return true
-  } catch {
-    return false
-  }
 }
 
 interface Machine {
