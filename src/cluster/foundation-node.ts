@@ -237,6 +237,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       actors: this.actors,
       registry: this.registry,
       membershipInvalidFrames: () => (this.membership as Partial<Libp2pMembership>).invalidFrames ?? 0,
+      localHealth: () => (this.membership as Partial<Libp2pMembership>).localHealth ?? 0,
       unreachable: () => this.partitions.unreachable().length,
       ready: () => this.readinessChecks.report().ready,
       events: this

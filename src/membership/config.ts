@@ -6,13 +6,23 @@ import type { SwimConfig } from './swim/swim-config.ts'
 
 export const DEFAULT_PROBE_INTERVAL = 500
 export const DEFAULT_PROBE_TIMEOUT = 250
-export const DEFAULT_SUSPECT_TIMEOUT = 2 * SECOND
+export const DEFAULT_SUSPECT_TIMEOUT = SECOND
 export const DEFAULT_INDIRECT_PROBES = 3
 export const DEFAULT_MAX_FRAME_SIZE = MIB
 /** long enough that gossip about a dead member has died out many times over */
 export const DEFAULT_TOMBSTONE_TIMEOUT = MINUTE
 /** anti-entropy: heals views that gossip alone left apart, e.g. after a partition */
 export const DEFAULT_SYNC_INTERVAL = 30 * SECOND
+/**
+ * Lifeguard's dynamic suspicion, as memberlist sets it: a suspicion only one member holds lasts 6 times the
+ * shortest, so a member that is itself slow cannot get a healthy one declared dead before it had ample time to refute
+ */
+export const DEFAULT_SUSPICION_MAX_MULT = 6
+/** Lifeguard's local health: a node in doubt about itself stretches its probe timing up to 8 times (memberlist) */
+export const DEFAULT_LOCAL_HEALTH_MAX = 8
+/** memberlist's LAN gossip: waiting news goes to 3 random members every 200 ms */
+export const DEFAULT_GOSSIP_INTERVAL = 200
+export const DEFAULT_GOSSIP_FANOUT = 3
 export const DEFAULT_RETRANSMIT_MULT = 3
 export const DEFAULT_MAX_PIGGYBACK = 20
 /** how long stop() waits for the leave announcement to be delivered */
@@ -63,6 +73,8 @@ export function resolveConfig (init: MembershipInit): ResolvedMembershipConfig {
     throw new InvalidMembershipConfigError(['probeTimeout', 'probeInterval'],
       `probeTimeout (${probeTimeout} ms) must be shorter than probeInterval (${probeInterval} ms)`)
   }
+  // the core takes a tick much later than this as a sign that this node itself was stalled
+  const tickInterval = Math.max(10, Math.min(probeTimeout, probeInterval) / 5)
   return {
     cluster: init.cluster,
     name: init.name,
@@ -71,15 +83,20 @@ export function resolveConfig (init: MembershipInit): ResolvedMembershipConfig {
       probeInterval,
       probeTimeout,
       suspectTimeout,
+      suspicionMaxMult: DEFAULT_SUSPICION_MAX_MULT,
       indirectProbes,
+      localHealthMax: DEFAULT_LOCAL_HEALTH_MAX,
+      tickInterval,
       tombstoneTimeout: positive(init.tombstoneTimeout, DEFAULT_TOMBSTONE_TIMEOUT, 'tombstoneTimeout'),
       syncInterval: DEFAULT_SYNC_INTERVAL,
+      gossipInterval: DEFAULT_GOSSIP_INTERVAL,
+      gossipFanout: DEFAULT_GOSSIP_FANOUT,
       retransmitMult: DEFAULT_RETRANSMIT_MULT,
       maxPiggyback: DEFAULT_MAX_PIGGYBACK
     },
     maxFrameSize,
     leaveTimeout: DEFAULT_LEAVE_TIMEOUT,
     streamTimeout: Math.max(DEFAULT_STREAM_TIMEOUT, probeInterval),
-    tickInterval: Math.max(10, Math.min(probeTimeout, probeInterval) / 5)
+    tickInterval
   }
 }

@@ -53,13 +53,28 @@ export interface MembershipInit {
   cluster: string
   name: string
   roles: string[]
-  /** time between probes of one random member (default 500 ms) */
+  /**
+   * time between probes of one member (default 500 ms). A node that sees signs of its own slowness (probes that
+   * fail while the members asked to help do not even answer, having to refute doubts about itself, its own timers
+   * firing late) multiplies this and probeTimeout by its local health, up to 8 times (Lifeguard)
+   */
   probeInterval?: number
   /** time to wait for a direct ack before asking others to probe (default 250 ms) */
   probeTimeout?: number
-  /** how long a suspect has to refute before it is declared dead (default 2 s) */
+  /**
+   * how long a suspect has to refute at the shortest, with up to 10 members (default 1 s). Like memberlist, every
+   * suspicion time is multiplied by log10 of the member count above 10 (2 s at 100 members). Lifeguard's dynamic
+   * suspicion then sets the time by the evidence. While one member alone suspects, however often it repeats
+   * itself, it is 6 times this (6 s by default): a member that is itself slow cannot get a healthy one declared
+   * dead before it had ample time to refute. Each further member suspecting from its own failed probe shortens it,
+   * logarithmically, down to 4 times this (4 s) once `indirectProbes` of them confirmed: a member that merely went
+   * silent may be stalled (a long GC, a blocked event loop, a saturated CPU), and the default rides out a 3 s stall.
+   * It comes down to this time itself once two of them (or the only other member) also saw their connection to it
+   * close and could not reach it again: a process that exited is dead a probe timeout plus this after it exits.
+   * A confirmation needs a distinct member suspecting and a distinct member telling; hearsay and repeats add nothing.
+   */
   suspectTimeout?: number
-  /** members asked to probe indirectly (default 3) */
+  /** members asked to probe indirectly, and confirmations that bring a suspicion to its shortest (default 3) */
   indirectProbes?: number
   /** largest membership frame accepted (default 1 MiB) */
   maxFrameSize?: number

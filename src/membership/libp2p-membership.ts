@@ -18,7 +18,17 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 export interface Libp2pMembership extends Membership {
   /** membership frames that were malformed, oversize, truncated or of the wrong shape; each reset its stream */
   readonly invalidFrames: number
+  /** Lifeguard's local health score: 0 when healthy, higher while this node sees signs of its own slowness */
+  readonly localHealth: number
   isStarted(): boolean
+}
+
+/**
+ * The core's time: monotonic, so a wall clock stepped by NTP is neither a stall nor a reason to expire suspicions
+ * early. Only differences of it are used; it never leaves this node.
+ */
+function now (): number {
+  return performance.now()
 }
 
 const EVENTS: Record<SwimEventType, keyof MembershipEvents> = {
@@ -55,7 +65,7 @@ class SwimMembership extends TypedEventEmitter<MembershipEvents> implements Libp
       maxFrameSize: this.config.maxFrameSize,
       log: this.log,
       // nothing reaches the core while stopped
-      receive: (from, message) => this.running ? this.core.receive(from, message, Date.now()) : { send: [], events: [] },
+      receive: (from, message) => this.running ? this.core.receive(from, message, now()) : { send: [], events: [] },
       deliver: (out) => { this.feed(out) }
     })
   }
@@ -64,6 +74,10 @@ class SwimMembership extends TypedEventEmitter<MembershipEvents> implements Libp
 
   get invalidFrames (): number {
     return this.transport.invalidFrames
+  }
+
+  get localHealth (): number {
+    return this.core.localHealth
   }
 
   isStarted (): boolean {
@@ -105,7 +119,7 @@ class SwimMembership extends TypedEventEmitter<MembershipEvents> implements Libp
     // the self record changes only after identify runs; listening addresses are known as soon as a transport listens
     host.addEventListener('transport:listening', this.onSelfUpdate)
     host.addEventListener('transport:close', this.onSelfUpdate)
-    this.timer = setInterval(() => { this.feed(this.core.tick(Date.now())) }, this.config.tickInterval)
+    this.timer = setInterval(() => { this.feed(this.core.tick(now())) }, this.config.tickInterval)
     this.onSelfUpdate()
     await this.joinConnectedPeers()
     this.log('started on %s as %s', this.protocol, this.config.name)
@@ -124,7 +138,7 @@ class SwimMembership extends TypedEventEmitter<MembershipEvents> implements Libp
     host.removeEventListener('transport:listening', this.onSelfUpdate)
     host.removeEventListener('transport:close', this.onSelfUpdate)
 
-    const { send } = this.core.leave(Date.now())
+    const { send } = this.core.leave(now())
     if (send.length > 0) {
       for (const outbound of send) { this.transport.send(outbound) }
       const signal = AbortSignal.timeout(this.config.leaveTimeout)
@@ -148,7 +162,7 @@ class SwimMembership extends TypedEventEmitter<MembershipEvents> implements Libp
       },
       config: this.config.swim,
       random: seededRandom(seed),
-      now: Date.now()
+      now: now()
     })
   }
 
@@ -165,7 +179,7 @@ class SwimMembership extends TypedEventEmitter<MembershipEvents> implements Libp
 
   private readonly onIdentify = (evt: CustomEvent<IdentifyResult>): void => {
     if (evt.detail.protocols.includes(this.protocol)) {
-      this.feed(this.core.join(evt.detail.peerId.toString(), Date.now()))
+      this.feed(this.core.join(evt.detail.peerId.toString(), now()))
     }
   }
 
@@ -174,17 +188,17 @@ class SwimMembership extends TypedEventEmitter<MembershipEvents> implements Libp
     const { peer, previous } = evt.detail
     if (!peer.protocols.includes(this.protocol) || previous?.protocols.includes(this.protocol) === true) { return }
     if (this.components.host.getConnections(peer.id).length === 0) { return }
-    this.feed(this.core.join(peer.id.toString(), Date.now()))
+    this.feed(this.core.join(peer.id.toString(), now()))
   }
 
   private readonly onDisconnect = (evt: CustomEvent<PeerId>): void => {
-    this.feed(this.core.connectionLost(evt.detail.toString(), Date.now()))
+    this.feed(this.core.connectionLost(evt.detail.toString(), now()))
   }
 
   private readonly onSelfUpdate = (): void => {
     const addresses = this.components.host.getMultiaddrs().map(String)
     if (!sameList(addresses, this.core.self().addresses)) {
-      this.feed(this.core.updateSelf({ addresses }, Date.now()))
+      this.feed(this.core.updateSelf({ addresses }, now()))
     }
   }
 
@@ -211,7 +225,7 @@ class SwimMembership extends TypedEventEmitter<MembershipEvents> implements Libp
   private async joinIfMaySpeak (peer: PeerId): Promise<void> {
     const protocols = await this.components.host.peerStore.get(peer).then(p => p.protocols, (): string[] => [])
     if (!this.running || (protocols.length > 0 && !protocols.includes(this.protocol))) { return }
-    this.feed(this.core.join(peer.toString(), Date.now()))
+    this.feed(this.core.join(peer.toString(), now()))
   }
 
   /** Lets libp2p dial a member learnt by gossip. */

@@ -7,13 +7,19 @@ import type { Member, MemberStatus } from '../../src/membership/index.ts'
 import type { Random } from '../../src/membership/swim/random.ts'
 import type { SwimConfig, SwimEvent, SwimOutput } from '../../src/membership/swim/swim-core.ts'
 
+/** The development profile's timing, and the adapter's tick for it. */
 export const TEST_CONFIG: SwimConfig = {
   probeInterval: 500,
   probeTimeout: 250,
-  suspectTimeout: 2000,
+  suspectTimeout: 1000,
+  suspicionMaxMult: 6,
   indirectProbes: 3,
+  localHealthMax: 8,
+  tickInterval: 50,
   tombstoneTimeout: 60_000,
   syncInterval: 30_000,
+  gossipInterval: 200,
+  gossipFanout: 3,
   retransmitMult: 3,
   maxPiggyback: 20
 }
@@ -22,8 +28,15 @@ export interface SimNode {
   id: string
   core: SwimCore
   events: Array<SwimEvent & { at: number }>
-  /** a node that is down neither ticks nor receives */
+  /** a node that is down neither ticks nor receives, and messages to it are lost */
   up: boolean
+  /**
+   * When the node next runs. Until then it neither ticks nor reads, and messages to it wait, as on a blocked
+   * event loop whose socket buffers fill; when it resumes it ticks before it reads, as Node runs timers before I/O.
+   */
+  nextRunAt: number
+  /** a slow node runs only every so often, drawn from this range of ms; undefined runs at every step */
+  runEvery?: [number, number]
 }
 
 interface InFlight {
@@ -41,6 +54,8 @@ export interface SimulatorOptions {
   step?: number
   /** one-way delay range in ms, drawn from the seeded generator */
   latency?: [number, number]
+  /** one-way delay of one message in ms, instead of `latency`; draw from `random` so runs replay */
+  delay?(from: string, to: string, random: Random): number
 }
 
 export class Simulator {
@@ -52,6 +67,8 @@ export class Simulator {
   link: (from: string, to: string) => boolean = () => true
   /** nodes whose messages, in and out, are all dropped */
   readonly silenced = new Set<string>()
+  /** one-way delay of one message in ms, instead of the latency range; draw from `random` so runs replay */
+  delay?: (from: string, to: string, random: Random) => number
   delivered = 0
   private readonly random: Random
   private readonly step: number
@@ -66,6 +83,7 @@ export class Simulator {
     this.config = { ...TEST_CONFIG, ...options.config }
     this.step = options.step ?? 5
     this.latency = options.latency ?? [1, 4]
+    this.delay = options.delay
   }
 
   /** Text for assertion messages, so a failure can be replayed with SWIM_SEED. */
@@ -80,7 +98,7 @@ export class Simulator {
       random: seededRandom(randomInt(this.random, 2 ** 32)),
       now: this.now
     })
-    const node: SimNode = { id, core, events: [], up: true }
+    const node: SimNode = { id, core, events: [], up: true, nextRunAt: this.now }
     this.nodes.set(id, node)
     return node
   }
@@ -98,7 +116,7 @@ export class Simulator {
     for (const { to, message } of out.send) {
       const [min, max] = this.latency
       this.inflight.push({
-        at: this.now + min + randomInt(this.random, max - min + 1),
+        at: this.now + (this.delay?.(from, to, this.random) ?? min + randomInt(this.random, max - min + 1)),
         order: this.order++,
         from,
         to,
@@ -106,6 +124,11 @@ export class Simulator {
         bytes: this.codec.encode(message)
       })
     }
+  }
+
+  /** Blocks a node's event loop for `ms`: it neither ticks nor reads until then. */
+  pause (id: string, ms: number): void {
+    this.node(id).nextRunAt = this.now + ms
   }
 
   join (id: string, via: string): void {
@@ -132,17 +155,39 @@ export class Simulator {
   }
 
   private advance (): void {
+    const previous = this.now
     this.now += this.step
-    this.deliverDue()
+    const running = new Set<SimNode>()
     for (const node of this.nodes.values()) {
-      if (node.up) { this.emit(node.id, node.core.tick(this.now)) }
+      if (!node.up || this.now < node.nextRunAt) { continue }
+      running.add(node)
+      // a node that missed steps resumes with its timers, before it reads what queued up meanwhile
+      if (node.nextRunAt > previous) { this.emit(node.id, node.core.tick(this.now)) }
+    }
+    this.deliverDue(running)
+    for (const node of running) {
+      if (node.nextRunAt <= previous) { this.emit(node.id, node.core.tick(this.now)) }
+      node.nextRunAt = node.runEvery == null
+        ? this.now
+        : this.now + node.runEvery[0] + randomInt(this.random, node.runEvery[1] - node.runEvery[0] + 1)
     }
   }
 
-  private deliverDue (): void {
-    const due = this.inflight.filter(m => m.at <= this.now).sort((a, b) => a.at - b.at || a.order - b.order)
+  /** Delivers due messages to nodes that run now; messages for a node that does not run wait for it. */
+  private deliverDue (running: Set<SimNode>): void {
+    const due: InFlight[] = []
+    const waiting: InFlight[] = []
+    for (const m of this.inflight) {
+      const to = this.nodes.get(m.to)
+      if (m.at > this.now || (to?.up === true && !running.has(to))) {
+        waiting.push(m)
+      } else {
+        due.push(m)
+      }
+    }
     if (due.length === 0) { return }
-    this.inflight = this.inflight.filter(m => m.at > this.now)
+    this.inflight = waiting
+    due.sort((a, b) => a.at - b.at || a.order - b.order)
     for (const m of due) {
       const to = this.nodes.get(m.to)
       if (to?.up !== true || this.silenced.has(m.from) || this.silenced.has(m.to) || !this.link(m.from, m.to)) { continue }

@@ -68,6 +68,7 @@ describe('node metrics', function () {
     expect(published(afterB, 'no-peer') - published(beforeB, 'no-peer')).to.equal(0)
     expect(afterB.value('foundation_pubsub_peer_copies_total') - beforeB.value('foundation_pubsub_peer_copies_total')).to.equal(1)
     expect(afterA.value('foundation_members', { status: 'alive' })).to.equal(2)
+    expect(afterA.value('foundation_membership_local_health')).to.be.within(0, 7)
   })
 
   it('counts the calls it makes in the latency histogram, by outcome', async () => {

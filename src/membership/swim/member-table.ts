@@ -31,6 +31,8 @@ export interface MemberEntry {
 
 export class MemberTable {
   private readonly entries = new Map<string, MemberEntry>()
+  /** kept up to date on every change: timers and retransmit limits ask for it on every message */
+  private active = 0
 
   get (id: string): MemberEntry | undefined {
     return this.entries.get(id)
@@ -43,10 +45,13 @@ export class MemberTable {
       : now
     const entry = { member: copyMember(member), changedAt }
     this.entries.set(member.id, entry)
+    this.active += Number(isActiveStatus(member.status)) - Number(previous != null && isActiveStatus(previous.member.status))
     return entry
   }
 
   delete (id: string): void {
+    const previous = this.entries.get(id)
+    if (previous != null && isActiveStatus(previous.member.status)) { this.active-- }
     this.entries.delete(id)
   }
 
@@ -56,8 +61,6 @@ export class MemberTable {
 
   /** Members counted as part of the cluster (alive or suspect). */
   activeCount (): number {
-    let n = 0
-    for (const e of this.entries.values()) { if (isActiveStatus(e.member.status)) { n++ } }
-    return n
+    return this.active
   }
 }

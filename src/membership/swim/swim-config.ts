@@ -1,17 +1,30 @@
 // The timing and fan-out knobs of the SWIM core; the adapter fills them from the membership options.
 
 export interface SwimConfig {
-  /** ms between two probes started by this node */
+  /** ms between two probes started by this node, times its local health multiplier */
   probeInterval: number
-  /** ms to wait for a direct ack before asking others to probe */
+  /** ms to wait for a direct ack before asking others to probe, times its local health multiplier */
   probeTimeout: number
-  /** ms a suspect has to refute before this node declares it dead */
+  /**
+   * ms a suspect has to refute once enough members confirmed the suspicion, at up to 10 members; it grows with
+   * log10 of the cluster size, and a suspicion only one member holds lasts suspicionMaxMult times longer
+   */
   suspectTimeout: number
-  /** members asked to probe a silent target */
+  /** how many times longer a suspicion lasts while only one member holds it (Lifeguard's dynamic suspicion) */
+  suspicionMaxMult: number
+  /** members asked to probe a silent target; also the confirmations that bring a suspicion to its shortest */
   indirectProbes: number
+  /** the highest local health multiplier: a node in doubt about itself stretches its probing up to this factor */
+  localHealthMax: number
+  /** ms between two calls of tick() by the caller; longer gaps are this node's own stalls, not others' silence */
+  tickInterval: number
+  /** ms between two rounds that send waiting news to a few members without a probe; 0 leaves news to probes */
+  gossipInterval: number
+  /** members each such round sends to */
+  gossipFanout: number
   /** ms a dead or left member is remembered, so stale news cannot bring it back */
   tombstoneTimeout: number
-  /** ms between anti-entropy syncs with one random member; 0 turns them off */
+  /** ms between anti-entropy syncs with one random member, longer above 32 members; 0 turns them off */
   syncInterval: number
   /** each update is sent about retransmitMult * log2(n + 1) times */
   retransmitMult: number

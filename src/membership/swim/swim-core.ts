@@ -1,13 +1,17 @@
 // SWIM failure detection and membership as a pure state machine: feed it time and messages, send what it returns.
+import { GossipRounds } from './gossip-rounds.ts'
 import { Gossip } from './gossip.ts'
+import { LocalHealth } from './local-health.ts'
 import { MemberTable, copyMember } from './member-table.ts'
 import { NewsMerger } from './merge-news.ts'
 import { Outbox } from './outbox.ts'
 import { ProbeOrder } from './probe-order.ts'
 import { Prober } from './prober.ts'
+import { RunClock } from './run-clock.ts'
+import { Suspicions } from './suspicion.ts'
 import { Sync } from './sync.ts'
 import { View } from './view.ts'
-import type { SwimMessage } from './messages.ts'
+import type { Piggyback, SwimMessage } from './messages.ts'
 import type { SwimOutput } from './outbox.ts'
 import type { Random } from './random.ts'
 import type { SwimConfig } from './swim-config.ts'
@@ -25,29 +29,54 @@ export interface SwimCoreInit {
   now: number
 }
 
-/** Routes time and messages to the part that handles them; every part writes what it produces to one outbox. */
+/**
+ * Routes time and messages to the part that handles them; every part writes what it produces to one outbox.
+ *
+ * Every entry point takes the caller's wall time and reads it through a clock that stands still while this node
+ * did not run (see RunClock): a node whose event loop was blocked raises its local health multiplier and, for one
+ * probe timeout after it resumes, judges no one, so that the answers queued while it was stalled are read first.
+ */
 export class SwimCore {
+  private readonly config: SwimConfig
   private readonly outbox = new Outbox()
+  private readonly clock: RunClock
+  private readonly health: LocalHealth
   private readonly view: View
   private readonly gossip: Gossip
   private readonly news: NewsMerger
   private readonly order: ProbeOrder
   private readonly prober: Prober
   private readonly sync: Sync
+  private readonly rounds: GossipRounds
+  /** local time until which no verdict is made: this node just resumed from a stall */
+  private quietUntil = -Infinity
 
   constructor (init: SwimCoreInit) {
     const { config, random, now } = init
     const outbox = this.outbox
     const table = new MemberTable()
+    this.config = config
+    this.clock = new RunClock({ tickInterval: config.tickInterval, lateAfter: config.probeTimeout / 2, now })
+    this.health = new LocalHealth(config.localHealthMax)
     this.view = new View(init.self, table)
-    this.gossip = new Gossip({ config, table, outbox })
+    const suspicions = new Suspicions(init.self.id)
+    this.gossip = new Gossip({
+      config,
+      self: this.view.self,
+      table,
+      outbox,
+      witnesses: (id, incarnation) => suspicions.reportOf(id, incarnation)
+    })
     this.order = new ProbeOrder(random, this.view)
     this.news = new NewsMerger({
       config,
       view: this.view,
       gossip: this.gossip,
       outbox,
-      onJoin: (id) => { this.order.add(id) }
+      suspicions,
+      health: this.health,
+      onJoin: (id) => { this.order.add(id) },
+      verify: (id, at) => { this.prober.check(id, at, false) }
     })
     // the prober draws its first probe time before sync draws its first sync: another order changes every seeded run
     this.prober = new Prober({
@@ -58,9 +87,12 @@ export class SwimCore {
       order: this.order,
       gossip: this.gossip,
       outbox,
-      suspect: (id, at) => { this.news.suspect(id, at) }
+      health: this.health,
+      suspect: (id, at, closed) => { this.news.suspect(id, at, closed) },
+      answered: (id, at) => { this.news.answered(id, at) }
     })
     this.sync = new Sync({ config, random, now, view: this.view, outbox })
+    this.rounds = new GossipRounds({ config, random, view: this.view, gossip: this.gossip })
   }
 
   self (): Member {
@@ -83,6 +115,11 @@ export class SwimCore {
     return this.view.hasLeft
   }
 
+  /** Lifeguard's local health score, 0 when healthy: probe timing is stretched by this plus one. */
+  get localHealth (): number {
+    return this.health.score
+  }
+
   /**
    * Restricts probing, relaying and leave announcements to these members; undefined means every known member
    * (full mesh). News still spreads to the whole cluster by gossip between neighbours.
@@ -92,17 +129,23 @@ export class SwimCore {
     this.order.restart()
   }
 
-  /** Advances timers: starts probes, escalates silent ones, expires suspects and tombstones. */
-  tick (now: number): SwimOutput {
-    if (this.hasLeft) { return this.outbox.drain() }
+  /**
+   * Advances timers: starts probes, escalates silent ones, expires suspects and tombstones. Call it every
+   * `tickInterval` ms; a call that comes much later tells the core that this node itself was not running.
+   */
+  tick (wall: number): SwimOutput {
+    const now = this.time(wall, true)
+    if (this.hasLeft || now < this.quietUntil) { return this.outbox.drain() }
     this.prober.tick(now)
     for (const id of this.news.expire(now)) { this.sync.forget(id) }
     this.sync.tick(now)
+    this.rounds.tick(now)
     return this.outbox.drain()
   }
 
   /** Handles one validated message; `from` must be the authenticated sender, never a field of the message. */
-  receive (from: string, message: SwimMessage, now: number): SwimOutput {
+  receive (from: string, message: SwimMessage, wall: number): SwimOutput {
+    const now = this.time(wall)
     if (this.hasLeft || from === this.view.self.id) { return this.outbox.drain() }
     const sender = this.view.statusOf(from)
     // a stranger, or a member we think dead, needs our whole view (it may have to refute)
@@ -111,26 +154,32 @@ export class SwimCore {
 
     switch (message.type) {
       case 'ping':
-        refuted = this.news.merge(message.updates, now)
+        refuted = this.merge(from, message, now)
         this.prober.answer(from, message.seq)
         break
       case 'ack':
-        refuted = this.news.merge(message.updates, now)
-        this.prober.onAck(message.seq)
+        refuted = this.merge(from, message, now)
+        this.prober.onAck(from, message.seq, now)
         break
+      case 'nack':
+        this.prober.onNack(from, message.seq)
+        return this.outbox.drain()
       case 'ping-req':
-        refuted = this.news.merge(message.updates, now)
-        this.prober.relay(from, message.seq, message.target, now)
+        refuted = this.merge(from, message, now)
+        this.prober.relay(from, message.seq, message.target, message.nack === true, now)
         break
       case 'sync':
         this.news.merge(message.members, now)
         this.sync.answer(from, now)
         return this.outbox.drain()
       case 'sync-ack':
-        if (this.news.merge(message.members, now)) { this.gossip.send(from) }
+        if (this.news.merge(message.members, now)) {
+          this.gossip.owe(from)
+          this.gossip.send(from)
+        }
         return this.outbox.drain()
       case 'gossip':
-        refuted = this.news.merge(message.updates, now)
+        refuted = this.merge(from, message, now)
         break
       default:
         // the validator lets no other type through
@@ -139,29 +188,34 @@ export class SwimCore {
     if (needsSync) {
       this.sync.with(from, now, false)
     } else if (refuted && message.type !== 'ping') {
-      // the sender doubts us and no ack is going back to carry the answer
+      // the sender doubts us, or missed our refutation, and no ack is going back to carry our record
       this.gossip.send(from)
     }
     return this.outbox.drain()
   }
 
   /** Push-pull sync with a member we just connected to: how a joining node learns the full view. */
-  join (peer: string, now: number): SwimOutput {
+  join (peer: string, wall: number): SwimOutput {
+    const now = this.time(wall)
     if (!this.hasLeft && peer !== this.view.self.id) { this.sync.with(peer, now, false) }
     return this.outbox.drain()
   }
 
-  /** A strong hint that a member is gone (its connection closed): counts as a failed probe. */
-  connectionLost (peer: string, now: number): SwimOutput {
-    if (!this.hasLeft && this.view.isEligible(peer)) {
-      this.prober.cancel(peer)
-      this.news.suspect(peer, now)
-    }
+  /**
+   * A hint that a member may be gone (its last connection closed): it is pinged at once, out of turn, and
+   * suspected if that ping goes unanswered for a probe timeout. A live member answers and nothing happens; a
+   * crashed one is suspected within a probe timeout by every member it was connected to, and those independent
+   * suspicions confirm each other down to the shortest suspicion timeout.
+   */
+  connectionLost (peer: string, wall: number): SwimOutput {
+    const now = this.time(wall)
+    if (!this.hasLeft && this.view.isEligible(peer)) { this.prober.check(peer, now, true) }
     return this.outbox.drain()
   }
 
   /** Marks this node as left and announces it to every member it probes; the node should stop soon after. */
-  leave (now: number): SwimOutput {
+  leave (wall: number): SwimOutput {
+    this.time(wall)
     if (this.hasLeft) { return this.outbox.drain() }
     this.view.markLeft()
     this.prober.stop()
@@ -170,10 +224,32 @@ export class SwimCore {
   }
 
   /** Changes this node's own record (e.g. new listen addresses); a new incarnation makes the news win. */
-  updateSelf (update: SelfUpdate, now: number): SwimOutput {
+  updateSelf (update: SelfUpdate, wall: number): SwimOutput {
+    this.time(wall)
     if (this.hasLeft) { return this.outbox.drain() }
     this.view.updateSelf(update)
     this.gossip.spread(this.view.self)
     return this.outbox.drain()
+  }
+
+  /**
+   * Merges the news a message carried, then counts the suspicions its sender vouched for as confirmations. A
+   * sender that doubted us gets our record with whatever we send it next, the ack to its ping included.
+   */
+  private merge (from: string, message: Piggyback, now: number): boolean {
+    const refuted = this.news.merge(message.updates, now)
+    if (refuted) { this.gossip.owe(from) }
+    this.news.confirm(from, message.updates, message.witnesses)
+    return refuted
+  }
+
+  /** Local time for wall time `wall`; a stall raises the local health multiplier and holds verdicts a while. */
+  private time (wall: number, tick = false): number {
+    const { local, stalled } = this.clock.read(wall, tick)
+    if (stalled) {
+      this.health.raise()
+      this.quietUntil = local + this.health.scale(this.config.probeTimeout)
+    }
+    return local
   }
 }

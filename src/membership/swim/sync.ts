@@ -5,6 +5,19 @@ import type { Random } from './random.ts'
 import type { SwimConfig } from './swim-config.ts'
 import type { View } from './view.ts'
 
+/** memberlist's threshold: up to this many members, syncs keep their base interval */
+export const SYNC_SCALE_THRESHOLD = 32
+
+/**
+ * memberlist's push-pull scaling: a full sync costs O(n) bytes, so above 32 members the interval grows with
+ * log2(n): twice as long up to 64 members, three times up to 128, and so on; the cluster's total sync traffic
+ * grows as n log n instead of n^2.
+ */
+export function syncInterval (base: number, n: number): number {
+  if (n <= SYNC_SCALE_THRESHOLD) { return base }
+  return base * (Math.ceil(Math.log2(n) - Math.log2(SYNC_SCALE_THRESHOLD)) + 1)
+}
+
 export interface SyncInit {
   config: Pick<SwimConfig, 'probeInterval' | 'syncInterval'>
   random: Random
@@ -33,7 +46,7 @@ export class Sync {
   /** Anti-entropy: now and then, a full exchange with one random alive member. */
   tick (now: number): void {
     if (this.config.syncInterval > 0 && now >= this.nextSyncAt) {
-      this.nextSyncAt = now + this.config.syncInterval
+      this.nextSyncAt = now + syncInterval(this.config.syncInterval, this.view.table.activeCount() + 1)
       const alive = this.view.eligibleAlive()
       if (alive.length > 0) { this.with(alive[randomInt(this.random, alive.length)], now, true) }
     }

@@ -54,6 +54,9 @@ export function registerFoundationMetrics (registry: Registry, sources: MetricsS
     for (const member of sources.members()) { counts[member.status]++ }
     for (const status of STATUSES) { set(counts[status], { status }) }
   })
+  gauge(registry, 'foundation_membership_local_health',
+    'Failure detector\'s doubt in this node itself (0 when healthy, up to 7): probe timing is stretched by this plus one while this node runs late or fails probes others answer',
+    [], (set) => { set(sources.localHealth()) })
   gauge(registry, 'foundation_ready', '1 when this node is ready to take traffic (see /readyz), else 0', [], (set) => {
     set(sources.ready() ? 1 : 0)
   })

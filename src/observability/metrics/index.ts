@@ -25,6 +25,8 @@ export interface MetricsSources {
   actors: Pick<LocalActors, 'count' | 'started' | 'restarted' | 'mailboxes'>
   registry: Pick<NameRegistry, 'knownNames' | 'invalidMessages'>
   membershipInvalidFrames(): number
+  /** Lifeguard's local health score of this node's failure detector */
+  localHealth(): number
   /** members declared dead and not yet forgotten */
   unreachable(): number
   ready(): boolean
