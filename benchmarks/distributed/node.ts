@@ -37,6 +37,11 @@ cluster.define(Counter)
 /** wall-clock ms at which this node saw each member leave (declared dead or gone) */
 const leaves: Record<string, number> = {}
 cluster.addEventListener('member:leave', (evt) => { leaves[evt.detail.id] ??= wallClock() })
+/** every suspicion, refutation and leave this node saw, in order: how tests tell a false verdict from a true one */
+const verdicts: Array<{ type: string, id: string, status: string, at: number }> = []
+for (const type of ['member:suspect', 'member:alive', 'member:leave'] as const) {
+  cluster.addEventListener(type, (evt) => { verdicts.push({ type, id: evt.detail.id, status: evt.detail.status, at: wallClock() }) })
+}
 /** where `locate` found each name, by node */
 let located = new Map<string, string[]>()
 
@@ -136,6 +141,22 @@ const COMMANDS: Commands = {
 
   async leaves () {
     return leaves
+  },
+
+  async verdicts () {
+    return verdicts
+  },
+
+  /** what each member's status is in this node's view, by peer id */
+  async statuses () {
+    return Object.fromEntries(cluster.members().map(m => [m.id, m.status]))
+  },
+
+  /** blocks this process's event loop for args.ms, as a long GC or a synchronous job would */
+  async block (args) {
+    const end = Date.now() + Number(args.ms)
+    while (Date.now() < end) { /* busy on purpose */ }
+    return { blockedMs: Number(args.ms) }
   },
 
   /** graceful stop: the node hands its distributed actors over and leaves */

@@ -38,7 +38,7 @@ describe('config', () => {
     expect(config.identity).to.deep.equal({ keyFile: '/var/lib/foundation/key' })
     expect(config.http).to.deep.equal({ enabled: false, host: '0.0.0.0', port: 0, portIsDefault: false })
     expect(config.metrics).to.deep.equal({ enabled: false, process: false })
-    expect(config.membership).to.deep.equal({ probeInterval: 800, probeTimeout: 250, suspectTimeout: 2000, indirectProbes: 3, tombstoneTimeout: 120_000 })
+    expect(config.membership).to.deep.equal({ probeInterval: 800, probeTimeout: 250, suspectTimeout: 1000, indirectProbes: 3, tombstoneTimeout: 120_000 })
   })
 
   it('turns metrics on with the HTTP endpoint unless told otherwise, and process metrics on outside development', () => {
