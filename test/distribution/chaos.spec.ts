@@ -3,9 +3,10 @@
 // handed off is lost. A failing run names its seed: CHAOS_SEED=<seed> replays it first.
 import { expect } from 'aegir/chai'
 import { seededRandom } from '../../src/membership/swim/random.ts'
-import { TestNodes, eventually, formed, uniqueCluster } from '../fixtures/nodes.ts'
+import { TestNodes, agreed, eventually, formed, uniqueCluster } from '../fixtures/nodes.ts'
 import { Counter, runsOnceEach } from './fixtures.ts'
 import type { FoundationNode } from '../../src/cluster/foundation-node.ts'
+import type { Libp2pMembership } from '../../src/membership/libp2p-membership.ts'
 
 const RUNS = 20
 const NODES = 5
@@ -69,6 +70,7 @@ class ChaosRun {
         await this.join()
         break
       case 'partition': {
+        this.note('partition')
         const shuffled = [...this.live].sort(() => this.next() - 0.5)
         const cut = 1 + Math.floor(this.next() * (shuffled.length - 1))
         for (const name of this.expected.keys()) { this.tainted.add(name) }
@@ -79,6 +81,7 @@ class ChaosRun {
       }
       default:
         this.partitioned = false
+        this.note('heal')
         this.nodes.cuts.heal()
         break
     }
@@ -88,6 +91,7 @@ class ChaosRun {
   async finish (): Promise<void> {
     if (this.partitioned) {
       this.partitioned = false
+      this.note('heal')
       this.nodes.cuts.heal()
     }
     await this.check()
@@ -96,6 +100,7 @@ class ChaosRun {
   /** Exactly one instance of every actor, one holder per name everywhere, and every handed-off count intact. */
   async check (): Promise<void> {
     await formed(this.live)
+    await agreed(this.live, 20_000)
     await eventually(() => runsOnceEach(this.live, ACTORS), `every actor runs exactly once (${this.history})`, 20_000)
     await eventually(() => this.expected.size === 0 || [...this.expected.keys()].every(name => {
       const holders = new Set(this.live.map(n => n.distribution.lookup(name)?.node))
@@ -118,8 +123,21 @@ class ChaosRun {
     this.expected.set(name, answer.count)
   }
 
+  /** every membership event of every node, and each partition and heal, for the report of a failing run */
+  readonly trace: string[] = []
+
+  private note (line: string): void {
+    this.trace.push(`${Date.now() % 100_000} ${line}`)
+  }
+
   private async join (): Promise<void> {
     const node = await this.nodes.start({ clusterName: this.clusterName, name: `n${this.log.length}-${this.live.length}` })
+    for (const type of ['member:join', 'member:suspect', 'member:alive', 'member:leave'] as const) {
+      node.addEventListener(type, (evt) => {
+        const { name, status, incarnation } = evt.detail
+        this.note(`${node.name} ${type} ${name} ${status} #${incarnation} (local health ${(node.membership as Partial<Libp2pMembership>).localHealth ?? '?'})`)
+      })
+    }
     node.define(Counter)
     this.live.push(node)
   }
@@ -141,7 +159,7 @@ describe('distributed actors under seeded chaos', function () {
         for (let step = 0; step < STEPS; step++) { await chaos.step() }
         await chaos.finish()
       } catch (err: any) {
-        err.message = `seed ${seed} (replay with CHAOS_SEED=${seed}) after ${chaos.history}: ${err.message as string}`
+        err.message = `seed ${seed} (replay with CHAOS_SEED=${seed}) after ${chaos.history}: ${err.message as string}\nat ${Date.now() % 100_000}, after:\n${chaos.trace.join('\n')}`
         throw err
       }
     })

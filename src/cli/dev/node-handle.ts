@@ -1,15 +1,11 @@
 // One node process of `foundation dev`, as the launcher sees it: started, what it reported, how it ended.
 import { spawn } from 'node:child_process'
-import { extname } from 'node:path'
 import { createInterface } from 'node:readline'
-import { fileURLToPath } from 'node:url'
 import { nodeMessage } from './messages.ts'
+import { compileCacheEnv, devNodeScript } from './node-script.ts'
 import type { StopMessage } from './messages.ts'
 import type { Output } from '../output.ts'
 import type { ChildProcess } from 'node:child_process'
-
-/** the node script beside this file, with this file's extension: `.ts` run from source, `.js` from dist */
-const NODE_SCRIPT = fileURLToPath(new URL(`./node-process${extname(fileURLToPath(import.meta.url))}`, import.meta.url))
 
 export interface NodeSpec {
   name: string
@@ -46,7 +42,7 @@ export class NodeHandle {
     if (spec.app != null) { args.push('--app', spec.app) }
     // a debugger flag would make every node ask for the same port
     const execArgv = process.execArgv.filter(flag => !flag.startsWith('--inspect'))
-    this.process = spawn(process.execPath, [...execArgv, NODE_SCRIPT, ...args], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] })
+    this.process = spawn(process.execPath, [...execArgv, devNodeScript(spec.app), ...args], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: compileCacheEnv() })
     if (this.process.pid == null) { throw new Error(`could not start ${spec.name}`) }
     this.pid = this.process.pid
     // whole lines only, named by node, so the output of the nodes never interleaves mid-line

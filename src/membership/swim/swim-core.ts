@@ -50,13 +50,16 @@ export class SwimCore {
   private readonly rounds: GossipRounds
   /** local time until which no verdict is made: this node just resumed from a stall */
   private quietUntil = -Infinity
+  /** local time of the last stall that raised local health */
+  private lastStallRaise = -Infinity
 
   constructor (init: SwimCoreInit) {
     const { config, random, now } = init
     const outbox = this.outbox
     const table = new MemberTable()
     this.config = config
-    this.clock = new RunClock({ tickInterval: config.tickInterval, lateAfter: config.probeTimeout / 2, now })
+    // a stall as long as a probe timeout could fail a probe on its own; shorter lags are a busy process's normal
+    this.clock = new RunClock({ tickInterval: config.tickInterval, lateAfter: config.probeTimeout, now })
     this.health = new LocalHealth(config.localHealthMax)
     this.view = new View(init.self, table)
     const suspicions = new Suspicions(init.self.id)
@@ -243,11 +246,18 @@ export class SwimCore {
     return refuted
   }
 
-  /** Local time for wall time `wall`; a stall raises the local health multiplier and holds verdicts a while. */
+  /**
+   * Local time for wall time `wall`; a stall holds verdicts a while and raises the local health multiplier, at most
+   * once per probe interval: a busy process (many nodes in one, a heavy job) stalls often, and a successful probe,
+   * which lowers it by one, comes once per interval; more raises would pin it at its maximum on a healthy node.
+   */
   private time (wall: number, tick = false): number {
     const { local, stalled } = this.clock.read(wall, tick)
     if (stalled) {
-      this.health.raise()
+      if (local - this.lastStallRaise >= this.health.scale(this.config.probeInterval)) {
+        this.health.raise()
+        this.lastStallRaise = local
+      }
       this.quietUntil = local + this.health.scale(this.config.probeTimeout)
     }
     return local
