@@ -46,7 +46,7 @@ const development: Profile = {
   tracing: { enabled: true, sampleRate: 0 },
   // LAN timings: a killed process is declared dead about 1.3 s after its connections close; one that only went
   // silent (its connections stay open: a stall, a cut cable) after 4.3 s at the earliest
-  membership: { probeInterval: 500, probeTimeout: 250, suspectTimeout: SECOND, indirectProbes: 3 },
+  membership: { probeInterval: SECOND, probeTimeout: 250, suspectTimeout: SECOND, indirectProbes: 3 },
   maxMessageSize: DEFAULT_MAX_MESSAGE_SIZE,
   maxQueuedBytes: DEFAULT_MAX_QUEUED_BYTES,
   callTimeout: DEFAULT_CALL_TIMEOUT,

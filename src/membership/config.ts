@@ -4,7 +4,7 @@ import { InvalidMembershipConfigError } from './errors.ts'
 import type { MembershipInit } from './index.ts'
 import type { SwimConfig } from './swim/swim-config.ts'
 
-export const DEFAULT_PROBE_INTERVAL = 500
+export const DEFAULT_PROBE_INTERVAL = 1000
 export const DEFAULT_PROBE_TIMEOUT = 250
 export const DEFAULT_SUSPECT_TIMEOUT = SECOND
 export const DEFAULT_INDIRECT_PROBES = 3

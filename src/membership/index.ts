@@ -54,9 +54,10 @@ export interface MembershipInit {
   name: string
   roles: string[]
   /**
-   * time between probes of one member (default 500 ms). A node that sees signs of its own slowness (probes that
-   * fail while the members asked to help do not even answer, having to refute doubts about itself, its own timers
-   * firing late) multiplies this and probeTimeout by its local health, up to 8 times (Lifeguard)
+   * time between probes of one member (default 1 s, as memberlist on a LAN). A node that sees signs of its own
+   * slowness (probes that fail while the members asked to help do not even answer, having to refute doubts about
+   * itself, its own timers firing late) multiplies this and probeTimeout by its local health, up to 8 times
+   * (Lifeguard)
    */
   probeInterval?: number
   /** time to wait for a direct ack before asking others to probe (default 250 ms) */

@@ -29,7 +29,7 @@ describe('config profiles', () => {
     })
     expect(config.listen).to.deep.equal(['/ip4/0.0.0.0/tcp/0'])
     expect(config.http.enabled).to.be.true()
-    expect(config.membership).to.deep.equal({ probeInterval: 500, probeTimeout: 250, suspectTimeout: 1000, indirectProbes: 3 })
+    expect(config.membership).to.deep.equal({ probeInterval: 1000, probeTimeout: 250, suspectTimeout: 1000, indirectProbes: 3 })
     // traces the user starts, none of its own
     expect(config.tracing).to.deep.equal({ enabled: true, sampleRate: 0, maxSpans: 10_000 })
     expect(resolveConfig({ tracing: { sampleRate: 1 } }, {}).tracing).to.deep.equal({ enabled: true, sampleRate: 1, maxSpans: 10_000 })

@@ -9,7 +9,7 @@ import type { SwimConfig, SwimEvent, SwimOutput } from '../../src/membership/swi
 
 /** The development profile's timing, and the adapter's tick for it. */
 export const TEST_CONFIG: SwimConfig = {
-  probeInterval: 500,
+  probeInterval: 1000,
   probeTimeout: 250,
   suspectTimeout: 1000,
   suspicionMaxMult: 6,
