@@ -26,6 +26,8 @@ export interface FormationOptions {
   clusterPrefix: string
   /** directory for Node's module compile cache (NODE_COMPILE_CACHE) in the children; none when undefined */
   compileCache?: string
+  /** more environment for the children */
+  env?: Record<string, string>
 }
 
 export interface FormationRun {
@@ -70,7 +72,8 @@ export async function formCluster (options: FormationOptions): Promise<Formation
           BENCH_FORMATION_NODES: String(options.nodes),
           BENCH_FORMATION_CLUSTER: cluster,
           BENCH_FORMATION_INDEX: String(index),
-          ...(options.compileCache != null ? { NODE_COMPILE_CACHE: options.compileCache } : {})
+          ...(options.compileCache != null ? { NODE_COMPILE_CACHE: options.compileCache } : {}),
+          ...options.env
         },
         stdio: ['pipe', 'pipe', 'pipe']
       })

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { bundle } from '../../scripts/bundle.ts'
 import { makeResult, round2 } from '../lib/result.ts'
 import { formCluster } from '../lib/spawn.ts'
 import { median } from '../lib/stats.ts'
@@ -22,15 +23,20 @@ const RUNS = 3
  * spends most of its start compiling its ~600 modules, and a deployed service starts with a warm cache too.
  */
 const COMPILE_CACHE = path.join(os.tmpdir(), 'foundation-bench-compile-cache')
+/** the library bundled into one file, as `foundation dev` runs its demo nodes; built by the suite from dist/ */
+const BUNDLE = path.join(os.tmpdir(), 'foundation-bench-bundle', 'foundation.mjs')
+const PACKAGE_ENTRY = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'src', 'index.js')
 
 interface Subject {
   name: string
   script: string
+  env?: Record<string, string>
 }
 
 const SUBJECTS: Subject[] = [
   { name: 'raw libp2p + mDNS', script: path.join(FORMATION_DIR, 'libp2p-mdns-node.ts') },
-  { name: 'Foundation', script: path.join(FORMATION_DIR, 'foundation-node.ts') }
+  { name: 'Foundation', script: path.join(FORMATION_DIR, 'foundation-node.ts') },
+  { name: 'Foundation, one-file bundle', script: path.join(FORMATION_DIR, 'foundation-bundled-node.ts'), env: { BENCH_FORMATION_BUNDLE: BUNDLE } }
 ]
 
 export async function run (): Promise<BenchResult> {
@@ -41,19 +47,21 @@ export async function run (): Promise<BenchResult> {
     `children run with Node's module compile cache (NODE_COMPILE_CACHE=${COMPILE_CACHE}), warmed by one unmeasured 1-node run per subject; without it each process spends about 200 ms more CPU (of about 550) loading modules`,
     'raw libp2p + mDNS: bare libp2p v3 (tcp + noise + yamux), @libp2p/mdns on its own service name with interval 1 s, dial on every peer:discovery; members = connected peers + 1',
     'Foundation: the built package (dist/, as an application installs it) running Foundation.start({ cluster }) with a cluster name unique to the run and nothing else; members = info().nodes',
+    'Foundation, one-file bundle: the same, with dist/src/index.js and its dependencies bundled into one file by scripts/bundle.ts (esbuild), as `foundation dev` runs its demo nodes and as an application may bundle itself',
     `${TIMEOUT_MS / 1000} s timeout per run; every child is killed by pid at the end`
   ]
   const results: SubjectResult[] = []
+  await bundle(PACKAGE_ENTRY, BUNDLE)
   for (const subject of SUBJECTS) {
     if (!existsSync(subject.script)) {
       notes.push(`${subject.name} not measured: ${subject.script} missing`)
       continue
     }
-    await formCluster({ nodes: 1, script: subject.script, timeoutMs: TIMEOUT_MS, clusterPrefix: 'bench-warmup', compileCache: COMPILE_CACHE })
+    await formCluster({ nodes: 1, script: subject.script, timeoutMs: TIMEOUT_MS, clusterPrefix: 'bench-warmup', compileCache: COMPILE_CACHE, env: subject.env })
     for (const nodes of SIZES) {
       const runs: FormationRun[] = []
       for (let i = 0; i < RUNS; i++) {
-        const run = await formCluster({ nodes, script: subject.script, timeoutMs: TIMEOUT_MS, clusterPrefix: 'bench-formation', compileCache: COMPILE_CACHE })
+        const run = await formCluster({ nodes, script: subject.script, timeoutMs: TIMEOUT_MS, clusterPrefix: 'bench-formation', compileCache: COMPILE_CACHE, env: subject.env })
         if (run.allFullMs == null) {
           notes.push(`${subject.name} (${nodes} nodes) did not form in run ${i + 1}: ${run.failures.slice(0, 3).join('; ')}`)
         } else {
