@@ -149,8 +149,10 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       choice
     )
     this.discovery.addEventListener('discovery:error', (evt) => { this.safeDispatchEvent('discovery:error', { detail: evt.detail }) })
+    // the load report tells how many names this node holds: members that join skip asking a node that holds none
+    this.load = new NodeLoadGossip({ host, log: this.log, local: () => this.localLoad(), heldNames: () => this.registry.localNames().length }, { cluster: config.clusterName })
     this.registry = createRegistry(
-      { host, membership: this.membership, logger, rpc: registryRpc(this.endpoints, () => this.messaging) },
+      { host, membership: this.membership, logger, rpc: registryRpc(this.endpoints, () => this.messaging), nameCounts: this.load },
       { cluster: config.clusterName, lookupTimeout: config.lookupTimeout }
     )
     this.registry.addEventListener('name:conflict', (evt) => {
@@ -161,7 +163,6 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     this.partitions.addEventListener('partition:detected', (evt) => { this.safeDispatchEvent('partition:detected', { detail: evt.detail }) })
     this.partitions.addEventListener('partition:healed', (evt) => { this.safeDispatchEvent('partition:healed', { detail: evt.detail }) })
     this.names = new NameResolver(this.registry)
-    this.load = new NodeLoadGossip({ host, log: this.log, local: () => this.localLoad() }, { cluster: config.clusterName })
     this.messaging = new DirectMessaging(
       { host, logger, local: new ActorDelivery(this.actors, this.endpoints, () => this.gossip, this.tracing), tracing: this.tracing },
       { cluster: config.clusterName, maxMessageSize: config.maxMessageSize, maxQueuedBytes: config.maxQueuedBytes, observeCall: metrics?.callLatency.record }
@@ -622,6 +623,8 @@ export interface NodeSeams {
   connector?: ConnectorInit
   /** the connection protector for the cluster secret (default: the node's own; see CreateHostOptions) */
   protector?: CreateHostOptions['protector']
+  /** the transports (default TCP): `@libp2p/memory` runs hundreds of nodes in one process; see CreateHostOptions */
+  transports?: CreateHostOptions['transports']
 }
 
 /** The name in a distributed actor's ref; undefined for any other ref. */
@@ -643,6 +646,7 @@ export async function startFoundationNode (config: FoundationConfig, seams: Node
     allowPeers: config.security.allowPeers,
     refusePeer: seams.refusePeer,
     protector: seams.protector,
+    transports: seams.transports,
     metrics: metrics?.libp2p()
   })
   const node = new FoundationNode(config, host, logger, seams, metrics)

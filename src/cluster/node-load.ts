@@ -1,9 +1,12 @@
 // Each node's load (actors, message rate), gossiped when it changes so any node can tell the cluster's totals.
+// The report also tells how many names the node holds, so that a member that joins need not ask one that holds none.
+import { TypedEventEmitter } from '@libp2p/interface'
 import { SECOND } from '../config/units.ts'
 import { PublicationIds, decodePublication, encodePublication } from '../messaging/pubsub/publication.ts'
 import { Codec } from '../wire/codec.ts'
 import { MalformedFrameError } from '../wire/errors.ts'
 import type { Host } from '../node/create-host.ts'
+import type { MemberNameCountEvents, MemberNameCounts } from '../registry/index.ts'
 import type { Message } from '@libp2p/gossipsub'
 import type { Logger } from '@libp2p/interface'
 
@@ -32,6 +35,13 @@ export interface NodeLoadGossipComponents {
   log: Logger
   /** this node's load, now */
   local(): NodeLoad
+  /** how many names this node holds, now (default: the report does not tell) */
+  heldNames?(): number
+}
+
+/** What a node reports: its load, and how many names it holds */
+interface LoadReport extends NodeLoad {
+  names?: number
 }
 
 export interface NodeLoadGossipInit {
@@ -42,16 +52,17 @@ export interface NodeLoadGossipInit {
   refresh?: number
 }
 
-export class NodeLoadGossip {
+export class NodeLoadGossip extends TypedEventEmitter<MemberNameCountEvents> implements MemberNameCounts {
   private readonly components: NodeLoadGossipComponents
   private readonly topic: string
   private readonly interval: number
   private readonly refresh: number
   private readonly codec = new Codec()
-  private lastReport: NodeLoad | undefined
+  private lastReport: LoadReport | undefined
   private lastReportAt = 0
   private readonly ids = new PublicationIds()
   private readonly reported = new Map<string, NodeLoad>()
+  private readonly names = new Map<string, number>()
   private readonly onMessage = (evt: CustomEvent<Message>): void => { this.receive(evt.detail) }
   private timer: ReturnType<typeof setInterval> | undefined
   private soon: ReturnType<typeof setTimeout> | undefined
@@ -59,6 +70,7 @@ export class NodeLoadGossip {
   invalidMessages = 0
 
   constructor (components: NodeLoadGossipComponents, init: NodeLoadGossipInit) {
+    super()
     this.components = components
     this.topic = `foundation/${init.cluster}/load`
     this.interval = init.interval ?? DEFAULT_LOAD_INTERVAL
@@ -84,6 +96,7 @@ export class NodeLoadGossip {
     pubsub.removeEventListener('message', this.onMessage)
     pubsub.unsubscribe(this.topic)
     this.reported.clear()
+    this.names.clear()
     this.lastReport = undefined
   }
 
@@ -98,17 +111,17 @@ export class NodeLoadGossip {
 
   /** Reports the load when it changed since the last report, or when the last one is getting old. */
   publishIfChanged (now = Date.now()): void {
-    const load = this.components.local()
+    const report = this.report()
     const last = this.lastReport
-    if (last != null && now - this.lastReportAt < this.refresh && !changed(last, load)) { return }
-    this.publish(load, now)
+    if (last != null && now - this.lastReportAt < this.refresh && !changed(last, report)) { return }
+    this.publish(report, now)
   }
 
-  publish (load = this.components.local(), now = Date.now()): void {
-    this.lastReport = load
+  publish (report = this.report(), now = Date.now()): void {
+    this.lastReport = report
     this.lastReportAt = now
     const self = this.components.host.peerId.toString()
-    const data = encodePublication(this.ids.next(), self, [this.codec.encode(load)])
+    const data = encodePublication(this.ids.next(), self, [this.codec.encode(report)])
     this.components.host.services.pubsub.publish(this.topic, data).catch((err: Error) => {
       this.components.log.trace('could not publish the node load - %e', err)
     })
@@ -119,34 +132,57 @@ export class NodeLoadGossip {
     return this.reported.get(node)
   }
 
+  /** How many names a node said it holds in its last report; undefined before a report that told. */
+  heldNames (node: string): number | undefined {
+    return this.names.get(node)
+  }
+
   forget (node: string): void {
     this.reported.delete(node)
+    this.names.delete(node)
+  }
+
+  private report (): LoadReport {
+    const names = this.components.heldNames?.()
+    return names == null ? this.components.local() : { ...this.components.local(), names }
   }
 
   private receive (msg: Message): void {
     if (msg.topic !== this.topic) { return }
+    let from: string
+    let report: LoadReport
     try {
-      const { from, bodies } = decodePublication(this.codec, msg.data, MAX_LOAD_MESSAGE)
-      this.reported.set(from, validateLoad(bodies[0]))
+      const publication = decodePublication(this.codec, msg.data, MAX_LOAD_MESSAGE)
+      from = publication.from
+      report = validateReport(publication.bodies[0])
     } catch (err: any) {
       this.invalidMessages++
       this.components.log.error('dropped a malformed load report: %s', err.message)
+      return
     }
+    const { names, ...load } = report
+    this.reported.set(from, load)
+    if (names != null) { this.names.set(from, names) } else { this.names.delete(from) }
+    this.safeDispatchEvent('member:report', { detail: from })
   }
 }
 
-function changed (last: NodeLoad, now: NodeLoad): boolean {
-  return now.processes !== last.processes || Math.abs(now.messageRate - last.messageRate) > RATE_TOLERANCE * Math.max(1, last.messageRate)
+function changed (last: LoadReport, now: LoadReport): boolean {
+  return now.processes !== last.processes || now.names !== last.names ||
+    Math.abs(now.messageRate - last.messageRate) > RATE_TOLERANCE * Math.max(1, last.messageRate)
 }
 
-function validateLoad (value: unknown): NodeLoad {
-  const load = value as NodeLoad
+function validateReport (value: unknown): LoadReport {
+  const report = value as LoadReport
   if (typeof value !== 'object' || value == null ||
-    !Number.isSafeInteger(load.processes) || load.processes < 0 ||
-    typeof load.messageRate !== 'number' || !Number.isFinite(load.messageRate) || load.messageRate < 0) {
+    !Number.isSafeInteger(report.processes) || report.processes < 0 ||
+    typeof report.messageRate !== 'number' || !Number.isFinite(report.messageRate) || report.messageRate < 0 ||
+    // absent from the reports of nodes that do not tell
+    (report.names != null && (!Number.isSafeInteger(report.names) || report.names < 0))) {
     throw new MalformedFrameError('malformed load report')
   }
-  return { processes: load.processes, messageRate: load.messageRate }
+  const load = { processes: report.processes, messageRate: report.messageRate }
+  return report.names != null ? { ...load, names: report.names } : load
 }
 
 /** Sums this node's load with the others' last reports; a member that has not reported yet counts as zero. */

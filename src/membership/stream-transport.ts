@@ -1,6 +1,6 @@
 // Membership messages on one long-lived stream per peer and direction: frames go out as the core produces them,
 // answers come back on the peer's own stream to us, and a bad frame resets the stream it came on.
-import { DEFAULT_DIAL_YIELD } from '../node/connector.ts'
+import { DEFAULT_DIAL_YIELD } from '../node/pair-dial.ts'
 import { Codec } from '../wire/codec.ts'
 import { readFrames } from '../wire/frame-reader.ts'
 import { PeerChannel } from '../wire/peer-channel.ts'
@@ -8,10 +8,11 @@ import { validateMessage } from './swim/messages.ts'
 import type { Outbound, SwimMessage } from './swim/messages.ts'
 import type { SwimOutput } from './swim/swim-core.ts'
 import type { Host } from '../node/create-host.ts'
+import type { PairHost } from '../node/pair-dial.ts'
 import type { AbortOptions, Connection, Logger, Stream } from '@libp2p/interface'
 
 export interface StreamTransportInit {
-  host: Pick<Host, 'handle' | 'unhandle' | 'dialProtocol' | 'getConnections' | 'addEventListener' | 'removeEventListener' | 'peerId'>
+  host: PairHost & Pick<Host, 'handle' | 'unhandle'>
   protocol: string
   maxFrameSize: number
   log: Logger
@@ -115,7 +116,8 @@ export class StreamTransport {
       },
       onClose: () => { this.inbound.delete(stream) }
     })
-    // the peer has said all it will on this stream (it is stopping): closing ours tells it everything was read
+    // the peer has said all it will on this stream (it moves to another connection, or stops): closing ours tells it
+    // everything was read
     stream.addEventListener('remoteCloseWrite', () => {
       stream.close().catch((err: any) => { stream.abort(err) })
     }, { once: true })

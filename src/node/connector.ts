@@ -3,6 +3,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { SECOND } from '../config/units.ts'
 import { AddressDialer } from './address-dialer.ts'
+import { DEFAULT_DIAL_YIELD, connectToPeer } from './pair-dial.ts'
 import type { Host } from './create-host.ts'
 import type { Candidate } from '../discovery/index.ts'
 import type { Member, Membership } from '../membership/index.ts'
@@ -14,13 +15,6 @@ export const DEFAULT_MAX_BACKOFF = 5 * SECOND
 export const DEFAULT_DIAL_TIMEOUT = 5 * SECOND
 /** a discovered peer that is not a member yet gets this many tries; members get as many as they need */
 export const DEFAULT_DISCOVERY_ATTEMPTS = 3
-/**
- * ms the node with the higher peer id waits before its first dial of a peer. Both ends usually learn of each
- * other at once (mDNS answers and membership gossip reach everyone); if both dial, every pair pays for two
- * handshakes, two identifies and a connection to prune. The lower id dials at once; the higher one dials only if
- * no connection is open by then, so one-sided discovery still connects.
- */
-export const DEFAULT_DIAL_YIELD = SECOND
 /**
  * ms a member declared dead is still redialled: a partition looks like death from both sides, and neither side's
  * discovery may announce the other again (mDNS repeats a peer only when it changes), so the two halves would stay
@@ -239,8 +233,6 @@ export class Connector implements Startable {
 
   private schedule (id: string, state: DialState, delay: number): void {
     if (state.dialing || state.timer != null) { return }
-    // one dial per pair: the lower peer id goes first (retries after a failure are not delayed)
-    if (state.failures === 0 && id < this.host.peerId.toString()) { delay = Math.max(delay, this.dialYield) }
     state.timer = setTimeout(() => {
       state.timer = undefined
       void this.attempt(id, state)
@@ -270,7 +262,9 @@ export class Connector implements Startable {
     try {
       const peer = peerIdFromString(id)
       if (member != null) { await this.storeAddresses(peer, member) }
-      await this.host.dial(peer, { signal: AbortSignal.timeout(this.dialTimeout) })
+      // one connection per pair: the higher peer id waits for the lower one's dial first (retries do not wait)
+      const dialYield = state.failures === 0 ? this.dialYield : 0
+      await connectToPeer(this.host, peer, { dialYield, signal: AbortSignal.timeout(dialYield + this.dialTimeout) })
       this.log.trace('connected to %s', id)
       if (this.dials.get(id) === state) { this.dials.delete(id) }
     } catch (err: any) {

@@ -11,8 +11,10 @@ import { clusterMdns } from '../discovery/mdns/cluster-mdns.ts'
 import { clusterScoring } from '../messaging/pubsub/cluster-scoring.ts'
 import { publicationMessageId } from '../messaging/pubsub/publication.ts'
 import { RegistryRecordGuard } from '../registry/dht-record.ts'
+import { duplicatePruner } from './duplicate-pruner.ts'
 import { privateNetwork } from './private-network/index.ts'
-import { protocolName } from './protocols.ts'
+import { protocolName, protocolPrefix } from './protocols.ts'
+import type { DuplicatePruner } from './duplicate-pruner.ts'
 import type { ClusterMdns } from '../discovery/mdns/cluster-mdns.ts'
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { Identify } from '@libp2p/identify'
@@ -20,7 +22,7 @@ import type { ConnectionProtector, Metrics, PeerId, PrivateKey } from '@libp2p/i
 import type { KadDHT } from '@libp2p/kad-dht'
 import type { Ping } from '@libp2p/ping'
 import type { PrometheusMetricsComponents } from '@libp2p/prometheus-metrics'
-import type { Libp2p, ServiceFactoryMap } from 'libp2p'
+import type { Libp2p, Libp2pOptions, ServiceFactoryMap } from 'libp2p'
 
 /** inbound connections accepted per second from one address; the cluster secret, not this, keeps strangers out */
 const INBOUND_CONNECTIONS_PER_SECOND = 256
@@ -34,6 +36,8 @@ export interface HostServices {
   pubsub: GossipSub
   /** checks the registry's DHT records, and counts the malformed ones */
   registryRecords: RegistryRecordGuard
+  /** closes the second connection of a pair once Foundation's streams have moved off it */
+  duplicates: DuplicatePruner
   /** the cluster's mDNS responder and querier, when mDNS discovery is on */
   mdns?: ClusterMdns
   [key: string]: unknown
@@ -41,9 +45,17 @@ export interface HostServices {
 
 export type Host = Libp2p<HostServices>
 
+/** The transports a host listens and dials on, as libp2p takes them. */
+export type HostTransports = NonNullable<Libp2pOptions['transports']>
+
 export interface CreateHostOptions {
   cluster: string
   listen: string[]
+  /**
+   * the transports to listen and dial on (default TCP): tests and benchmarks run a hundred nodes in one process on
+   * `@libp2p/memory`, listening on /memory/<name>
+   */
+  transports?: HostTransports
   /** the pre-shared key file contents (libp2p pnet format); undefined for an open cluster */
   secret?: Uint8Array
   /**
@@ -93,7 +105,7 @@ export async function createHost (options: CreateHostOptions): Promise<Host> {
     privateKey: options.privateKey,
     metrics: options.metrics,
     addresses: { listen: options.listen },
-    transports: [tcp()],
+    transports: options.transports ?? [tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionProtector: options.secret != null ? (options.protector ?? defaultProtector)(options.secret) : undefined,
@@ -143,6 +155,7 @@ export async function createHost (options: CreateHostOptions): Promise<Host> {
         ...clusterScoring()
       }),
       registryRecords: () => registryRecords,
+      duplicates: duplicatePruner({ protocolPrefix: protocolPrefix(options.cluster) }),
       ...mdns
     }
   })

@@ -2,5 +2,10 @@
 export type FoundationProtocol = 'kad' | 'membership' | 'direct' | 'registry-sync'
 
 export function protocolName (cluster: string, protocol: FoundationProtocol, version = '1.0.0'): string {
-  return `/foundation/${cluster}/${protocol}/${version}`
+  return `${protocolPrefix(cluster)}${protocol}/${version}`
+}
+
+/** What every protocol id of the cluster starts with. */
+export function protocolPrefix (cluster: string): string {
+  return `/foundation/${cluster}/`
 }

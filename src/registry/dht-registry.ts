@@ -62,7 +62,7 @@ export class DhtRegistry extends TypedEventEmitter<RegistryEvents> implements Re
       log,
       peersExpected: () => host.status === 'started' && membership.activeMembers().some(member => member.id !== self())
     })
-    this.sync = new NameSync({ host, membership, log }, {
+    this.sync = new NameSync({ host, membership, log, nameCounts: components.nameCounts }, {
       protocol: protocolName(init.cluster, 'registry-sync'),
       timeout: lookupTimeout,
       held: () => this.writer.records(),
@@ -94,6 +94,11 @@ export class DhtRegistry extends TypedEventEmitter<RegistryEvents> implements Re
 
   get invalidMessages (): number {
     return this.announcer.invalidMessages + this.sync.invalidMessages + this.endpoint.invalidMessages + (this.components.host.services.registryRecords?.rejectedRecords ?? 0)
+  }
+
+  /** attempts to pull members' names, each on a registry-sync stream of its own (some fail to open one) */
+  get pullsStarted (): number {
+    return this.sync.pullsStarted
   }
 
   isStarted (): boolean {

@@ -75,7 +75,8 @@ export interface Registry extends Startable, TypedEventTarget<RegistryEvents> {
   /**
    * The ref a name points at, or undefined when it is unknown, unregistered or on a node that is not active.
    * Every name a member held when it joined is found from the moment this node sees the join: until that
-   * member has sent its names, a lookup the cache cannot answer waits for them (at most the lookup timeout).
+   * member has sent its names, or said it holds none, a lookup the cache cannot answer waits for them (at most
+   * the lookup timeout).
    */
   lookup(name: string, options?: AbortOptions): Promise<ActorRef | undefined>
   /** names this node registered and still holds */
@@ -83,13 +84,28 @@ export interface Registry extends Startable, TypedEventTarget<RegistryEvents> {
   /** how many names this node knows: the ones it holds and the live ones it has cached from other nodes */
   knownNames(): number
   /**
-   * True once the names of every active member have been pulled since it joined (or given up on after a few
-   * attempts, leaving them to gossip and the DHT): from then on lookups need not wait. A member never asked yet,
-   * as one that joined before the host ran, is asked now.
+   * True once the names of every active member have been pulled since it joined, or it said it holds none (or
+   * it was given up on after a few attempts, leaving its names to gossip and the DHT): from then on lookups need
+   * not wait. A member never asked yet, as one that joined before the host ran, is asked now.
    */
   synced(): boolean
   /** malformed records and announcements received from the network and rejected */
   readonly invalidMessages: number
+}
+
+export interface MemberNameCountEvents {
+  /** a report of the member arrived (the detail is its id), telling how many names it holds or not */
+  'member:report': CustomEvent<string>
+}
+
+/**
+ * How many names each member says it holds, from a report every node gossips anyway (its load). A member that says
+ * it holds none is not asked for its names when it joins; one that has not said yet is asked once a lookup waits on
+ * it, at once if it joined alone, or once it stayed silent too long.
+ */
+export interface MemberNameCounts extends TypedEventTarget<MemberNameCountEvents> {
+  /** the count the member's last report told; undefined before one did */
+  heldNames(member: string): number | undefined
 }
 
 export interface RegistryComponents {
@@ -98,6 +114,8 @@ export interface RegistryComponents {
   logger: ComponentLogger
   /** needed by `register(..., { visible: true })` only */
   rpc?: RegistryRpc
+  /** without it, every member that joins is asked for its names */
+  nameCounts?: MemberNameCounts
 }
 
 export interface RegistryInit {

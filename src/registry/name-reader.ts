@@ -1,5 +1,6 @@
 // The read path: a name is answered from this node's own names, then the cache, then the pulls still under way, then the DHT.
 import { conflictOf } from './conflict.ts'
+import { anySignal } from './signals.ts'
 import type { DhtStore } from './dht-store.ts'
 import type { NameCache, CacheHit } from './name-cache.ts'
 import type { NameChanged, NameConflicted } from './name-events.ts'
@@ -33,6 +34,8 @@ export class NameReader {
   private readonly lookupTimeout: number
   private readonly cacheTtl: number
   private readonly negativeCacheTtl: number
+  /** lookups waiting on pulls, by name: each hears when the cache takes a record of its name */
+  private readonly waiting = new Map<string, Set<() => void>>()
 
   constructor (components: NameReaderComponents, init: NameReaderInit) {
     this.components = components
@@ -83,6 +86,7 @@ export class NameReader {
   learn (record: RegistryRecord, reportConflict = true): void {
     const before = this.components.cache.newest(record.name)
     const { changed } = this.components.cache.offer(record, this.ttlOf(record))
+    for (const waiter of this.waiting.get(record.name) ?? []) { waiter() }
     if (changed) {
       if (record.tombstone) {
         this.components.changed('name:unregistered', record, 'unregistered', false)
@@ -99,8 +103,8 @@ export class NameReader {
   }
 
   /**
-   * The cache's entry for the name; when it does not satisfy `enough`, read again after the pulls under way
-   * settle, since until they do the cache cannot say a name is missing.
+   * The cache's entry for the name; when it does not satisfy `enough`, read again once a pull under way brings a
+   * record that does, or they all settle, since until then the cache cannot say a name is missing.
    */
   private async cached (name: string, options: AbortOptions, enough: (record: RegistryRecord | undefined) => boolean): Promise<CacheHit> {
     const hit = this.components.cache.get(name)
@@ -108,21 +112,38 @@ export class NameReader {
       return hit
     }
 
-    return await this.untilSynced(options) ? this.components.cache.get(name) : hit
+    return await this.untilSynced(name, options, enough) ? this.components.cache.get(name) : hit
   }
 
   /**
-   * Waits, at most the lookup timeout, for the names of members that joined and have not answered yet.
-   * Returns whether there was anything to wait for.
+   * Waits, at most the lookup timeout, for the names of members that joined and have not answered yet (nor said
+   * they hold none), or until one of them brings the name. Returns whether there was anything to wait for.
    */
-  private async untilSynced (options: AbortOptions): Promise<boolean> {
-    const { sync } = this.components
+  private async untilSynced (name: string, options: AbortOptions, enough: (record: RegistryRecord | undefined) => boolean): Promise<boolean> {
+    const { sync, cache } = this.components
     sync.pullNew()
     if (!sync.pending) {
       return false
     }
 
-    await sync.settled(this.lookupTimeout, options.signal)
+    // the pulls still under way could only add rival writes of the name, which a cache hit does not wait for either
+    const found = new AbortController()
+    const waiter = (): void => {
+      const hit = cache.get(name)
+      if (hit.found && enough(hit.record)) { found.abort() }
+    }
+    const waiters = this.waiting.get(name) ?? new Set()
+    this.waiting.set(name, waiters.add(waiter))
+    try {
+      await sync.settled(this.lookupTimeout, anySignal(options.signal, found.signal))
+    } catch (err) {
+      if (!found.signal.aborted) {
+        throw err
+      }
+    } finally {
+      waiters.delete(waiter)
+      if (waiters.size === 0) { this.waiting.delete(name) }
+    }
     return true
   }
 

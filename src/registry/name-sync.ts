@@ -1,6 +1,7 @@
-// Join sync: pulls a member's own names as soon as it joins, and answers such pulls, so a newcomer never reads an empty registry.
+// Join sync: pulls a member's own names as soon as it joins (unless it holds none), and answers such pulls, so a newcomer never reads an empty registry.
 import { SyncPuller } from './sync-puller.ts'
 import { SyncResponder } from './sync-responder.ts'
+import type { MemberNameCounts } from './index.ts'
 import type { RegistryRecord } from './record.ts'
 import type { Membership } from '../membership/index.ts'
 import type { Host } from '../node/create-host.ts'
@@ -10,6 +11,8 @@ export interface NameSyncComponents {
   host: Host
   membership: Membership
   log: Logger
+  /** what members say they hold: a member that holds no names is not asked for them */
+  nameCounts?: MemberNameCounts
 }
 
 export interface NameSyncInit {
@@ -38,7 +41,12 @@ export class NameSync {
     return this.puller.invalidMessages + this.responder.invalidMessages
   }
 
-  /** true while the names of some member are still on their way */
+  /** attempts to pull names, each on a registry-sync stream of its own (some fail to open one) */
+  get pullsStarted (): number {
+    return this.puller.pullsStarted
+  }
+
+  /** true while the names of some member are still on their way, or it has not said yet whether it holds any */
   get pending (): boolean {
     return this.puller.pending
   }
@@ -66,12 +74,17 @@ export class NameSync {
     return this.puller.syncedWith(members)
   }
 
-  /** Starts pulling the member's names, unless a pull from it is already under way. */
+  /** A member joined: pulls its names unless it says it holds none (see SyncPuller.joined). */
+  joined (member: string): void {
+    this.puller.joined(member)
+  }
+
+  /** Starts pulling the member's names whatever it said it holds, unless a pull from it is already under way. */
   pull (member: string): void {
     this.puller.pull(member)
   }
 
-  /** Pulls from every active member never asked yet. */
+  /** Treats every active member never asked yet as joined. */
   pullNew (): void {
     this.puller.pullNew()
   }

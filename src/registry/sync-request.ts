@@ -1,5 +1,6 @@
 // One pull of a member's names: a request on a new stream, and the member's whole answer, checked frame by frame.
 import { peerIdFromString } from '@libp2p/peer-id'
+import { openStreamToPeer } from '../node/pair-dial.ts'
 import { readFrames } from '../wire/frame-reader.ts'
 import { RegistrySyncError } from './errors.ts'
 import { MAX_SYNC_FRAME, SyncAnswer } from './sync-wire.ts'
@@ -19,10 +20,17 @@ export interface SyncRequestOptions {
 /** Resolves with the member's records once its whole answer is in and valid; rejects on a reset, a bad frame or the signal. */
 export async function requestNames (host: Host, member: string, options: SyncRequestOptions): Promise<RegistryRecord[]> {
   const { codec, signal } = options
-  const stream = await host.dialProtocol(peerIdFromString(member), options.protocol, {
+  // on the connection the pair keeps, dialled under the pair's rule: the pull runs as a member joins, when the member
+  // may be dialling us too
+  const stream = await openStreamToPeer(host, peerIdFromString(member), options.protocol, {
     signal,
     runOnLimitedConnection: false
   })
+  // a dial that runs out of time can still hand back a stream, already reset: its close event would never come
+  if (stream.status !== 'open') {
+    throw new RegistrySyncError(member, `stream ${stream.status} before the request was sent`, { cause: signal.reason })
+  }
+
   const answer = new SyncAnswer(member, codec)
 
   return new Promise<RegistryRecord[]>((resolve, reject) => {

@@ -1,16 +1,23 @@
-// The outbound stream to one peer: opened on first use, fed through a coalescing writer, reopened after loss.
+// The outbound stream to one peer: opened on first use, fed through a coalescing writer, reopened after loss, and moved
+// to the connection the pair keeps when the pair holds two.
 import { peerIdFromString } from '@libp2p/peer-id'
+import { DEFAULT_DIAL_YIELD, connectToPeer, keptConnection } from '../node/pair-dial.ts'
 import { FrameWriter } from './frame-writer.ts'
-import type { Host } from '../node/create-host.ts'
-import type { AbortOptions, Logger, Stream } from '@libp2p/interface'
+import type { PairHost } from '../node/pair-dial.ts'
+import type { AbortOptions, Connection, Logger, PeerId, Stream } from '@libp2p/interface'
 
 /** tries to open the stream before the frames waiting for it are given up */
 const OPEN_ATTEMPTS = 3
 /** ms before the second try, doubled before the third */
 const OPEN_RETRY_DELAY = 100
+/**
+ * ms a stream being moved off a duplicate connection is given to be read to its end; past it, the frames that follow go
+ * out on the new stream all the same (the duplicate's pruner closes it a little later: see duplicate-pruner.ts)
+ */
+const MOVE_TIMEOUT = 10_000
 
 export interface PeerChannelInit {
-  host: Pick<Host, 'dialProtocol' | 'getConnections' | 'addEventListener' | 'removeEventListener' | 'peerId'>
+  host: PairHost
   node: string
   protocol: string
   log: Logger
@@ -22,8 +29,7 @@ export interface PeerChannelInit {
   maxQueuedBytes: number
   /**
    * ms to wait for the peer to connect to us before dialling it, when this node has the higher peer id of the pair
-   * (default 0: dial at once). Both ends of a new pair often write to each other at once; if both dial, the pair
-   * keeps two connections. The connector applies the same rule, so the lower id's dial is usually under way.
+   * (default DEFAULT_DIAL_YIELD; 0 dials at once): see pair-dial.ts
    */
   dialYield?: number
   /**
@@ -35,15 +41,21 @@ export interface PeerChannelInit {
 
 export class PeerChannel {
   private readonly init: PeerChannelInit
+  private readonly peer: PeerId
   private writer: FrameWriter | undefined
+  /** the connection the writer's stream runs on */
+  private connection: Connection | undefined
+  /** an open, or a move to the kept connection, under way: frames wait in the backlog meanwhile */
   private opening: Promise<void> | undefined
   /** frames written before the stream was open */
   private backlog: Uint8Array[] = []
   private backlogBytes = 0
   private closed = false
+  private watching = false
 
   constructor (init: PeerChannelInit) {
     this.init = init
+    this.peer = peerIdFromString(init.node)
   }
 
   /**
@@ -59,25 +71,35 @@ export class PeerChannel {
     }
     this.backlog.push(payload)
     this.backlogBytes += payload.byteLength
-    this.opening ??= this.init.detached != null ? this.init.detached(async () => this.open()) : this.open()
+    this.opening ??= this.detached(async () => this.open())
     return true
   }
 
   close (): void {
     this.closed = true
+    this.unwatch()
     this.dropBacklog()
   }
 
   /** Writes what is queued, then closes the stream: for last words, such as a leave announcement. */
   async end (options: AbortOptions = {}): Promise<void> {
-    await this.opening
+    // a move may start another open once the first is done
+    while (this.opening != null) { await this.opening }
     this.closed = true
+    this.unwatch()
     await this.writer?.end(options)
   }
 
-  private async open (): Promise<void> {
+  private detached (fn: () => Promise<void>): Promise<void> {
+    return this.init.detached != null ? this.init.detached(fn) : fn()
+  }
+
+  /** Opens a stream, after `retired` (the stream it replaces) was read to its end, and writes the backlog to it. */
+  private async open (retired?: FrameWriter): Promise<void> {
     try {
-      const stream = await this.dialWithRetry()
+      if (retired != null) { await this.retire(retired) }
+      if (this.closed) { return }
+      const { stream, connection } = await this.dialWithRetry()
       if (this.closed) {
         stream.abort(new Error('channel closed'))
         return
@@ -85,20 +107,40 @@ export class PeerChannel {
       // we never read from our outbound stream: answers come on the peer's own channel to us
       const writer = new FrameWriter(stream, this.init.onLost)
       stream.addEventListener('close', (evt) => {
-        if (this.writer === writer) { this.writer = undefined }
+        if (this.writer === writer) {
+          this.writer = undefined
+          this.connection = undefined
+          this.unwatch()
+        }
         if (evt.error != null && !this.closed) { this.init.onBroken(this.init.node, evt.error) }
       }, { once: true })
       this.writer = writer
+      this.connection = connection
+      this.watch()
       const backlog = this.backlog
       this.backlog = []
       this.backlogBytes = 0
       for (const payload of backlog) { writer.write(payload) }
     } catch (err: any) {
-      this.init.log('could not open a direct stream to %s: %s', this.init.node, err.message)
+      this.init.log('could not open a stream to %s: %s', this.init.node, err.message)
       this.dropBacklog()
       if (!this.closed) { this.init.onBroken(this.init.node, err) }
     } finally {
       this.opening = undefined
+    }
+    // the pair may have gained the connection it keeps while this one was opening
+    this.moveIfDuplicate()
+  }
+
+  /**
+   * Ends the stream on the duplicate connection: everything queued goes out, and the far end reads it all before it
+   * closes its side, so what follows on the new stream cannot overtake it.
+   */
+  private async retire (writer: FrameWriter): Promise<void> {
+    try {
+      await writer.end({ signal: AbortSignal.timeout(MOVE_TIMEOUT) })
+    } catch (err: any) {
+      this.init.log('the stream to %s on a duplicate connection did not end in time, moving on: %s', this.init.node, err.message)
     }
   }
 
@@ -106,36 +148,47 @@ export class PeerChannel {
    * Opens the stream, trying again a few times: when two nodes dial each other at once, libp2p may reset one of the
    * connections mid-dial. Nothing of the backlog has left yet, so a retry cannot deliver a frame twice.
    */
-  private async dialWithRetry (): Promise<Stream> {
-    await this.yieldDial()
+  private async dialWithRetry (): Promise<{ stream: Stream, connection: Connection }> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.init.host.dialProtocol(peerIdFromString(this.init.node), this.init.protocol)
+        const connection = await connectToPeer(this.init.host, this.peer, { dialYield: this.init.dialYield ?? DEFAULT_DIAL_YIELD })
+        return { stream: await connection.newStream(this.init.protocol), connection }
       } catch (err) {
         if (this.closed || attempt >= OPEN_ATTEMPTS) { throw err }
-        this.init.log('opening a direct stream to %s failed (attempt %d), trying again', this.init.node, attempt)
+        this.init.log('opening a stream to %s failed (attempt %d), trying again', this.init.node, attempt)
         await new Promise(resolve => setTimeout(resolve, OPEN_RETRY_DELAY * attempt))
         if (this.closed) { throw err }
       }
     }
   }
 
-  /** Waits up to dialYield for the peer's own connection, when the rule says the peer dials. */
-  private async yieldDial (): Promise<void> {
-    const { host, node, dialYield = 0 } = this.init
-    if (dialYield <= 0 || host.peerId.toString() < node || host.getConnections(peerIdFromString(node)).length > 0) { return }
-    await new Promise<void>(resolve => {
-      const done = (): void => {
-        clearTimeout(timer)
-        host.removeEventListener('connection:open', onOpen)
-        resolve()
-      }
-      const onOpen = (evt: CustomEvent<{ remotePeer: { toString(): string } }>): void => {
-        if (evt.detail.remotePeer.toString() === node) { done() }
-      }
-      const timer = setTimeout(done, dialYield)
-      host.addEventListener('connection:open', onOpen)
-    })
+  /** Moves to the connection the pair keeps, when the writer's stream runs on another. */
+  private moveIfDuplicate (): void {
+    const writer = this.writer
+    if (writer == null || this.connection == null || this.opening != null || this.closed) { return }
+    const kept = keptConnection(this.init.host.peerId, this.init.host.getConnections(this.peer))
+    if (kept == null || kept === this.connection) { return }
+    this.init.log('moving the stream to %s off a duplicate connection', this.init.node)
+    // new frames wait in the backlog until the old stream has been read to its end
+    this.writer = undefined
+    this.connection = undefined
+    this.opening = this.detached(async () => this.open(writer))
+  }
+
+  private readonly onConnectionOpen = (evt: CustomEvent<Connection>): void => {
+    if (evt.detail.remotePeer.equals(this.peer)) { this.moveIfDuplicate() }
+  }
+
+  private watch (): void {
+    if (this.watching || this.closed) { return }
+    this.watching = true
+    this.init.host.addEventListener('connection:open', this.onConnectionOpen)
+  }
+
+  private unwatch (): void {
+    if (!this.watching) { return }
+    this.watching = false
+    this.init.host.removeEventListener('connection:open', this.onConnectionOpen)
   }
 
   private dropBacklog (): void {

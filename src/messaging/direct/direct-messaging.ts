@@ -1,5 +1,5 @@
 // The direct protocol: sends, calls and one-node publishes between nodes, over one coalesced stream per peer.
-import { DEFAULT_DIAL_YIELD } from '../../node/connector.ts'
+import { DEFAULT_DIAL_YIELD } from '../../node/pair-dial.ts'
 import { protocolName } from '../../node/protocols.ts'
 import { Codec } from '../../wire/codec.ts'
 import { MalformedFrameError } from '../../wire/errors.ts'
@@ -207,6 +207,11 @@ export class DirectMessaging implements Startable {
         this.log.error('reset a direct stream from %s: %s', from, err.message)
       }
     })
+    // the peer has said all it will on this stream (it moves to another connection, or stops): closing ours tells it
+    // every frame was read, so what it sends next on a new stream cannot overtake them
+    stream.addEventListener('remoteCloseWrite', () => {
+      stream.close().catch((err: any) => { stream.abort(err) })
+    }, { once: true })
   }
 
   /**
