@@ -54,7 +54,7 @@ describe('config', () => {
   it('treats an option set to undefined as not set', () => {
     const config = resolveConfig({ secret: undefined, cluster: undefined, http: { port: undefined }, membership: { probeInterval: undefined } }, {})
     expect(config.http.port).to.equal(9464)
-    expect(config.membership.probeInterval).to.equal(500)
+    expect(config.membership.probeInterval).to.equal(1000)
     expect(config.discovery.chosenBy).to.equal('profile')
     expect(Object.keys(config)).to.not.include('secret')
   })
@@ -93,7 +93,7 @@ describe('config', () => {
     ['http.enabled', { http: { enabled: 'yes' } }, /true or false/],
     ['membership.probeInterval', { membership: { probeInterval: '1s' } }],
     ['membership.indirectProbes', { membership: { indirectProbes: 1.5 } }],
-    ['membership.probeTimeout', { membership: { probeTimeout: 600 } }, /shorter than probeInterval/],
+    ['membership.probeTimeout', { membership: { probeTimeout: 1200 } }, /shorter than probeInterval/],
     ['membership.maxFrameSize', { membership: { maxFrameSize: 1 } }],
     ['messaging.maxMessageSize', { messaging: { maxMessageSize: 10 } }, /1024 to 67108864/],
     ['messaging.maxQueuedBytes', { messaging: { maxQueuedBytes: 100 } }],
