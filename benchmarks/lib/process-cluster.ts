@@ -15,6 +15,8 @@ export interface ProcessClusterOptions {
   /** membership settings handed to every node, as JSON */
   membership: Record<string, number>
   timeoutMs: number
+  /** asked when the cluster does not form, before its processes end: what each node saw, added to the error */
+  diagnose?(nodes: NodeProcess[]): Promise<string>
 }
 
 export interface ProcessCluster {
@@ -62,7 +64,12 @@ export async function startProcessCluster (options: ProcessClusterOptions): Prom
       }))
     }
     const started: StartedLine[] = await Promise.all(nodes.map(async n => n.started(options.timeoutMs)))
-    await Promise.all(nodes.map(async n => n.request('wait-members', { count: options.nodes, timeoutMs: options.timeoutMs }, options.timeoutMs + 1000)))
+    try {
+      await Promise.all(nodes.map(async n => n.request('wait-members', { count: options.nodes, timeoutMs: options.timeoutMs }, options.timeoutMs + 1000)))
+    } catch (err) {
+      if (options.diagnose == null || !(err instanceof Error)) { throw err }
+      throw new Error(`${err.message}; ${await options.diagnose(nodes).catch((e: Error) => `(no diagnosis: ${e.message})`)}`, { cause: err })
+    }
     return { nodes, ids: started.map(s => s.id), formedMs: Math.round(now() - t0), close }
   } catch (err) {
     await close()
