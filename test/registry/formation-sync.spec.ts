@@ -96,7 +96,9 @@ describe('registry sync at formation', function () {
     const pulls = pullsStarted(started)
     // Before, one per pair of nodes and attempt: 445 to 1013 here. Now one per node and owner, about one per node for
     // the first member it saw join (asked before it could say it holds none), and one per node and owner for the
-    // lookups that waited before the owner said it holds names: 46 to 104 here, under load
-    expect(pulls, `${pulls} registry-sync streams for ${NODES * (NODES - 1)} pairs of nodes`).to.be.below(NODES * (NODES - 1) / 3)
+    // lookups that waited before the owner said it holds names, and lookups asking members that had not reported yet:
+    // 46 to 188 here, the most on a quiet machine, where nodes join faster than their reports arrive. Bounded at two
+    // thirds of the pairs, so one stream per pair, as before, fails
+    expect(pulls, `${pulls} registry-sync streams for ${NODES * (NODES - 1)} pairs of nodes`).to.be.below(NODES * (NODES - 1) * 2 / 3)
   })
 })
