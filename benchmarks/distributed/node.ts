@@ -152,6 +152,11 @@ const COMMANDS: Commands = {
     return Object.fromEntries(cluster.members().map(m => [m.id, m.status]))
   },
 
+  /** this node's Lifeguard local health: 0 while it meets its own deadlines, higher while it doubts itself */
+  async localHealth () {
+    return (cluster as unknown as { membership: { localHealth?: number } }).membership.localHealth ?? 0
+  },
+
   /** blocks this process's event loop for args.ms, as a long GC or a synchronous job would */
   async block (args) {
     const end = Date.now() + Number(args.ms)

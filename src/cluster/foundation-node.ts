@@ -149,8 +149,13 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       choice
     )
     this.discovery.addEventListener('discovery:error', (evt) => { this.safeDispatchEvent('discovery:error', { detail: evt.detail }) })
-    // the load report tells how many names this node holds: members that join skip asking a node that holds none
-    this.load = new NodeLoadGossip({ host, log: this.log, local: () => this.localLoad(), heldNames: () => this.registry.localNames().length }, { cluster: config.clusterName })
+    // the load report tells what this node holds: members that join skip asking a node that holds none
+    this.load = new NodeLoadGossip({
+      host,
+      log: this.log,
+      local: () => this.localLoad(),
+      holdings: () => ({ names: this.registry.localNames().length, groups: this.groups.localVersion(), directory: this.distribution.directory.size })
+    }, { cluster: config.clusterName })
     this.registry = createRegistry(
       { host, membership: this.membership, logger, rpc: registryRpc(this.endpoints, () => this.messaging), nameCounts: this.load },
       { cluster: config.clusterName, lookupTimeout: config.lookupTimeout }
@@ -179,6 +184,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       messaging: this.messaging,
       endpoints: this.endpoints,
       load: (id) => id === this.id ? this.localLoad() : this.load.of(id),
+      reports: this.load,
       hasQuorum: (rule) => this.partitions.hasQuorum(rule),
       undeliverable: (reason) => { this.undeliverable(reason) },
       log: logger.forComponent('foundation:distribution')
@@ -190,6 +196,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       self: this.id,
       actors: this.actors,
       membership: this.membership,
+      reports: this.load,
       endpoints: this.endpoints,
       sendDirect: (node, target, body) => { this.messaging.send(node, target, body) },
       send: (ref, message) => { this.send(ref, message) },

@@ -1,11 +1,13 @@
 // Each node's load (actors, message rate), gossiped when it changes so any node can tell the cluster's totals.
-// The report also tells how many names the node holds, so that a member that joins need not ask one that holds none.
+// The report also tells what the node holds that others replicate (names, group memberships, directory entries), so
+// that a member that joins need not ask one that holds none, and a replica that fell behind notices.
 import { TypedEventEmitter } from '@libp2p/interface'
 import { SECOND } from '../config/units.ts'
 import { PublicationIds, decodePublication, encodePublication } from '../messaging/pubsub/publication.ts'
 import { Codec } from '../wire/codec.ts'
 import { MalformedFrameError } from '../wire/errors.ts'
 import type { Host } from '../node/create-host.ts'
+import type { Version } from '../groups/group-table.ts'
 import type { MemberNameCountEvents, MemberNameCounts } from '../registry/index.ts'
 import type { Message } from '@libp2p/gossipsub'
 import type { Logger } from '@libp2p/interface'
@@ -17,6 +19,11 @@ export const DEFAULT_LOAD_INTERVAL = 2 * SECOND
  * gossipsub's mesh: reports of idle nodes were most of an idle cluster's traffic.
  */
 export const DEFAULT_LOAD_REFRESH = 30 * SECOND
+/**
+ * Each refresh comes after the refresh period times a random factor within 1 ± half this: nodes started together
+ * would otherwise all report in the same instant, every period, and the whole cluster handles N reports at once.
+ */
+const REFRESH_JITTER = 0.4
 /** a message rate within this share of the last one reported is not news */
 const RATE_TOLERANCE = 0.1
 const MAX_LOAD_MESSAGE = 1024
@@ -30,19 +37,27 @@ export interface NodeLoad {
   messageRate: number
 }
 
+/** What a node holds that the others replicate or read when they join; each absent when the node does not tell. */
+export interface Holdings {
+  /** names it registered */
+  names?: number
+  /** the version of its actors' group memberships */
+  groups?: Version
+  /** entries in its copy of the distributed actors' directory */
+  directory?: number
+}
+
 export interface NodeLoadGossipComponents {
   host: Host
   log: Logger
   /** this node's load, now */
   local(): NodeLoad
-  /** how many names this node holds, now (default: the report does not tell) */
-  heldNames?(): number
+  /** what this node holds, now (default: the report does not tell) */
+  holdings?(): Holdings
 }
 
-/** What a node reports: its load, and how many names it holds */
-interface LoadReport extends NodeLoad {
-  names?: number
-}
+/** What a node reports: its load, and what it holds */
+type LoadReport = NodeLoad & Holdings
 
 export interface NodeLoadGossipInit {
   cluster: string
@@ -59,10 +74,11 @@ export class NodeLoadGossip extends TypedEventEmitter<MemberNameCountEvents> imp
   private readonly refresh: number
   private readonly codec = new Codec()
   private lastReport: LoadReport | undefined
-  private lastReportAt = 0
+  /** when an unchanged report is told again */
+  private refreshAt = 0
   private readonly ids = new PublicationIds()
   private readonly reported = new Map<string, NodeLoad>()
-  private readonly names = new Map<string, number>()
+  private readonly holdings = new Map<string, Holdings>()
   private readonly onMessage = (evt: CustomEvent<Message>): void => { this.receive(evt.detail) }
   private timer: ReturnType<typeof setInterval> | undefined
   private soon: ReturnType<typeof setTimeout> | undefined
@@ -96,7 +112,7 @@ export class NodeLoadGossip extends TypedEventEmitter<MemberNameCountEvents> imp
     pubsub.removeEventListener('message', this.onMessage)
     pubsub.unsubscribe(this.topic)
     this.reported.clear()
-    this.names.clear()
+    this.holdings.clear()
     this.lastReport = undefined
   }
 
@@ -113,13 +129,13 @@ export class NodeLoadGossip extends TypedEventEmitter<MemberNameCountEvents> imp
   publishIfChanged (now = Date.now()): void {
     const report = this.report()
     const last = this.lastReport
-    if (last != null && now - this.lastReportAt < this.refresh && !changed(last, report)) { return }
+    if (last != null && now < this.refreshAt && !changed(last, report)) { return }
     this.publish(report, now)
   }
 
   publish (report = this.report(), now = Date.now()): void {
     this.lastReport = report
-    this.lastReportAt = now
+    this.refreshAt = now + this.refresh * (1 - REFRESH_JITTER / 2 + Math.random() * REFRESH_JITTER)
     const self = this.components.host.peerId.toString()
     const data = encodePublication(this.ids.next(), self, [this.codec.encode(report)])
     this.components.host.services.pubsub.publish(this.topic, data).catch((err: Error) => {
@@ -134,17 +150,26 @@ export class NodeLoadGossip extends TypedEventEmitter<MemberNameCountEvents> imp
 
   /** How many names a node said it holds in its last report; undefined before a report that told. */
   heldNames (node: string): number | undefined {
-    return this.names.get(node)
+    return this.holdings.get(node)?.names
+  }
+
+  /** The version of a node's group memberships its last report told; undefined before one did. */
+  groupVersion (node: string): Version | undefined {
+    return this.holdings.get(node)?.groups
+  }
+
+  /** How many directory entries a node said it holds in its last report; undefined before a report that told. */
+  directoryEntries (node: string): number | undefined {
+    return this.holdings.get(node)?.directory
   }
 
   forget (node: string): void {
     this.reported.delete(node)
-    this.names.delete(node)
+    this.holdings.delete(node)
   }
 
   private report (): LoadReport {
-    const names = this.components.heldNames?.()
-    return names == null ? this.components.local() : { ...this.components.local(), names }
+    return { ...this.components.local(), ...this.components.holdings?.() }
   }
 
   private receive (msg: Message): void {
@@ -160,29 +185,50 @@ export class NodeLoadGossip extends TypedEventEmitter<MemberNameCountEvents> imp
       this.components.log.error('dropped a malformed load report: %s', err.message)
       return
     }
-    const { names, ...load } = report
-    this.reported.set(from, load)
-    if (names != null) { this.names.set(from, names) } else { this.names.delete(from) }
+    const { processes, messageRate, ...holdings } = report
+    this.reported.set(from, { processes, messageRate })
+    this.holdings.set(from, holdings)
     this.safeDispatchEvent('member:report', { detail: from })
   }
 }
 
 function changed (last: LoadReport, now: LoadReport): boolean {
-  return now.processes !== last.processes || now.names !== last.names ||
+  return now.processes !== last.processes || now.names !== last.names || now.directory !== last.directory ||
+    now.groups?.epoch !== last.groups?.epoch || now.groups?.seq !== last.groups?.seq ||
     Math.abs(now.messageRate - last.messageRate) > RATE_TOLERANCE * Math.max(1, last.messageRate)
 }
 
+function isCount (value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0
+}
+
+/** A count a report may leave out (nodes that do not tell); present, it must be one. */
+function optionalCount (value: unknown, field: string): number | undefined {
+  if (value == null) { return undefined }
+  if (!isCount(value)) { throw new MalformedFrameError(`malformed load report: ${field} is not a count`) }
+  return value
+}
+
 function validateReport (value: unknown): LoadReport {
-  const report = value as LoadReport
-  if (typeof value !== 'object' || value == null ||
-    !Number.isSafeInteger(report.processes) || report.processes < 0 ||
-    typeof report.messageRate !== 'number' || !Number.isFinite(report.messageRate) || report.messageRate < 0 ||
-    // absent from the reports of nodes that do not tell
-    (report.names != null && (!Number.isSafeInteger(report.names) || report.names < 0))) {
-    throw new MalformedFrameError('malformed load report')
+  if (typeof value !== 'object' || value == null) { throw new MalformedFrameError('malformed load report: not a map') }
+  const report = value as Record<string, any>
+  if (!isCount(report.processes)) { throw new MalformedFrameError('malformed load report: processes is not a count') }
+  if (typeof report.messageRate !== 'number' || !Number.isFinite(report.messageRate) || report.messageRate < 0) {
+    throw new MalformedFrameError('malformed load report: messageRate is not a rate')
   }
-  const load = { processes: report.processes, messageRate: report.messageRate }
-  return report.names != null ? { ...load, names: report.names } : load
+  const checked: LoadReport = { processes: report.processes, messageRate: report.messageRate }
+  const names = optionalCount(report.names, 'names')
+  if (names != null) { checked.names = names }
+  const directory = optionalCount(report.directory, 'directory')
+  if (directory != null) { checked.directory = directory }
+  const groups = report.groups
+  if (groups != null) {
+    if (typeof groups !== 'object' || !isCount(groups.epoch) || !isCount(groups.seq)) {
+      throw new MalformedFrameError('malformed load report: groups is not a version')
+    }
+    checked.groups = { epoch: groups.epoch, seq: groups.seq }
+  }
+  return checked
 }
 
 /** Sums this node's load with the others' last reports; a member that has not reported yet counts as zero. */

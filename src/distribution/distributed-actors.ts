@@ -10,6 +10,7 @@ import { Placer } from '../placement/index.ts'
 import { NameTakenError } from '../registry/errors.ts'
 import { VersionClock } from '../registry/version-clock.ts'
 import { Checkpoints } from './checkpoints.ts'
+import { DirectoryReads } from './directory-reads.ts'
 import { DirectorySync, ENTRIES_PER_MESSAGE } from './directory-sync.ts'
 import { Directory } from './directory.ts'
 import { coordinatorOf, holderDuties, orphans, quorumHolds } from './duties.ts'
@@ -17,6 +18,7 @@ import { compareVersions, MAX_DISTRIBUTED_NAME } from './entry.ts'
 import { DistributionOptionError, NoEligibleNodeError, NoQuorumError, PlacementFailedError, UnknownActorTypeError } from './errors.ts'
 import { Parking } from './parking.ts'
 import { DIST_ENDPOINT, validateDistMessage, validateStartAnswer } from './wire.ts'
+import type { MemberDirectorySizes } from './directory-reads.ts'
 import type { ClusterView } from './duties.ts'
 import type { DirectoryEntry, EntryVersion, PlacementKind, QuorumRule } from './entry.ts'
 import type { DistributeOptions, DistributedActorInfo, DistributionEvents, DistributionInit } from './index.ts'
@@ -64,6 +66,8 @@ export interface DistributedActorsComponents {
   endpoints: SystemEndpoints
   /** a member's last reported load, this node's included */
   load(id: string): NodeLoad | undefined
+  /** how many directory entries each member reports: one that holds none is not read */
+  reports: MemberDirectorySizes
   hasQuorum(rule: QuorumRule): boolean
   /** counts a message that reached no actor */
   undeliverable(reason: string): void
@@ -81,6 +85,7 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
   private readonly log: Logger
   readonly directory = new Directory({ tombstoneTtl: TOMBSTONE_TTL, now: Date.now })
   private readonly sync: DirectorySync
+  private readonly reads: DirectoryReads
   private readonly checkpoints: Checkpoints
   private readonly parking: Parking
   private readonly clock = new VersionClock()
@@ -111,15 +116,16 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
   private tick: ReturnType<typeof setInterval> | undefined
   private rebalanceTimer: ReturnType<typeof setTimeout> | undefined
   private readonly onMemberJoin = (evt: CustomEvent<Member>): void => { this.memberJoined(evt.detail) }
-  private readonly onMemberChange = (evt: CustomEvent<Member>): void => {
+  private readonly onMemberLeave = (evt: CustomEvent<Member>): void => {
     this.draining.delete(evt.detail.id)
+    this.reads.forget(evt.detail.id)
     this.scheduleReconcile()
   }
 
   /** a suspect that refuted: updates sent while it was cut off may be lost, so it is read whole again */
   private readonly onMemberAlive = (evt: CustomEvent<Member>): void => {
     this.draining.delete(evt.detail.id)
-    this.pullFrom(evt.detail.id)
+    this.reads.want(evt.detail.id)
   }
 
   constructor (components: DistributedActorsComponents, init: DistributedActorsInit) {
@@ -140,6 +146,7 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
       changed: (entries) => { this.entriesChanged(entries) },
       log: this.log
     })
+    this.reads = new DirectoryReads({ reports: components.reports, read: (member) => { this.pullFrom(member) } })
     this.checkpoints = new Checkpoints({
       replicasOf: (name, count) => this.placer.rank(name, this.candidates(this.directory.get(name)?.roles ?? []).filter(c => c.id !== this.self)).slice(0, count).map(c => c.id),
       peers,
@@ -178,8 +185,9 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
       call: async (target, body) => new Promise((resolve, reject) => { this.deliver(target.slice(1), { message: body, reply: { resolve, reject } }, 0) })
     })
     const membership = this.components.membership
+    this.reads.start()
     membership.addEventListener('member:join', this.onMemberJoin)
-    membership.addEventListener('member:leave', this.onMemberChange)
+    membership.addEventListener('member:leave', this.onMemberLeave)
     membership.addEventListener('member:alive', this.onMemberAlive)
     this.tick = setInterval(() => { this.onTick() }, TICK_INTERVAL)
     this.tick.unref?.()
@@ -192,8 +200,9 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
     this.components.endpoints.unregister(DISTRIBUTED_PREFIX)
     const membership = this.components.membership
     membership.removeEventListener('member:join', this.onMemberJoin)
-    membership.removeEventListener('member:leave', this.onMemberChange)
+    membership.removeEventListener('member:leave', this.onMemberLeave)
     membership.removeEventListener('member:alive', this.onMemberAlive)
+    this.reads.stop()
     clearInterval(this.tick)
     clearTimeout(this.rebalanceTimer)
     clearImmediate(this.reconcileScheduled)
@@ -283,7 +292,8 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
     if (entry.holder !== this.self) {
       const moved = await this.components.messaging.call(entry.holder, DIST_ENDPOINT, ['migrate', name, target], { timeout: this.init.callTimeout, signal })
       if (typeof moved !== 'string') { throw new PlacementFailedError(name, target, 'the holder gave no new location') }
-      return this.lookup(name) ?? { node: moved, id: DISTRIBUTED_PREFIX + name }
+      // the holder's answer, not this node's directory: the new holder's update may reach us after the answer does
+      return { node: moved, id: DISTRIBUTED_PREFIX + name }
     }
     const moved = await this.moveBatch(target, [name])
     if (!moved.includes(name)) { throw new PlacementFailedError(name, target, 'the move was refused or timed out; the actor keeps running here') }
@@ -404,7 +414,7 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
         return null
       case 'pull':
         // a member reading us from the start may have missed our updates as we missed its: read it back
-        if (message[1] === null) { this.pullFrom(from) }
+        if (message[1] === null) { this.reads.want(from) }
         return Object.values(this.directory.page(message[1] ?? undefined, ENTRIES_PER_MESSAGE))
       case 'start':
         return this.startBatch(message[1], message[2], message[3])
@@ -658,7 +668,7 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
   private memberJoined (member: Member): void {
     this.draining.delete(member.id)
     if (member.id === this.self) { return }
-    this.pullFrom(member.id)
+    this.reads.want(member.id)
     if (this.init.rebalance) {
       clearTimeout(this.rebalanceTimer)
       this.rebalanceTimer = setTimeout(() => { this.rebalance().catch(err => { this.log('rebalance failed - %e', err) }) }, REBALANCE_DELAY)

@@ -1,24 +1,29 @@
 // Replicates group memberships between nodes over the '$groups' system endpoint: each node pushes its own changes
-// to every member, snapshots are exchanged with each member that joins, and a periodic 'have' catches what got lost.
-import { SECOND } from '../config/units.ts'
+// to every member, and reads a member's whole snapshot when the version that member reports (in its load report,
+// sent on every change and every 30 s anyway) is ahead of the replica: after a join, a lost delta or a heal. A member
+// whose actors are in no group costs nothing to join: nothing is sent to it or read from it.
 import { compareVersions } from './group-table.ts'
 import { GROUPS_SERVICE, PULL_BODY, deltaBody, haveBody, snapshotBodies, validateGroupMessage } from './group-wire.ts'
 import type { GroupChange, GroupTable, OwnerSnapshot, Version } from './group-table.ts'
 import type { SystemEndpoint } from '../cluster/system-endpoints.ts'
 import type { Member, Membership } from '../membership/index.ts'
-import type { Logger } from '@libp2p/interface'
+import type { Logger, TypedEventTarget } from '@libp2p/interface'
 
-/** How often each node tells the others its version, when it changed since it last did. */
-export const DEFAULT_HAVE_INTERVAL = 5 * SECOND
-/**
- * An unchanged version is told again only once per this many have intervals: a replica that missed a change without
- * a gap to show it catches up within this (30 s), and an idle cluster does not pay N messages per node every 5 s.
- */
-export const HAVE_REFRESH_ROUNDS = 6
+export interface MemberReportEvents {
+  /** a member's report arrived; the detail is its id */
+  'member:report': CustomEvent<string>
+}
+
+/** The version of its group memberships each member last reported. */
+export interface MemberGroupVersions extends TypedEventTarget<MemberReportEvents> {
+  /** undefined before the member's first report */
+  groupVersion(member: string): Version | undefined
+}
 
 export interface GroupSyncComponents {
   table: GroupTable
   membership: Pick<Membership, 'activeMembers' | 'isActive' | 'addEventListener' | 'removeEventListener'>
+  reports: MemberGroupVersions
   endpoints: { register(id: string, endpoint: SystemEndpoint): void, unregister(id: string): void }
   /** fire-and-forget to a node's endpoint, in order per node (the direct protocol's send) */
   send(node: string, target: string, body: unknown): void
@@ -30,8 +35,6 @@ export interface GroupSyncComponents {
 export interface GroupSyncInit {
   /** largest message the cluster carries, in bytes: snapshots are split to fit */
   maxMessageSize: number
-  /** default DEFAULT_HAVE_INTERVAL (5 s) */
-  haveInterval?: number
 }
 
 interface PartialSnapshot {
@@ -43,18 +46,19 @@ interface PartialSnapshot {
 export class GroupSync {
   private readonly components: GroupSyncComponents
   private readonly budget: number
-  private readonly haveInterval: number
   /** snapshots arriving in parts, per owner */
   private readonly partial = new Map<string, PartialSnapshot>()
-  /** owners asked for a snapshot and not answered yet: one pull at a time each, retried every have interval */
+  /** owners asked for a snapshot and not answered yet: one pull at a time each, asked again on their next report */
   private readonly pulling = new Set<string>()
   private flushTimer: ReturnType<typeof setTimeout> | undefined
-  private haveTimer: ReturnType<typeof setInterval> | undefined
   private flushWaiters: Array<() => void> = []
   private running = false
-  /** the version the last have round told, and how many rounds ago */
-  private toldVersion: Version | undefined
-  private roundsSinceTold = 0
+  private readonly onReport = (evt: CustomEvent<string>): void => {
+    const node = evt.detail
+    // a pull whose answer got lost is asked again: the report says the replica is still behind
+    this.pulling.delete(node)
+    this.catchUp(node)
+  }
   /** group messages from the network that were malformed and dropped */
   invalidMessages = 0
 
@@ -62,7 +66,6 @@ export class GroupSync {
     this.components = components
     // room for the envelope around the body; the size estimate is an upper bound already
     this.budget = Math.max(1024, Math.floor(init.maxMessageSize / 2))
-    this.haveInterval = init.haveInterval ?? DEFAULT_HAVE_INTERVAL
   }
 
   start (): void {
@@ -72,7 +75,7 @@ export class GroupSync {
     this.components.membership.addEventListener('member:join', this.onJoin)
     this.components.membership.addEventListener('member:alive', this.onAlive)
     this.components.membership.addEventListener('member:leave', this.onLeave)
-    this.haveTimer = setInterval(() => { this.sayHave() }, this.haveInterval)
+    this.components.reports.addEventListener('member:report', this.onReport)
   }
 
   stop (): void {
@@ -82,13 +85,11 @@ export class GroupSync {
     this.components.membership.removeEventListener('member:join', this.onJoin)
     this.components.membership.removeEventListener('member:alive', this.onAlive)
     this.components.membership.removeEventListener('member:leave', this.onLeave)
-    clearInterval(this.haveTimer)
+    this.components.reports.removeEventListener('member:report', this.onReport)
     clearTimeout(this.flushTimer)
-    this.haveTimer = undefined
     this.flushTimer = undefined
     this.partial.clear()
     this.pulling.clear()
-    this.toldVersion = undefined
     this.releaseWaiters()
   }
 
@@ -174,16 +175,18 @@ export class GroupSync {
   private readonly onJoin = (evt: CustomEvent<Member>): void => {
     const node = evt.detail.id
     if (node === this.components.table.self) { return }
-    // both sides do this on their own join event; whichever side sees the other first gets answered either way
-    this.sendSnapshot(node)
+    // ours is pushed, not waited for: the newcomer may not have heard our report yet. Should it not count us as a
+    // member yet it drops the snapshot, and reads it once it does, from our report.
+    if (this.holdsAny()) { this.sendSnapshot(node) }
     this.pulling.delete(node)
-    this.pull(node)
+    // its report may have come before the join; if not, its next report decides
+    this.catchUp(node)
   }
 
   private readonly onAlive = (evt: CustomEvent<Member>): void => {
-    // it was suspected: what we sent meanwhile may not have reached it
+    // it was suspected: what we sent meanwhile may not have reached it, and it would wait for our next report
     const node = evt.detail.id
-    if (node === this.components.table.self) { return }
+    if (node === this.components.table.self || !this.holdsAny()) { return }
     this.sendTo(node, [haveBody(this.localVersion())])
   }
 
@@ -195,16 +198,18 @@ export class GroupSync {
     this.components.changed(this.components.table.dropNode(node))
   }
 
-  private sayHave (): void {
-    // a pull not answered by now is asked again
-    this.pulling.clear()
-    const version = this.localVersion()
-    this.roundsSinceTold++
-    if (this.toldVersion != null && compareVersions(this.toldVersion, version) === 0 && this.roundsSinceTold < HAVE_REFRESH_ROUNDS) { return }
-    this.toldVersion = version
-    this.roundsSinceTold = 0
-    const body = haveBody(version)
-    for (const node of this.others()) { this.sendTo(node, [body]) }
+  /** Reads a member's memberships when the version it reported is ahead of the replica held here. */
+  private catchUp (node: string): void {
+    const reported = this.components.reports.groupVersion(node)
+    if (!this.running || reported == null || !this.components.membership.isActive(node)) { return }
+    const held = this.components.table.version(node)
+    if (held != null && compareVersions(held, reported) >= 0) { return }
+    if (reported.seq === 0) {
+      // a run of the node that never changed a membership holds none: nothing to read
+      this.components.changed(this.components.table.merge(node, { version: reported, entries: [] }))
+      return
+    }
+    this.pull(node)
   }
 
   private pull (node: string): void {
@@ -236,8 +241,14 @@ export class GroupSync {
     return this.components.membership.activeMembers().map(m => m.id).filter(id => id !== this.components.table.self)
   }
 
-  private localVersion (): Version {
+  /** The version of this node's own memberships, as its load report tells it. */
+  localVersion (): Version {
     return this.components.table.version(this.components.table.self) ?? { epoch: 0, seq: 0 }
+  }
+
+  /** False while this run of the node never changed a membership: there is nothing to send anyone. */
+  private holdsAny (): boolean {
+    return this.localVersion().seq > 0
   }
 
   private releaseWaiters (): void {

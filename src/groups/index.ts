@@ -4,7 +4,7 @@ import type { TypedEventTarget } from '@libp2p/interface'
 
 export { InvalidGroupNameError, NotLocalActorError, InvalidGroupMessageError } from './errors.ts'
 export { MAX_GROUP_NAME } from './group-wire.ts'
-export { DEFAULT_HAVE_INTERVAL } from './group-sync.ts'
+export type { MemberGroupVersions, MemberReportEvents } from './group-sync.ts'
 
 /** One actor in one group. */
 export interface GroupMember {

@@ -10,7 +10,7 @@ import { GroupSync } from './group-sync.ts'
 import { GroupTable } from './group-table.ts'
 import { assertGroupName } from './group-wire.ts'
 import type { GroupSyncComponents } from './group-sync.ts'
-import type { GroupChange } from './group-table.ts'
+import type { GroupChange, Version } from './group-table.ts'
 import type { GroupEvents, Groups, MulticallOptions, MulticallResult } from './index.ts'
 import type { ActorRef } from '../actors/ref.ts'
 import type { ComponentLogger, Logger } from '@libp2p/interface'
@@ -28,6 +28,8 @@ export interface ProcessGroupsComponents {
   self: string
   actors: GroupActors
   membership: GroupSyncComponents['membership']
+  /** the version of its memberships each member reports: a replica behind it reads the member's snapshot */
+  reports: GroupSyncComponents['reports']
   endpoints: GroupSyncComponents['endpoints']
   /** the direct protocol's send to a node's endpoint */
   sendDirect(node: string, target: string, body: unknown): void
@@ -40,8 +42,6 @@ export interface ProcessGroupsComponents {
 export interface ProcessGroupsInit {
   /** largest message the cluster carries (default DEFAULT_MAX_MESSAGE_SIZE, 1 MiB) */
   maxMessageSize?: number
-  /** how often this node tells the others its version (default DEFAULT_HAVE_INTERVAL, 5 s) */
-  haveInterval?: number
   /** when this run of the node started, in ms: ranks its memberships above an earlier run's (default Date.now()) */
   epoch?: number
 }
@@ -62,11 +62,17 @@ export class ProcessGroups extends TypedEventEmitter<GroupEvents> implements Gro
     this.sync = new GroupSync({
       table: this.table,
       membership: components.membership,
+      reports: components.reports,
       endpoints: components.endpoints,
       send: components.sendDirect,
       changed: (changes) => { this.announce(changes) },
       log: this.log
-    }, { maxMessageSize: init.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE, haveInterval: init.haveInterval })
+    }, { maxMessageSize: init.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE })
+  }
+
+  /** The version of this node's own memberships: its load report tells the others. */
+  localVersion (): Version {
+    return this.sync.localVersion()
   }
 
   get invalidMessages (): number {

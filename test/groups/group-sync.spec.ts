@@ -1,4 +1,5 @@
 // Group replication without sockets: GroupSync instances joined by an in-memory, ordered network that can lose messages.
+import { TypedEventEmitter } from '@libp2p/interface'
 import { defaultLogger } from '@libp2p/logger'
 import { expect } from 'aegir/chai'
 import { GroupSync } from '../../src/groups/group-sync.ts'
@@ -7,7 +8,8 @@ import { GROUPS_SERVICE, validateGroupMessage } from '../../src/groups/group-wir
 import { Codec } from '../../src/wire/codec.ts'
 import { FakeMembership } from '../registry/fake-membership.ts'
 import type { SystemEndpoint } from '../../src/cluster/system-endpoints.ts'
-import type { GroupChange } from '../../src/groups/group-table.ts'
+import type { GroupChange, Version } from '../../src/groups/group-table.ts'
+import type { MemberGroupVersions, MemberReportEvents } from '../../src/groups/index.ts'
 
 interface Letter { from: string, to: string, body: unknown }
 
@@ -37,11 +39,23 @@ class FakeNetwork {
   }
 }
 
+/** The versions other nodes reported to one node, as their load reports would tell it. */
+class FakeReports extends TypedEventEmitter<MemberReportEvents> implements MemberGroupVersions {
+  private readonly versions = new Map<string, Version>()
+  groupVersion (member: string): Version | undefined { return this.versions.get(member) }
+
+  heard (member: string, version: Version): void {
+    this.versions.set(member, version)
+    this.safeDispatchEvent('member:report', { detail: member })
+  }
+}
+
 interface SyncNode {
   id: string
   table: GroupTable
   sync: GroupSync
   membership: FakeMembership
+  reports: FakeReports
   changes: GroupChange[]
 }
 
@@ -52,10 +66,12 @@ describe('group sync', () => {
   function node (id: string, others: string[], maxMessageSize = 1024 * 1024): SyncNode {
     const table = new GroupTable(id, 1000)
     const membership = new FakeMembership(id, others)
+    const reports = new FakeReports()
     const changes: GroupChange[] = []
     const sync = new GroupSync({
       table,
       membership,
+      reports,
       endpoints: {
         register: (_id, endpoint) => { net.endpoints.set(id, endpoint) },
         unregister: () => { net.endpoints.delete(id) }
@@ -63,9 +79,9 @@ describe('group sync', () => {
       send: (to, target, body) => { net.send(id, to, target, body) },
       changed: (c) => { changes.push(...c) },
       log: defaultLogger().forComponent('test:groups')
-    }, { maxMessageSize, haveInterval: 60_000 })
+    }, { maxMessageSize })
     sync.start()
-    const created = { id, table, sync, membership, changes }
+    const created = { id, table, sync, membership, reports, changes }
     nodes.push(created)
     return created
   }
@@ -74,6 +90,13 @@ describe('group sync', () => {
   function local (n: SyncNode, change: (table: GroupTable) => void): void {
     change(n.table)
     n.sync.flush()
+  }
+
+  /** the node's load report reaches the others */
+  function report (n: SyncNode): void {
+    for (const other of nodes) {
+      if (other !== n) { other.reports.heard(n.id, n.sync.localVersion()) }
+    }
   }
 
   beforeEach(() => {
@@ -85,23 +108,51 @@ describe('group sync', () => {
     for (const n of nodes) { n.sync.stop() }
   })
 
-  it('exchanges snapshots with a member that joins, in both directions', () => {
+  it('pushes its snapshot to a member that joins, and reads the member\'s once its report says it is behind', () => {
     const a = node('a', [])
     const b = node('b', [])
     local(a, t => { t.join('g', '1') })
     local(b, t => { t.join('g', '7'); t.join('h', '8') })
 
-    // a sees b first: b drops a's snapshot until it sees a too, but answers the pull
+    // a sees b first: b drops a's snapshot until it sees a too; a waits for b's report
     a.membership.join('b')
     net.deliverAll()
-    expect(a.table.members('g')).to.deep.equal([{ node: 'a', id: '1' }, { node: 'b', id: '7' }])
+    expect(a.table.members('g'), 'b has not reported yet').to.deep.equal([{ node: 'a', id: '1' }])
     expect(b.table.members('g'), 'a is no member of b yet').to.deep.equal([{ node: 'b', id: '7' }])
+    report(b)
+    net.deliverAll()
+    expect(a.table.members('g')).to.deep.equal([{ node: 'a', id: '1' }, { node: 'b', id: '7' }])
 
+    // a's report came before b saw a join: the join reads it
+    report(a)
+    net.deliverAll()
+    expect(b.table.members('g'), 'a is still no member of b').to.deep.equal([{ node: 'b', id: '7' }])
     b.membership.join('a')
     net.deliverAll()
     expect(b.table.members('g')).to.deep.equal([{ node: 'b', id: '7' }, { node: 'a', id: '1' }])
     expect(b.changes.map(c => c.kind)).to.deep.equal(['join'])
     expect(a.table.which()).to.deep.equal(['g', 'h'])
+
+    // reports of versions the replica holds ask nothing
+    report(a)
+    report(b)
+    expect(net.queue).to.have.lengthOf(0)
+  })
+
+  it('sends nothing to or from members whose actors never joined a group', () => {
+    const a = node('a', [])
+    const b = node('b', [])
+    report(a)
+    report(b)
+    a.membership.join('b')
+    b.membership.join('a')
+    b.membership.refute('a')
+    expect(net.queue, 'no message at all').to.have.lengthOf(0)
+    expect(a.table.version('b'), 'an empty replica, from the report alone').to.deep.equal(b.sync.localVersion())
+
+    local(b, t => { t.join('g', '7') })
+    net.deliverAll()
+    expect(a.table.members('g')).to.deep.equal([{ node: 'b', id: '7' }])
   })
 
   it('sends the changes of one tick in one message per member', () => {
@@ -143,7 +194,7 @@ describe('group sync', () => {
     expect(b.changes.filter(c => c.kind === 'join')).to.have.lengthOf(1000)
   })
 
-  it('pulls a snapshot after a lost delta, and catches a lost last change from the periodic have', () => {
+  it('pulls a snapshot after a lost delta, and catches a lost last change from the member\'s next report', () => {
     const a = node('a', ['b'])
     const b = node('b', ['a'])
     a.membership.join('b')
@@ -162,7 +213,7 @@ describe('group sync', () => {
     net.lose = () => false
     net.deliverAll()
     expect(b.table.members('g'), 'the loss is not noticed yet').to.have.lengthOf(2)
-    ;(a.sync as any).sayHave()
+    report(a)
     net.deliverAll()
     expect(b.table.members('g')).to.deep.equal([{ node: 'a', id: '2' }])
   })
@@ -171,6 +222,7 @@ describe('group sync', () => {
     const a = node('a', ['b', 'x'])
     const b = node('b', ['a'])
     local(b, t => { t.join('g', '1') })
+    report(b)
     a.membership.join('b')
     net.deliverAll()
     expect(a.table.members('g')).to.have.lengthOf(1)

@@ -1,21 +1,19 @@
-// Scale: 100 Foundation nodes in one process on the libp2p memory transport form one cluster and keep it, with
-// the default membership settings: every node counts 100 alive, then a minute passes without a single suspicion or
-// leave on any node (nobody stops, nothing is cut, so any would be false).
+// Scale: Foundation nodes in one process on the libp2p memory transport form one cluster and keep it, with the
+// default membership settings: every node counts every node alive, then a minute passes without a single suspicion
+// or leave on any node (nobody stops, nothing is cut, so any would be false).
 //
-// Runs only with RUN_SCALE_TESTS=1 (SCALE_TEST_NODES sets the size, 100 by default): it fails on this project's
-// 2-core machine. A full mesh of 100 nodes is 4,950 noise connections, and their setup saturates the one thread for
-// minutes (event-loop delays of seconds); the nodes that joined first learnt only the few members the seed knew
-// then, and learn the rest last (full after about 135-400 s in runs here; bare libp2p nodes were not fully connected
-// after 240 s either). 30 nodes form, then see a burst of suspicions (all refuted) about two seconds into the window.
+// 30 nodes by default. With RUN_SCALE_TESTS=1 it runs at SCALE_TEST_NODES (100 by default), which fails on this
+// project's 2-core machine: a full mesh of 100 nodes is 4,950 noise connections, whose setup saturates the one thread
+// for minutes (bare libp2p nodes were not fully connected after 240 s either); partial views are what make that size
+// form in seconds.
 import { expect } from 'aegir/chai'
 import { MemberTrouble } from '../../benchmarks/lib/member-trouble.ts'
 import { aliveCounts, startMemoryCluster, waitFormed } from '../../benchmarks/lib/memory-cluster.ts'
 import type { MemoryCluster } from '../../benchmarks/lib/memory-cluster.ts'
 
-const NODES = Number(process.env.SCALE_TEST_NODES ?? 100)
+const NODES = process.env.RUN_SCALE_TESTS === '1' ? Number(process.env.SCALE_TEST_NODES ?? 100) : 30
 const FORM_TIMEOUT_MS = 150_000
 const STABLE_WINDOW_MS = 60_000
-const run = process.env.RUN_SCALE_TESTS === '1' ? describe : describe.skip
 
 /** The nodes that do not count every member alive, fewest first, with their counts: what a failed formation missed. */
 function missing (cluster: MemoryCluster): string {
@@ -25,7 +23,7 @@ function missing (cluster: MemoryCluster): string {
   return `${NODES - short.length} of ${NODES} nodes count ${NODES} alive; the others: ${listed}${short.length > 10 ? ` and ${short.length - 10} more` : ''}`
 }
 
-run(`scale: ${NODES} nodes in one process`, function () {
+describe(`scale: ${NODES} nodes in one process`, function () {
   this.timeout(FORM_TIMEOUT_MS + STABLE_WINDOW_MS + 60_000)
   let cluster: MemoryCluster | undefined
   let trouble: MemberTrouble | undefined
