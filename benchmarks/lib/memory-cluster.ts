@@ -80,6 +80,24 @@ export function aliveCounts (nodes: readonly FoundationNode[]): number[] {
   return nodes.map(n => n.membership.members().filter(m => m.status === 'alive').length)
 }
 
+/** How many other nodes each node holds an open connection to. */
+export function linkedCounts (nodes: readonly FoundationNode[]): number[] {
+  return nodes.map(n => new Set(n.host.getConnections().filter(c => c.status === 'open').map(c => c.remotePeer.toString())).size)
+}
+
+/**
+ * Resolves true once every node holds a connection to every other, false after timeoutMs. Membership news spreads
+ * faster than connections open: a full view comes first, and the full mesh a few seconds later.
+ */
+export async function waitMeshed (nodes: readonly FoundationNode[], timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs
+  while (!linkedCounts(nodes).every(count => count === nodes.length - 1)) {
+    if (Date.now() > deadline) { return false }
+    await delay(FORMED_POLL_MS)
+  }
+  return true
+}
+
 /** Resolves true once every node counts every node alive, false after timeoutMs. */
 export async function waitFormed (nodes: readonly FoundationNode[], timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs

@@ -25,6 +25,8 @@ export interface ProcessCluster {
   ids: string[]
   /** ms from the first spawn until every node counted every member */
   formedMs: number
+  /** when the first process was spawned, on the clock of lib/stats.ts now() */
+  startedAt: number
   close(): Promise<void>
 }
 
@@ -70,7 +72,7 @@ export async function startProcessCluster (options: ProcessClusterOptions): Prom
       if (options.diagnose == null || !(err instanceof Error)) { throw err }
       throw new Error(`${err.message}; ${await options.diagnose(nodes).catch((e: Error) => `(no diagnosis: ${e.message})`)}`, { cause: err })
     }
-    return { nodes, ids: started.map(s => s.id), formedMs: Math.round(now() - t0), close }
+    return { nodes, ids: started.map(s => s.id), formedMs: Math.round(now() - t0), startedAt: t0, close }
   } catch (err) {
     await close()
     throw err

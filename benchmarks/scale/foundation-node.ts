@@ -48,6 +48,13 @@ const COMMANDS: Commands = {
     return { alive: alive(), members: cluster.members().map(m => ({ name: m.name, status: m.status })) }
   },
 
+  /** open connections, and the distinct peers they reach (a full mesh of N has N - 1 of each) */
+  async connections () {
+    const open = (cluster as unknown as { host: { getConnections(): Array<{ status: string, remotePeer: { toString(): string } }> } })
+      .host.getConnections().filter(c => c.status === 'open')
+    return { connections: open.length, peers: new Set(open.map(c => c.remotePeer.toString())).size }
+  },
+
   /** the suspect and leave events seen since the last reset; `reset: true` starts a new window */
   async trouble (args) {
     const events = trouble.list()

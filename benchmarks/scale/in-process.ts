@@ -3,7 +3,7 @@
 // over an idle window, and (Foundation) every suspect and leave event from formation to the window's end.
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { MemberTrouble } from '../lib/member-trouble.ts'
-import { aliveCounts, startMemoryCluster, waitFormed } from '../lib/memory-cluster.ts'
+import { aliveCounts, startMemoryCluster, waitFormed, waitMeshed } from '../lib/memory-cluster.ts'
 import { round2 } from '../lib/result.ts'
 import { median, now } from '../lib/stats.ts'
 import { delay } from '../lib/util.ts'
@@ -20,7 +20,11 @@ export interface ScaleFigures {
   startedMs?: number
   cpuPercentPerNode?: number
   bytesPerSecondPerNode?: number
-  /** Foundation only: member:suspect events seen by all nodes from formation to the end of the window */
+  /** Foundation only: ms until every node held a connection to every other (after full membership) */
+  meshMs?: number
+  /** Foundation only: member:suspect events seen by all nodes until the full mesh, none of them true */
+  formationSuspicions?: number
+  /** Foundation only: member:suspect events seen by all nodes from the full mesh to the end of the window */
   suspicions?: number
   /** Foundation only: member:leave events, likewise */
   leaves?: number
@@ -75,11 +79,17 @@ export async function foundationInProcess (count: number, settings: ScaleSetting
     if (!formed) {
       return { nodes: count, fullMs: null, startedMs: cluster.startedMs, formationCpuSeconds, details: `${shortfall(aliveCounts(cluster.nodes), count, 'counted alive')}; ${trouble.describe(5)}` }
     }
+    // the window starts once the full mesh is up: until then members are still dialling each other
+    const meshed = await waitMeshed(cluster.nodes, settings.formTimeoutMs)
+    const meshMs = meshed ? Math.round(now() - t0) : undefined
+    const formationSuspicions = trouble.count('suspect')
     trouble.reset()
     const window = await idleWindow(count, cluster.bytes, settings)
     return {
       nodes: count,
       fullMs,
+      ...(meshMs != null ? { meshMs } : {}),
+      formationSuspicions,
       startedMs: cluster.startedMs,
       formationCpuSeconds,
       ...window,

@@ -17,6 +17,8 @@ const HERE = path.dirname(fileURLToPath(import.meta.url))
 export const FOUNDATION_NODE_SCRIPT = path.join(HERE, 'foundation-node.ts')
 export const BARE_NODE_SCRIPT = path.join(HERE, '..', 'idle', 'libp2p-node.ts')
 
+const MESH_POLL_MS = 500
+
 interface AliveAnswer { alive: number, members: Array<{ name: string, status: string }> }
 
 /** Per node, how many it counts alive; and the members most nodes are missing. */
@@ -40,6 +42,17 @@ export async function troubleOf (nodes: NodeProcess[], reset = false): Promise<T
   return answers.flatMap(a => a.events)
 }
 
+/** Resolves true once every process holds a connection to every other, false after timeoutMs. */
+export async function waitMeshedProcesses (nodes: NodeProcess[], timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const answers = await Promise.all(nodes.map(async n => n.request<{ peers: number }>('connections', {}, 10_000)))
+    if (answers.every(a => a.peers === nodes.length - 1)) { return true }
+    if (Date.now() > deadline) { return false }
+    await delay(MESH_POLL_MS)
+  }
+}
+
 export async function measureProcesses (count: number, script: string, settings: ScaleSettings): Promise<ScaleFigures> {
   const foundation = script === FOUNDATION_NODE_SCRIPT
   const cluster = await startProcessCluster({
@@ -51,7 +64,15 @@ export async function measureProcesses (count: number, script: string, settings:
     diagnose: foundation ? async (nodes) => describeAlive(nodes, count) : undefined
   })
   try {
-    if (foundation) { await troubleOf(cluster.nodes, true) }
+    let meshMs: number | undefined
+    let formationSuspicions: number | undefined
+    if (foundation) {
+      const formation = await troubleOf(cluster.nodes, true)
+      // the window starts once the full mesh is up: until then members are still dialling each other
+      const meshed = await waitMeshedProcesses(cluster.nodes, settings.formTimeoutMs)
+      meshMs = meshed ? Math.round(now() - cluster.startedAt) : undefined
+      formationSuspicions = [...formation, ...await troubleOf(cluster.nodes, true)].filter(e => e.type === 'suspect').length
+    }
     await delay(settings.settleMs)
     const pids = cluster.nodes.map(n => n.pid as number)
     const before = await Promise.all(pids.map(procUsage))
@@ -70,6 +91,8 @@ export async function measureProcesses (count: number, script: string, settings:
       bytesPerSecondPerNode: Math.round(median(bytes)),
       ...(foundation
         ? {
+            ...(meshMs != null ? { meshMs } : {}),
+            formationSuspicions,
             suspicions: suspicions.length,
             leaves: events.length - suspicions.length,
             details: events.slice(0, 5).map(e => `${e.observer} saw ${e.member} ${e.type} (${e.status}) at ${e.atMs} ms`).join('; ')

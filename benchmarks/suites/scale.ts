@@ -52,7 +52,8 @@ function settingNotes (settings: ScaleSettings): string[] {
     `value = ms from the first node's start (in one process) or spawn (processes, module loading included) until every node counts every node alive (bare libp2p: is connected to every other); then ${settings.settleMs / 1000} s to settle and an idle window of ${settings.windowMs / 1000} s (BENCH_SCALE_WINDOW_MS)`,
     'in one process: @libp2p/memory with noise and yamux; Foundation nodes are given the first node\'s address (static discovery) and learn the rest from membership; bare libp2p nodes (identify, ping, libp2p\'s defaults) each dial every other; CPU per node = process.cpuUsage() over the window / nodes, bytes = what the nodes\' raw connections sent and received (under noise), per node per second',
     'processes: one per node on 127.0.0.1, each given every other\'s address; Foundation: benchmarks/scale/foundation-node.ts (development profile, HTTP off, default membership); bare libp2p: benchmarks/idle/libp2p-node.ts (tcp, noise, yamux, identify, ping, libp2p\'s defaults, including 5 inbound connections per second per host); CPU and bytes (rchar + wchar) from /proc, median over the processes',
-    'suspicions / leaves: member:suspect and member:leave events seen by all Foundation nodes from full membership to the end of the window; in a cluster that nobody stops, each is a false suspicion',
+    'meshMs: Foundation, ms until every node also held a connection to every other (membership news spreads faster than connections open); formationSuspicions: member:suspect events all Foundation nodes saw until then',
+    'suspicions / leaves: member:suspect and member:leave events seen by all Foundation nodes from the full mesh to the end of the window; in a cluster that nobody stops, each is a false suspicion',
     `formation gives up after ${settings.formTimeoutMs / 1000} s (BENCH_SCALE_FORM_TIMEOUT_MS)`
   ]
 }
@@ -83,7 +84,7 @@ function resultsOf (pairs: Pair[], notes: string[]): SubjectResult[] {
     if (ours?.fullMs == null) { continue }
     const r = bare?.fullMs != null ? versus(ours, bare) : undefined
     results.push(subjectOf(label('Foundation', topology, nodes), ours, r))
-    notes.push(`${label('Foundation', topology, nodes)}: full in ${ours.fullMs} ms, ${ours.cpuPercentPerNode}% of a core and ${ours.bytesPerSecondPerNode} B/s per idle node, ${ours.suspicions} suspicions and ${ours.leaves} leaves; over bare libp2p: time ${r?.fullMs ?? 'n/a'}, CPU ${r?.cpu ?? 'n/a'}, bytes ${r?.bytes ?? 'n/a'}`)
+    notes.push(`${label('Foundation', topology, nodes)}: full in ${ours.fullMs} ms (full mesh ${ours.meshMs ?? 'not reached'} ms, ${ours.formationSuspicions ?? 'n/a'} suspicions until then), ${ours.cpuPercentPerNode}% of a core and ${ours.bytesPerSecondPerNode} B/s per idle node, ${ours.suspicions} suspicions and ${ours.leaves} leaves in the window; over bare libp2p: time ${r?.fullMs ?? 'n/a'}, CPU ${r?.cpu ?? 'n/a'}, bytes ${r?.bytes ?? 'n/a'}`)
   }
   return results
 }

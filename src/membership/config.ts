@@ -25,6 +25,10 @@ export const DEFAULT_GOSSIP_INTERVAL = 200
 export const DEFAULT_GOSSIP_FANOUT = 3
 export const DEFAULT_RETRANSMIT_MULT = 3
 export const DEFAULT_MAX_PIGGYBACK = 20
+/** a new member is not probed by this node before a connection to it opens, for at most this long: see SwimConfig.joinGrace */
+export const DEFAULT_JOIN_GRACE = 30 * SECOND
+/** see SwimConfig.linkSettle */
+export const DEFAULT_LINK_SETTLE = 5 * SECOND
 /** how long stop() waits for the leave announcement to be delivered */
 export const DEFAULT_LEAVE_TIMEOUT = 300
 /** bound on one membership stream, dial included */
@@ -86,6 +90,8 @@ export function resolveConfig (init: MembershipInit): ResolvedMembershipConfig {
       suspicionMaxMult: DEFAULT_SUSPICION_MAX_MULT,
       indirectProbes,
       localHealthMax: DEFAULT_LOCAL_HEALTH_MAX,
+      joinGrace: DEFAULT_JOIN_GRACE,
+      linkSettle: DEFAULT_LINK_SETTLE,
       tickInterval,
       tombstoneTimeout: positive(init.tombstoneTimeout, DEFAULT_TOMBSTONE_TIMEOUT, 'tombstoneTimeout'),
       syncInterval: DEFAULT_SYNC_INTERVAL,

@@ -171,7 +171,10 @@ class SwimMembership extends TypedEventEmitter<MembershipEvents> implements Libp
     if (!this.running) { return }
     for (const outbound of out.send) { this.transport.send(outbound) }
     for (const event of out.events) {
-      if (event.type === 'join') { this.rememberAddresses(event.member) }
+      if (event.type === 'join') {
+        this.rememberAddresses(event.member)
+        if (this.connected(event.member.id)) { this.core.linked(event.member.id, now()) }
+      }
       this.log('%s %s (%s) incarnation %d', event.type, event.member.id, event.member.name, event.member.incarnation)
       this.safeDispatchEvent(EVENTS[event.type], { detail: event.member })
     }
@@ -207,7 +210,16 @@ class SwimMembership extends TypedEventEmitter<MembershipEvents> implements Libp
    * trip sooner (identify then finds the exchange done: one sync per peer per probe interval).
    */
   private readonly onConnectionOpen = (evt: CustomEvent<Connection>): void => {
+    this.core.linked(evt.detail.remotePeer.toString(), now())
     void this.joinIfMaySpeak(evt.detail.remotePeer)
+  }
+
+  private connected (id: string): boolean {
+    try {
+      return this.components.host.getConnections(peerIdFromString(id)).some(c => c.status === 'open')
+    } catch {
+      return false
+    }
   }
 
   /** Peers connected before we started: sync with those that speak our protocol or are not identified yet. */

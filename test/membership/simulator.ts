@@ -15,6 +15,8 @@ export const TEST_CONFIG: SwimConfig = {
   suspicionMaxMult: 6,
   indirectProbes: 3,
   localHealthMax: 8,
+  joinGrace: 0,
+  linkSettle: 0,
   tickInterval: 50,
   tombstoneTimeout: 60_000,
   syncInterval: 30_000,

@@ -26,7 +26,7 @@ export interface NewsMergerInit {
   suspicions: Suspicions
   health: LocalHealth
   /** a member became active: probing should reach it within the current round */
-  onJoin(id: string): void
+  onJoin(id: string, now: number): void
   /** ping a suspect ourselves before declaring it dead on others' word; its failure comes back as suspect() */
   verify(id: string, now: number): void
 }
@@ -38,7 +38,7 @@ export class NewsMerger {
   private readonly outbox: Outbox
   private readonly suspicions: Suspicions
   private readonly health: LocalHealth
-  private readonly onJoin: (id: string) => void
+  private readonly onJoin: (id: string, now: number) => void
   private readonly verify: NewsMergerInit['verify']
   /** members held dead or left, waiting to be forgotten */
   private readonly tombstones = new Set<string>()
@@ -169,7 +169,7 @@ export class NewsMerger {
     const wasActive = before != null && isActiveStatus(before)
     const isActive = isActiveStatus(member.status)
     if (!wasActive && isActive) {
-      this.onJoin(member.id)
+      this.onJoin(member.id, now)
       this.outbox.emit('join', member)
       if (member.status === 'suspect') { this.outbox.emit('suspect', member) }
     } else if (wasActive && !isActive) {

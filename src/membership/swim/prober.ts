@@ -186,7 +186,7 @@ export class Prober {
   }
 
   private start (now: number): void {
-    const target = this.order.next()
+    const target = this.order.next(now)
     if (target == null) { return }
     const seq = this.nextSeq()
     const timeoutAt = now + this.health.scale(this.config.probeTimeout)

@@ -16,6 +16,18 @@ export interface SwimConfig {
   indirectProbes: number
   /** the highest local health multiplier: a node in doubt about itself stretches its probing up to this factor */
   localHealthMax: number
+  /**
+   * ms at most a member that just joined stays out of this node's probe rounds while no connection to it is open
+   * (see SwimCore.linked): the dial and handshake take seconds while a whole cluster forms on a busy machine, and a
+   * probe meanwhile would only time out. A joiner killed meanwhile is still noticed when its connection closes, and
+   * by the members that are connected to it
+   */
+  joinGrace: number
+  /**
+   * ms a new member's connection is given to settle before this node probes it: right after the handshake both
+   * ends open their streams and exchange their state, and on a busy machine answers are late meanwhile
+   */
+  linkSettle: number
   /** ms between two calls of tick() by the caller; longer gaps are this node's own stalls, not others' silence */
   tickInterval: number
   /** ms between two rounds that send waiting news to a few members without a probe; 0 leaves news to probes */

@@ -70,7 +70,7 @@ export class SwimCore {
       outbox,
       witnesses: (id, incarnation) => suspicions.reportOf(id, incarnation)
     })
-    this.order = new ProbeOrder(random, this.view)
+    this.order = new ProbeOrder(random, this.view, config)
     this.news = new NewsMerger({
       config,
       view: this.view,
@@ -78,7 +78,7 @@ export class SwimCore {
       outbox,
       suspicions,
       health: this.health,
-      onJoin: (id) => { this.order.add(id) },
+      onJoin: (id, at) => { this.order.add(id, at) },
       verify: (id, at) => { this.prober.check(id, at, false) }
     })
     // the prober draws its first probe time before sync draws its first sync: another order changes every seeded run
@@ -121,6 +121,15 @@ export class SwimCore {
   /** Lifeguard's local health score, 0 when healthy: probe timing is stretched by this plus one. */
   get localHealth (): number {
     return this.health.score
+  }
+
+  /**
+   * A connection to the member opened. A member that joined is probed only once its connection had linkSettle to
+   * settle, or once its joinGrace ran out: probing it sooner would time the dial, the handshake and the new
+   * connection's own setup traffic rather than the member.
+   */
+  linked (id: string, now: number): void {
+    this.order.linked(id, this.time(now, false))
   }
 
   /**
