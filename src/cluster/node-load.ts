@@ -9,7 +9,7 @@ import { MalformedFrameError } from '../wire/errors.ts'
 import type { Host } from '../node/create-host.ts'
 import type { Version } from '../groups/group-table.ts'
 import type { MemberNameCountEvents, MemberNameCounts } from '../registry/index.ts'
-import type { Message } from '@libp2p/gossipsub'
+import type { Message, SubscriptionChangeData } from '@libp2p/gossipsub'
 import type { Logger } from '@libp2p/interface'
 
 /** How often a node looks at its load, and tells the others when it changed: fresh enough for info(). */
@@ -80,6 +80,13 @@ export class NodeLoadGossip extends TypedEventEmitter<MemberNameCountEvents> imp
   private readonly reported = new Map<string, NodeLoad>()
   private readonly holdings = new Map<string, Holdings>()
   private readonly onMessage = (evt: CustomEvent<Message>): void => { this.receive(evt.detail) }
+  /**
+   * A peer that just subscribed missed every report sent before, and members that join read what others hold from
+   * them: it hears ours shortly, not at the next refresh
+   */
+  private readonly onSubscription = (evt: CustomEvent<SubscriptionChangeData>): void => {
+    if (evt.detail.subscriptions.some(s => s.subscribe && s.topic === this.topic)) { this.publishSoon() }
+  }
   private timer: ReturnType<typeof setInterval> | undefined
   private soon: ReturnType<typeof setTimeout> | undefined
   /** load messages from the network that were malformed and dropped */
@@ -98,6 +105,7 @@ export class NodeLoadGossip extends TypedEventEmitter<MemberNameCountEvents> imp
     if (this.timer != null) { return }
     const pubsub = this.components.host.services.pubsub
     pubsub.addEventListener('message', this.onMessage)
+    pubsub.addEventListener('subscription-change', this.onSubscription)
     pubsub.subscribe(this.topic)
     this.timer = setInterval(() => { this.publishIfChanged() }, this.interval)
   }
@@ -110,6 +118,7 @@ export class NodeLoadGossip extends TypedEventEmitter<MemberNameCountEvents> imp
     this.soon = undefined
     const pubsub = this.components.host.services.pubsub
     pubsub.removeEventListener('message', this.onMessage)
+    pubsub.removeEventListener('subscription-change', this.onSubscription)
     pubsub.unsubscribe(this.topic)
     this.reported.clear()
     this.holdings.clear()

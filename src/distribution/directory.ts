@@ -14,6 +14,8 @@ export class Directory {
   private readonly entries = new Map<string, DirectoryEntry>()
   /** when each tombstone was learned: entries not in it are live */
   private readonly tombstones = new Map<string, number>()
+  /** every name in order, for the pages of a pull; dropped when a name comes or goes, rebuilt on the next page */
+  private sortedNames: string[] | undefined
 
   constructor (init: DirectoryInit) {
     this.init = init
@@ -42,6 +44,7 @@ export class Directory {
   merge (entry: DirectoryEntry): boolean {
     const known = this.entries.get(entry.name)
     if (known != null && compareVersions(entry.version, known.version) <= 0) { return false }
+    if (known == null) { this.sortedNames = undefined }
     this.entries.set(entry.name, entry)
     if (entry.stopped) { this.tombstones.set(entry.name, this.init.now()) } else { this.tombstones.delete(entry.name) }
     return true
@@ -53,7 +56,8 @@ export class Directory {
 
   /** Entries in name order from after `after`, at most `limit`: pages of a pull. */
   page (after: string | undefined, limit: number): { entries: DirectoryEntry[], more: boolean } {
-    const names = [...this.entries.keys()].sort()
+    this.sortedNames ??= [...this.entries.keys()].sort()
+    const names = this.sortedNames
     const start = after == null ? 0 : upperBound(names, after)
     const slice = names.slice(start, start + limit)
     return { entries: slice.map(name => this.entries.get(name) as DirectoryEntry), more: start + limit < names.length }
@@ -66,11 +70,13 @@ export class Directory {
       if (learned < oldest) {
         this.tombstones.delete(name)
         this.entries.delete(name)
+        this.sortedNames = undefined
       }
     }
   }
 
   clear (): void {
+    this.sortedNames = undefined
     this.entries.clear()
     this.tombstones.clear()
   }

@@ -320,7 +320,7 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
         const entry = this.directory.get(name)
         const target = entry != null ? this.placeQuietly(entry) : undefined
         if (target == null) { continue }
-        byTarget.set(target, [...(byTarget.get(target) ?? []), name])
+        appendTo(byTarget, target, name)
       }
       if (byTarget.size === 0) { break }
       await Promise.allSettled([...byTarget].map(async ([target, names]) => {
@@ -609,7 +609,7 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
     for (const entry of lost) {
       const target = this.placeQuietly(entry)
       if (target == null) { continue }
-      byTarget.set(target, [...(byTarget.get(target) ?? []), entry])
+      appendTo(byTarget, target, entry)
     }
     for (const [target, entries] of byTarget) {
       for (let i = 0; i < entries.length; i += MOVE_BATCH) {
@@ -695,7 +695,7 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
       if (entry == null || (entry.placement !== 'rendezvous' && entry.placement !== 'hash-ring')) { continue }
       const target = this.placeQuietly(entry)
       if (target == null || target === this.self) { continue }
-      byTarget.set(target, [...(byTarget.get(target) ?? []), name])
+      appendTo(byTarget, target, name)
     }
     for (const [target, names] of byTarget) {
       for (let i = 0; i < names.length; i += MOVE_BATCH) { await this.moveBatch(target, names.slice(i, i + MOVE_BATCH)) }
@@ -789,4 +789,10 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
 
 function refOf (entry: DirectoryEntry): ActorRef {
   return { node: entry.holder, id: DISTRIBUTED_PREFIX + entry.name }
+}
+
+/** Adds a value to the list kept under a key; copying the list on every add would cost the square of its length. */
+function appendTo<K, V> (lists: Map<K, V[]>, key: K, value: V): void {
+  const list = lists.get(key)
+  if (list == null) { lists.set(key, [value]) } else { list.push(value) }
 }

@@ -57,6 +57,19 @@ describe('distribution cores', () => {
       expect([last.entries.map(e => e.name), last.more]).to.deep.equal([['e'], false])
     })
 
+    it('pages names that came or went between two pages where they belong', () => {
+      let now = 0
+      const directory = new Directory({ tombstoneTtl: 1000, now: () => now })
+      for (const name of ['a', 'c', 'e']) { directory.merge(entry(name, 'n1', 1)) }
+      expect(directory.page(undefined, 1).entries.map(e => e.name)).to.deep.equal(['a'])
+      directory.merge(entry('b', 'n1', 1))
+      directory.merge(entry('c', 'n1', 2, { stopped: true }))
+      expect(directory.page('a', 2).entries.map(e => e.name)).to.deep.equal(['b', 'c'])
+      now = 2000
+      directory.prune()
+      expect(directory.page('a', 5).entries.map(e => e.name)).to.deep.equal(['b', 'e'])
+    })
+
     it('rejects malformed entries from the network with a named error', () => {
       for (const bad of [null, [], { ...entry('a', 'n1', 1), name: '' }, { ...entry('a', 'n1', 1), quorum: -1 }, { ...entry('a', 'n1', 1), version: { time: 'x' } }, { ...entry('a', 'n1', 1), placement: 'random' }]) {
         expect(() => validateEntry(bad)).to.throw().with.property('name', 'MalformedFrameError')
