@@ -6,8 +6,8 @@ import { SECOND } from '../config/units.ts'
 import { PublicationIds, decodePublication, encodePublication } from '../messaging/pubsub/publication.ts'
 import { Codec } from '../wire/codec.ts'
 import { MalformedFrameError } from '../wire/errors.ts'
-import type { Host } from '../node/create-host.ts'
 import type { Version } from '../groups/group-table.ts'
+import type { Host } from '../node/create-host.ts'
 import type { MemberNameCountEvents, MemberNameCounts } from '../registry/index.ts'
 import type { Message, SubscriptionChangeData } from '@libp2p/gossipsub'
 import type { Logger } from '@libp2p/interface'
@@ -87,6 +87,7 @@ export class NodeLoadGossip extends TypedEventEmitter<MemberNameCountEvents> imp
   private readonly onSubscription = (evt: CustomEvent<SubscriptionChangeData>): void => {
     if (evt.detail.subscriptions.some(s => s.subscribe && s.topic === this.topic)) { this.publishSoon() }
   }
+
   private timer: ReturnType<typeof setInterval> | undefined
   private soon: ReturnType<typeof setTimeout> | undefined
   /** load messages from the network that were malformed and dropped */

@@ -59,6 +59,7 @@ export class GroupSync {
     this.pulling.delete(node)
     this.catchUp(node)
   }
+
   /** group messages from the network that were malformed and dropped */
   invalidMessages = 0
 
