@@ -37,7 +37,7 @@ function duration (text: string | undefined, fallback: number): number {
 
 export function scaleSettings (env: NodeJS.ProcessEnv = process.env): ScaleSettings {
   return {
-    inProcessSizes: sizes(env.BENCH_SCALE_IN_PROCESS, [10, 50, 100]),
+    inProcessSizes: sizes(env.BENCH_SCALE_IN_PROCESS, [10, 30, 50, 100]),
     processSizes: sizes(env.BENCH_SCALE_PROCESSES, [10, 30, 50]),
     settleMs: duration(env.BENCH_SCALE_SETTLE_MS, 10 * SECOND),
     windowMs: duration(env.BENCH_SCALE_WINDOW_MS, 60 * SECOND),

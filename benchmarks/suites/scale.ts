@@ -1,4 +1,4 @@
-// scale: how formation and idle cost grow with the cluster. 10, 50 and 100 nodes in this process on the memory
+// scale: how formation and idle cost grow with the cluster. 10, 30, 50 and 100 nodes in this process on the memory
 // transport, and 10, 30 and 50 node processes on 127.0.0.1: time to full membership, then CPU (% of a core) and
 // bytes per node per second over an idle window, and Foundation's suspicions and leaves from formation to the
 // window's end (none is expected: nobody stops). Baseline in the same run: bare libp2p (identify, ping) nodes
