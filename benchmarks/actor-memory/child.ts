@@ -2,7 +2,7 @@
 // one real node on 127.0.0.1, then COUNT things of one KIND held alive, then the growth of the heap.
 //
 //   BENCH_MEMORY_KIND   'actors' (unnamed actors through node.spawn), 'named' (actors with a name, which the
-//                       registry keeps too), 'distributed' (distributed actors, with their directory entries)
+//                       name table keeps too), 'distributed' (distributed actors, with their name table entries)
 //                       or 'baseline' (plain { node, id } objects in a Map)
 //   BENCH_MEMORY_COUNT  how many
 //
@@ -10,7 +10,6 @@
 /* eslint-disable no-console */
 import { startFoundationNode } from '../../src/cluster/foundation-node.ts'
 import { resolveConfig } from '../../src/config/resolve.ts'
-import { DEFAULT_LOOKUP_TIMEOUT, DEFAULT_WRITE_TIMEOUT } from '../../src/registry/defaults.ts'
 import type { FoundationNode } from '../../src/cluster/foundation-node.ts'
 
 export type MemoryKind = 'actors' | 'named' | 'distributed' | 'baseline'
@@ -100,7 +99,8 @@ try {
   let justRegistered: number | undefined
   if (kind === 'named') {
     justRegistered = (after.total - before.total) / count
-    await new Promise(resolve => setTimeout(resolve, Math.max(DEFAULT_LOOKUP_TIMEOUT, DEFAULT_WRITE_TIMEOUT) + 1000))
+    // the writes of the last tick go out in batches: let them and their buffers go before the second reading
+    await new Promise(resolve => setTimeout(resolve, 1000))
     after = await settledMemory()
   }
   const held = kind === 'baseline' ? (kept as Map<string, unknown>).size : node.info().node.processes

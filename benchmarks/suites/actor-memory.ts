@@ -13,8 +13,8 @@ const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'act
 /** the issue's figure: 1,000,000 idle actors in under 1 GiB */
 const TARGET_BYTES = 1024
 const ACTORS = 1_000_000
-/** a named actor registers its name (a DHT write, about 0.1 ms each here), so fewer of them */
-const NAMED = 10_000
+/** named actors: enough that the name table's per-entry cost shows above the noise of a node */
+const NAMED = 100_000
 const CHILD_TIMEOUT_MS = 90_000
 
 interface Measurement {
@@ -26,8 +26,8 @@ interface Measurement {
 const MEASUREMENTS: Measurement[] = [
   { subject: 'plain { node, id } in a Map (baseline)', kind: 'baseline', count: ACTORS },
   { subject: 'Foundation actor', kind: 'actors', count: ACTORS },
-  { subject: 'Foundation actor with a name (registry included)', kind: 'named', count: NAMED },
-  { subject: 'Foundation distributed actor (directory included)', kind: 'distributed', count: ACTORS }
+  { subject: 'Foundation actor with a name (name table included)', kind: 'named', count: NAMED },
+  { subject: 'Foundation distributed actor (name table included)', kind: 'distributed', count: ACTORS }
 ]
 
 export async function run (): Promise<BenchResult> {
@@ -35,8 +35,8 @@ export async function run (): Promise<BenchResult> {
     'each row measured in a child process of its own (node --expose-gc): one Foundation node started on 127.0.0.1 (no discovery), full gc until the heap stops shrinking, N items created and held, full gc again; value = growth of heapUsed + external over N (process.memoryUsage(); arrayBuffers is already part of external)',
     `Foundation actor: ${ACTORS.toLocaleString('en-US')} actors of a class with one number field, spawned one after the other by node.spawn() with no name`,
     `baseline: ${ACTORS.toLocaleString('en-US')} objects { node, id } (id base-36 like an actor id) in a Map keyed by id, the least any table of actors pays per entry`,
-    `named: ${NAMED.toLocaleString('en-US')} actors spawned with a name, so the registry holds each name too (its own record, the name cache, the local DHT record); measured once the writes' timeout timers have lapsed (about 6 s after the last), justRegisteredBytesPerItem is the figure right after the last registration`,
-    `distributed: ${ACTORS.toLocaleString('en-US')} distributed actors (spawn with distribute: true, so each has a name and an entry in the directory every node keeps of them), all placed on this one node; in a cluster every other node holds a directory entry for each of them too`,
+    `named: ${NAMED.toLocaleString('en-US')} actors spawned with a name, so the name table holds each name too (one entry, also indexed as a name this node holds); measured a second after the last registration, once its batch of writes has gone out; justRegisteredBytesPerItem is the figure right after the last registration`,
+    `distributed: ${ACTORS.toLocaleString('en-US')} distributed actors (spawn with distribute: true, so each has a name and an entry in the name table every node keeps), all placed on this one node; in a cluster every other node holds an entry for each of them too`,
     'rssDelta (growth of the resident set) is kept for reference: it includes heap the collector has not returned to the system'
   ]
   const results: SubjectResult[] = []

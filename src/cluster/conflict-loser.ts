@@ -1,7 +1,7 @@
 // Ends the local actor that lost its name to another node's write after a partition healed: one instance per name.
 import { SECOND } from '../config/units.ts'
 import type { LocalActors } from '../actors/local-actors.ts'
-import type { NameConflictDetail } from '../registry/index.ts'
+import type { NameConflictDetail } from '../names/index.ts'
 import type { Logger } from '@libp2p/interface'
 
 /** how long an actor's nameConflict hook may run before the actor is stopped anyway */

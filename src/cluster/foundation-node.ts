@@ -1,10 +1,9 @@
-// One Foundation node: wires the libp2p host, membership, registry, messaging and local actors together.
+// One Foundation node: builds its parts, wires them together, and starts and stops them in order.
 import { TypedEventEmitter } from '@libp2p/interface'
 import { defaultLogger } from '@libp2p/logger'
 import { multiaddr } from '@multiformats/multiaddr'
 import { ActorNotFoundError } from '../actors/errors.ts'
 import { LocalActors } from '../actors/local-actors.ts'
-import { isActorRef } from '../actors/ref.ts'
 import { loadIdentity } from '../config/identity.ts'
 import { preSharedKeyFrom } from '../config/secret.ts'
 import { SECOND } from '../config/units.ts'
@@ -14,47 +13,42 @@ import { DistributedActors } from '../distribution/distributed-actors.ts'
 import { ProcessGroups } from '../groups/process-groups.ts'
 import { createMembership } from '../membership/libp2p-membership.ts'
 import { DirectMessaging } from '../messaging/direct/direct-messaging.ts'
-import { AbortError, NodeDownError } from '../messaging/errors.ts'
 import { GossipPubSub } from '../messaging/pubsub/gossip-pubsub.ts'
+import { NameService } from '../names/name-service.ts'
 import { Connector } from '../node/connector.ts'
 import { createHost } from '../node/create-host.ts'
-import { DashboardFeed } from '../observability/dashboard/dashboard-feed.ts'
-import { dashboardSnapshot } from '../observability/dashboard/dashboard-snapshot.ts'
-import { DebugService } from '../observability/debug/debug-service.ts'
-import { EventLog } from '../observability/events/event-log.ts'
-import { Readiness } from '../observability/health/readiness.ts'
-import { HttpEndpoint } from '../observability/http/http-endpoint.ts'
 import { NodeMetrics } from '../observability/metrics/node-metrics.ts'
-import { installRoutes } from '../observability/routes.ts'
+import { createNodeObservability } from '../observability/node-observability.ts'
 import { NodeTracing } from '../observability/tracing/node-tracing.ts'
-import { TRACE_ENDPOINT, TraceRequests } from '../observability/tracing/trace-requests.ts'
-import { createRegistry } from '../registry/index.ts'
-import { LocalSupervisor } from '../supervision/supervisor.ts'
+import { Supervisors } from '../supervision/supervisors.ts'
+import { clusterInfo } from './cluster-info.ts'
 import { endConflictLoser } from './conflict-loser.ts'
 import { NodeNotRunningError } from './errors.ts'
-import { callLocal } from './local-call.ts'
+import { forwardEvents } from './forward-events.ts'
 import { ActorDelivery } from './local-delivery.ts'
 import { NameResolver } from './name-resolver.ts'
-import { NodeLoadGossip, totalLoad } from './node-load.ts'
+import { NodeLoadGossip } from './node-load.ts'
 import { PartitionWatch } from './partition-watch.ts'
 import { RateMeter } from './rate-meter.ts'
-import { registryRpc } from './registry-rpc.ts'
-import { DISTRIBUTED_PREFIX, SystemEndpoints } from './system-endpoints.ts'
+import { Router, distributedNameOf } from './router.ts'
+import { SystemEndpoints } from './system-endpoints.ts'
 import { waitForMember } from './wait-for-member.ts'
-import type { CallOptions, Cluster, ClusterEvents, ClusterHealth, ClusterInfo, ConnectOptions, MigrateOptions, Target } from './index.ts'
+import type { CallOptions, Cluster, ClusterEvents, ClusterInfo, ConnectOptions, MigrateOptions, Target } from './index.ts'
 import type { NodeLoad } from './node-load.ts'
 import type { ActorClass, ActorRef, SpawnOptions } from '../actors/index.ts'
 import type { FoundationConfig } from '../config/index.ts'
 import type { Member, Membership } from '../membership/index.ts'
-import type { Libp2pMembership } from '../membership/libp2p-membership.ts'
 import type { PubSub } from '../messaging/pubsub/index.ts'
 import type { ConnectorInit } from '../node/connector.ts'
 import type { CreateHostOptions, Host } from '../node/create-host.ts'
+import type { DashboardFeed } from '../observability/dashboard/dashboard-feed.ts'
+import type { DebugService } from '../observability/debug/debug-service.ts'
 import type { ClusterDebug, DebugClusterOptions } from '../observability/debug/index.ts'
-import type { NodeLifecycle, ReadinessReport } from '../observability/health/readiness.ts'
+import type { EventLog } from '../observability/events/event-log.ts'
+import type { NodeLifecycle, Readiness, ReadinessReport } from '../observability/health/readiness.ts'
+import type { HttpEndpoint } from '../observability/http/http-endpoint.ts'
 import type { Traced, TraceRequestOptions, TraceResult } from '../observability/tracing/index.ts'
-import type { TraceContext } from '../observability/tracing/trace-context.ts'
-import type { Registry } from '../registry/index.ts'
+import type { TraceRequests } from '../observability/tracing/trace-requests.ts'
 import type { Supervisor, SupervisorSpec } from '../supervision/index.ts'
 import type { ComponentLogger, Logger } from '@libp2p/interface'
 
@@ -63,6 +57,7 @@ const DEFAULT_JOIN_TIMEOUT = 10 * SECOND
 
 const MEMBER_EVENTS = ['member:join', 'member:suspect', 'member:alive', 'member:leave'] as const
 const DISTRIBUTION_EVENTS = ['actor:failover', 'actor:moved', 'actor:duplicate', 'actor:quorum-lost'] as const
+const PARTITION_EVENTS = ['partition:detected', 'partition:healed'] as const
 
 export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements Cluster {
   readonly id: string
@@ -70,7 +65,8 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
   readonly config: FoundationConfig
   readonly host: Host
   readonly membership: Membership
-  readonly registry: Registry
+  /** the names of every kind of actor, one table on every node */
+  readonly names: NameService
   readonly messaging: DirectMessaging
   readonly gossip: GossipPubSub
   readonly actors: LocalActors
@@ -79,9 +75,8 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
   readonly endpoints = new SystemEndpoints()
   private readonly connector: Connector
   readonly discovery: ClusterDiscovery
-  private readonly names: NameResolver
   readonly load: NodeLoadGossip
-  /** distributed actors: the directory, placement, failover and handoff */
+  /** distributed actors: placement, failover and handoff */
   readonly distribution: DistributedActors
   readonly groups: ProcessGroups
   /** members declared dead and not yet forgotten, partition events, and quorum */
@@ -96,17 +91,18 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
   readonly dashboard: DashboardFeed | undefined
   /** this node's Prometheus registry and call timer, when metrics.enabled */
   readonly metrics: NodeMetrics | undefined
-  private readonly readinessChecks: Readiness
   /** trace context on messages and this node's spans, when tracing.enabled */
   readonly tracing: NodeTracing | undefined
   /** traceRequest, and the '$trace' endpoint that answers other nodes' */
   readonly traces: TraceRequests
-  private readonly log: Logger
-  private readonly logger: ComponentLogger
+  /** takes sends, calls, lookups and stops to a local actor, a distributed actor or another node */
+  private readonly router: Router
   /** top-level supervisors still running */
-  private readonly supervisors = new Set<LocalSupervisor>()
+  private readonly supervisors: Supervisors
+  private readonly readinessChecks: Readiness
+  private readonly log: Logger
   private readonly startedAt = Date.now()
-  private state: 'new' | 'running' | 'stopping' | 'stopped' = 'new'
+  private state: NodeLifecycle = 'new'
   private stopping: Promise<void> | undefined
 
   /** Use `Foundation.start()`: it builds the host first, which is async. */
@@ -118,7 +114,6 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     this.id = host.peerId.toString()
     this.name = config.name
     this.log = logger.forComponent('foundation:node')
-    this.logger = logger
     this.tracing = config.tracing.enabled
       ? new NodeTracing({ node: this.id, nodeName: config.name, sampleRate: config.tracing.sampleRate, maxSpans: config.tracing.maxSpans })
       : undefined
@@ -148,26 +143,16 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       }, { mdns: host.services.mdns }),
       choice
     )
-    this.discovery.addEventListener('discovery:error', (evt) => { this.safeDispatchEvent('discovery:error', { detail: evt.detail }) })
+    forwardEvents(this.discovery, this, ['discovery:error'])
     // the load report tells what this node holds: members that join skip asking a node that holds none
     this.load = new NodeLoadGossip({
       host,
       log: this.log,
       local: () => this.localLoad(),
-      holdings: () => ({ names: this.registry.localNames().length, groups: this.groups.localVersion(), directory: this.distribution.directory.size })
+      holdings: () => ({ names: this.names.table.ownedCount, groups: this.groups.localVersion() })
     }, { cluster: config.clusterName })
-    this.registry = createRegistry(
-      { host, membership: this.membership, logger, rpc: registryRpc(this.endpoints, () => this.messaging), nameCounts: this.load },
-      { cluster: config.clusterName, lookupTimeout: config.lookupTimeout }
-    )
-    this.registry.addEventListener('name:conflict', (evt) => {
-      if (evt.detail.local) { void endConflictLoser(this.actors, evt.detail, this.id, this.log) }
-      this.safeDispatchEvent('name:conflict', { detail: evt.detail })
-    })
     this.partitions = new PartitionWatch({ membership: this.membership })
-    this.partitions.addEventListener('partition:detected', (evt) => { this.safeDispatchEvent('partition:detected', { detail: evt.detail }) })
-    this.partitions.addEventListener('partition:healed', (evt) => { this.safeDispatchEvent('partition:healed', { detail: evt.detail }) })
-    this.names = new NameResolver(this.registry)
+    forwardEvents(this.partitions, this, PARTITION_EVENTS)
     this.messaging = new DirectMessaging(
       { host, logger, local: new ActorDelivery(this.actors, this.endpoints, () => this.gossip, this.tracing), tracing: this.tracing },
       { cluster: config.clusterName, maxMessageSize: config.maxMessageSize, maxQueuedBytes: config.maxQueuedBytes, observeCall: metrics?.callLatency.record }
@@ -176,6 +161,19 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       { host, logger, sendDirect: (node, topic, message, trace) => { this.messaging.publish(node, topic, message, trace) }, tracing: this.tracing },
       { cluster: config.clusterName, maxMessageSize: config.maxMessageSize }
     )
+    this.names = new NameService({
+      self: this.id,
+      membership: this.membership,
+      reports: this.load,
+      endpoints: this.endpoints,
+      messaging: this.messaging,
+      log: logger.forComponent('foundation:names')
+    }, { lookupTimeout: config.lookupTimeout, callTimeout: config.callTimeout })
+    // the name system only reports a conflict: the node, which owns the actors, ends the losing one
+    this.names.addEventListener('name:conflict', (evt) => {
+      if (evt.detail.local) { void endConflictLoser(this.actors, evt.detail, this.id, this.log) }
+    })
+    forwardEvents(this.names, this, ['name:conflict'])
 
     this.distribution = new DistributedActors({
       self: this.id,
@@ -184,14 +182,31 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       messaging: this.messaging,
       endpoints: this.endpoints,
       load: (id) => id === this.id ? this.localLoad() : this.load.of(id),
-      reports: this.load,
+      names: this.names,
       hasQuorum: (rule) => this.partitions.hasQuorum(rule),
-      undeliverable: (reason) => { this.undeliverable(reason) },
+      undeliverable: (reason) => { this.router.undeliverable(reason) },
       log: logger.forComponent('foundation:distribution')
     }, { callTimeout: config.callTimeout, ...config.distribution })
-    for (const type of DISTRIBUTION_EVENTS) {
-      this.distribution.addEventListener(type, (evt) => { this.safeDispatchEvent(type, { detail: evt.detail }) })
-    }
+    forwardEvents(this.distribution, this, DISTRIBUTION_EVENTS)
+    this.router = new Router({
+      self: this.id,
+      actors: this.actors,
+      distribution: this.distribution,
+      names: new NameResolver(this.names),
+      isActive: (node) => this.membership.isActive(node),
+      messaging: this.messaging,
+      stopLocal: async (actorId) => { await this.stopLocalActor(actorId) },
+      tracing: this.tracing,
+      log: this.log
+    }, { callTimeout: config.callTimeout })
+    this.supervisors = new Supervisors({
+      actors: this.actors,
+      register: async (name, ref) => { await this.names.register(name, ref) },
+      // a node that is stopping leaves the cluster, names and all: no tombstone to write
+      unregister: async (name) => { if (this.state === 'running') { this.names.unregister(name) } },
+      log: logger.forComponent('foundation:supervisor'),
+      onFailed: (failure) => { this.safeDispatchEvent('supervisor:failed', { detail: failure }) }
+    })
     this.groups = new ProcessGroups({
       self: this.id,
       actors: this.actors,
@@ -204,85 +219,49 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       logger
     }, { maxMessageSize: config.maxMessageSize })
 
-    this.eventLog = new EventLog({ nameOf: (id) => this.membership.get(id)?.name })
-    this.eventLog.watch(this)
-    this.debug = new DebugService({
-      local: {
-        id: this.id,
-        name: this.name,
-        distributedPrefix: DISTRIBUTED_PREFIX,
-        actors: () => this.actors.cells(),
-        actorCount: () => this.actors.count,
-        supervised: (actorId) => [...this.supervisors].some(s => s.childOf(actorId) != null),
-        connections: () => this.host.getConnections(),
-        nameOf: (id) => this.membership.get(id)?.name,
-        messageRate: () => Math.round(this.messageRate.perSecond()),
-        messages: () => ({ in: this.messaging.stats.messagesIn, out: this.messaging.stats.messagesOut }),
-        events: (limit) => this.eventLog.recent(limit),
-        uptime: () => Date.now() - this.startedAt
-      },
-      endpoints: this.endpoints,
-      activeMembers: () => this.membership.activeMembers(),
-      call: async (peer, target, body, options) => this.messaging.call(peer, target, body, options),
-      log: logger.forComponent('foundation:debug')
-    })
-    this.readinessChecks = new Readiness({
+    const observability = createNodeObservability({
+      id: this.id,
+      name: this.name,
+      cluster: config.clusterName,
+      events: this,
       lifecycle: () => this.state,
+      uptime: () => this.uptime,
+      info: () => this.info(),
+      membership: this.membership,
+      actors: this.actors,
+      messaging: this.messaging,
+      pubsub: this.gossip,
+      names: this.names,
+      discovery: this.discovery,
       draining: () => this.distribution.isDraining,
-      registrySynced: () => this.registry.synced(),
-      otherMembers: () => this.membership.activeMembers().length - 1,
-      strategies: () => this.discovery.info().strategies,
+      supervised: (actorId) => this.supervisors.supervised(actorId),
+      messageRate: () => Math.round(this.messageRate.perSecond()),
+      connections: () => this.host.getConnections(),
+      unreachable: () => this.partitions.unreachable().length,
       mdnsRounds: () => {
         const stats = host.services.mdns?.stats
         return stats != null ? stats.queriesSent + stats.queriesSkipped : undefined
       },
-      uptime: () => Date.now() - this.startedAt
-    })
-    metrics?.attach({
-      members: () => this.membership.members(),
-      messaging: this.messaging,
-      pubsub: this.gossip,
-      actors: this.actors,
-      registry: this.registry,
-      membershipInvalidFrames: () => (this.membership as Partial<Libp2pMembership>).invalidFrames ?? 0,
-      localHealth: () => (this.membership as Partial<Libp2pMembership>).localHealth ?? 0,
-      unreachable: () => this.partitions.unreachable().length,
-      ready: () => this.readinessChecks.report().ready,
-      events: this
-    })
-    this.traces = new TraceRequests({
-      self: this.id,
+      endpoints: this.endpoints,
       tracing: this.tracing,
-      activeMembers: () => this.membership.activeMembers(),
-      call: async (peer, target, body, options) => this.messaging.call(peer, target, body, options),
-      callTimeout: config.callTimeout
+      metrics,
+      logger
+    }, { http: config.http, callTimeout: config.callTimeout })
+    this.eventLog = observability.eventLog
+    this.debug = observability.debug
+    this.readinessChecks = observability.readiness
+    this.traces = observability.traces
+    this.http = observability.http
+    this.dashboard = observability.dashboard
+
+    // before the node's listeners hear of a leave: calls to the member have failed and its load is forgotten
+    this.membership.addEventListener('member:leave', (evt) => {
+      this.messaging.nodeDown(evt.detail.id)
+      this.load.forget(evt.detail.id)
     })
-    this.endpoints.register(TRACE_ENDPOINT, this.traces.endpoint)
-
-    if (config.http.enabled) {
-      this.http = new HttpEndpoint({ log: logger.forComponent('foundation:http') }, config.http)
-      this.dashboard = new DashboardFeed({
-        gather: async (signal) => {
-          const debug = await this.debug.cluster({ timeout: 2 * SECOND, maxActors: 20, maxEvents: 0, signal })
-          return dashboardSnapshot(config.clusterName, this.id, this.membership.members(), debug, Date.now())
-        },
-        events: this.eventLog,
-        log: logger.forComponent('foundation:dashboard')
-      })
-      installRoutes(this.http, this)
-    }
-
-    for (const type of MEMBER_EVENTS) {
-      this.membership.addEventListener(type, (evt) => {
-        if (type === 'member:leave') {
-          this.messaging.nodeDown(evt.detail.id)
-          this.load.forget(evt.detail.id)
-        }
-        // a newcomer learns our load now rather than at the next interval
-        if (type === 'member:join' && this.state === 'running') { this.load.publishSoon() }
-        this.safeDispatchEvent(type, { detail: evt.detail })
-      })
-    }
+    // a newcomer learns our load now rather than at the next interval
+    this.membership.addEventListener('member:join', () => { if (this.state === 'running') { this.load.publishSoon() } })
+    forwardEvents(this.membership, this, MEMBER_EVENTS)
   }
 
   get pubsub (): PubSub {
@@ -312,7 +291,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     await this.gossip.start()
     this.partitions.start()
     await this.membership.start()
-    await this.registry.start()
+    this.names.start()
     this.distribution.start()
     this.groups.start()
     this.debug.start()
@@ -343,14 +322,15 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       await this.connector.stop()
       await this.membership.stop()
       this.distribution.stop()
+      // members drop this node's local names as it leaves: none is given up one by one
+      this.names.stop()
       this.groups.stop()
       this.debug.stop()
       this.partitions.stop()
       this.load.stop()
       // supervisors first, or they would restart the actors stopped under them
-      await Promise.allSettled([...this.supervisors].map(async s => s.stop()))
+      await this.supervisors.stopAll()
       await this.actors.stopAll()
-      await this.registry.stop()
       await this.gossip.stop()
       await this.messaging.stop()
       await this.host.stop()
@@ -373,7 +353,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     const cell = await this.actors.spawn(actor, options.args ?? [], options.name)
     if (options.name != null) {
       try {
-        await this.registry.register(options.name, cell.ref, { signal: options.signal, visible: options.visible })
+        await this.names.register(options.name, cell.ref, { signal: options.signal, visible: options.visible })
       } catch (err) {
         await this.actors.stop(cell.ref.id)
         throw err
@@ -396,126 +376,25 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
 
   async supervise (spec: SupervisorSpec): Promise<Supervisor> {
     this.assertRunning()
-    const supervisor = new LocalSupervisor({
-      actors: this.actors,
-      register: async (name, ref) => { await this.registry.register(name, ref) },
-      // a node that is stopping leaves the cluster, names and all: no tombstone to write
-      unregister: async (name) => { if (this.state === 'running') { await this.registry.unregister(name) } },
-      log: this.logger.forComponent('foundation:supervisor')
-    }, spec, {
-      onFailed: (error) => {
-        this.supervisors.delete(supervisor)
-        this.safeDispatchEvent('supervisor:failed', { detail: { name: supervisor.name, error } })
-      },
-      onStopped: () => { this.supervisors.delete(supervisor) }
-    })
-    await supervisor.start()
-    this.supervisors.add(supervisor)
-    return supervisor
+    return this.supervisors.supervise(spec)
   }
 
   async stopActor (target: Target): Promise<void> {
-    const name = this.distributedTarget(target)
-    if (name != null) {
-      await this.distribution.stopActor(name)
-      return
-    }
-    const ref = typeof target === 'string' ? this.actors.named(target)?.ref : target
-    if (ref == null || ref.node !== this.id) { throw new ActorNotFoundError(typeof target === 'string' ? target : `${target.node}/${target.id}`) }
-    // a supervised actor is stopped through its supervisor, or it would be restarted
-    for (const supervisor of this.supervisors) {
-      const child = supervisor.childOf(ref.id)
-      if (child != null) {
-        await child.supervisor.stopChild(child.id)
-        return
-      }
-    }
-    const cell = await this.actors.stop(ref.id)
-    if (cell?.name != null) { await this.registry.unregister(cell.name) }
+    await this.router.stopActor(target)
   }
 
   send (target: Target, message: unknown): void {
     this.assertRunning()
-    const span = this.tracing?.outgoing('send', 'producer', typeof target === 'string' ? target : target.id)
-    if (span === undefined) {
-      // known untraced: nothing below looks the trace up again
-      this.sendTo(target, message, null)
-      return
-    }
-    try {
-      this.sendTo(target, message, span)
-      span.end()
-    } catch (err) {
-      span.end(err)
-      throw err
-    }
-  }
-
-  /** The message carries `trace` by hand to the wire or the mailbox; distributed actors read it from the context. */
-  private sendTo (target: Target, message: unknown, trace: TraceContext | null): void {
-    if (isActorRef(target)) {
-      const name = distributedNameOf(target)
-      if (name != null) { this.inTrace(trace, () => { this.distribution.send(name, message) }) } else { this.sendToRef(target, message, trace) }
-      return
-    }
-    const local = this.actors.named(target)
-    if (local != null) {
-      local.deliver(message, undefined, trace)
-      return
-    }
-    if (this.distribution.has(target)) {
-      this.inTrace(trace, () => { this.distribution.send(target, message) })
-      return
-    }
-    // names resolve in order of sends, so two sends to one name arrive in the order they were made
-    this.names.resolve(target).then(
-      (ref) => {
-        if (ref == null) { this.undeliverable(`no actor named "${target}"`) } else { this.sendToRef(ref, message, trace) }
-      },
-      (err: Error) => { this.undeliverable(`lookup of "${target}" failed: ${err.message}`) }
-    )
+    this.router.send(target, message)
   }
 
   async call<Reply = unknown>(target: Target, message: unknown, options: CallOptions = {}): Promise<Reply> {
     this.assertRunning()
-    const span = this.tracing?.outgoing('call', 'client', typeof target === 'string' ? target : target.id)
-    if (span === undefined) { return this.callTo(target, message, options, null) }
-    try {
-      const reply = await this.callTo<Reply>(target, message, options, span)
-      span.end()
-      return reply
-    } catch (err) {
-      span.end(err)
-      throw err
-    }
-  }
-
-  /** As sendTo: the call carries `trace` by hand, and distributed actors read it from the context. */
-  private async callTo<Reply>(target: Target, message: unknown, options: CallOptions, trace: TraceContext | null): Promise<Reply> {
-    if (options.signal?.aborted === true) { throw new AbortError(options.signal.reason) }
-    const timeout = options.timeout ?? this.config.callTimeout
-    let ref: ActorRef | undefined
-    if (isActorRef(target)) {
-      const name = distributedNameOf(target)
-      if (name != null) { return this.inTrace(trace, async () => this.distribution.call(name, message, timeout, options.signal)) as Promise<Reply> }
-      ref = target
-    } else {
-      ref = this.actors.named(target)?.ref
-      if (ref == null && this.distribution.has(target)) { return this.inTrace(trace, async () => this.distribution.call(target, message, timeout, options.signal)) as Promise<Reply> }
-      ref ??= await this.names.resolve(target, options.signal)
-      if (ref == null) { throw new ActorNotFoundError(`named "${target}"`) }
-    }
-    if (ref.node === this.id) {
-      const cell = this.actors.get(ref.id)
-      if (cell == null) { throw new ActorNotFoundError(`${ref.node}/${ref.id}`) }
-      return callLocal<Reply>(cell, message, timeout, options.signal, trace)
-    }
-    if (!this.membership.isActive(ref.node)) { throw new NodeDownError(ref.node) }
-    return this.messaging.call(ref.node, ref.id, message, { timeout, signal: options.signal }, trace) as Promise<Reply>
+    return this.router.call<Reply>(target, message, options)
   }
 
   async lookup (name: string, options: { signal?: AbortSignal } = {}): Promise<ActorRef | undefined> {
-    return this.actors.named(name)?.ref ?? this.distribution.lookup(name) ?? this.names.resolve(name, options.signal)
+    return this.router.lookup(name, options)
   }
 
   async debugCluster (options: DebugClusterOptions = {}): Promise<ClusterDebug> {
@@ -538,37 +417,22 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
   }
 
   info (): ClusterInfo {
-    const discovery = this.discovery.info()
-    const active = this.membership.activeMembers()
-    const local = this.localLoad()
-    const others = active.filter(m => m.id !== this.id).map(m => this.load.of(m.id))
-    return {
+    const stats = this.messaging.stats
+    return clusterInfo({
       cluster: this.config.clusterName,
       id: this.id,
       name: this.name,
-      nodes: active.length,
-      strategy: discovery.strategies.map(s => s.name).join('+') || 'none',
-      discovery,
-      topology: 'full-mesh',
-      health: this.health(active),
-      ...totalLoad(local, others),
-      node: local,
-      undeliverable: this.messaging.stats.undeliverable + this.messaging.stats.lost,
-      distributed: { actors: this.distribution.directory.liveCount, local: this.distribution.localCount },
-      members: active.map(({ id, name, roles, status }) => ({ id, name, roles, status, ...(id === this.id ? local : this.load.of(id)) })),
+      running: this.state === 'running',
+      discovery: this.discovery.info(),
+      active: this.membership.activeMembers(),
+      local: this.localLoad(),
+      loadOf: (id) => this.load.of(id),
+      undeliverable: stats.undeliverable + stats.lost,
+      distributed: { actors: this.distribution.liveCount, local: this.distribution.localCount },
       partition: { unreachable: this.partitions.unreachable().length, majority: this.partitions.hasQuorum('majority') },
-      ...(this.http?.url != null ? { http: this.http.url } : {}),
+      http: this.http?.url,
       uptime: this.uptime
-    }
-  }
-
-  private localLoad (): NodeLoad {
-    return { processes: this.actors.count, messageRate: Math.round(this.messageRate.perSecond()) }
-  }
-
-  private health (active: Member[]): ClusterHealth {
-    if (this.state !== 'running') { return 'stopped' }
-    return active.some(m => m.status === 'suspect') ? 'degraded' : 'healthy'
+    })
   }
 
   addresses (): string[] {
@@ -584,38 +448,20 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     }))
   }
 
-  private sendToRef (ref: ActorRef, message: unknown, trace: TraceContext | null): void {
-    if (ref.node === this.id) {
-      const cell = this.actors.get(ref.id)
-      if (cell == null) { this.undeliverable(`no actor ${ref.id} on this node`) } else { cell.deliver(message, undefined, trace) }
-      return
-    }
-    if (!this.membership.isActive(ref.node)) {
-      this.undeliverable(`node ${ref.node} is not a member`)
-      return
-    }
-    this.messaging.send(ref.node, ref.id, message, trace)
+  private localLoad (): NodeLoad {
+    return { processes: this.actors.count, messageRate: Math.round(this.messageRate.perSecond()) }
   }
 
-  /** Runs code that finds a message's trace in the context (distributed actors), inside `trace`. */
-  private inTrace<T> (trace: TraceContext | null, fn: () => T): T {
-    return trace === null || this.tracing === undefined ? fn() : this.tracing.within(trace, fn)
-  }
-
-  /** The distributed actor a target stands for: a distributed ref, or a name no actor of this node goes by. */
-  private distributedTarget (target: Target): string | undefined {
-    if (typeof target !== 'string') { return distributedNameOf(target) }
-    return this.actors.named(target) == null && this.distribution.has(target) ? target : undefined
+  /** An actor of this node, stopped on purpose: its name is given up, and its supervisor does not restart it. */
+  private async stopLocalActor (actorId: string): Promise<void> {
+    if (await this.supervisors.stopChild(actorId)) { return }
+    const cell = await this.actors.stop(actorId)
+    if (cell?.name != null) { this.names.unregister(cell.name) }
   }
 
   private unregisterName (name: string): void {
     if (this.state !== 'running') { return }
-    this.registry.unregister(name).catch((err: Error) => { this.log.error('could not unregister %s: %s', name, err.message) })
-  }
-
-  private undeliverable (reason: string): void {
-    this.messaging.stats.undeliverable++
-    this.log('undeliverable message: %s', reason)
+    this.names.unregister(name)
   }
 
   private assertRunning (): void {
@@ -632,11 +478,6 @@ export interface NodeSeams {
   protector?: CreateHostOptions['protector']
   /** the transports (default TCP): `@libp2p/memory` runs hundreds of nodes in one process; see CreateHostOptions */
   transports?: CreateHostOptions['transports']
-}
-
-/** The name in a distributed actor's ref; undefined for any other ref. */
-function distributedNameOf (ref: ActorRef): string | undefined {
-  return ref.id.startsWith(DISTRIBUTED_PREFIX) ? ref.id.slice(DISTRIBUTED_PREFIX.length) : undefined
 }
 
 export async function startFoundationNode (config: FoundationConfig, seams: NodeSeams = {}): Promise<FoundationNode> {

@@ -8,11 +8,11 @@ import type { DuplicateDetail, FailoverDetail, MovedDetail } from '../distributi
 import type { Groups } from '../groups/index.ts'
 import type { Member } from '../membership/index.ts'
 import type { PubSub } from '../messaging/pubsub/index.ts'
+import type { NameConflictDetail } from '../names/index.ts'
 import type { ClusterDebug, DebugClusterOptions } from '../observability/debug/index.ts'
 import type { ReadinessReport } from '../observability/health/readiness.ts'
 import type { ClusterMetrics } from '../observability/metrics/index.ts'
 import type { Traced, TraceRequestOptions, TraceResult } from '../observability/tracing/index.ts'
-import type { NameConflictDetail } from '../registry/index.ts'
 import type { Supervisor, SupervisorFailure, SupervisorSpec } from '../supervision/index.ts'
 import type { TypedEventTarget } from '@libp2p/interface'
 

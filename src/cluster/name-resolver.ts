@@ -1,24 +1,37 @@
-// Resolves actor names through the registry, one lookup per name at a time, in the order they were asked.
+// Resolves actor names through the name table: at once when the table knows the name, else by a lookup that waits
+// for members still being read, one lookup per name at a time, in the order they were asked.
 import { AbortError } from '../messaging/errors.ts'
-import type { ActorRef } from '../actors/ref.ts'
-import type { Registry } from '../registry/index.ts'
+import type { NameEntry } from '../names/index.ts'
+
+/** The name system, as routing reads it. */
+export interface NameLookups {
+  /** the live entry of a name now, without waiting */
+  resolve(name: string): NameEntry | undefined
+  /** the live entry, once members that joined have been read (at most the lookup timeout) */
+  lookup(name: string, signal?: AbortSignal): Promise<NameEntry | undefined>
+}
 
 /**
  * Sends to one name share the lookup in flight, so they are delivered in the order they were made. The shared
  * lookup carries no caller's signal: one caller giving up must not fail the others.
  */
 export class NameResolver {
-  private readonly registry: Registry
-  private readonly inflight = new Map<string, Promise<ActorRef | undefined>>()
+  private readonly names: NameLookups
+  private readonly inflight = new Map<string, Promise<NameEntry | undefined>>()
 
-  constructor (registry: Registry) {
-    this.registry = registry
+  constructor (names: NameLookups) {
+    this.names = names
   }
 
-  async resolve (name: string, signal?: AbortSignal): Promise<ActorRef | undefined> {
+  /** The entry now, when it is known and no lookup of the name is still waiting (a later send must not pass it). */
+  now (name: string): NameEntry | undefined {
+    return this.inflight.has(name) ? undefined : this.names.resolve(name)
+  }
+
+  async resolve (name: string, signal?: AbortSignal): Promise<NameEntry | undefined> {
     let lookup = this.inflight.get(name)
     if (lookup == null) {
-      lookup = this.registry.lookup(name).finally(() => { this.inflight.delete(name) })
+      lookup = this.names.lookup(name).finally(() => { this.inflight.delete(name) })
       this.inflight.set(name, lookup)
     }
     return signal == null ? lookup : abortable(lookup, signal)

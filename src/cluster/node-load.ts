@@ -1,5 +1,5 @@
 // Each node's load (actors, message rate), gossiped when it changes so any node can tell the cluster's totals.
-// The report also tells what the node holds that others replicate (names, group memberships, directory entries), so
+// The report also tells what the node holds that others replicate (the names it answers for, its group memberships), so
 // that a member that joins need not ask one that holds none, and a replica that fell behind notices.
 import { TypedEventEmitter } from '@libp2p/interface'
 import { SECOND } from '../config/units.ts'
@@ -7,8 +7,9 @@ import { PublicationIds, decodePublication, encodePublication } from '../messagi
 import { Codec } from '../wire/codec.ts'
 import { MalformedFrameError } from '../wire/errors.ts'
 import type { Version } from '../groups/group-table.ts'
+import type { MemberReportEvents } from '../groups/index.ts'
+import type { MemberNameCounts } from '../names/index.ts'
 import type { Host } from '../node/create-host.ts'
-import type { MemberNameCountEvents, MemberNameCounts } from '../registry/index.ts'
 import type { Message, SubscriptionChangeData } from '@libp2p/gossipsub'
 import type { Logger } from '@libp2p/interface'
 
@@ -39,12 +40,10 @@ export interface NodeLoad {
 
 /** What a node holds that the others replicate or read when they join; each absent when the node does not tell. */
 export interface Holdings {
-  /** names it registered */
+  /** name table entries it answers for: names its actors hold, and writes it made (local and distributed actors) */
   names?: number
   /** the version of its actors' group memberships */
   groups?: Version
-  /** entries in its copy of the distributed actors' directory */
-  directory?: number
 }
 
 export interface NodeLoadGossipComponents {
@@ -67,7 +66,7 @@ export interface NodeLoadGossipInit {
   refresh?: number
 }
 
-export class NodeLoadGossip extends TypedEventEmitter<MemberNameCountEvents> implements MemberNameCounts {
+export class NodeLoadGossip extends TypedEventEmitter<MemberReportEvents> implements MemberNameCounts {
   private readonly components: NodeLoadGossipComponents
   private readonly topic: string
   private readonly interval: number
@@ -168,11 +167,6 @@ export class NodeLoadGossip extends TypedEventEmitter<MemberNameCountEvents> imp
     return this.holdings.get(node)?.groups
   }
 
-  /** How many directory entries a node said it holds in its last report; undefined before a report that told. */
-  directoryEntries (node: string): number | undefined {
-    return this.holdings.get(node)?.directory
-  }
-
   forget (node: string): void {
     this.reported.delete(node)
     this.holdings.delete(node)
@@ -203,7 +197,7 @@ export class NodeLoadGossip extends TypedEventEmitter<MemberNameCountEvents> imp
 }
 
 function changed (last: LoadReport, now: LoadReport): boolean {
-  return now.processes !== last.processes || now.names !== last.names || now.directory !== last.directory ||
+  return now.processes !== last.processes || now.names !== last.names ||
     now.groups?.epoch !== last.groups?.epoch || now.groups?.seq !== last.groups?.seq ||
     Math.abs(now.messageRate - last.messageRate) > RATE_TOLERANCE * Math.max(1, last.messageRate)
 }
@@ -229,8 +223,6 @@ function validateReport (value: unknown): LoadReport {
   const checked: LoadReport = { processes: report.processes, messageRate: report.messageRate }
   const names = optionalCount(report.names, 'names')
   if (names != null) { checked.names = names }
-  const directory = optionalCount(report.directory, 'directory')
-  if (directory != null) { checked.directory = directory }
   const groups = report.groups
   if (groups != null) {
     if (typeof groups !== 'object' || !isCount(groups.epoch) || !isCount(groups.seq)) {

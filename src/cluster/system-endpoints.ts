@@ -1,5 +1,8 @@
 // Node services reached over the direct protocol like actors: ids that start with '$' (one service each) or '~'
 // (distributed actors, addressed by name). Actor ids are base-36 counters, so they never collide with these.
+import { DISTRIBUTED_PREFIX } from '../names/name-entry.ts'
+
+export { DISTRIBUTED_PREFIX }
 
 /** A service that takes sends and calls addressed to it; `target` is the whole id the message was sent to. */
 export interface SystemEndpoint {
@@ -8,9 +11,8 @@ export interface SystemEndpoint {
   call?(target: string, body: unknown, from: string): Promise<unknown>
 }
 
-/** The reserved first characters of system ids. */
+/** The reserved first character of node services' ids; distributed actors' is DISTRIBUTED_PREFIX. */
 export const SERVICE_PREFIX = '$'
-export const DISTRIBUTED_PREFIX = '~'
 
 /** On the path of every message that arrives: one character compared twice. */
 export function isSystemId (id: string): boolean {

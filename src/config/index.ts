@@ -57,7 +57,7 @@ export interface DistributionConfigInit {
 }
 
 export interface RegistryInit {
-  /** how long a lookup may search the DHT before answering "not found" (default 2 s) */
+  /** how long a lookup of a name not known yet waits while members that just joined are still being read (default 2 s) */
   lookupTimeout?: number
 }
 

@@ -1,26 +1,22 @@
-// The distributed-actor runtime of one node: keeps the directory in step with the cluster, runs the actors the
-// directory assigns here, restarts a lost member's actors (when this node coordinates), and moves actors with
-// their state on migrate, drain and rebalance.
+// The distributed-actor runtime of one node: runs the actors the name table assigns here, restarts a lost member's
+// actors (when this node coordinates), and moves actors with their state on migrate, drain and rebalance. Their
+// entries live in the name table every kind of actor shares, so a name is taken once whatever the actor's kind.
 import { randomBytes } from 'node:crypto'
 import { TypedEventEmitter } from '@libp2p/interface'
 import { ActorNotFoundError } from '../actors/errors.ts'
 import { DISTRIBUTED_PREFIX } from '../cluster/system-endpoints.ts'
 import { AbortError, CallTimeoutError } from '../messaging/errors.ts'
+import { NameTakenError } from '../names/errors.ts'
+import { refOf as nameRefOf } from '../names/name-entry.ts'
 import { Placer } from '../placement/index.ts'
-import { NameTakenError } from '../registry/errors.ts'
-import { VersionClock } from '../registry/version-clock.ts'
 import { Checkpoints } from './checkpoints.ts'
-import { DirectoryReads } from './directory-reads.ts'
-import { DirectorySync, ENTRIES_PER_MESSAGE } from './directory-sync.ts'
-import { Directory } from './directory.ts'
 import { coordinatorOf, holderDuties, orphans, quorumHolds } from './duties.ts'
 import { compareVersions, MAX_DISTRIBUTED_NAME } from './entry.ts'
 import { DistributionOptionError, NoEligibleNodeError, NoQuorumError, PlacementFailedError, UnknownActorTypeError } from './errors.ts'
 import { Parking } from './parking.ts'
 import { DIST_ENDPOINT, validateDistMessage, validateStartAnswer } from './wire.ts'
-import type { MemberDirectorySizes } from './directory-reads.ts'
 import type { ClusterView } from './duties.ts'
-import type { DirectoryEntry, EntryVersion, PlacementKind, QuorumRule } from './entry.ts'
+import type { DirectoryEntry, PlacementKind, QuorumRule } from './entry.ts'
 import type { DistributeOptions, DistributedActorInfo, DistributionEvents, DistributionInit } from './index.ts'
 import type { ParkedLetter } from './parking.ts'
 import type { DistMessage } from './wire.ts'
@@ -31,6 +27,8 @@ import type { ActorRef } from '../actors/ref.ts'
 import type { NodeLoad } from '../cluster/node-load.ts'
 import type { SystemEndpoints } from '../cluster/system-endpoints.ts'
 import type { Member, Membership } from '../membership/index.ts'
+import type { NameEntry } from '../names/name-entry.ts'
+import type { NameService } from '../names/name-service.ts'
 import type { PlacementCandidate, PlacementFunction } from '../placement/index.ts'
 import type { Logger } from '@libp2p/interface'
 
@@ -38,8 +36,6 @@ const SECOND = 1000
 const DEFAULT_DRAIN_TIMEOUT = 30 * SECOND
 /** how often duties are checked even when nothing announced a change: a lost message costs at most this */
 const TICK_INTERVAL = SECOND
-/** a stopped actor's tombstone outlives any partition we expect to heal (the dead-redial window is 10 minutes) */
-const TOMBSTONE_TTL = 60 * 60 * SECOND
 /** a message passed on more often than this is in a loop between nodes whose views disagree */
 const MAX_HOPS = 4
 /** letters waiting for one actor; past this they are refused, so a stuck name cannot eat memory */
@@ -66,8 +62,8 @@ export interface DistributedActorsComponents {
   endpoints: SystemEndpoints
   /** a member's last reported load, this node's included */
   load(id: string): NodeLoad | undefined
-  /** how many directory entries each member reports: one that holds none is not read */
-  reports: MemberDirectorySizes
+  /** the name table every kind of actor shares: distributed actors' entries are written and read through it */
+  names: Pick<NameService, 'table' | 'resolve' | 'write' | 'learn' | 'confirm' | 'flush' | 'nextVersion' | 'addEventListener' | 'removeEventListener'>
   hasQuorum(rule: QuorumRule): boolean
   /** counts a message that reached no actor */
   undeliverable(reason: string): void
@@ -83,12 +79,9 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
   private readonly init: Required<DistributedActorsInit>
   private readonly self: string
   private readonly log: Logger
-  readonly directory = new Directory({ tombstoneTtl: TOMBSTONE_TTL, now: Date.now })
-  private readonly sync: DirectorySync
-  private readonly reads: DirectoryReads
+  private readonly names: DistributedActorsComponents['names']
   private readonly checkpoints: Checkpoints
   private readonly parking: Parking
-  private readonly clock = new VersionClock()
   /** keeps hash rings between calls: a failover places thousands of names over the same members */
   private readonly placer = new Placer()
   private readonly types = new Map<string, ActorClass>()
@@ -102,8 +95,6 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
   private readonly assigning = new Set<string>()
   /** names whose start failed here, and when to try again */
   private readonly startFailed = new Map<string, number>()
-  /** members whose directory is being read */
-  private readonly pulling = new Set<string>()
   /** other members that announced they are moving their actors away */
   private readonly draining = new Set<string>()
   private selfDraining = false
@@ -118,14 +109,15 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
   private readonly onMemberJoin = (evt: CustomEvent<Member>): void => { this.memberJoined(evt.detail) }
   private readonly onMemberLeave = (evt: CustomEvent<Member>): void => {
     this.draining.delete(evt.detail.id)
-    this.reads.forget(evt.detail.id)
     this.scheduleReconcile()
   }
 
-  /** a suspect that refuted: updates sent while it was cut off may be lost, so it is read whole again */
-  private readonly onMemberAlive = (evt: CustomEvent<Member>): void => {
-    this.draining.delete(evt.detail.id)
-    this.reads.want(evt.detail.id)
+  private readonly onMemberAlive = (evt: CustomEvent<Member>): void => { this.draining.delete(evt.detail.id) }
+  private readonly onNamesChanged = (evt: CustomEvent<NameEntry[]>): void => {
+    for (const entry of evt.detail) {
+      if (entry.stopped && entry.kind === 'distributed') { this.checkpoints.forget(entry.name) }
+    }
+    this.scheduleReconcile()
   }
 
   constructor (components: DistributedActorsComponents, init: DistributedActorsInit) {
@@ -138,17 +130,9 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
     const call = async (peer: string, message: DistMessage, timeout: number): Promise<unknown> =>
       components.messaging.call(peer, DIST_ENDPOINT, message, { timeout })
     const peers = (): string[] => this.peers()
-    this.sync = new DirectorySync({
-      directory: this.directory,
-      peers,
-      send,
-      call,
-      changed: (entries) => { this.entriesChanged(entries) },
-      log: this.log
-    })
-    this.reads = new DirectoryReads({ reports: components.reports, read: (member) => { this.pullFrom(member) } })
+    this.names = components.names
     this.checkpoints = new Checkpoints({
-      replicasOf: (name, count) => this.placer.rank(name, this.candidates(this.directory.get(name)?.roles ?? []).filter(c => c.id !== this.self)).slice(0, count).map(c => c.id),
+      replicasOf: (name, count) => this.placer.rank(name, this.candidates(this.get(name)?.roles ?? []).filter(c => c.id !== this.self)).slice(0, count).map(c => c.id),
       peers,
       send,
       call,
@@ -185,7 +169,7 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
       call: async (target, body) => new Promise((resolve, reject) => { this.deliver(target.slice(1), { message: body, reply: { resolve, reject } }, 0) })
     })
     const membership = this.components.membership
-    this.reads.start()
+    this.names.addEventListener('names:changed', this.onNamesChanged)
     membership.addEventListener('member:join', this.onMemberJoin)
     membership.addEventListener('member:leave', this.onMemberLeave)
     membership.addEventListener('member:alive', this.onMemberAlive)
@@ -202,16 +186,14 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
     membership.removeEventListener('member:join', this.onMemberJoin)
     membership.removeEventListener('member:leave', this.onMemberLeave)
     membership.removeEventListener('member:alive', this.onMemberAlive)
-    this.reads.stop()
+    this.names.removeEventListener('names:changed', this.onNamesChanged)
     clearInterval(this.tick)
     clearTimeout(this.rebalanceTimer)
     clearImmediate(this.reconcileScheduled)
     this.reconcileScheduled = undefined
-    this.sync.stop()
     this.checkpoints.stop()
     this.parking.dropAll()
     this.hosted.clear()
-    this.directory.clear()
   }
 
   /** Makes an actor class startable here by name; every node that may host it must define it. */
@@ -226,20 +208,25 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
 
   /** true when the name belongs to a live distributed actor */
   has (name: string): boolean {
-    return this.directory.live(name) != null
+    return this.live(name) != null
   }
 
   lookup (name: string): ActorRef | undefined {
-    const entry = this.directory.live(name)
+    const entry = this.live(name)
     return entry != null ? refOf(entry) : undefined
   }
 
   list (): DistributedActorInfo[] {
     const list: DistributedActorInfo[] = []
-    for (const entry of this.directory.all()) {
+    for (const entry of this.entries()) {
       if (!entry.stopped) { list.push({ name: entry.name, type: entry.type, node: entry.holder, ref: refOf(entry) }) }
     }
     return list
+  }
+
+  /** distributed actors running anywhere in the cluster, as this node's table has them */
+  get liveCount (): number {
+    return this.names.table.liveOf('distributed')
   }
 
   /** names of the distributed actors running on this node */
@@ -255,8 +242,9 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
     const type = this.typeNames.get(actor) ?? this.define(actor)
     const key = name ?? `${type}-${randomBytes(8).toString('hex')}`
     if (key.length > MAX_DISTRIBUTED_NAME) { throw new DistributionOptionError(`a distributed actor's name is at most ${MAX_DISTRIBUTED_NAME} characters`) }
-    const held = this.directory.live(key)
-    if (held != null) { throw new NameTakenError(key, refOf(held)) }
+    // any live actor's name, local or distributed: one namespace
+    const held = this.names.resolve(key)
+    if (held != null) { throw new NameTakenError(key, nameRefOf(held)) }
     const entry = this.newEntry(key, type, args, options)
     if (!quorumHolds(entry, this.view())) { throw new NoQuorumError(key, String(entry.quorum)) }
     const target = this.placeOf(entry)
@@ -268,31 +256,29 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
       : await this.components.messaging.call(target, DIST_ENDPOINT, ['start', [entry], null, true], { timeout: this.init.callTimeout })
     const [started, failed] = validateStartAnswer(answer)
     if (started.length === 0) { throw new PlacementFailedError(key, target, failed[0]?.[1] ?? 'no answer') }
-    this.entriesChanged(started.filter(e => this.directory.merge(e)))
+    this.names.learn(started)
     return refOf(started[0])
   }
 
   /** Stops a distributed actor wherever it runs; its name is free again. */
   async stopActor (name: string): Promise<void> {
-    const entry = this.directory.live(name)
+    const entry = this.live(name)
     if (entry == null) { throw new ActorNotFoundError(`named "${name}"`) }
-    const tombstone: DirectoryEntry = { ...entry, stopped: true, version: this.nextVersion(entry.version) }
-    this.directory.merge(tombstone)
-    this.sync.publish(tombstone)
+    this.names.write({ ...entry, stopped: true, taken: entry.taken ?? entry.version, version: this.names.nextVersion(entry.version) })
     await this.end(name)
     this.checkpoints.forget(name)
   }
 
   /** Moves an actor to another member with its state; returns its new ref. */
   async migrate (name: string, to: string, signal?: AbortSignal): Promise<ActorRef> {
-    const entry = this.directory.live(name)
+    const entry = this.live(name)
     if (entry == null) { throw new ActorNotFoundError(`named "${name}"`) }
     const target = this.resolveMember(to)
     if (entry.holder === target) { return refOf(entry) }
     if (entry.holder !== this.self) {
       const moved = await this.components.messaging.call(entry.holder, DIST_ENDPOINT, ['migrate', name, target], { timeout: this.init.callTimeout, signal })
       if (typeof moved !== 'string') { throw new PlacementFailedError(name, target, 'the holder gave no new location') }
-      // the holder's answer, not this node's directory: the new holder's update may reach us after the answer does
+      // the holder's answer, not this node's table: the new holder's update may reach us after the answer does
       return { node: moved, id: DISTRIBUTED_PREFIX + name }
     }
     const moved = await this.moveBatch(target, [name])
@@ -317,7 +303,7 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
     for (let round = 0; round < 3 && this.hosted.size > 0 && Date.now() < deadline; round++) {
       const byTarget = new Map<string, string[]>()
       for (const name of this.hosted.keys()) {
-        const entry = this.directory.get(name)
+        const entry = this.get(name)
         const target = entry != null ? this.placeQuietly(entry) : undefined
         if (target == null) { continue }
         appendTo(byTarget, target, name)
@@ -329,7 +315,7 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
         }
       }))
     }
-    this.sync.flush()
+    this.names.flush()
     if (this.hosted.size > 0) { this.log('%d distributed actors could not be moved before leaving', this.hosted.size) }
     await this.quiesce(deadline)
   }
@@ -377,7 +363,7 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
       cell.deliver(letter.message, letter.reply)
       return true
     }
-    const entry = this.directory.live(name)
+    const entry = this.live(name)
     if (entry == null) {
       letter.reply?.reject(new ActorNotFoundError(`named "${name}"`))
       return false
@@ -409,13 +395,6 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
   private async receive (body: unknown, from: string, answered: boolean): Promise<unknown> {
     const message = validateDistMessage(body)
     switch (message[0]) {
-      case 'update':
-        this.entriesChanged(message[1].filter(entry => this.directory.merge(entry)))
-        return null
-      case 'pull':
-        // a member reading us from the start may have missed our updates as we missed its: read it back
-        if (message[1] === null) { this.reads.want(from) }
-        return Object.values(this.directory.page(message[1] ?? undefined, ENTRIES_PER_MESSAGE))
       case 'start':
         return this.startBatch(message[1], message[2], message[3])
       case 'drain':
@@ -466,7 +445,7 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
       }
     }))
     // half the call timeout: the spawner's own call to this node must not time out while a slow member is waited for
-    if (visible) { await Promise.all(started.map(async entry => { await this.sync.confirm(entry, this.init.callTimeout / 2) })) }
+    if (visible) { await Promise.all(started.map(async entry => { await this.names.confirm(entry, this.init.callTimeout / 2) })) }
     return [started, failed]
   }
 
@@ -497,11 +476,12 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
 
   /** Writes this node as an entry's holder, newer than any write of the name seen here. */
   private claim (entry: DirectoryEntry): DirectoryEntry {
-    const known = this.directory.get(entry.name)
+    const known = this.names.table.get(entry.name)
     const after = known != null && compareVersions(known.version, entry.version) > 0 ? known.version : entry.version
-    const claimed: DirectoryEntry = { ...entry, holder: this.self, stopped: false, version: this.nextVersion(after) }
-    this.directory.merge(claimed)
-    this.sync.publish(claimed)
+    const version = this.names.nextVersion(after)
+    // the first claim is when the actor took its name; a failover or a move keeps that moment
+    const claimed: DirectoryEntry = { ...entry, holder: this.self, stopped: false, version, taken: entry.version.time === 0 ? version : entry.taken ?? entry.version }
+    this.names.write(claimed)
     return claimed
   }
 
@@ -513,7 +493,7 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
     let states: unknown[]
     try {
       states = await Promise.all(cells.map(async ([, cell]) => cell.handoffState()))
-      const entries = cells.map(([name]) => this.directory.get(name) as DirectoryEntry)
+      const entries = cells.map(([name]) => this.get(name) as DirectoryEntry)
       answer = validateStartAnswer(await this.components.messaging.call(target, DIST_ENDPOINT, ['start', entries, states, false], { timeout: this.init.callTimeout }))
     } catch (err) {
       this.log('moving %d actors to %s failed - %e', cells.length, target, err)
@@ -526,8 +506,8 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
       this.hosted.get(name)?.unpause()
     }
     const moved: string[] = []
+    this.names.learn(started)
     for (const entry of started) {
-      this.directory.merge(entry)
       const cell = this.hosted.get(entry.name)
       if (cell == null) { continue }
       this.hosted.delete(entry.name)
@@ -539,11 +519,10 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
       moved.push(entry.name)
       this.safeDispatchEvent('actor:moved', { detail: { name: entry.name, from: this.self, to: target, withState: true } })
     }
-    this.entriesChanged(started)
     return moved
   }
 
-  /** Ends the instance running here, if any; its waiting messages go to wherever the directory now says. */
+  /** Ends the instance running here, if any; its waiting messages go to wherever the name table now says. */
   private async end (name: string): Promise<void> {
     const cell = this.hosted.get(name)
     if (cell == null) { return }
@@ -552,14 +531,6 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
     const letters = cell.takeLetters()
     await this.components.actors.stop(cell.ref.id)
     for (const letter of letters) { this.deliver(name, letter, 0) }
-  }
-
-  private entriesChanged (entries: DirectoryEntry[]): void {
-    if (entries.length === 0) { return }
-    for (const entry of entries) {
-      if (entry.stopped) { this.checkpoints.forget(entry.name) }
-    }
-    this.scheduleReconcile()
   }
 
   private scheduleReconcile (): void {
@@ -572,16 +543,15 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
 
   private onTick (): void {
     this.parking.expire()
-    this.directory.prune()
     this.reconcile()
   }
 
-  /** Brings this node in line with the directory, and restarts lost members' actors when it coordinates. */
+  /** Brings this node in line with the name table, and restarts lost members' actors when it coordinates. */
   private reconcile (): void {
     if (!this.running) { return }
     const view = this.view()
     const now = Date.now()
-    const duties = holderDuties(this.directory.all(), this.hosted.keys(), name => this.directory.get(name), view)
+    const duties = holderDuties(this.entries(), this.hosted.keys(), name => this.names.table.get(name), view)
     for (const entry of duties.start) {
       if ((this.startFailed.get(entry.name) ?? 0) > now || this.starting.has(entry.name)) { continue }
       this.startHere(entry, undefined).catch((err: Error) => { this.startFailedFor(entry.name, err) })
@@ -591,7 +561,7 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
       this.end(name).catch((err: Error) => { this.log('ending %s failed - %e', name, err) })
       if (reason === 'duplicate' && entry != null && ended != null) {
         this.log('%s runs on %s too: this instance ends', name, entry.holder)
-        this.safeDispatchEvent('actor:duplicate', { detail: { name, kept: refOf(entry), ended } })
+        this.safeDispatchEvent('actor:duplicate', { detail: { name, kept: nameRefOf(entry), ended } })
       } else if (reason === 'quorum') {
         this.safeDispatchEvent('actor:quorum-lost', { detail: { name } })
       }
@@ -603,7 +573,7 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
 
   /** Places every actor whose holder is gone, and asks the chosen members to start them. */
   private failover (view: ClusterView): void {
-    const lost = orphans(this.directory.all(), view, this.assigning)
+    const lost = orphans(this.entries(), view, this.assigning)
     if (lost.length === 0) { return }
     const byTarget = new Map<string, DirectoryEntry[]>()
     for (const entry of lost) {
@@ -637,11 +607,10 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
       return
     }
     const from = new Map(entries.map(entry => [entry.name, entry.holder]))
+    this.names.learn(started)
     for (const entry of started) {
-      this.directory.merge(entry)
       this.safeDispatchEvent('actor:failover', { detail: { name: entry.name, from: from.get(entry.name) ?? '', to: target } })
     }
-    this.entriesChanged(started)
   }
 
   private startFailedFor (name: string, err: Error): void {
@@ -649,9 +618,9 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
     this.log.error('could not start distributed actor %s - %e', name, err)
   }
 
-  /** Parked letters go where the directory now says, or keep waiting. */
+  /** Parked letters go where the name table now says, or keep waiting. */
   private flushParked (name: string): void {
-    const entry = this.directory.live(name)
+    const entry = this.live(name)
     if (entry == null) {
       for (const letter of this.parking.take(name)) { this.dropParked(name, letter) }
       return
@@ -668,30 +637,17 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
   private memberJoined (member: Member): void {
     this.draining.delete(member.id)
     if (member.id === this.self) { return }
-    this.reads.want(member.id)
     if (this.init.rebalance) {
       clearTimeout(this.rebalanceTimer)
       this.rebalanceTimer = setTimeout(() => { this.rebalance().catch(err => { this.log('rebalance failed - %e', err) }) }, REBALANCE_DELAY)
     }
   }
 
-  /** Reads a member's whole directory, once at a time per member. */
-  private pullFrom (peer: string): void {
-    if (peer === this.self || this.pulling.has(peer) || !this.running) { return }
-    this.pulling.add(peer)
-    this.sync.pullFrom(peer, this.init.callTimeout).catch((err: Error) => {
-      this.log('could not read the directory of %s - %e', peer, err)
-    }).finally(() => {
-      this.pulling.delete(peer)
-      this.scheduleReconcile()
-    })
-  }
-
   /** Moves actors placed by hash to the member their placement now prefers. */
   private async rebalance (): Promise<void> {
     const byTarget = new Map<string, string[]>()
     for (const name of this.hosted.keys()) {
-      const entry = this.directory.get(name)
+      const entry = this.get(name)
       if (entry == null || (entry.placement !== 'rendezvous' && entry.placement !== 'hash-ring')) { continue }
       const target = this.placeQuietly(entry)
       if (target == null || target === this.self) { continue }
@@ -720,6 +676,7 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
       throw new DistributionOptionError('checkpoint needs an interval in ms above 0 and a whole number of replicas')
     }
     return {
+      kind: 'distributed',
       name,
       type,
       args,
@@ -782,8 +739,23 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
     return member.id
   }
 
-  private nextVersion (after: EntryVersion): EntryVersion {
-    return { ...this.clock.next(after), writer: this.self }
+  /** the live entry of a distributed actor of that name; undefined when free or held by a local actor */
+  private live (name: string): DirectoryEntry | undefined {
+    const entry = this.names.table.live(name)
+    return entry?.kind === 'distributed' ? entry : undefined
+  }
+
+  /** the entry of a distributed actor of that name, tombstone or not */
+  private get (name: string): DirectoryEntry | undefined {
+    const entry = this.names.table.get(name)
+    return entry?.kind === 'distributed' ? entry : undefined
+  }
+
+  /** every distributed actor's entry, tombstones included */
+  private * entries (): Generator<DirectoryEntry> {
+    for (const entry of this.names.table.all()) {
+      if (entry.kind === 'distributed') { yield entry }
+    }
   }
 }
 

@@ -1,5 +1,6 @@
 // What each node must do about the directory, decided from its view alone: no sockets, no clock, no randomness.
 import type { DirectoryEntry, QuorumRule } from './entry.ts'
+import type { NameEntry } from '../names/name-entry.ts'
 
 export interface ClusterView {
   self: string
@@ -18,7 +19,7 @@ export interface ClusterView {
 export type EndReason =
   /** stopped on purpose, cluster-wide */
   | 'stopped'
-  /** another live member holds it: a newer write won (a duplicate after a heal, or a move) */
+  /** another live member holds it, or a local actor took the name: a newer write won (a duplicate after a heal, or a move) */
   | 'duplicate'
   /** this side of a partition lacks the quorum the actor asks for */
   | 'quorum'
@@ -27,7 +28,7 @@ export interface HolderDuties {
   /** entries held by this node that do not run here */
   start: DirectoryEntry[]
   /** actors running here that must end */
-  end: Array<{ name: string, reason: EndReason, entry?: DirectoryEntry }>
+  end: Array<{ name: string, reason: EndReason, entry?: NameEntry }>
   /** actors running here whose entry names a holder that is gone: this node takes them over in the directory */
   claim: DirectoryEntry[]
 }
@@ -37,13 +38,14 @@ export function quorumHolds (entry: DirectoryEntry, view: ClusterView): boolean 
 }
 
 /**
- * Compares the entries this node should run with the ones it runs. `running` names the distributed actors
- * alive here; `lookup` reads the directory.
+ * Compares the entries this node should run with the ones it runs. `held` are the distributed actors' entries,
+ * `running` names the distributed actors alive here; `lookup` reads the name table, where a local actor may have
+ * taken the name of one of them after a heal.
  */
 export function holderDuties (
   held: Iterable<DirectoryEntry>,
   running: Iterable<string>,
-  lookup: (name: string) => DirectoryEntry | undefined,
+  lookup: (name: string) => NameEntry | undefined,
   view: ClusterView
 ): HolderDuties {
   const duties: HolderDuties = { start: [], end: [], claim: [] }
@@ -60,6 +62,8 @@ export function holderDuties (
     if (entry == null) { continue }
     if (entry.stopped) {
       duties.end.push({ name, reason: 'stopped', entry })
+    } else if (entry.kind !== 'distributed') {
+      duties.end.push({ name, reason: 'duplicate', entry })
     } else if (!quorumHolds(entry, view)) {
       duties.end.push({ name, reason: 'quorum', entry })
     } else if (entry.holder !== view.self) {

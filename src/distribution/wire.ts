@@ -1,16 +1,12 @@
 // The messages distributed-actor nodes exchange over the '$dist' system endpoint, and their checks on arrival.
 import { MalformedFrameError } from '../wire/errors.ts'
-import { MAX_DISTRIBUTED_NAME, validateEntry } from './entry.ts'
+import { MAX_DISTRIBUTED_NAME, validateDistributedEntry } from './entry.ts'
 import type { DirectoryEntry } from './entry.ts'
 
 export const DIST_ENDPOINT = '$dist'
 
 /** MessagePack tuples, kind first: short on the wire, where a failover moves thousands of entries at once. */
 export type DistMessage =
-  /** entries changed (send) */
-  | ['update', DirectoryEntry[]]
-  /** a page of the sender's directory after a name (call, answered with a DirectoryPage) */
-  | ['pull', string | null]
   /**
    * run these actors here, with the handed-off states when they move; when `visible`, answer only once every member
    * has the new entries (call, answered with a StartAnswer)
@@ -27,23 +23,16 @@ export type DistMessage =
   /** a message for an actor that runs elsewhere, passed on (send or call) */
   | ['forward', string, unknown, number]
 
-export type DirectoryPage = [entries: DirectoryEntry[], more: boolean]
 export type StartAnswer = [started: DirectoryEntry[], failed: Array<[name: string, error: string]>]
 export type Checkpoint = [name: string, at: number, state: unknown]
 
 export function validateDistMessage (value: unknown): DistMessage {
   if (!Array.isArray(value) || typeof value[0] !== 'string') { throw new MalformedFrameError('distribution message is not a tuple') }
   switch (value[0]) {
-    case 'update':
-      if (value.length === 2 && Array.isArray(value[1])) { return ['update', value[1].map(validateEntry)] }
-      break
-    case 'pull':
-      if (value.length === 2 && (value[1] === null || isName(value[1]))) { return ['pull', value[1]] }
-      break
     case 'start':
       if (value.length === 4 && Array.isArray(value[1]) && (value[2] === null || (Array.isArray(value[2]) && value[2].length === value[1].length)) &&
         typeof value[3] === 'boolean') {
-        return ['start', value[1].map(validateEntry), value[2], value[3]]
+        return ['start', value[1].map(validateDistributedEntry), value[2], value[3]]
       }
       break
     case 'drain':
@@ -67,19 +56,12 @@ export function validateDistMessage (value: unknown): DistMessage {
   throw new MalformedFrameError(`malformed distribution message of kind ${String(value[0])}`)
 }
 
-export function validatePage (value: unknown): DirectoryPage {
-  if (!Array.isArray(value) || value.length !== 2 || !Array.isArray(value[0]) || typeof value[1] !== 'boolean') {
-    throw new MalformedFrameError('malformed directory page')
-  }
-  return [value[0].map(validateEntry), value[1]]
-}
-
 export function validateStartAnswer (value: unknown): StartAnswer {
   if (!Array.isArray(value) || value.length !== 2 || !Array.isArray(value[0]) || !Array.isArray(value[1]) ||
     !value[1].every(f => Array.isArray(f) && f.length === 2 && isName(f[0]) && typeof f[1] === 'string')) {
     throw new MalformedFrameError('malformed start answer')
   }
-  return [value[0].map(validateEntry), value[1]]
+  return [value[0].map(validateDistributedEntry), value[1]]
 }
 
 export function validateCheckpoints (value: unknown): Checkpoint[] {

@@ -3,23 +3,20 @@ import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { gossipsub } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
-import { kadDHT, passthroughMapper } from '@libp2p/kad-dht'
 import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { createLibp2p } from 'libp2p'
 import { clusterMdns } from '../discovery/mdns/cluster-mdns.ts'
 import { clusterScoring } from '../messaging/pubsub/cluster-scoring.ts'
 import { publicationMessageId } from '../messaging/pubsub/publication.ts'
-import { RegistryRecordGuard } from '../registry/dht-record.ts'
 import { duplicatePruner } from './duplicate-pruner.ts'
 import { privateNetwork } from './private-network/index.ts'
-import { protocolName, protocolPrefix } from './protocols.ts'
+import { protocolPrefix } from './protocols.ts'
 import type { DuplicatePruner } from './duplicate-pruner.ts'
 import type { ClusterMdns } from '../discovery/mdns/cluster-mdns.ts'
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { Identify } from '@libp2p/identify'
 import type { ConnectionProtector, Metrics, PeerId, PrivateKey } from '@libp2p/interface'
-import type { KadDHT } from '@libp2p/kad-dht'
 import type { Ping } from '@libp2p/ping'
 import type { PrometheusMetricsComponents } from '@libp2p/prometheus-metrics'
 import type { Libp2p, Libp2pOptions, ServiceFactoryMap } from 'libp2p'
@@ -32,10 +29,7 @@ const MAX_PENDING_INBOUND = 128
 export interface HostServices {
   identify: Identify
   ping: Ping
-  dht: KadDHT
   pubsub: GossipSub
-  /** checks the registry's DHT records, and counts the malformed ones */
-  registryRecords: RegistryRecordGuard
   /** closes the second connection of a pair once Foundation's streams have moved off it */
   duplicates: DuplicatePruner
   /** the cluster's mDNS responder and querier, when mDNS discovery is on */
@@ -96,8 +90,6 @@ export async function createHost (options: CreateHostOptions): Promise<Host> {
   const allowed = options.allowPeers != null ? new Set(options.allowPeers) : undefined
   const refused = options.refusePeer ?? (() => false)
   const denied = (peer: PeerId): boolean => (allowed != null && !allowed.has(peer.toString())) || refused(peer.toString())
-  // kad-dht takes validators and selectors only at construction, so the registry's are installed here
-  const registryRecords = new RegistryRecordGuard(options.cluster)
 
   return createLibp2p<HostServices>({
     // started by the node once every Foundation protocol handler is in place
@@ -128,18 +120,6 @@ export async function createHost (options: CreateHostOptions): Promise<Host> {
     services: {
       identify: identify(),
       ping: ping(),
-      dht: kadDHT({
-        protocol: protocolName(options.cluster, 'kad'),
-        clientMode: false,
-        // cluster members talk over loopback and private LANs: keep every address
-        peerInfoMapper: passthroughMapper,
-        allowQueryWithZeroPeers: true,
-        validators: registryRecords.validators,
-        selectors: registryRecords.selectors,
-        logPrefix: 'foundation:dht',
-        datastorePrefix: `/foundation-dht/${options.cluster}`,
-        metricsPrefix: 'foundation_dht'
-      }),
       pubsub: gossipsub({
         // peers are authenticated by noise (and the cluster key): signatures would only cost throughput
         globalSignaturePolicy: 'StrictNoSign',
@@ -154,7 +134,6 @@ export async function createHost (options: CreateHostOptions): Promise<Host> {
         // members share addresses (one machine, one NAT) and are admitted by the cluster key: see cluster-scoring.ts
         ...clusterScoring()
       }),
-      registryRecords: () => registryRecords,
       duplicates: duplicatePruner({ protocolPrefix: protocolPrefix(options.cluster) }),
       ...mdns
     }

@@ -2,14 +2,30 @@
 import { installDashboard } from './dashboard/routes.ts'
 import { healthOf } from './health/readiness.ts'
 import { sendJson, sendText } from './http/responses.ts'
+import type { DashboardFeed } from './dashboard/dashboard-feed.ts'
+import type { NodeLifecycle, ReadinessReport } from './health/readiness.ts'
 import type { HttpEndpoint } from './http/http-endpoint.ts'
-import type { FoundationNode } from '../cluster/foundation-node.ts'
+import type { ClusterInfo } from '../cluster/index.ts'
 
-export function installRoutes (http: HttpEndpoint, node: FoundationNode): void {
+/** What the routes read from the node, at each request. */
+export interface RoutesSource {
+  /** served at /cluster */
+  info(): ClusterInfo
+  lifecycle(): NodeLifecycle
+  /** ms since the node was created */
+  uptime(): number
+  readiness(): ReadinessReport
+  /** the dashboard's live stream; without it the dashboard is not served */
+  dashboard?: DashboardFeed
+  /** the node's metrics registry; without it /metrics is not served */
+  metrics?: { text(): Promise<string>, readonly contentType: string }
+}
+
+export function installRoutes (http: HttpEndpoint, node: RoutesSource): void {
   http.route('/cluster', (_request, response) => { sendJson(response, 200, node.info()) })
   if (node.dashboard != null) { installDashboard(http, node.dashboard) }
   http.route('/healthz', (_request, response) => {
-    const { status, body } = healthOf(node.lifecycle, node.uptime)
+    const { status, body } = healthOf(node.lifecycle(), node.uptime())
     sendJson(response, status, body)
   })
   http.route('/readyz', (_request, response) => {

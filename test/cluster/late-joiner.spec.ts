@@ -30,7 +30,7 @@ describe('cluster/late joiner', function () {
     late.define(Counter)
     await formed([...first, late])
     await eventually(() => late.groups.members('workers').length === 1, 'the joiner sees the group member', WITHIN_MS)
-    await eventually(() => late.distribution.directory.live('spread') != null, 'the joiner holds the distributed actor', WITHIN_MS)
+    await eventually(() => late.names.resolve('spread')?.kind === 'distributed', 'the joiner holds the distributed actor', WITHIN_MS)
     expect((await late.lookup('plain'))?.node).to.equal(first[0].id)
     expect(await late.call<{ count: number }>('spread', { add: 2 })).to.include({ count: 2 })
   })

@@ -1,7 +1,7 @@
 import { expect } from 'aegir/chai'
 import { PartitionWatch } from '../../src/cluster/partition-watch.ts'
+import { FakeMembership } from '../fixtures/fake-membership.ts'
 import { TestNodes, eventually, formed, uniqueCluster } from '../fixtures/nodes.ts'
-import { FakeMembership } from '../registry/fake-membership.ts'
 import type { FoundationNode } from '../../src/cluster/foundation-node.ts'
 import type { PartitionDetail } from '../../src/cluster/partition-watch.ts'
 

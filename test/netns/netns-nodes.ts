@@ -11,7 +11,7 @@ const SCRIPT = new URL('../fixtures/netns-node.ts', import.meta.url).pathname
 const READY_TIMEOUT = 30 * SECOND
 /** ms a command may take to be answered */
 const REPLY_TIMEOUT = 5 * SECOND
-/** ms a registration or lookup may take: the DHT's lookup and write timeouts, with room to spare */
+/** ms a registration or lookup may take: a member's acknowledgement (the call timeout), with room to spare */
 const REGISTER_TIMEOUT = 15 * SECOND
 /** ms a graceful stop may take before the process is killed */
 const STOP_TIMEOUT = 5 * SECOND
@@ -130,8 +130,8 @@ export class NetnsNode {
   }
 
   /**
-   * Spawns an actor registered under `name` on this node; its ref. Cut off from its peers, a registration waits
-   * for the DHT (lookup, then write timeout) before it gives up on the unreachable ones.
+   * Spawns an actor registered under `name` on this node; its ref. A registration waits for the members this node
+   * counts to acknowledge it, at most the call timeout for one cut off but not yet declared dead.
    */
   async spawn (name: string): Promise<ActorRef> {
     return (await this.request(`spawn ${name}`, REGISTER_TIMEOUT)).ref as ActorRef

@@ -1,5 +1,5 @@
 import { expect } from 'aegir/chai'
-import { protocolName } from '../../src/node/protocols.ts'
+import { NAMES_ENDPOINT } from '../../src/names/name-wire.ts'
 import { JoinCheck } from '../../src/observability/health/join-check.ts'
 import { healthOf } from '../../src/observability/health/readiness.ts'
 import { TestNodes, eventually, formed, uniqueCluster } from '../fixtures/nodes.ts'
@@ -7,7 +7,6 @@ import type { FoundationNode } from '../../src/cluster/foundation-node.ts'
 import type { StrategyStatus } from '../../src/discovery/index.ts'
 import type { JoinCheckComponents } from '../../src/observability/health/join-check.ts'
 import type { ReadinessReport } from '../../src/observability/health/readiness.ts'
-import type { Connection, Stream } from '@libp2p/interface'
 
 async function probe (node: FoundationNode, path: '/healthz' | '/readyz'): Promise<{ status: number, body: any }> {
   const response = await fetch(`${node.info().http ?? ''}${path}`)
@@ -32,7 +31,7 @@ describe('health and readiness', function () {
     await eventually(async () => (await probe(b, '/readyz')).status === 200, 'b is ready')
     const { body } = await probe(b, '/readyz')
     expect(body.ready).to.equal(true)
-    expect(body.checks.map((c: any) => [c.name, c.ok])).to.deep.equal([['started', true], ['joined', true], ['registry', true], ['not-draining', true]])
+    expect(body.checks.map((c: any) => [c.name, c.ok])).to.deep.equal([['started', true], ['joined', true], ['names', true], ['not-draining', true]])
     expect(body.checks[1].detail).to.include('membership synced with 1')
     const health = await probe(b, '/healthz')
     expect(health.status).to.equal(200)
@@ -74,31 +73,35 @@ describe('health and readiness', function () {
     }
   })
 
-  it('keeps a joining node unready until it has pulled the names of the members', async () => {
+  it('keeps a joining node unready until it has read the names of the members', async () => {
     const cluster = uniqueCluster()
-    // a long pull timeout: the held answer must not time out and count as given up
-    const registry = { lookupTimeout: 20_000 }
-    const a = await nodes.start({ clusterName: cluster, name: 'a', registry })
+    // a long call timeout: the held answer must not time out and count as given up
+    const a = await nodes.start({ clusterName: cluster, name: 'a', messaging: { callTimeout: 20_000 } })
     await a.spawn(Idle, { name: 'known' })
-    // a answers sync requests only when the test lets it
-    const protocol = protocolName(cluster, 'registry-sync')
-    const original = (a.host as any).components.registrar.getHandler(protocol).handler as (stream: Stream, connection: Connection) => void
-    const held: Array<[Stream, Connection]> = []
+    // a answers reads of its names only when the test lets it
+    const original = a.endpoints.find(NAMES_ENDPOINT)
+    if (original?.call == null) { throw new Error('no names endpoint') }
+    const answer = original.call.bind(original)
+    const held: Array<() => void> = []
     let holding = true
-    await a.host.handle(protocol, (stream, connection) => {
-      if (holding) { held.push([stream, connection]) } else { original(stream, connection) }
-    }, { force: true })
+    a.endpoints.register(NAMES_ENDPOINT, {
+      send: original.send?.bind(original),
+      call: async (target, body, from) => {
+        if (holding && Array.isArray(body) && body[0] === 'pull') { await new Promise<void>(resolve => { held.push(resolve) }) }
+        return answer(target, body, from)
+      }
+    })
 
-    const b = await nodes.start({ clusterName: cluster, name: 'b', registry })
+    const b = await nodes.start({ clusterName: cluster, name: 'b', messaging: { callTimeout: 20_000 } })
     await formed([a, b])
     await eventually(() => held.length > 0, 'b asks a for its names')
     const waiting = await probe(b, '/readyz')
     expect(waiting.status).to.equal(503)
     expect(check(waiting.body, 'joined')).to.equal(true)
-    expect(check(waiting.body, 'registry')).to.equal(false)
+    expect(check(waiting.body, 'names')).to.equal(false)
 
     holding = false
-    for (const [stream, connection] of held.splice(0)) { original(stream, connection) }
+    for (const release of held.splice(0)) { release() }
     await eventually(async () => (await probe(b, '/readyz')).status === 200, 'b is ready once it has the names')
     expect(await b.lookup('known')).to.deep.include({ node: a.id })
   })

@@ -6,7 +6,7 @@ import type { JoinCheckComponents } from './join-check.ts'
 export type NodeLifecycle = 'new' | 'running' | 'stopping' | 'stopped'
 
 export interface ReadinessCheck {
-  name: 'started' | 'joined' | 'registry' | 'not-draining'
+  name: 'started' | 'joined' | 'names' | 'not-draining'
   ok: boolean
   detail: string
 }
@@ -20,8 +20,8 @@ export interface ReadinessComponents extends JoinCheckComponents {
   lifecycle(): NodeLifecycle
   /** distributed actors are being handed off (distribution.drain()) */
   draining(): boolean
-  /** the registry pulled the names of every active member */
-  registrySynced(): boolean
+  /** the names of every member that joined have been read */
+  namesSynced(): boolean
 }
 
 export class Readiness {
@@ -40,8 +40,8 @@ export class Readiness {
     if (started) {
       const join = this.join.check()
       checks.push({ name: 'joined', ok: join.joined, detail: join.detail })
-      const synced = this.components.registrySynced()
-      checks.push({ name: 'registry', ok: synced, detail: synced ? 'names pulled from every active member' : 'pulling the names of members that joined' })
+      const synced = this.components.namesSynced()
+      checks.push({ name: 'names', ok: synced, detail: synced ? 'names read from every active member' : 'reading the names of members that joined' })
     }
     checks.push(this.drainCheck(lifecycle))
     return { ready: checks.every(c => c.ok), checks }

@@ -93,7 +93,7 @@ export function registerFoundationMetrics (registry: Registry, sources: MetricsS
   counter(registry, 'foundation_invalid_frames_total', 'Malformed, oversize or truncated frames and records received and rejected, by protocol; each reset its stream or was dropped', ['protocol'], (set) => {
     set(messaging.stats.invalidFrames, { protocol: 'direct' })
     set(sources.membershipInvalidFrames(), { protocol: 'membership' })
-    set(sources.registry.invalidMessages, { protocol: 'registry' })
+    set(sources.names.invalidMessages, { protocol: 'names' })
     set(pubsub.stats.invalidMessages, { protocol: 'pubsub' })
   })
   counter(registry, 'foundation_undeliverable_messages_total', 'Messages that reached no actor: unknown name or id, or node not a member', [], (set) => {
@@ -115,8 +115,8 @@ export function registerFoundationMetrics (registry: Registry, sources: MetricsS
   counter(registry, 'foundation_actor_failovers_total', 'Distributed actors of a lost member restarted on this node', [], (set) => { set(events.failovers) })
   counter(registry, 'foundation_actor_moves_total', 'Distributed actors moved from this node to another member with their state', [], (set) => { set(events.moves) })
 
-  gauge(registry, 'foundation_registry_names', 'Names this node knows in the registry: its own and those cached from other nodes', [], (set) => {
-    set(sources.registry.knownNames())
+  gauge(registry, 'foundation_names', 'Names of live actors in this node\'s name table, local and distributed, on every node', [], (set) => {
+    set(sources.names.knownNames())
   })
   gauge(registry, 'foundation_unreachable_members', 'Members declared dead and not yet forgotten: a partition or crashes, which look alike from here', [], (set) => {
     set(sources.unreachable())

@@ -4,7 +4,6 @@ import type { ClusterEvents } from '../../cluster/index.ts'
 import type { Member } from '../../membership/index.ts'
 import type { DirectMessagingStats } from '../../messaging/direct/direct-messaging.ts'
 import type { PubSubStats } from '../../messaging/pubsub/gossip-pubsub.ts'
-import type { Registry as NameRegistry } from '../../registry/index.ts'
 import type { TypedEventTarget } from '@libp2p/interface'
 import type { Registry } from 'prom-client'
 
@@ -23,7 +22,8 @@ export interface MetricsSources {
   messaging: { readonly stats: DirectMessagingStats }
   pubsub: { readonly stats: PubSubStats }
   actors: Pick<LocalActors, 'count' | 'started' | 'restarted' | 'mailboxes'>
-  registry: Pick<NameRegistry, 'knownNames' | 'invalidMessages'>
+  /** the name table: names of live actors it holds, and name messages it rejected */
+  names: { knownNames(): number, readonly invalidMessages: number }
   membershipInvalidFrames(): number
   /** Lifeguard's local health score of this node's failure detector */
   localHealth(): number

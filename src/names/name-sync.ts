@@ -1,0 +1,120 @@
+// Carries name writes between nodes: changes go to every member in batches, once per tick, acknowledged when a writer
+// waits for them; a member is read page by page (the entries it answers for); and a write can be confirmed, every
+// member telling which write it now keeps.
+import { ENTRIES_PER_MESSAGE, validateConfirmAnswer, validatePage } from './name-wire.ts'
+import type { NameEntry } from './name-entry.ts'
+import type { NameMessage } from './name-wire.ts'
+import type { Logger } from '@libp2p/interface'
+
+export interface NameSyncComponents {
+  /** the other active members */
+  peers(): string[]
+  send(peer: string, message: NameMessage): void
+  call(peer: string, message: NameMessage, timeout: number, signal?: AbortSignal): Promise<unknown>
+  /** entries read from a member, to fold in */
+  received(entries: NameEntry[], from: string): void
+  /** how long a batch waits for a member's acknowledgement */
+  ackTimeout: number
+  log: Logger
+}
+
+/** What one member said of a confirmed write: it keeps it (null), keeps a newer one instead, or did not answer. */
+export type Confirmation = NameEntry | null | Error
+
+export class NameSync {
+  private readonly components: NameSyncComponents
+  private readonly outbox = new Map<string, NameEntry>()
+  private flushing: ReturnType<typeof setImmediate> | undefined
+  /** writers waiting for the batch that carries their write to be acknowledged */
+  private waiting: Array<() => void> = []
+
+  constructor (components: NameSyncComponents) {
+    this.components = components
+  }
+
+  /** Tells every member about a write, with the other writes of this tick. */
+  publish (entry: NameEntry): void {
+    this.outbox.set(entry.name, entry)
+    this.flushing ??= setImmediate(() => { this.flush() })
+  }
+
+  /**
+   * As publish, and resolves once every member has acknowledged the batch that carried the write, or failed to, or
+   * did not within the ack timeout: a writer that waited knows each reachable member resolves the name.
+   */
+  async published (entry: NameEntry): Promise<void> {
+    this.publish(entry)
+    await new Promise<void>(resolve => { this.waiting.push(resolve) })
+  }
+
+  flush (): void {
+    clearImmediate(this.flushing)
+    this.flushing = undefined
+    const waiting = this.waiting
+    this.waiting = []
+    const entries = [...this.outbox.values()]
+    this.outbox.clear()
+    const peers = this.components.peers()
+    const acks: Array<Promise<unknown>> = []
+    for (let i = 0; i < entries.length; i += ENTRIES_PER_MESSAGE) {
+      const batch = entries.slice(i, i + ENTRIES_PER_MESSAGE)
+      for (const peer of peers) {
+        try {
+          // a call only when a writer waits: the answer costs the member a message back
+          if (waiting.length > 0) {
+            acks.push(this.components.call(peer, ['update', batch], this.components.ackTimeout).catch((err: Error) => {
+              this.components.log('%s did not acknowledge %d name entries - %e', peer, batch.length, err)
+            }))
+          } else {
+            this.components.send(peer, ['update', batch])
+          }
+        } catch (err: any) {
+          // an entry too large to send (a distributed actor's args): a read of this node meets the same limit
+          this.components.log.error('could not send %d name entries to %s - %e', batch.length, peer, err)
+        }
+      }
+    }
+    if (waiting.length > 0) {
+      void Promise.all(acks).then(() => { for (const resolve of waiting) { resolve() } })
+    }
+  }
+
+  /**
+   * Sends a write to these members now, instead of with the next batch, and says what each now keeps: once every
+   * answer is null, each of them resolves the name to this write.
+   */
+  async confirm (entry: NameEntry, peers: string[], timeout: number, signal?: AbortSignal): Promise<Map<string, Confirmation>> {
+    // sent now, so not again with the next batch
+    if (this.outbox.get(entry.name) === entry) { this.outbox.delete(entry.name) }
+    const answers = new Map<string, Confirmation>()
+    await Promise.all(peers.map(async peer => {
+      try {
+        const [kept] = validateConfirmAnswer(await this.components.call(peer, ['update', [entry]], timeout, signal), 1)
+        answers.set(peer, kept)
+      } catch (err: any) {
+        answers.set(peer, err)
+      }
+    }))
+    return answers
+  }
+
+  /** Reads the entries a member answers for into this node, page by page. */
+  async pullFrom (peer: string, timeout: number): Promise<void> {
+    let after: string | null = null
+    for (let page = 0; page < 100_000; page++) {
+      const [entries, more] = validatePage(await this.components.call(peer, ['pull', after], timeout))
+      if (entries.length > 0) { this.components.received(entries, peer) }
+      if (!more || entries.length === 0) { return }
+      after = entries[entries.length - 1].name
+    }
+  }
+
+  stop (): void {
+    clearImmediate(this.flushing)
+    this.flushing = undefined
+    this.outbox.clear()
+    const waiting = this.waiting
+    this.waiting = []
+    for (const resolve of waiting) { resolve() }
+  }
+}

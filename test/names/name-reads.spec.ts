@@ -1,0 +1,125 @@
+// When a member's names are read: by what its load report says it answers for, and only once it said; and how long
+// a lookup of a name not known yet waits for those reads.
+import { TypedEventEmitter } from '@libp2p/interface'
+import { expect } from 'aegir/chai'
+import { NameReads } from '../../src/names/name-reads.ts'
+import type { MemberReportEvents } from '../../src/groups/index.ts'
+import type { MemberNameCounts } from '../../src/names/name-reads.ts'
+
+class Counts extends TypedEventEmitter<MemberReportEvents> implements MemberNameCounts {
+  private readonly counts = new Map<string, number>()
+  heldNames (member: string): number | undefined { return this.counts.get(member) }
+  report (member: string, names: number): void {
+    this.counts.set(member, names)
+    this.safeDispatchEvent('member:report', { detail: member })
+  }
+}
+
+describe('name reads', () => {
+  let counts: Counts
+  let read: string[]
+  let finish: Map<string, () => void>
+  let reads: NameReads
+
+  function start (reportWait = 60_000): void {
+    reads = new NameReads({
+      reports: counts,
+      read: async (member) => {
+        read.push(member)
+        await new Promise<void>(resolve => { finish.set(member, resolve) })
+      }
+    }, { reportWait })
+    reads.start()
+  }
+
+  beforeEach(() => {
+    counts = new Counts()
+    read = []
+    finish = new Map()
+  })
+
+  afterEach(() => { reads.stop() })
+
+  it('reads a member that reported names at once, and never one that reported none', () => {
+    start()
+    counts.report('full', 3)
+    counts.report('empty', 0)
+    reads.want('full')
+    reads.want('empty')
+    expect(read).to.deep.equal(['full'])
+    counts.report('full', 5)
+    expect(read, 'a later report of a member read reads nothing: updates carry its writes').to.deep.equal(['full'])
+    counts.report('empty', 0)
+    expect(read).to.deep.equal(['full'])
+    counts.report('empty', 2)
+    expect(read, 'a member that said it held none and now holds some may have written before it counted us').to.deep.equal(['full', 'empty'])
+  })
+
+  it('waits for the first report of a member that has not said, once', () => {
+    start()
+    reads.want('quiet')
+    reads.want('quiet')
+    expect(read).to.deep.equal([])
+    counts.report('quiet', 2)
+    counts.report('quiet', 2)
+    expect(read).to.deep.equal(['quiet'])
+  })
+
+  it('reads a member whose report does not come in time anyway', async () => {
+    start(20)
+    reads.want('silent')
+    await new Promise(resolve => setTimeout(resolve, 60))
+    expect(read).to.deep.equal(['silent'])
+  })
+
+  it('reads a silent member at once when a lookup waits on it', async () => {
+    start()
+    reads.want('silent')
+    expect(read).to.deep.equal([])
+    const waiting = reads.settled(10_000)
+    expect(read).to.deep.equal(['silent'])
+    finish.get('silent')?.()
+    await waiting
+    expect(reads.pending).to.equal(false)
+  })
+
+  it('holds lookups while a member is awaited or read, and lets them go once it is read', async () => {
+    start()
+    expect(reads.pending).to.equal(false)
+    reads.want('joiner')
+    expect(reads.pending).to.equal(true)
+    let settled = false
+    const waiting = reads.settled(10_000).then(() => { settled = true })
+    counts.report('joiner', 1)
+    await Promise.resolve()
+    expect([read, settled]).to.deep.equal([['joiner'], false])
+    finish.get('joiner')?.()
+    await waiting
+    expect([settled, reads.pending]).to.deep.equal([true, false])
+  })
+
+  it('lets a lookup go after its timeout, or when its signal aborts, though reads go on', async () => {
+    start()
+    reads.want('slow')
+    counts.report('slow', 1)
+    const started = Date.now()
+    await reads.settled(30)
+    expect(Date.now() - started).to.be.at.least(25)
+    const controller = new AbortController()
+    const aborted = reads.settled(60_000, controller.signal)
+    controller.abort()
+    await aborted
+    expect(reads.pending).to.equal(true)
+  })
+
+  it('drops the wait of a member that left, and all waits once stopped', () => {
+    start()
+    reads.want('gone')
+    reads.forget('gone')
+    counts.report('gone', 1)
+    reads.want('late')
+    reads.stop()
+    counts.report('late', 1)
+    expect(read).to.deep.equal([])
+  })
+})
