@@ -67,8 +67,8 @@ export class NameService extends TypedEventEmitter<NameEvents> {
   private readonly sync: NameSync
   private readonly reads: NameReads
   private readonly clock: VersionClock
-  /** the names this node's local actors hold, by name */
-  private readonly local = new Map<string, LocalNameEntry>()
+  /** the peer ids of members, so entries read from the network share one string per node instead of one each */
+  private readonly peerIds = new Map<string, string>()
   /**
    * nodes that read this node's names before this node counted them as members, and until when: writes made until
    * it does would reach them neither in that read nor in a batch
@@ -80,7 +80,11 @@ export class NameService extends TypedEventEmitter<NameEvents> {
   /** name messages from the network that were malformed and dropped */
   invalidMessages = 0
 
-  private readonly onJoin = (evt: CustomEvent<Member>): void => { if (evt.detail.id !== this.self) { this.reads.want(evt.detail.id) } }
+  private readonly onJoin = (evt: CustomEvent<Member>): void => {
+    this.peerIds.set(evt.detail.id, evt.detail.id)
+    if (evt.detail.id !== this.self) { this.reads.want(evt.detail.id) }
+  }
+
   /** a suspect that refuted: writes sent while it was cut off may be lost, so it is read again */
   private readonly onAlive = (evt: CustomEvent<Member>): void => { if (evt.detail.id !== this.self) { this.reads.want(evt.detail.id) } }
   private readonly onLeave = (evt: CustomEvent<Member>): void => {
@@ -139,8 +143,12 @@ export class NameService extends TypedEventEmitter<NameEvents> {
     membership.addEventListener('member:leave', this.onLeave)
     this.tick = setInterval(() => { this.table.prune() }, 10 * SECOND)
     this.tick.unref?.()
+    this.peerIds.set(this.self, this.self)
     // members that joined before this node ran
-    for (const member of membership.activeMembers()) { if (member.id !== this.self) { this.reads.want(member.id) } }
+    for (const member of membership.activeMembers()) {
+      this.peerIds.set(member.id, member.id)
+      if (member.id !== this.self) { this.reads.want(member.id) }
+    }
   }
 
   /** Stops without giving names up one by one: members drop this node's local names when it leaves. */
@@ -156,7 +164,7 @@ export class NameService extends TypedEventEmitter<NameEvents> {
     this.reads.stop()
     this.sync.stop()
     this.earlyReaders.clear()
-    this.local.clear()
+    this.peerIds.clear()
     this.table.clear()
   }
 
@@ -170,12 +178,11 @@ export class NameService extends TypedEventEmitter<NameEvents> {
     checkName(name)
     checkRef(ref)
     if (ref.node !== this.self) { throw new InvalidNameError(`only an actor of this node takes a name here, not one of ${ref.node}`) }
-    let entry = this.local.get(name)
+    let entry = this.mine(name)
     if (entry == null || entry.id !== ref.id) {
       const held = this.resolve(name)
       if (held != null) { throw new NameTakenError(name, refOf(held)) }
       entry = { kind: 'local', name, id: ref.id, holder: this.self, stopped: false, version: this.nextVersion(this.table.get(name)?.version) }
-      this.local.set(name, entry)
       this.table.merge(entry)
       this.changed([entry])
       // visible: the confirmation below carries the write itself
@@ -185,7 +192,7 @@ export class NameService extends TypedEventEmitter<NameEvents> {
       try {
         await this.untilVisible(entry, options.signal)
       } catch (err) {
-        if (this.local.get(name) === entry) { this.unregister(name) }
+        if (this.table.get(name) === entry) { this.unregister(name) }
         throw err
       }
     }
@@ -193,9 +200,8 @@ export class NameService extends TypedEventEmitter<NameEvents> {
 
   /** Gives up a name an actor of this node holds; a no-op for any other name. */
   unregister (name: string): void {
-    const entry = this.local.get(name)
+    const entry = this.mine(name)
     if (entry == null || !this.running) { return }
-    this.local.delete(name)
     this.write({ ...entry, stopped: true, taken: entry.version, version: this.nextVersion(entry.version) })
   }
 
@@ -230,6 +236,7 @@ export class NameService extends TypedEventEmitter<NameEvents> {
   learn (entries: NameEntry[]): void {
     const changed: NameEntry[] = []
     for (const entry of entries) {
+      this.shareIds(entry)
       const previous = this.table.get(entry.name)
       if (!this.table.merge(entry)) { continue }
       changed.push(entry)
@@ -253,9 +260,29 @@ export class NameService extends TypedEventEmitter<NameEvents> {
     return { ...this.clock.next(after), writer: this.self }
   }
 
-  /** names the local actors of this node hold */
+  /** names the local actors of this node hold (a walk of the whole table) */
   localNames (): string[] {
-    return [...this.local.keys()]
+    const names: string[] = []
+    for (const entry of this.table.all()) {
+      if (isMine(entry, this.self)) { names.push(entry.name) }
+    }
+    return names
+  }
+
+  /**
+   * Points the entry's peer ids at the strings this node already holds for those members: decoded from the network,
+   * each entry would otherwise keep copies of its own (about 70 bytes each, two or three per entry).
+   */
+  private shareIds (entry: NameEntry): void {
+    entry.holder = this.peerIds.get(entry.holder) ?? entry.holder
+    entry.version.writer = this.peerIds.get(entry.version.writer) ?? entry.version.writer
+    if (entry.taken != null) { entry.taken.writer = this.peerIds.get(entry.taken.writer) ?? entry.taken.writer }
+  }
+
+  /** The live entry of a name an actor of this node holds. */
+  private mine (name: string): LocalNameEntry | undefined {
+    const entry = this.table.get(name)
+    return entry?.kind === 'local' && isMine(entry, this.self) ? entry : undefined
   }
 
   /** names of live actors this node's table holds, of every node and kind */
@@ -297,21 +324,18 @@ export class NameService extends TypedEventEmitter<NameEvents> {
 
   /** A newer write of a name replaced `previous`: an actor of this node may have lost its name. */
   private checkConflict (entry: NameEntry, previous: NameEntry | undefined): void {
-    const mine = this.local.get(entry.name)
-    if (mine != null) {
-      if (entry.stopped && compareVersions(takenAt(entry), mine.version) === 0) {
+    if (previous != null && isMine(previous, this.self)) {
+      if (entry.stopped && compareVersions(takenAt(entry), previous.version) === 0) {
         // only the holder gives a local name up: a tombstone of its write made elsewhere is stale, the holder's word stands
-        const defended: LocalNameEntry = { ...mine, version: this.nextVersion(entry.version) }
-        this.local.set(entry.name, defended)
-        this.write(defended)
+        this.write({ ...previous, version: this.nextVersion(entry.version) })
         return
       }
-      this.local.delete(entry.name)
-      this.emitConflict({ name: entry.name, winner: refOf(entry), loser: refOf(mine), local: true })
+      this.emitConflict({ name: entry.name, winner: refOf(entry), loser: refOf(previous), local: true })
       return
     }
-    if (entry.kind === 'local' && entry.holder === this.self && !entry.stopped) {
-      // a write of ours this run of the node never made (an earlier run under the same identity): withdraw it
+    if (isMine(entry, this.self)) {
+      // only this node writes its local names, and never receives its own writes back: this one is of an earlier
+      // run under the same identity, for an actor that is gone. Withdrawn.
       this.write({ ...entry, stopped: true, taken: entry.version, version: this.nextVersion(entry.version) })
       return
     }
@@ -330,7 +354,7 @@ export class NameService extends TypedEventEmitter<NameEvents> {
       if (remaining <= 0) { break }
       const answers = await this.sync.confirm(entry, missing, Math.min(remaining, this.init.callTimeout), signal)
       if (signal?.aborted === true) { throw signal.reason }
-      if (this.local.get(entry.name) !== entry) { throw new NameNotVisibleError(entry.name, [], 'it was given up or taken while waiting') }
+      if (this.table.get(entry.name) !== entry) { throw new NameNotVisibleError(entry.name, [], 'it was given up or taken while waiting') }
       for (const [, kept] of answers) {
         if (kept == null || kept instanceof Error) { continue }
         this.learn([kept])
@@ -379,4 +403,9 @@ async function sleep (ms: number, signal?: AbortSignal): Promise<void> {
     }
     signal?.addEventListener('abort', done, { once: true })
   })
+}
+
+/** A live local name held by an actor of this node. */
+function isMine (entry: NameEntry, self: string): boolean {
+  return entry.kind === 'local' && entry.holder === self && !entry.stopped
 }

@@ -20,11 +20,11 @@ export class NameTable {
   private readonly entries = new Map<string, NameEntry>()
   /** when each tombstone was learned: entries not in it are live */
   private readonly tombstones = new Map<string, number>()
-  /** names this node holds or wrote last: what it answers with when a member reads it */
-  private readonly owned = new Set<string>()
+  /** how many entries this node holds or wrote last: what it answers with when a member reads it */
+  private owned = 0
   /** live entries by kind, kept as entries come and go */
   private readonly liveByKind = { local: 0, distributed: 0 }
-  /** `owned` in order, for the pages of a read; dropped when a name comes or goes, rebuilt on the next page */
+  /** the names of the owned entries in order, for the pages of a read; dropped when one comes or goes, rebuilt on the next page */
   private sortedOwned: string[] | undefined
 
   constructor (init: NameTableInit) {
@@ -47,7 +47,7 @@ export class NameTable {
 
   /** entries this node holds or wrote last, tombstones included */
   get ownedCount (): number {
-    return this.owned.size
+    return this.owned
   }
 
   get (name: string): NameEntry | undefined {
@@ -68,7 +68,8 @@ export class NameTable {
     if (!entry.stopped) { this.liveByKind[entry.kind]++ }
     this.entries.set(entry.name, entry)
     if (entry.stopped) { this.tombstones.set(entry.name, this.init.now()) } else { this.tombstones.delete(entry.name) }
-    this.own(entry.name, entry.holder === this.init.self || entry.version.writer === this.init.self)
+    const wasOwned = known != null && this.isOwned(known)
+    if (wasOwned !== this.isOwned(entry)) { this.ownedChanged(wasOwned ? -1 : 1) }
     return true
   }
 
@@ -78,7 +79,7 @@ export class NameTable {
 
   /** Entries this node answers for, in name order from after `after`, at most `limit`: pages of a read. */
   ownedPage (after: string | undefined, limit: number): { entries: NameEntry[], more: boolean } {
-    this.sortedOwned ??= [...this.owned].sort()
+    this.sortedOwned ??= this.ownedNames()
     const names = this.sortedOwned
     const start = after == null ? 0 : upperBound(names, after)
     const slice = names.slice(start, start + limit)
@@ -112,7 +113,8 @@ export class NameTable {
   clear (): void {
     this.entries.clear()
     this.tombstones.clear()
-    this.owned.clear()
+    this.owned = 0
+    this.sortedOwned = undefined
     this.liveByKind.local = 0
     this.liveByKind.distributed = 0
     this.sortedOwned = undefined
@@ -121,15 +123,28 @@ export class NameTable {
   private remove (name: string): void {
     const entry = this.entries.get(name)
     if (entry?.stopped === false) { this.liveByKind[entry.kind]-- }
+    if (entry != null && this.isOwned(entry)) { this.ownedChanged(-1) }
     this.entries.delete(name)
     this.tombstones.delete(name)
-    this.own(name, false)
   }
 
-  private own (name: string, owned: boolean): void {
-    if (owned === this.owned.has(name)) { return }
-    if (owned) { this.owned.add(name) } else { this.owned.delete(name) }
+  /** Entries this node answers for: it holds the actor, or made the write (a tombstone of an actor held elsewhere). */
+  private isOwned (entry: NameEntry): boolean {
+    return entry.holder === this.init.self || entry.version.writer === this.init.self
+  }
+
+  private ownedChanged (by: number): void {
+    this.owned += by
     this.sortedOwned = undefined
+  }
+
+  /** A walk of the whole table: reads of this node's names come when members join, not per write. */
+  private ownedNames (): string[] {
+    const names: string[] = []
+    for (const entry of this.entries.values()) {
+      if (this.isOwned(entry)) { names.push(entry.name) }
+    }
+    return names.sort()
   }
 }
 
