@@ -7,7 +7,7 @@ export interface ScaleSettings {
   inProcessSizes: number[]
   /** cluster sizes run as one process per node on 127.0.0.1 */
   processSizes: number[]
-  /** after formation, before the window: joins' one-off work (syncs, first reports, DHT lookups) settles */
+  /** after formation, before the window: joins' one-off work (syncs, first reports, reads of names) settles */
   settleMs: number
   /** the idle window: CPU and bytes are measured over it; suspicions are counted from formation to its end */
   windowMs: number

@@ -13,7 +13,7 @@ import type { ProcessCluster } from '../lib/process-cluster.ts'
 import type { BenchResult, SubjectResult } from '../lib/result.ts'
 
 const NODES = 5
-/** after formation, before measuring: joins' one-off work (syncs, first reports, DHT lookups) settles */
+/** after formation, before measuring: joins' one-off work (syncs, first reports, reads of names) settles */
 const SETTLE_MS = 10_000
 const WINDOW_MS = 20_000
 /** the issue's figure: an idle node at 5 nodes */

@@ -113,11 +113,21 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
   }
 
   private readonly onMemberAlive = (evt: CustomEvent<Member>): void => { this.draining.delete(evt.detail.id) }
+  /**
+   * Reconciles when a distributed actor's entry changed, or a local actor took the name of one running here; other
+   * local names are none of this part's business, and a reconcile walks every distributed entry.
+   */
   private readonly onNamesChanged = (evt: CustomEvent<NameEntry[]>): void => {
+    let relevant = false
     for (const entry of evt.detail) {
-      if (entry.stopped && entry.kind === 'distributed') { this.checkpoints.forget(entry.name) }
+      if (entry.kind === 'distributed') {
+        relevant = true
+        if (entry.stopped) { this.checkpoints.forget(entry.name) }
+      } else if (this.hosted.has(entry.name)) {
+        relevant = true
+      }
     }
-    this.scheduleReconcile()
+    if (relevant) { this.scheduleReconcile() }
   }
 
   constructor (components: DistributedActorsComponents, init: DistributedActorsInit) {
