@@ -10,6 +10,7 @@
 /* eslint-disable no-console */
 import { startFoundationNode } from '../../src/cluster/foundation-node.ts'
 import { resolveConfig } from '../../src/config/resolve.ts'
+import { settledMemory } from '../lib/settled-memory.ts'
 import type { FoundationNode } from '../../src/cluster/foundation-node.ts'
 
 export type MemoryKind = 'actors' | 'named' | 'distributed' | 'baseline'
@@ -45,22 +46,9 @@ class IdleActor {
   }
 }
 
-const gcNow = (globalThis as { gc?(): void }).gc
-if (gcNow == null) { throw new Error('run with --expose-gc') }
-
-/** Full collections until the heap stops shrinking, with a turn of the loop between them for finalizers. */
-async function settledMemory (): Promise<{ total: number, heapUsed: number, external: number, rss: number }> {
-  let last = Number.POSITIVE_INFINITY
-  for (let i = 0; i < 10; i++) {
-    gcNow?.()
-    await new Promise(resolve => setImmediate(resolve))
-    const used = process.memoryUsage().heapUsed
-    if (used >= last * 0.999) { break }
-    last = used
-  }
-  const m = process.memoryUsage()
-  return { total: m.heapUsed + m.external, heapUsed: m.heapUsed, external: m.external, rss: m.rss }
-}
+const gc = (globalThis as { gc?(): void }).gc
+if (gc == null) { throw new Error('run with --expose-gc') }
+const gcNow = gc
 
 async function hold (node: FoundationNode, kind: MemoryKind, count: number): Promise<unknown> {
   if (kind === 'baseline') {
@@ -91,17 +79,17 @@ const node = await startFoundationNode(resolveConfig({
   http: { enabled: false }
 }))
 try {
-  const before = await settledMemory()
+  const before = await settledMemory(gcNow)
   const started = performance.now()
   const kept = await hold(node, kind, count)
   const createMs = performance.now() - started
-  let after = await settledMemory()
+  let after = await settledMemory(gcNow)
   let justRegistered: number | undefined
   if (kind === 'named') {
     justRegistered = (after.total - before.total) / count
     // the writes of the last tick go out in batches: let them and their buffers go before the second reading
     await new Promise(resolve => setTimeout(resolve, 1000))
-    after = await settledMemory()
+    after = await settledMemory(gcNow)
   }
   const held = kind === 'baseline' ? (kept as Map<string, unknown>).size : node.info().node.processes
   const sample: MemorySample = {

@@ -9,22 +9,19 @@
 //
 // It exits when its stdin closes, without a graceful stop.
 import { Foundation } from '../../src/index.ts'
+import { settledMemory as settle } from '../lib/settled-memory.ts'
 import { now } from '../lib/stats.ts'
 import { serveCommands } from '../lib/stdio-commands.ts'
 import { delay } from '../lib/util.ts'
 import { actorNames, resolveAll, spawnInBatches } from './names.ts'
+import type { SettledMemory } from '../lib/settled-memory.ts'
 import type { Args, Commands } from '../lib/stdio-commands.ts'
 
-export interface SettledMemory {
-  /** heapUsed + external after full collections; arrayBuffers is part of external already */
-  total: number
-  heapUsed: number
-  external: number
-  rss: number
-}
+export type { SettledMemory }
 
-const gcNow = (globalThis as { gc?(): void }).gc
-if (gcNow == null) { throw new Error('run with NODE_OPTIONS=--expose-gc') }
+const gc = (globalThis as { gc?(): void }).gc
+if (gc == null) { throw new Error('run with NODE_OPTIONS=--expose-gc') }
+const gcNow = gc
 
 const env = process.env
 if (env.BENCH_REGISTRY_CLUSTER == null) { throw new Error('run by benchmarks/suites/registry.ts: BENCH_REGISTRY_CLUSTER must be set') }
@@ -37,20 +34,6 @@ const cluster = await Foundation.start({
   discovery: { mdns: false, ...(peers.length > 0 ? { static: peers } : {}) },
   http: { enabled: false }
 })
-
-/** Full collections until the heap stops shrinking, with a turn of the loop between them for finalizers. */
-async function settledMemory (): Promise<SettledMemory> {
-  let last = Number.POSITIVE_INFINITY
-  for (let i = 0; i < 10; i++) {
-    gcNow?.()
-    await new Promise(resolve => setImmediate(resolve))
-    const used = process.memoryUsage().heapUsed
-    if (used >= last * 0.999) { break }
-    last = used
-  }
-  const m = process.memoryUsage()
-  return { total: m.heapUsed + m.external, heapUsed: m.heapUsed, external: m.external, rss: m.rss }
-}
 
 /** what the `baseline` command holds, so the collector keeps it */
 let baseline: Map<string, { node: string, id: string }> | undefined
@@ -70,7 +53,7 @@ const COMMANDS: Commands = {
   },
 
   async memory () {
-    return settledMemory()
+    return settle(gcNow)
   },
 
   /** spawns count actors, named prefix+i when args.named; the answer counts them, its names are not sent back */
