@@ -2,13 +2,14 @@
 // answers reads of the names it owns, and tells the actor that lost a name after a heal. Distributed actors write
 // their entries through it too, so both kinds share one namespace and one table.
 import { TypedEventEmitter } from '@libp2p/interface'
-import { InvalidNameError, NameNotVisibleError, NamesNotStartedError, NameTakenError } from './errors.ts'
+import { InvalidNameError, NamesNotStartedError, NameTakenError } from './errors.ts'
 import { checkName, checkRef, compareVersions, refOf, takenAt } from './name-entry.ts'
 import { NameReads } from './name-reads.ts'
 import { NameSync } from './name-sync.ts'
 import { NameTable } from './name-table.ts'
 import { ENTRIES_PER_MESSAGE, NAMES_ENDPOINT, validateNameMessage } from './name-wire.ts'
 import { VersionClock } from './version-clock.ts'
+import { untilVisible } from './visibility.ts'
 import type { NameEvents, RegisterOptions } from './index.ts'
 import type { LocalNameEntry, NameEntry, NameVersion } from './name-entry.ts'
 import type { MemberNameCounts } from './name-reads.ts'
@@ -28,8 +29,6 @@ const REPORT_WAIT = 3 * SECOND
 export const DEFAULT_VISIBILITY_TIMEOUT = 10 * SECOND
 /** how long a node that read this one's names before this one counted it as a member is sent its writes anyway */
 const EARLY_READER_WINDOW = 30 * SECOND
-/** between two rounds of asking the members that have not confirmed a write yet */
-const CONFIRM_RETRY = 200
 
 export interface NameServiceComponents {
   self: string
@@ -190,7 +189,13 @@ export class NameService extends TypedEventEmitter<NameEvents> {
     }
     if (options.visible === true) {
       try {
-        await this.untilVisible(entry, options.signal)
+        await untilVisible({
+          peers: () => this.peers(),
+          isActive: (member) => this.components.membership.isActive(member),
+          confirm: async (write, peers, timeout, signal) => this.sync.confirm(write, peers, timeout, signal),
+          current: (name) => this.table.get(name),
+          learn: (kept) => { this.learn([kept]) }
+        }, { timeout: this.init.visibilityTimeout, callTimeout: this.init.callTimeout }, entry, options.signal)
       } catch (err) {
         if (this.table.get(name) === entry) { this.unregister(name) }
         throw err
@@ -345,29 +350,6 @@ export class NameService extends TypedEventEmitter<NameEvents> {
     }
   }
 
-  /** Waits until every active member keeps this write; a member keeping a newer one means the name is taken. */
-  private async untilVisible (entry: LocalNameEntry, signal?: AbortSignal): Promise<void> {
-    const deadline = Date.now() + this.init.visibilityTimeout
-    let missing = this.peers()
-    while (missing.length > 0) {
-      const remaining = deadline - Date.now()
-      if (remaining <= 0) { break }
-      const answers = await this.sync.confirm(entry, missing, Math.min(remaining, this.init.callTimeout), signal)
-      if (signal?.aborted === true) { throw signal.reason }
-      if (this.table.get(entry.name) !== entry) { throw new NameNotVisibleError(entry.name, [], 'it was given up or taken while waiting') }
-      for (const [, kept] of answers) {
-        if (kept == null || kept instanceof Error) { continue }
-        this.learn([kept])
-        if (!kept.stopped) { throw new NameTakenError(entry.name, refOf(kept)) }
-      }
-      missing = [...answers].filter(([peer, kept]) => kept instanceof Error && this.components.membership.isActive(peer)).map(([peer]) => peer)
-      if (missing.length > 0) { await sleep(Math.min(CONFIRM_RETRY, Math.max(0, deadline - Date.now())), signal) }
-    }
-    if (missing.length > 0) {
-      throw new NameNotVisibleError(entry.name, missing, `${missing.length} member(s) did not confirm within ${this.init.visibilityTimeout} ms`)
-    }
-  }
-
   private changed (entries: NameEntry[]): void {
     if (entries.length > 0) { this.safeDispatchEvent('names:changed', { detail: entries }) }
   }
@@ -391,18 +373,6 @@ export class NameService extends TypedEventEmitter<NameEvents> {
   private assertRunning (): void {
     if (!this.running) { throw new NamesNotStartedError() }
   }
-}
-
-async function sleep (ms: number, signal?: AbortSignal): Promise<void> {
-  await new Promise<void>(resolve => {
-    const timer = setTimeout(done, ms)
-    function done (): void {
-      clearTimeout(timer)
-      signal?.removeEventListener('abort', done)
-      resolve()
-    }
-    signal?.addEventListener('abort', done, { once: true })
-  })
 }
 
 /** A live local name held by an actor of this node. */
