@@ -119,7 +119,11 @@ export class NodeLoadGossip extends TypedEventEmitter<MemberReportEvents> implem
     const pubsub = this.components.host.services.pubsub
     pubsub.removeEventListener('message', this.onMessage)
     pubsub.removeEventListener('subscription-change', this.onSubscription)
-    pubsub.unsubscribe(this.topic)
+    try {
+      pubsub.unsubscribe(this.topic)
+    } catch {
+      // a host that died under the node has stopped pub/sub already: there is no topic left to leave
+    }
     this.reported.clear()
     this.holdings.clear()
     this.lastReport = undefined

@@ -3,6 +3,7 @@
 import { validateCheckpoints } from './wire.ts'
 import type { Checkpoint, DistMessage } from './wire.ts'
 import type { ActorCell } from '../actors/actor-cell.ts'
+import type { Clock, Timer } from '../time/clock.ts'
 import type { Logger } from '@libp2p/interface'
 
 export interface CheckpointsComponents {
@@ -11,7 +12,7 @@ export interface CheckpointsComponents {
   peers(): string[]
   send(peer: string, message: DistMessage): void
   call(peer: string, message: DistMessage, timeout: number): Promise<unknown>
-  now(): number
+  clock: Clock
   log: Logger
 }
 
@@ -24,7 +25,7 @@ export class Checkpoints {
   private readonly components: CheckpointsComponents
   /** checkpoints this node keeps for other nodes' actors */
   private readonly kept = new Map<string, Kept>()
-  private readonly timers = new Map<string, ReturnType<typeof setInterval>>()
+  private readonly timers = new Map<string, Timer>()
 
   constructor (components: CheckpointsComponents) {
     this.components = components
@@ -33,22 +34,21 @@ export class Checkpoints {
   /** Starts checkpointing an actor this node runs. */
   follow (name: string, cell: ActorCell, interval: number, replicas: number): void {
     this.unfollow(name)
-    const timer = setInterval(() => {
+    const timer = this.components.clock.every(interval, () => {
       cell.snapshot().then((state) => {
-        const at = this.components.now()
+        const at = this.components.clock.now()
         for (const peer of this.components.replicasOf(name, replicas)) {
           this.components.send(peer, ['checkpoint', name, at, state])
         }
       }, (err: Error) => {
         this.components.log('checkpoint of %s failed - %e', name, err)
       })
-    }, interval)
-    timer.unref?.()
+    })
     this.timers.set(name, timer)
   }
 
   unfollow (name: string): void {
-    clearInterval(this.timers.get(name))
+    this.timers.get(name)?.cancel()
     this.timers.delete(name)
   }
 
@@ -87,7 +87,7 @@ export class Checkpoints {
   }
 
   stop (): void {
-    for (const timer of this.timers.values()) { clearInterval(timer) }
+    for (const timer of this.timers.values()) { timer.cancel() }
     this.timers.clear()
     this.kept.clear()
   }

@@ -3,6 +3,7 @@
 // for it, a few seconds at most, or until a lookup waits on it. Lookups of a name not known yet wait until the members
 // being read are read, so a name a member held when it joined is found from the moment its join is seen.
 import type { MemberReportEvents } from '../groups/index.ts'
+import type { Clock, Timer } from '../time/clock.ts'
 import type { TypedEventTarget } from '@libp2p/interface'
 
 /** How many name entries each member last reported answering for. */
@@ -13,22 +14,32 @@ export interface MemberNameCounts extends TypedEventTarget<MemberReportEvents> {
 
 export interface NameReadsComponents {
   reports: MemberNameCounts
-  /** reads the member's names now */
-  read(member: string): Promise<void>
+  /** reads the member's names now; false when the read failed */
+  read(member: string): Promise<boolean>
+  /** the other active members */
+  others(): string[]
+  clock: Clock
 }
 
 export interface NameReadsInit {
   /** a member silent this long after it was wanted is read anyway */
   reportWait: number
+  /** after a partition heals, how long members have to see each other again before every one is read */
+  healSettle: number
 }
 
 export class NameReads {
   private readonly components: NameReadsComponents
   private readonly init: NameReadsInit
   /** members to read once their first report says they hold names, each with the timer that reads it anyway */
-  private readonly awaiting = new Map<string, ReturnType<typeof setTimeout>>()
+  private readonly awaiting = new Map<string, Timer>()
   /** members being read now */
   private readonly reading = new Set<string>()
+  /**
+   * members wanted again while being read: the read under way may have been sent before a cut healed and never
+   * answer, or answer with what the member held before writes it has since learnt
+   */
+  private readonly again = new Set<string>()
   /**
    * members not read because their report said they hold no names: one that takes a name before it counts this
    * node as a member sends it nobody, so a later report that says it holds some has it read after all
@@ -36,6 +47,9 @@ export class NameReads {
   private readonly empty = new Set<string>()
   private waiters: Array<() => void> = []
   private running = false
+  /** members this node declared dead: one that comes back was cut off, not crashed */
+  private readonly declaredDead = new Set<string>()
+  private rereading: Timer | undefined
   private readonly onReport = (evt: CustomEvent<string>): void => {
     const member = evt.detail
     if (this.awaiting.has(member) || (this.empty.has(member) && (this.components.reports.heldNames(member) ?? 0) > 0)) { this.want(member) }
@@ -54,9 +68,13 @@ export class NameReads {
   stop (): void {
     this.running = false
     this.components.reports.removeEventListener('member:report', this.onReport)
-    for (const timer of this.awaiting.values()) { clearTimeout(timer) }
+    for (const timer of this.awaiting.values()) { timer.cancel() }
     this.awaiting.clear()
     this.reading.clear()
+    this.again.clear()
+    this.declaredDead.clear()
+    this.rereading?.cancel()
+    this.rereading = undefined
     this.empty.clear()
     this.settle()
   }
@@ -67,9 +85,7 @@ export class NameReads {
     const held = this.components.reports.heldNames(member)
     if (held === undefined) {
       if (!this.awaiting.has(member)) {
-        const timer = setTimeout(() => { this.readNow(member) }, this.init.reportWait)
-        timer.unref?.()
-        this.awaiting.set(member, timer)
+        this.awaiting.set(member, this.components.clock.after(this.init.reportWait, () => { this.readNow(member) }))
       }
       return
     }
@@ -82,9 +98,28 @@ export class NameReads {
     }
   }
 
+  /** A member joined, or came back after this node declared it dead: then a partition healed. */
+  joined (member: string): void {
+    this.want(member)
+    if (this.declaredDead.delete(member)) { this.healed() }
+  }
+
+  /** A suspect refuted the suspicion: it was cut off from this node for a while. */
+  refuted (member: string): void {
+    this.want(member)
+    this.healed()
+  }
+
+  /** A member left, or was declared dead. */
+  left (member: string, dead: boolean): void {
+    if (dead) { this.declaredDead.add(member) }
+    this.forget(member)
+  }
+
   /** The member left: there is nothing to wait for from it. */
   forget (member: string): void {
     this.empty.delete(member)
+    this.again.delete(member)
     this.done(member)
     this.reading.delete(member)
     this.settle()
@@ -104,11 +139,11 @@ export class NameReads {
     for (const member of [...this.awaiting.keys()]) { this.readNow(member) }
     await new Promise<void>(resolve => {
       const finish = (): void => {
-        clearTimeout(timer)
+        timer.cancel()
         signal?.removeEventListener('abort', finish)
         resolve()
       }
-      const timer = setTimeout(finish, timeout)
+      const timer = this.components.clock.after(timeout, finish)
       signal?.addEventListener('abort', finish, { once: true })
       this.waiters.push(finish)
     })
@@ -116,20 +151,39 @@ export class NameReads {
 
   private readNow (member: string): void {
     if (this.reading.has(member)) {
+      this.again.add(member)
       this.done(member)
       return
     }
     // reading before done: lookups waiting on this member must not be let go in between
     this.reading.add(member)
     this.done(member)
-    this.components.read(member).finally(() => {
+    this.components.read(member).catch(() => false).then((read) => {
       this.reading.delete(member)
+      if (this.running && this.again.delete(member)) {
+        this.readNow(member)
+      } else if (this.running && !read && !this.awaiting.has(member)) {
+        // a member that could not be read is read again later, until it answers or leaves
+        this.awaiting.set(member, this.components.clock.after(this.init.reportWait, () => { this.readNow(member) }))
+      }
       this.settle()
     }).catch(() => {})
   }
 
+  /**
+   * A member this node had cut off or suspected is back. Writes sent across the cut while it lasted are lost, and
+   * not only the returning member's: a member this node never suspected may have written to this side while its
+   * batches could not cross. Every member is read again, once the heal settled.
+   */
+  private healed (): void {
+    this.rereading ??= this.components.clock.after(this.init.healSettle, () => {
+      this.rereading = undefined
+      for (const member of this.components.others()) { this.want(member) }
+    })
+  }
+
   private done (member: string): void {
-    clearTimeout(this.awaiting.get(member))
+    this.awaiting.get(member)?.cancel()
     if (this.awaiting.delete(member)) { this.settle() }
   }
 

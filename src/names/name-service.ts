@@ -2,8 +2,10 @@
 // answers reads of the names it owns, and tells the actor that lost a name after a heal. Distributed actors write
 // their entries through it too, so both kinds share one namespace and one table.
 import { TypedEventEmitter } from '@libp2p/interface'
+import { systemClock } from '../time/clock.ts'
+import { conflictOf, isMine } from './conflicts.ts'
 import { InvalidNameError, NamesNotStartedError, NameTakenError } from './errors.ts'
-import { checkName, checkRef, compareVersions, refOf, takenAt } from './name-entry.ts'
+import { checkName, checkRef, compareVersions, refOf } from './name-entry.ts'
 import { NameReads } from './name-reads.ts'
 import { NameSync } from './name-sync.ts'
 import { NameTable } from './name-table.ts'
@@ -16,6 +18,7 @@ import type { MemberNameCounts } from './name-reads.ts'
 import type { ConfirmAnswer, NameMessage, NamePage } from './name-wire.ts'
 import type { ActorRef } from '../actors/ref.ts'
 import type { Member, Membership } from '../membership/index.ts'
+import type { Clock, Timer } from '../time/clock.ts'
 import type { Logger } from '@libp2p/interface'
 
 const SECOND = 1000
@@ -23,6 +26,8 @@ const SECOND = 1000
 const DISTRIBUTED_TOMBSTONE_TTL = 60 * 60 * SECOND
 /** a local name's holder corrects stale writes of its names itself: its tombstone only outlives messages in flight */
 const LOCAL_TOMBSTONE_TTL = 60 * SECOND
+/** after a partition heals, how long members have to see each other again before every one is read */
+const HEAL_SETTLE = SECOND
 /** a member whose load report has not come this long after its join is read anyway */
 const REPORT_WAIT = 3 * SECOND
 /** how long `register(..., { visible: true })` waits for every member by default */
@@ -44,8 +49,8 @@ export interface NameServiceComponents {
     call(node: string, target: string, body: unknown, options: { timeout: number, signal?: AbortSignal }): Promise<unknown>
   }
   log: Logger
-  /** wall clock in ms, for versions and tombstone ages (default Date.now) */
-  now?(): number
+  /** time for versions, tombstone ages and every wait (default the process's clock; a simulator passes its own) */
+  clock?: Clock
 }
 
 export interface NameServiceInit {
@@ -65,7 +70,8 @@ export class NameService extends TypedEventEmitter<NameEvents> {
   readonly table: NameTable
   private readonly sync: NameSync
   private readonly reads: NameReads
-  private readonly clock: VersionClock
+  private readonly versions: VersionClock
+  private readonly time: Clock
   /** the peer ids of members, so entries read from the network share one string per node instead of one each */
   private readonly peerIds = new Map<string, string>()
   /**
@@ -74,22 +80,27 @@ export class NameService extends TypedEventEmitter<NameEvents> {
    */
   private readonly earlyReaders = new Map<string, number>()
   private running = false
-  private tick: ReturnType<typeof setInterval> | undefined
+  private tick: Timer | undefined
 
   /** name messages from the network that were malformed and dropped */
   invalidMessages = 0
 
   private readonly onJoin = (evt: CustomEvent<Member>): void => {
-    this.peerIds.set(evt.detail.id, evt.detail.id)
-    if (evt.detail.id !== this.self) { this.reads.want(evt.detail.id) }
+    const member = evt.detail.id
+    this.peerIds.set(member, member)
+    if (member === this.self) { return }
+    this.reads.joined(member)
   }
 
   /** a suspect that refuted: writes sent while it was cut off may be lost, so it is read again */
-  private readonly onAlive = (evt: CustomEvent<Member>): void => { if (evt.detail.id !== this.self) { this.reads.want(evt.detail.id) } }
+  private readonly onAlive = (evt: CustomEvent<Member>): void => {
+    if (evt.detail.id !== this.self) { this.reads.refuted(evt.detail.id) }
+  }
+
   private readonly onLeave = (evt: CustomEvent<Member>): void => {
     const member = evt.detail.id
     if (member === this.self) { return }
-    this.reads.forget(member)
+    this.reads.left(member, evt.detail.status === 'dead')
     // its actors are gone with it: its local names are free again; its distributed actors restart elsewhere
     this.table.dropLocalOf(member)
   }
@@ -100,8 +111,9 @@ export class NameService extends TypedEventEmitter<NameEvents> {
     this.init = { visibilityTimeout: DEFAULT_VISIBILITY_TIMEOUT, ...init }
     this.self = components.self
     this.log = components.log
-    const now = components.now ?? Date.now
-    this.clock = new VersionClock(now)
+    this.time = components.clock ?? systemClock()
+    const now = (): number => this.time.now()
+    this.versions = new VersionClock(now)
     this.table = new NameTable({ self: this.self, tombstoneTtl: { local: LOCAL_TOMBSTONE_TTL, distributed: DISTRIBUTED_TOMBSTONE_TTL }, now })
     this.sync = new NameSync({
       peers: () => this.peers(),
@@ -109,16 +121,23 @@ export class NameService extends TypedEventEmitter<NameEvents> {
       call: async (peer, message, timeout, signal) => components.messaging.call(peer, NAMES_ENDPOINT, message, { timeout, signal }),
       received: (entries) => { this.learn(entries) },
       ackTimeout: init.callTimeout,
+      clock: this.time,
       log: this.log
     })
     this.reads = new NameReads({
       reports: components.reports,
       read: async (member) => {
-        await this.sync.pullFrom(member, init.callTimeout).catch((err: Error) => {
+        try {
+          await this.sync.pullFrom(member, init.callTimeout)
+          return true
+        } catch (err: any) {
           this.log('could not read the names of %s - %e', member, err)
-        })
-      }
-    }, { reportWait: REPORT_WAIT })
+          return false
+        }
+      },
+      others: () => this.components.membership.activeMembers().map(member => member.id).filter(id => id !== this.self),
+      clock: this.time
+    }, { reportWait: REPORT_WAIT, healSettle: HEAL_SETTLE })
   }
 
   start (): void {
@@ -140,8 +159,7 @@ export class NameService extends TypedEventEmitter<NameEvents> {
     membership.addEventListener('member:join', this.onJoin)
     membership.addEventListener('member:alive', this.onAlive)
     membership.addEventListener('member:leave', this.onLeave)
-    this.tick = setInterval(() => { this.table.prune() }, 10 * SECOND)
-    this.tick.unref?.()
+    this.tick = this.time.every(10 * SECOND, () => { this.table.prune() })
     this.peerIds.set(this.self, this.self)
     // members that joined before this node ran
     for (const member of membership.activeMembers()) {
@@ -159,7 +177,7 @@ export class NameService extends TypedEventEmitter<NameEvents> {
     membership.removeEventListener('member:join', this.onJoin)
     membership.removeEventListener('member:alive', this.onAlive)
     membership.removeEventListener('member:leave', this.onLeave)
-    clearInterval(this.tick)
+    this.tick?.cancel()
     this.reads.stop()
     this.sync.stop()
     this.earlyReaders.clear()
@@ -194,7 +212,8 @@ export class NameService extends TypedEventEmitter<NameEvents> {
           isActive: (member) => this.components.membership.isActive(member),
           confirm: async (write, peers, timeout, signal) => this.sync.confirm(write, peers, timeout, signal),
           current: (name) => this.table.get(name),
-          learn: (kept) => { this.learn([kept]) }
+          learn: (kept) => { this.learn([kept]) },
+          clock: this.time
         }, { timeout: this.init.visibilityTimeout, callTimeout: this.init.callTimeout }, entry, options.signal)
       } catch (err) {
         if (this.table.get(name) === entry) { this.unregister(name) }
@@ -262,7 +281,7 @@ export class NameService extends TypedEventEmitter<NameEvents> {
 
   /** A version newer than `after` and than every one this node handed out. */
   nextVersion (after?: NameVersion): NameVersion {
-    return { ...this.clock.next(after), writer: this.self }
+    return { ...this.versions.next(after), writer: this.self }
   }
 
   /** names the local actors of this node hold (a walk of the whole table) */
@@ -314,7 +333,7 @@ export class NameService extends TypedEventEmitter<NameEvents> {
     if (message[0] === 'pull') {
       // a member reading us from the start may have missed our writes as we missed its: read it back
       if (message[1] === null) { this.reads.want(from) }
-      if (!this.components.membership.isActive(from)) { this.earlyReaders.set(from, Date.now() + EARLY_READER_WINDOW) }
+      if (!this.components.membership.isActive(from)) { this.earlyReaders.set(from, this.time.now() + EARLY_READER_WINDOW) }
       const { entries, more } = this.table.ownedPage(message[1] ?? undefined, ENTRIES_PER_MESSAGE)
       return [entries, more]
     }
@@ -329,24 +348,15 @@ export class NameService extends TypedEventEmitter<NameEvents> {
 
   /** A newer write of a name replaced `previous`: an actor of this node may have lost its name. */
   private checkConflict (entry: NameEntry, previous: NameEntry | undefined): void {
-    if (previous != null && isMine(previous, this.self)) {
-      if (entry.stopped && compareVersions(takenAt(entry), previous.version) === 0) {
-        // only the holder gives a local name up: a tombstone of its write made elsewhere is stale, the holder's word stands
-        this.write({ ...previous, version: this.nextVersion(entry.version) })
-        return
-      }
-      this.emitConflict({ name: entry.name, winner: refOf(entry), loser: refOf(previous), local: true })
-      return
-    }
-    if (isMine(entry, this.self)) {
-      // only this node writes its local names, and never receives its own writes back: this one is of an earlier
-      // run under the same identity, for an actor that is gone. Withdrawn.
-      this.write({ ...entry, stopped: true, taken: entry.version, version: this.nextVersion(entry.version) })
-      return
-    }
-    if (previous != null && !previous.stopped && !entry.stopped && (previous.kind === 'local' || entry.kind === 'local') &&
-      previous.version.writer !== entry.version.writer && previous.holder !== entry.holder) {
-      this.emitConflict({ name: entry.name, winner: refOf(entry), loser: refOf(previous), local: false })
+    const outcome = conflictOf(entry, previous, this.self)
+    if (outcome?.kind === 'reassert') {
+      this.write({ ...outcome.entry, version: this.nextVersion(entry.version) })
+    } else if (outcome?.kind === 'withdraw') {
+      this.write({ ...outcome.entry, stopped: true, taken: outcome.entry.version, version: this.nextVersion(outcome.entry.version) })
+    } else if (outcome?.kind === 'conflict') {
+      const { detail } = outcome
+      this.log('conflict on %s: %s/%s won over %s/%s', detail.name, detail.winner.node, detail.winner.id, detail.loser.node, detail.loser.id)
+      this.safeDispatchEvent('name:conflict', { detail })
     }
   }
 
@@ -354,16 +364,11 @@ export class NameService extends TypedEventEmitter<NameEvents> {
     if (entries.length > 0) { this.safeDispatchEvent('names:changed', { detail: entries }) }
   }
 
-  private emitConflict (detail: NameEvents['name:conflict']['detail']): void {
-    this.log('conflict on %s: %s/%s won over %s/%s', detail.name, detail.winner.node, detail.winner.id, detail.loser.node, detail.loser.id)
-    this.safeDispatchEvent('name:conflict', { detail })
-  }
-
   /** the other active members, and nodes that read this one before it counted them */
   private peers (): string[] {
     const peers = this.components.membership.activeMembers().map(member => member.id).filter(id => id !== this.self)
     if (this.earlyReaders.size === 0) { return peers }
-    const now = Date.now()
+    const now = this.time.now()
     for (const [reader, until] of this.earlyReaders) {
       if (until < now || peers.includes(reader)) { this.earlyReaders.delete(reader) } else { peers.push(reader) }
     }
@@ -373,9 +378,4 @@ export class NameService extends TypedEventEmitter<NameEvents> {
   private assertRunning (): void {
     if (!this.running) { throw new NamesNotStartedError() }
   }
-}
-
-/** A live local name held by an actor of this node. */
-function isMine (entry: NameEntry, self: string): boolean {
-  return entry.kind === 'local' && entry.holder === self && !entry.stopped
 }

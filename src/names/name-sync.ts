@@ -4,6 +4,7 @@
 import { ENTRIES_PER_MESSAGE, validateConfirmAnswer, validatePage } from './name-wire.ts'
 import type { NameEntry } from './name-entry.ts'
 import type { NameMessage } from './name-wire.ts'
+import type { Clock, Timer } from '../time/clock.ts'
 import type { Logger } from '@libp2p/interface'
 
 export interface NameSyncComponents {
@@ -15,6 +16,7 @@ export interface NameSyncComponents {
   received(entries: NameEntry[], from: string): void
   /** how long a batch waits for a member's acknowledgement */
   ackTimeout: number
+  clock: Clock
   log: Logger
 }
 
@@ -24,7 +26,7 @@ export type Confirmation = NameEntry | null | Error
 export class NameSync {
   private readonly components: NameSyncComponents
   private readonly outbox = new Map<string, NameEntry>()
-  private flushing: ReturnType<typeof setImmediate> | undefined
+  private flushing: Timer | undefined
   /** writers waiting for the batch that carries their write to be acknowledged */
   private waiting: Array<() => void> = []
 
@@ -35,7 +37,7 @@ export class NameSync {
   /** Tells every member about a write, with the other writes of this tick. */
   publish (entry: NameEntry): void {
     this.outbox.set(entry.name, entry)
-    this.flushing ??= setImmediate(() => { this.flush() })
+    this.flushing ??= this.components.clock.soon(() => { this.flush() })
   }
 
   /**
@@ -48,7 +50,7 @@ export class NameSync {
   }
 
   flush (): void {
-    clearImmediate(this.flushing)
+    this.flushing?.cancel()
     this.flushing = undefined
     const waiting = this.waiting
     this.waiting = []
@@ -110,7 +112,7 @@ export class NameSync {
   }
 
   stop (): void {
-    clearImmediate(this.flushing)
+    this.flushing?.cancel()
     this.flushing = undefined
     this.outbox.clear()
     const waiting = this.waiting

@@ -1,9 +1,11 @@
 // The wait of `register(..., { visible: true })`: every member is sent the write and asked which write it keeps,
 // and asked again while it does not answer, until all keep it, one keeps a newer write, or time runs out.
+import { sleep } from '../time/clock.ts'
 import { NameNotVisibleError, NameTakenError } from './errors.ts'
 import { refOf } from './name-entry.ts'
 import type { NameEntry } from './name-entry.ts'
 import type { Confirmation } from './name-sync.ts'
+import type { Clock } from '../time/clock.ts'
 
 /** between two rounds of asking the members that have not confirmed a write yet */
 const CONFIRM_RETRY = 200
@@ -18,6 +20,7 @@ export interface VisibilityComponents {
   current(name: string): NameEntry | undefined
   /** folds in a newer write a member told of */
   learn(entry: NameEntry): void
+  clock: Clock
 }
 
 export interface VisibilityInit {
@@ -29,10 +32,11 @@ export interface VisibilityInit {
 
 /** Resolves once every active member keeps `entry`; NameTakenError, NameNotVisibleError or the signal's reason else. */
 export async function untilVisible (components: VisibilityComponents, init: VisibilityInit, entry: NameEntry, signal?: AbortSignal): Promise<void> {
-  const deadline = Date.now() + init.timeout
+  const { clock } = components
+  const deadline = clock.now() + init.timeout
   let missing = components.peers()
   while (missing.length > 0) {
-    const remaining = deadline - Date.now()
+    const remaining = deadline - clock.now()
     if (remaining <= 0) { break }
     const answers = await components.confirm(entry, missing, Math.min(remaining, init.callTimeout), signal)
     if (signal?.aborted === true) { throw signal.reason }
@@ -43,21 +47,9 @@ export async function untilVisible (components: VisibilityComponents, init: Visi
       if (!kept.stopped) { throw new NameTakenError(entry.name, refOf(kept)) }
     }
     missing = [...answers].filter(([peer, kept]) => kept instanceof Error && components.isActive(peer)).map(([peer]) => peer)
-    if (missing.length > 0) { await sleep(Math.min(CONFIRM_RETRY, Math.max(0, deadline - Date.now())), signal) }
+    if (missing.length > 0) { await sleep(clock, Math.min(CONFIRM_RETRY, Math.max(0, deadline - clock.now())), signal) }
   }
   if (missing.length > 0) {
     throw new NameNotVisibleError(entry.name, missing, `${missing.length} member(s) did not confirm within ${init.timeout} ms`)
   }
-}
-
-async function sleep (ms: number, signal?: AbortSignal): Promise<void> {
-  await new Promise<void>(resolve => {
-    const timer = setTimeout(done, ms)
-    function done (): void {
-      clearTimeout(timer)
-      signal?.removeEventListener('abort', done)
-      resolve()
-    }
-    signal?.addEventListener('abort', done, { once: true })
-  })
 }

@@ -1,6 +1,7 @@
 // Actors and helpers for the distributed-actor tests.
 import type { ActorContext } from '../../src/actors/index.ts'
 import type { FoundationNode } from '../../src/cluster/foundation-node.ts'
+import type { NameVersion } from '../../src/names/name-entry.ts'
 
 /** Counts the messages it handled; its count moves with it. Answers `{ get: true }` with where it runs and its count. */
 export class Counter {
@@ -38,4 +39,32 @@ export function instances (nodes: FoundationNode[]): Map<string, number> {
 export function runsOnceEach (nodes: FoundationNode[], count: number): boolean {
   const counts = instances(nodes)
   return counts.size === count && [...counts.values()].every(n => n === 1)
+}
+
+/**
+ * For each distributed actor among `names` (and any other running) that does not run exactly once: the nodes that
+ * host it, and every node's name-table entry for it. `known` names the holders and writers no longer among `nodes`.
+ */
+export function describeInstances (nodes: FoundationNode[], names: Iterable<string>, known: FoundationNode[] = nodes): string {
+  const counts = instances(nodes)
+  const nameOf = (id: string): string => known.find(n => n.id === id)?.name ?? `…${id.slice(-6)}`
+  // as the chaos trace prints times, so the two can be read side by side
+  const versionOf = (version: NameVersion): string => `${version.time % 100_000}.${version.counter} by ${nameOf(version.writer)}`
+  const lines: string[] = []
+  for (const name of new Set([...names, ...counts.keys()])) {
+    const count = counts.get(name) ?? 0
+    if (count === 1) { continue }
+    const hosts = nodes.filter(n => n.host.status === 'started' && n.distribution.hostedNames().includes(name))
+    lines.push(count === 0 ? `${name} runs nowhere` : `${name} runs ${count} times, on ${hosts.map(n => n.name).join(', ')}`)
+    for (const node of nodes) {
+      const entry = node.names.table.get(name)
+      if (entry == null) {
+        lines.push(`  ${node.name} holds no entry`)
+        continue
+      }
+      const taken = entry.taken != null ? versionOf(entry.taken) : '(this write)'
+      lines.push(`  ${node.name} holds holder ${nameOf(entry.holder)}, stopped ${String(entry.stopped)}, version ${versionOf(entry.version)}, taken ${taken}`)
+    }
+  }
+  return lines.join('\n')
 }

@@ -3,6 +3,7 @@
 import { TypedEventEmitter } from '@libp2p/interface'
 import { expect } from 'aegir/chai'
 import { NameReads } from '../../src/names/name-reads.ts'
+import { systemClock } from '../../src/time/clock.ts'
 import type { MemberReportEvents } from '../../src/groups/index.ts'
 import type { MemberNameCounts } from '../../src/names/name-reads.ts'
 
@@ -27,8 +28,11 @@ describe('name reads', () => {
       read: async (member) => {
         read.push(member)
         await new Promise<void>(resolve => { finish.set(member, resolve) })
-      }
-    }, { reportWait })
+        return true
+      },
+      others: () => [],
+      clock: systemClock()
+    }, { reportWait, healSettle: 1000 })
     reads.start()
   }
 
