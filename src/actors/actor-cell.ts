@@ -41,6 +41,12 @@ export interface ActorCellOptions {
   crashOnError?: boolean
 }
 
+const RUNNING = 1
+const STOPPED = 2
+const ENDED = 4
+const STOP_REQUESTED = 8
+const CRASH_ON_ERROR = 16
+
 /** What an actor sees of itself: a class, so `stop` is one function on its prototype, not a closure per actor. */
 class CellContext implements ActorContext {
   readonly self: ActorRef
@@ -69,13 +75,12 @@ export class ActorCell {
   private readonly actor: Actor
   private readonly mailbox = new Mailbox<Letter>()
   private readonly events: ActorCellEvents
-  private running = false
-  private stopped = false
+  /**
+   * The flags below, one bit each: a node holds an actor per user, session or device, and five boolean fields
+   * would cost 40 bytes of every one of them, one number costs 8.
+   */
+  private flags = 0
   private ready: Promise<void> | undefined
-  private readonly crashOnError: boolean
-  /** this instance is over (exited, crashed or halted) but its mailbox still takes messages for a successor */
-  private ended = false
-  private stopRequested = false
   /** set while a move takes the actor's state: messages wait in the mailbox */
   private paused: { idle?(): void } | undefined
 
@@ -86,6 +91,28 @@ export class ActorCell {
     this.context = new CellContext(this)
     this.events = events
     this.crashOnError = options.crashOnError === true
+  }
+
+  /** handing messages to the actor now */
+  private get running (): boolean { return this.flag(RUNNING) }
+  private set running (on: boolean) { this.setFlag(RUNNING, on) }
+  private get stopped (): boolean { return this.flag(STOPPED) }
+  private set stopped (on: boolean) { this.setFlag(STOPPED, on) }
+  /** this instance is over (exited, crashed or halted) but its mailbox still takes messages for a successor */
+  private get ended (): boolean { return this.flag(ENDED) }
+  private set ended (on: boolean) { this.setFlag(ENDED, on) }
+  private get stopRequested (): boolean { return this.flag(STOP_REQUESTED) }
+  private set stopRequested (on: boolean) { this.setFlag(STOP_REQUESTED, on) }
+  /** a throw in a handler ends the actor (supervised actors) */
+  private get crashOnError (): boolean { return this.flag(CRASH_ON_ERROR) }
+  private set crashOnError (on: boolean) { this.setFlag(CRASH_ON_ERROR, on) }
+
+  private flag (bit: number): boolean {
+    return (this.flags & bit) !== 0
+  }
+
+  private setFlag (bit: number, on: boolean): void {
+    this.flags = on ? this.flags | bit : this.flags & ~bit
   }
 
   get mailboxSize (): number {

@@ -1,19 +1,20 @@
 // A FIFO queue with O(1) push and shift: the mailbox of one actor.
 
 export class Mailbox<T> {
-  private items: Array<T | undefined> = []
+  /** made on the first message: most actors wait with an empty mailbox, and an empty array costs 32 bytes each */
+  private items: Array<T | undefined> | undefined
   private head = 0
 
   get size (): number {
-    return this.items.length - this.head
+    return this.items == null ? 0 : this.items.length - this.head
   }
 
   push (item: T): void {
-    this.items.push(item)
+    if (this.items == null) { this.items = [item] } else { this.items.push(item) }
   }
 
   shift (): T | undefined {
-    if (this.head >= this.items.length) { return undefined }
+    if (this.items == null || this.head >= this.items.length) { return undefined }
     const item = this.items[this.head]
     this.items[this.head++] = undefined
     // compact once the consumed prefix dominates, so memory follows the live size
@@ -25,8 +26,8 @@ export class Mailbox<T> {
   }
 
   drain (): T[] {
-    const rest = this.items.slice(this.head) as T[]
-    this.items = []
+    const rest = (this.items?.slice(this.head) ?? []) as T[]
+    this.items = undefined
     this.head = 0
     return rest
   }
