@@ -1,0 +1,179 @@
+// HyParView (Leitão et al., DSN 2007) as a pure state machine: feed it time, messages and link failures, send what it returns.
+import { Joins } from './joins.ts'
+import { NeighborRequests } from './neighbor-requests.ts'
+import { Outbox } from './outbox.ts'
+import { Shuffler } from './shuffler.ts'
+import { Views } from './views.ts'
+import type { HyParViewConfig } from './hyparview-config.ts'
+import type { HyParViewMessage } from './messages.ts'
+import type { OverlayOutput } from './outbox.ts'
+import type { Random } from '../../membership/swim/random.ts'
+
+export interface HyParViewCoreInit {
+  self: string
+  /** checked by resolveHyParViewConfig */
+  config: HyParViewConfig
+  random: Random
+  now: number
+}
+
+/**
+ * Routes time, messages and link failures to the part that handles them; every part writes what it produces to
+ * one outbox.
+ *
+ * The active view is symmetric: every path that links one end tells the other (JOIN, NEIGHBOR and its reply), and
+ * every path that unlinks a live peer tells it (DISCONNECT). The adapter opens a link on `up` and closes it on
+ * `down`, after delivering the DISCONNECT that may precede it, and reports a broken link or a failed dial with
+ * linkFailed: the transport is the failure detector, as in the paper. It must deliver messages to one peer in the
+ * order they were returned, and call tick at least a few times per neighborTimeout. A node whose active view stays
+ * empty knows no live peer (after a mass crash its passive view may hold only dead ones): HyParView cannot bring
+ * it back, so the adapter should join again through a member it knows from elsewhere (membership, discovery).
+ */
+export class HyParViewCore {
+  private readonly config: HyParViewConfig
+  private readonly outbox = new Outbox()
+  private readonly views: Views
+  private readonly requests: NeighborRequests
+  private readonly joins: Joins
+  private readonly shuffler: Shuffler
+  private nextPromoteAt: number
+  private nextRotateAt: number
+  private left = false
+
+  constructor (init: HyParViewCoreInit) {
+    const { self, config, random, now } = init
+    const outbox = this.outbox
+    this.config = config
+    this.views = new Views({ self, config, random, outbox })
+    this.requests = new NeighborRequests({ config, random, views: this.views, outbox })
+    this.joins = new Joins({ config, views: this.views, requests: this.requests, outbox })
+    // the shuffler draws its phase before the promoter: another order changes every seeded run
+    this.shuffler = new Shuffler({ config, random, views: this.views, outbox, now })
+    this.nextPromoteAt = now + random() * config.promoteInterval
+    // a random phase, so a cluster started at once does not rotate at once
+    this.nextRotateAt = config.rotateInterval > 0 ? now + random() * config.rotateInterval : Infinity
+  }
+
+  get self (): string {
+    return this.views.self
+  }
+
+  active (): string[] {
+    return this.views.active()
+  }
+
+  passive (): string[] {
+    return this.views.passive()
+  }
+
+  /** the number of active links, without copying the view */
+  get activeCount (): number {
+    return this.views.activeCount
+  }
+
+  isActive (peer: string): boolean {
+    return this.views.isActive(peer)
+  }
+
+  get hasLeft (): boolean {
+    return this.left
+  }
+
+  /** Joins the overlay through `contact`, a node already in it; joining again through another is allowed. */
+  join (contact: string, now: number): OverlayOutput {
+    if (!this.left) { this.joins.join(contact) }
+    return this.outbox.drain()
+  }
+
+  /** Handles one validated message; `from` must be the authenticated sender, never a field of the message. */
+  receive (from: string, message: HyParViewMessage, now: number): OverlayOutput {
+    if (this.left || from === this.views.self) { return this.outbox.drain() }
+    switch (message.type) {
+      case 'join':
+        this.joins.joined(from)
+        break
+      case 'forward-join':
+        this.joins.forwarded(from, message.peer, message.ttl)
+        break
+      case 'neighbor':
+        this.requests.answer(from, message.priority)
+        break
+      case 'neighbor-reply':
+        this.requests.replied(from, message.accepted, now)
+        break
+      case 'disconnect':
+        this.disconnected(from, message.leaving === true, now)
+        break
+      case 'shuffle':
+        this.shuffler.received(from, message)
+        break
+      case 'shuffle-reply':
+        this.shuffler.replied(message.peers)
+        break
+      default:
+        // the validator lets no other type through
+        break
+    }
+    return this.outbox.drain()
+  }
+
+  /**
+   * The link to `peer` broke, or a dial to it failed. An active peer is dropped, not kept as passive (it may be
+   * dead), and its slot is refilled at once; a peer we were asking to link is dropped from the passive view and
+   * the next one asked. A passive peer otherwise stays: the closing of a link we no longer use says nothing.
+   */
+  linkFailed (peer: string, now: number): OverlayOutput {
+    if (this.left) { return this.outbox.drain() }
+    if (this.views.dropActive(peer, false)) {
+      this.requests.forget(peer)
+      this.requests.fill(now)
+    } else {
+      this.requests.dialFailed(peer, now)
+    }
+    return this.outbox.drain()
+  }
+
+  /**
+   * Times out NEIGHBOR requests, starts a SHUFFLE every shuffleInterval, fills free slots every promoteInterval and
+   * swaps one link of a full view every rotateInterval.
+   */
+  tick (now: number): OverlayOutput {
+    if (this.left) { return this.outbox.drain() }
+    this.requests.expire(now)
+    this.shuffler.tick(now)
+    if (now >= this.nextPromoteAt) {
+      this.nextPromoteAt = now + this.config.promoteInterval
+      this.requests.fill(now)
+    }
+    if (now >= this.nextRotateAt) {
+      this.nextRotateAt = now + this.config.rotateInterval
+      this.requests.rotate(now)
+    }
+    return this.outbox.drain()
+  }
+
+  /** Tells every active peer this node is leaving, and stops: every later call returns nothing. */
+  leave (now: number): OverlayOutput {
+    if (this.left) { return this.outbox.drain() }
+    this.left = true
+    for (const peer of this.views.active()) { this.outbox.send(peer, { type: 'disconnect', leaving: true }) }
+    this.views.clear()
+    this.requests.clear()
+    return this.outbox.drain()
+  }
+
+  /**
+   * A peer unlinked from us: kept as passive unless it is leaving. Its slot is refilled at once from the other
+   * passive peers; the one that just dropped us rests first, as it is full (or gone).
+   */
+  private disconnected (from: string, leaving: boolean, now: number): void {
+    const wasActive = this.views.dropActive(from, !leaving)
+    if (leaving) {
+      this.views.removePassive(from)
+      this.requests.forget(from)
+    } else {
+      this.requests.rest(from, now)
+    }
+    if (wasActive || leaving) { this.requests.fill(now) }
+  }
+}

@@ -1,0 +1,304 @@
+// Ten thousand nodes in one process: the real HyParView and Plumtree cores of each, on one scheduler's virtual time,
+// over a network with seeded delays, crashes and cuts. A node learns that a link broke as over TCP: a message to a
+// crashed or cut-off peer is lost, and the sender's link to it fails a detection delay later.
+import { createHash } from 'node:crypto'
+import { randomInt, seededRandom } from '../membership/swim/random.ts'
+import { HyParViewCore, resolveHyParViewConfig } from '../overlay/hyparview/index.ts'
+import { DEFAULT_PLUMTREE_CONFIG, PlumtreeCore } from '../overlay/plumtree/index.ts'
+import { Scheduler } from './scheduler.ts'
+import type { HyParViewConfig, HyParViewMessage, OverlayOutput } from '../overlay/hyparview/index.ts'
+import type { BroadcastOutput, PlumtreeConfig, PlumtreeMessage } from '../overlay/plumtree/index.ts'
+
+export interface OverlaySimInit {
+  seed: number
+  /**
+   * one-way delay range in ms (default 10 to 100): each pair of nodes draws its own delay from it once, as two
+   * hosts keep their distance, and every message adds up to `jitter` ms
+   */
+  latency?: [number, number]
+  /** ms of delay drawn afresh for every message, on top of its link's (default 10) */
+  jitter?: number
+  hyparview?: Partial<HyParViewConfig>
+  plumtree?: Partial<PlumtreeConfig>
+  /** ms between two ticks of every broadcast core (default 100: the IHAVE batching interval at most doubles) */
+  tickInterval?: number
+  /** ms between two ticks of every overlay core (default 500: its timers run in seconds) */
+  overlayTickInterval?: number
+  /** ms after a message to a crashed or cut-off peer until the sender's link to it fails (default 1000) */
+  failureDetection?: number
+  /**
+   * ms a node may go without any link before it joins again through a random member (default 5000), as the
+   * node's adapter does through a member it knows from membership or discovery: HyParView alone cannot bring back
+   * a node whose passive view holds only crashed peers
+   */
+  rejoinAfter?: number
+}
+
+export interface OverlayNode {
+  readonly id: string
+  readonly index: number
+  readonly overlay: HyParViewCore
+  readonly broadcast: PlumtreeCore
+  up: boolean
+  /** hops each broadcast id took to reach this node */
+  readonly delivered: Map<string, number>
+  /** deliveries of an id already delivered: the core must never hand one up twice */
+  duplicates: number
+  /** since when the node has had no link, if it has none */
+  aloneSince?: number
+}
+
+/** What happened to one broadcast id so far, over every node. */
+export interface BroadcastTally {
+  /** nodes that delivered it */
+  delivered: number
+  /** payload messages received for it: one per node on a perfect tree */
+  payloads: number
+  /** hops to the node reached last so far */
+  lastHop: number
+}
+
+type Wire = { layer: 'overlay', message: HyParViewMessage } | { layer: 'broadcast', message: PlumtreeMessage }
+
+export class OverlaySim {
+  readonly scheduler: Scheduler
+  readonly nodes: OverlayNode[] = []
+  private readonly byId = new Map<string, OverlayNode>()
+  private readonly hyparview: HyParViewConfig
+  private readonly plumtree: PlumtreeConfig
+  private readonly latency: [number, number]
+  private readonly failureDetection: number
+  private readonly rejoinAfter: number
+  private readonly random: () => number
+  private readonly jitter: number
+  /**
+   * each link's own delay, drawn on its first message, and when its last message arrives, which the next may not
+   * overtake: by sender index, then by receiver index (small integer keys hash fastest)
+   */
+  private readonly links: Array<Map<number, { delay: number, lastArrival: number }>> = []
+  /** links that carry nothing, both ways; see partition() */
+  private cut: ((a: number, b: number) => boolean) | undefined
+  /** messages sent, by layer */
+  readonly sent = { overlay: 0, broadcast: 0 }
+  /** every broadcast id's deliveries and payload copies, kept as they happen: a check reads one entry, not every node */
+  readonly tallies = new Map<string, BroadcastTally>()
+
+  constructor (init: OverlaySimInit) {
+    this.scheduler = new Scheduler(init.seed)
+    this.random = seededRandom(init.seed ^ 0x0f1a7)
+    this.hyparview = resolveHyParViewConfig(init.hyparview)
+    this.plumtree = { ...DEFAULT_PLUMTREE_CONFIG, ...init.plumtree }
+    this.latency = init.latency ?? [10, 100]
+    this.jitter = init.jitter ?? 10
+    this.failureDetection = init.failureDetection ?? 1000
+    this.rejoinAfter = init.rejoinAfter ?? 5000
+    const clock = this.scheduler.clock()
+    clock.every(init.tickInterval ?? 100, () => { this.tickBroadcast() })
+    clock.every(init.overlayTickInterval ?? 500, () => { this.tickOverlay() })
+  }
+
+  get now (): number {
+    return this.scheduler.now
+  }
+
+  get seed (): number {
+    return this.scheduler.seed
+  }
+
+  up (): OverlayNode[] {
+    return this.nodes.filter(node => node.up)
+  }
+
+  /** Adds `count` nodes, one every `spacing` ms, each joining through a random node that is up. */
+  grow (count: number, spacing = 5): void {
+    for (let i = 0; i < count; i++) {
+      const node = this.add()
+      const contact = this.randomContact(node)
+      if (contact != null) { this.feedOverlay(node, node.overlay.join(contact.id, this.now)) }
+      this.scheduler.runSync(spacing)
+    }
+  }
+
+  /** Crashes these nodes at once: no goodbye; their peers notice as their links fail. */
+  crash (nodes: OverlayNode[]): void {
+    for (const node of nodes) { node.up = false }
+    for (const node of nodes) {
+      for (const peer of node.overlay.active()) { this.linkBreaks(this.byId.get(peer), node) }
+    }
+  }
+
+  /** Cuts every link between the two groups; the links across break, as on a real cut, after the detection delay. */
+  partition (a: OverlayNode[], b: OverlayNode[]): void {
+    const side = new Uint8Array(this.nodes.length)
+    for (const node of a) { side[node.index] = 1 }
+    for (const node of b) { side[node.index] = 2 }
+    this.cut = (x, y) => side[x] !== 0 && side[y] !== 0 && side[x] !== side[y]
+    for (const node of [...a, ...b]) {
+      for (const peer of node.overlay.active()) {
+        const other = this.byId.get(peer)
+        if (other != null && this.cut(node.index, other.index)) { this.linkBreaks(node, other) }
+      }
+    }
+  }
+
+  heal (): void {
+    this.cut = undefined
+  }
+
+  /** Sends a broadcast from `origin` now. */
+  broadcastFrom (origin: OverlayNode, id: string, payload: unknown = id): void {
+    this.deliverAll(origin, origin.broadcast.broadcast(id, payload, this.now))
+  }
+
+  run (ms: number): void {
+    this.scheduler.runSync(ms)
+  }
+
+  runUntil (done: () => boolean, ms: number): boolean {
+    return this.scheduler.runUntilSync(done, ms)
+  }
+
+  node (id: string): OverlayNode | undefined {
+    return this.byId.get(id)
+  }
+
+  tallyOf (id: string): BroadcastTally {
+    let tally = this.tallies.get(id)
+    if (tally == null) {
+      tally = { delivered: 0, payloads: 0, lastHop: 0 }
+      this.tallies.set(id, tally)
+    }
+    return tally
+  }
+
+  private add (): OverlayNode {
+    const index = this.nodes.length
+    const id = `n${index}`
+    const node: OverlayNode = {
+      id,
+      index,
+      overlay: new HyParViewCore({ self: id, config: this.hyparview, random: seededRandom(randomInt(this.random, 2 ** 32)), now: this.now }),
+      broadcast: new PlumtreeCore({ self: id, config: this.plumtree, now: this.now }),
+      up: true,
+      delivered: new Map(),
+      duplicates: 0
+    }
+    this.nodes.push(node)
+    this.byId.set(id, node)
+    return node
+  }
+
+  /**
+   * A digest of every node's views, deliveries and the messages sent: two runs of one seed give the same, a
+   * change in any core's behaviour almost surely another.
+   */
+  fingerprint (): string {
+    const hash = createHash('sha256')
+    for (const node of this.nodes) {
+      hash.update(`${node.id} ${node.up ? 1 : 0} ${node.overlay.active().sort().join(',')} | ${node.overlay.passive().sort().join(',')} | ${node.delivered.size}\n`)
+    }
+    hash.update(`${this.now} ${this.sent.overlay} ${this.sent.broadcast}`)
+    return hash.digest('hex').slice(0, 16)
+  }
+
+  private tickBroadcast (): void {
+    for (const node of this.nodes) {
+      if (node.up) { this.deliverAll(node, node.broadcast.tick(this.now)) }
+    }
+  }
+
+  private tickOverlay (): void {
+    for (const node of this.nodes) {
+      if (!node.up) { continue }
+      this.feedOverlay(node, node.overlay.tick(this.now))
+      this.rejoinIfAlone(node)
+    }
+  }
+
+  private rejoinIfAlone (node: OverlayNode): void {
+    if (node.overlay.activeCount > 0) {
+      node.aloneSince = undefined
+      return
+    }
+    node.aloneSince ??= this.now
+    if (this.now - node.aloneSince < this.rejoinAfter) { return }
+    node.aloneSince = this.now
+    const contact = this.randomContact(node)
+    if (contact != null) { this.feedOverlay(node, node.overlay.join(contact.id, this.now)) }
+  }
+
+  private feedOverlay (node: OverlayNode, out: OverlayOutput): void {
+    for (const { to, message } of out.send) { this.carry(node, to, { layer: 'overlay', message }) }
+    for (const event of out.events) {
+      const changed = event.type === 'up' ? node.broadcast.neighborUp(event.peer, this.now) : node.broadcast.neighborDown(event.peer, this.now)
+      this.deliverAll(node, changed)
+    }
+  }
+
+  private deliverAll (node: OverlayNode, out: BroadcastOutput): void {
+    for (const { to, message } of out.send) { this.carry(node, to, { layer: 'broadcast', message }) }
+    for (const delivery of out.deliver) {
+      if (node.delivered.has(delivery.id)) {
+        node.duplicates++
+        continue
+      }
+      node.delivered.set(delivery.id, delivery.hops)
+      const tally = this.tallyOf(delivery.id)
+      tally.delivered++
+      tally.lastHop = Math.max(tally.lastHop, delivery.hops)
+    }
+  }
+
+  /** Schedules a message; one to a node that is down or across a cut is lost and its link fails at the sender. */
+  private carry (from: OverlayNode, to: string, wire: Wire): void {
+    this.sent[wire.layer]++
+    const target = this.byId.get(to)
+    const at = this.arrival(from, target)
+    this.scheduler.after(at - this.now, () => {
+      if (!from.up) { return }
+      if (target == null || !target.up || this.cut?.(from.index, target.index) === true) {
+        this.linkBreaks(from, target, to)
+        return
+      }
+      if (wire.layer === 'broadcast' && wire.message.type === 'gossip') { this.tallyOf(wire.message.id).payloads++ }
+      if (wire.layer === 'overlay') {
+        this.feedOverlay(target, target.overlay.receive(from.id, wire.message, this.now))
+      } else {
+        this.deliverAll(target, target.broadcast.receive(from.id, wire.message, this.now))
+      }
+    })
+  }
+
+  /** When a message sent now from `from` to `to` arrives: after its link's delay and some jitter, never before the previous one. */
+  private arrival (from: OverlayNode, to: OverlayNode | undefined): number {
+    const [min, max] = this.latency
+    const jitter = randomInt(this.random, this.jitter + 1)
+    if (to == null) { return this.now + min + jitter }
+    const links = this.links[from.index] ?? (this.links[from.index] = new Map())
+    let link = links.get(to.index)
+    if (link == null) {
+      link = { delay: min + randomInt(this.random, max - min + 1), lastArrival: 0 }
+      links.set(to.index, link)
+    }
+    // one connection per pair: messages between two nodes arrive in the order they were sent
+    link.lastArrival = Math.max(this.now + link.delay + jitter, link.lastArrival)
+    return link.lastArrival
+  }
+
+  /** A node up other than `node`, drawn at random; undefined when there is none. */
+  private randomContact (node: OverlayNode): OverlayNode | undefined {
+    for (let attempt = 0; attempt < 64; attempt++) {
+      const contact = this.nodes[randomInt(this.random, this.nodes.length)]
+      if (contact.up && contact !== node) { return contact }
+    }
+    return this.nodes.find(other => other.up && other !== node)
+  }
+
+  /** `node`'s link to `peer` fails a detection delay from now, unless `node` is down by then. */
+  private linkBreaks (node: OverlayNode | undefined, peer: OverlayNode | undefined, peerId = peer?.id): void {
+    if (node == null || peerId == null) { return }
+    this.scheduler.after(this.failureDetection, () => {
+      if (node.up) { this.feedOverlay(node, node.overlay.linkFailed(peerId, this.now)) }
+    })
+  }
+}
