@@ -47,6 +47,11 @@ export class NameReads {
   private readonly empty = new Set<string>()
   private waiters: Array<() => void> = []
   private running = false
+  /**
+   * members whose read failed, each with the timer that reads it again: apart from `awaiting`, since a member
+   * that cannot be reached for a while must not hold every lookup of an unknown name (and readiness) meanwhile
+   */
+  private readonly retries = new Map<string, Timer>()
   /** members this node declared dead: one that comes back was cut off, not crashed */
   private readonly declaredDead = new Set<string>()
   private rereading: Timer | undefined
@@ -72,6 +77,8 @@ export class NameReads {
     this.awaiting.clear()
     this.reading.clear()
     this.again.clear()
+    for (const timer of this.retries.values()) { timer.cancel() }
+    this.retries.clear()
     this.declaredDead.clear()
     this.rereading?.cancel()
     this.rereading = undefined
@@ -120,6 +127,8 @@ export class NameReads {
   forget (member: string): void {
     this.empty.delete(member)
     this.again.delete(member)
+    this.retries.get(member)?.cancel()
+    this.retries.delete(member)
     this.done(member)
     this.reading.delete(member)
     this.settle()
@@ -158,13 +167,19 @@ export class NameReads {
     // reading before done: lookups waiting on this member must not be let go in between
     this.reading.add(member)
     this.done(member)
+    this.retries.get(member)?.cancel()
+    this.retries.delete(member)
     this.components.read(member).catch(() => false).then((read) => {
-      this.reading.delete(member)
-      if (this.running && this.again.delete(member)) {
+      // a member forgotten meanwhile (it left) is not read again
+      const stillWanted = this.running && this.reading.delete(member)
+      if (stillWanted && this.again.delete(member)) {
         this.readNow(member)
-      } else if (this.running && !read && !this.awaiting.has(member)) {
+      } else if (stillWanted && !read) {
         // a member that could not be read is read again later, until it answers or leaves
-        this.awaiting.set(member, this.components.clock.after(this.init.reportWait, () => { this.readNow(member) }))
+        this.retries.set(member, this.components.clock.after(this.init.reportWait, () => {
+          this.retries.delete(member)
+          this.readNow(member)
+        }))
       }
       this.settle()
     }).catch(() => {})

@@ -19,27 +19,30 @@ class Counts extends TypedEventEmitter<MemberReportEvents> implements MemberName
 describe('name reads', () => {
   let counts: Counts
   let read: string[]
-  let finish: Map<string, () => void>
+  let finish: Map<string, (read?: boolean) => void>
+  let others: string[]
   let reads: NameReads
 
-  function start (reportWait = 60_000): void {
+  function start (reportWait = 60_000, healSettle = 1000): void {
     reads = new NameReads({
       reports: counts,
       read: async (member) => {
         read.push(member)
-        await new Promise<void>(resolve => { finish.set(member, resolve) })
-        return true
+        return new Promise<boolean>(resolve => { finish.set(member, (ok = true) => { resolve(ok) }) })
       },
-      others: () => [],
+      others: () => others,
       clock: systemClock()
-    }, { reportWait, healSettle: 1000 })
+    }, { reportWait, healSettle })
     reads.start()
   }
+
+  const tick = async (ms = 0): Promise<void> => { await new Promise(resolve => setTimeout(resolve, ms)) }
 
   beforeEach(() => {
     counts = new Counts()
     read = []
     finish = new Map()
+    others = []
   })
 
   afterEach(() => { reads.stop() })
@@ -125,5 +128,52 @@ describe('name reads', () => {
     reads.stop()
     counts.report('late', 1)
     expect(read).to.deep.equal([])
+  })
+
+  it('reads a member again once the read under way ends, when it is wanted meanwhile', async () => {
+    start()
+    counts.report('m', 1)
+    reads.want('m')
+    reads.want('m')
+    expect(read).to.deep.equal(['m'])
+    finish.get('m')?.()
+    await tick()
+    expect(read, 'the read sent before may have crossed a cut that since healed').to.deep.equal(['m', 'm'])
+    finish.get('m')?.()
+    await tick()
+    expect(read).to.deep.equal(['m', 'm'])
+    expect(reads.pending).to.equal(false)
+  })
+
+  it('reads a member whose read failed again later, without holding lookups meanwhile, until it leaves', async () => {
+    start(20)
+    counts.report('far', 1)
+    reads.want('far')
+    finish.get('far')?.(false)
+    await tick()
+    expect(reads.pending, 'an unreachable member does not hold lookups of unknown names').to.equal(false)
+    await tick(60)
+    expect(read).to.deep.equal(['far', 'far'])
+    reads.forget('far')
+    finish.get('far')?.(false)
+    await tick(60)
+    expect(read, 'a member that left is not read again').to.deep.equal(['far', 'far'])
+  })
+
+  it('reads every other member again once a member it had declared dead comes back: a partition healed', async () => {
+    start(60_000, 10)
+    others = ['a', 'b', 'c']
+    for (const member of others) { counts.report(member, 1) }
+    reads.left('a', true)
+    reads.joined('a')
+    expect(read).to.deep.equal(['a'])
+    for (const member of ['a']) { finish.get(member)?.() }
+    await tick(40)
+    expect(read.sort(), 'b and c may have written across the cut while it lasted').to.deep.equal(['a', 'a', 'b', 'c'])
+    counts.report('d', 1)
+    reads.joined('d')
+    await tick(40)
+    expect(read, 'a plain join reads only the joiner').to.include('d')
+    expect(read.filter(member => member === 'b')).to.have.length(1)
   })
 })
