@@ -52,6 +52,11 @@ export class NameReads {
    * that cannot be reached for a while must not hold every lookup of an unknown name (and readiness) meanwhile
    */
   private readonly retries = new Map<string, Timer>()
+  /**
+   * when the last read of each member that succeeded since it joined was sent: a member reading this node is read
+   * back only if it has none, and the reads after a heal skip members read since the heal began
+   */
+  private readonly lastRead = new Map<string, number>()
   /** members this node declared dead: one that comes back was cut off, not crashed */
   private readonly declaredDead = new Set<string>()
   private rereading: Timer | undefined
@@ -79,6 +84,7 @@ export class NameReads {
     this.again.clear()
     for (const timer of this.retries.values()) { timer.cancel() }
     this.retries.clear()
+    this.lastRead.clear()
     this.declaredDead.clear()
     this.rereading?.cancel()
     this.rereading = undefined
@@ -117,6 +123,15 @@ export class NameReads {
     this.healed()
   }
 
+  /**
+   * A member is reading this node from the start: it may have missed writes of ours as we missed its, so it is
+   * read back, unless it was read since it joined. Two members reading each other back at every read would never
+   * stop; a heal, which is when writes go missing, has every member read again anyway.
+   */
+  readBack (member: string): void {
+    if (!this.lastRead.has(member)) { this.want(member) }
+  }
+
   /** A member left, or was declared dead. */
   left (member: string, dead: boolean): void {
     if (dead) { this.declaredDead.add(member) }
@@ -127,6 +142,7 @@ export class NameReads {
   forget (member: string): void {
     this.empty.delete(member)
     this.again.delete(member)
+    this.lastRead.delete(member)
     this.retries.get(member)?.cancel()
     this.retries.delete(member)
     this.done(member)
@@ -169,9 +185,11 @@ export class NameReads {
     this.done(member)
     this.retries.get(member)?.cancel()
     this.retries.delete(member)
+    const sentAt = this.components.clock.now()
     this.components.read(member).catch(() => false).then((read) => {
       // a member forgotten meanwhile (it left) is not read again
       const stillWanted = this.running && this.reading.delete(member)
+      if (stillWanted && read) { this.lastRead.set(member, sentAt) }
       if (stillWanted && this.again.delete(member)) {
         this.readNow(member)
       } else if (stillWanted && !read) {
@@ -191,9 +209,13 @@ export class NameReads {
    * batches could not cross. Every member is read again, once the heal settled.
    */
   private healed (): void {
+    const since = this.components.clock.now()
     this.rereading ??= this.components.clock.after(this.init.healSettle, () => {
       this.rereading = undefined
-      for (const member of this.components.others()) { this.want(member) }
+      for (const member of this.components.others()) {
+        // read already since the heal began, as the member that came back is
+        if ((this.lastRead.get(member) ?? -Infinity) < since) { this.want(member) }
+      }
     })
   }
 

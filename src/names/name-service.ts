@@ -331,8 +331,8 @@ export class NameService extends TypedEventEmitter<NameEvents> {
       throw err
     }
     if (message[0] === 'pull') {
-      // a member reading us from the start may have missed our writes as we missed its: read it back
-      if (message[1] === null) { this.reads.want(from) }
+      // a member reading us from the start may have missed our writes as we missed its: read it back, once
+      if (message[1] === null) { this.reads.readBack(from) }
       if (!this.components.membership.isActive(from)) { this.earlyReaders.set(from, this.time.now() + EARLY_READER_WINDOW) }
       const { entries, more } = this.table.ownedPage(message[1] ?? undefined, ENTRIES_PER_MESSAGE)
       return [entries, more]

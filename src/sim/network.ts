@@ -37,6 +37,8 @@ export class SimNetwork {
   private readonly lastArrival = new Map<string, number>()
   /** link (from, to) carries messages only when this holds; replace it to cut links */
   link: (from: string, to: string) => boolean = () => true
+  /** calls made, by the endpoint they were made to ('$names', '$dist', ...) */
+  readonly calls = new Map<string, number>()
   /** messages delivered, and dropped on a cut link or to a node that is down */
   delivered = 0
   dropped = 0
@@ -48,10 +50,6 @@ export class SimNetwork {
 
   attach (host: SimHost): void {
     this.hosts.set(host.id, host)
-  }
-
-  detach (id: string): void {
-    this.hosts.delete(id)
   }
 
   /** Cuts every link between the two groups, both ways; other cuts stay. */
@@ -83,6 +81,7 @@ export class SimNetwork {
 
   private async call (from: string, node: string, target: string, body: unknown, options: { timeout: number, signal?: AbortSignal }): Promise<unknown> {
     options.signal?.throwIfAborted()
+    this.calls.set(target, (this.calls.get(target) ?? 0) + 1)
     const bytes = this.codec.encode(body)
     return new Promise((resolve, reject) => {
       let settled = false

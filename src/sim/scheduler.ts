@@ -117,11 +117,6 @@ export class Scheduler {
     this.runUntilSync(() => false, ms)
   }
 
-  /** callbacks waiting */
-  get pending (): number {
-    return this.heap.length
-  }
-
   /** Runs the next callback due by `end`; false when there is none. */
   private runNext (end: number): boolean {
     for (;;) {

@@ -169,11 +169,26 @@ describe('name reads', () => {
     expect(read).to.deep.equal(['a'])
     for (const member of ['a']) { finish.get(member)?.() }
     await tick(40)
-    expect(read.sort(), 'b and c may have written across the cut while it lasted').to.deep.equal(['a', 'a', 'b', 'c'])
+    expect(read.sort(), 'b and c may have written across the cut while it lasted; a, read since the heal, is not read twice').to.deep.equal(['a', 'b', 'c'])
     counts.report('d', 1)
     reads.joined('d')
     await tick(40)
     expect(read, 'a plain join reads only the joiner').to.include('d')
     expect(read.filter(member => member === 'b')).to.have.length(1)
+  })
+
+  it('reads back a member reading this node from the start only until it has read that member once', async () => {
+    start()
+    counts.report('peer', 1)
+    reads.readBack('peer')
+    expect(read).to.deep.equal(['peer'])
+    finish.get('peer')?.()
+    await tick()
+    // two members that read each other back at every read would never stop
+    reads.readBack('peer')
+    expect(read).to.deep.equal(['peer'])
+    reads.left('peer', true)
+    reads.readBack('peer')
+    expect(read, 'after it was gone, it is new again').to.deep.equal(['peer', 'peer'])
   })
 })
