@@ -96,9 +96,14 @@ describe('distributed actors, simulated', function () {
     sim.partition(ids.slice(0, 15), ids.slice(15))
     // long enough for each side to declare the other dead and fail its actors over
     await sim.run(20_000)
+    const pullsBefore = sim.network.calls.get('$names') ?? 0
     sim.heal()
     const agreed = (): boolean => runOnceEach(sim) && [...hosts(sim)].every(([name, [holder]]) => sim.up().every(node => node.distribution.lookup(name)?.node === holder))
     expect(await sim.runUntil(() => sim.converged() && agreed(), 60_000), 'one instance each, resolved alike everywhere').to.equal(true)
+    await sim.run(10_000)
+    // each node reads each other member about once after a heal; reads that set off more reads never stop
+    const pulls = (sim.network.calls.get('$names') ?? 0) - pullsBefore
+    expect(pulls, 'name reads in the 10 s after the heal').to.be.at.most(3 * 30 * 29)
     // an actor that ran on both sides kept the instance that took over last; its count may be either side's
     const after = await countsNow(sim)
     expect([...after.keys()].sort()).to.deep.equal([...counts.keys()].sort())
