@@ -1,5 +1,5 @@
 // foundation-mesh: Node services that behave as one cluster, on libp2p.
-import { startFoundationNode } from './cluster/foundation-node.ts'
+import { startFoundationNode } from './cluster/start-node.ts'
 import { resolveConfig } from './config/resolve.ts'
 import { generateSecret } from './config/secret.ts'
 import type { Cluster } from './cluster/index.ts'
@@ -50,9 +50,12 @@ export const Foundation = {
   generateSecret
 }
 
+export type { TopologyInfo } from './overlay/libp2p/topology-control.ts'
+export type { Topology, TopologyChange } from './overlay/topology-policy.ts'
 export type { Cluster, ClusterInfo, ClusterEvents, ClusterHealth, CallOptions, ConnectOptions, MigrateOptions, Target } from './cluster/index.ts'
 export type {
   FoundationInit, DiscoveryInit, MessagingInit, RegistryInit, DistributionConfigInit, SecurityInit, IdentityInit, HttpInit, MetricsInit, ProfileName, ClusterChoice,
+  OverlayConfigInit, TopologyChoice,
   FoundationConfig, ResolvedDiscovery, ResolvedStrategy
 } from './config/index.ts'
 export type { MdnsInit, StaticInit, DnsInit, KubernetesInit, ConsulInit, EtcdInit, AwsInit, GcpInit } from './discovery/inits.ts'

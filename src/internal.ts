@@ -1,5 +1,6 @@
 // Building blocks for tests and power users: the parts behind the public API, unsupported as API.
-export { FoundationNode, startFoundationNode } from './cluster/foundation-node.ts'
+export { FoundationNode } from './cluster/foundation-node.ts'
+export { startFoundationNode } from './cluster/start-node.ts'
 export { PartitionWatch } from './cluster/partition-watch.ts'
 export { resolveConfig } from './config/resolve.ts'
 export { createHost, mdnsServiceTag } from './node/create-host.ts'

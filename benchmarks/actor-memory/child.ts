@@ -8,7 +8,7 @@
 //
 // It prints one line of JSON (a MemorySample) on stdout and exits.
 /* eslint-disable no-console */
-import { startFoundationNode } from '../../src/cluster/foundation-node.ts'
+import { startFoundationNode } from '../../src/cluster/start-node.ts'
 import { resolveConfig } from '../../src/config/resolve.ts'
 import { settledMemory } from '../lib/settled-memory.ts'
 import type { FoundationNode } from '../../src/cluster/foundation-node.ts'

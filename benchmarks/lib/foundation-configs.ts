@@ -3,7 +3,7 @@ import { preSharedKey } from '@libp2p/pnet'
 import { generateSecret } from '../../src/config/secret.ts'
 import { privateNetwork } from '../../src/node/private-network/index.ts'
 import { portableXSalsa20 } from '../../src/node/private-network/portable-xsalsa20.ts'
-import type { NodeSeams } from '../../src/cluster/foundation-node.ts'
+import type { NodeSeams } from '../../src/cluster/start-node.ts'
 import type { FoundationInit } from '../../src/index.ts'
 
 /** A Foundation subject: the name it has in the results and the options its nodes start with. */

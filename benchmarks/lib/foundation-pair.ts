@@ -1,7 +1,7 @@
 // Two Foundation nodes on 127.0.0.1 with an actor on the second, for subjects that measure node-to-node traffic.
 import { randomBytes } from 'node:crypto'
 import { resolveConfig, startFoundationNode } from '../../src/internal.ts'
-import type { NodeSeams } from '../../src/cluster/foundation-node.ts'
+import type { NodeSeams } from '../../src/cluster/start-node.ts'
 import type { ActorClass, ActorRef, Cluster, FoundationInit } from '../../src/index.ts'
 
 export interface RemoteActor {

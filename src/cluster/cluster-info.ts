@@ -4,6 +4,7 @@ import type { ClusterHealth, ClusterInfo } from './index.ts'
 import type { NodeLoad } from './node-load.ts'
 import type { DiscoveryInfo } from '../discovery/cluster-discovery.ts'
 import type { Member } from '../membership/index.ts'
+import type { TopologyInfo } from '../overlay/libp2p/topology-control.ts'
 
 /** What the snapshot is made of, read from the node's parts at the moment of asking. */
 export interface ClusterInfoSources {
@@ -14,6 +15,7 @@ export interface ClusterInfoSources {
   /** false before the node started and once it began to stop: the health then reads 'stopped' */
   running: boolean
   discovery: DiscoveryInfo
+  topology: TopologyInfo
   /** alive and suspect members, this node included */
   active: Member[]
   /** this node's load, measured now */
@@ -38,7 +40,8 @@ export function clusterInfo (sources: ClusterInfoSources): ClusterInfo {
     nodes: active.length,
     strategy: discovery.strategies.map(s => s.name).join('+') || 'none',
     discovery,
-    topology: 'full-mesh',
+    topology: sources.topology.shape,
+    overlay: sources.topology,
     health: healthOf(sources.running, active),
     ...totalLoad(local, others),
     node: local,

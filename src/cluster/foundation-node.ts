@@ -1,11 +1,8 @@
 // One Foundation node: builds its parts, wires them together, and starts and stops them in order.
 import { TypedEventEmitter } from '@libp2p/interface'
-import { defaultLogger } from '@libp2p/logger'
 import { multiaddr } from '@multiformats/multiaddr'
 import { ActorNotFoundError } from '../actors/errors.ts'
 import { LocalActors } from '../actors/local-actors.ts'
-import { loadIdentity } from '../config/identity.ts'
-import { preSharedKeyFrom } from '../config/secret.ts'
 import { SECOND } from '../config/units.ts'
 import { ClusterDiscovery } from '../discovery/cluster-discovery.ts'
 import { createStrategies } from '../discovery/create-strategies.ts'
@@ -15,11 +12,10 @@ import { createMembership } from '../membership/libp2p-membership.ts'
 import { DirectMessaging } from '../messaging/direct/direct-messaging.ts'
 import { GossipPubSub } from '../messaging/pubsub/gossip-pubsub.ts'
 import { NameService } from '../names/name-service.ts'
-import { Connector } from '../node/connector.ts'
-import { createHost } from '../node/create-host.ts'
-import { NodeMetrics } from '../observability/metrics/node-metrics.ts'
+import { Connector, fullMesh } from '../node/connector.ts'
 import { createNodeObservability } from '../observability/node-observability.ts'
 import { NodeTracing } from '../observability/tracing/node-tracing.ts'
+import { NodeOverlay } from '../overlay/libp2p/node-overlay.ts'
 import { Supervisors } from '../supervision/supervisors.ts'
 import { clusterInfo } from './cluster-info.ts'
 import { endConflictLoser } from './conflict-loser.ts'
@@ -35,18 +31,20 @@ import { SystemEndpoints } from './system-endpoints.ts'
 import { waitForMember } from './wait-for-member.ts'
 import type { CallOptions, Cluster, ClusterEvents, ClusterInfo, ConnectOptions, MigrateOptions, Target } from './index.ts'
 import type { NodeLoad } from './node-load.ts'
+import type { NodeSeams } from './start-node.ts'
 import type { ActorClass, ActorRef, SpawnOptions } from '../actors/index.ts'
 import type { FoundationConfig } from '../config/index.ts'
-import type { Member, Membership } from '../membership/index.ts'
+import type { Member } from '../membership/index.ts'
+import type { Libp2pMembership } from '../membership/libp2p-membership.ts'
 import type { PubSub } from '../messaging/pubsub/index.ts'
-import type { ConnectorInit } from '../node/connector.ts'
-import type { CreateHostOptions, Host } from '../node/create-host.ts'
+import type { Host } from '../node/create-host.ts'
 import type { DashboardFeed } from '../observability/dashboard/dashboard-feed.ts'
 import type { DebugService } from '../observability/debug/debug-service.ts'
 import type { ClusterDebug, DebugClusterOptions } from '../observability/debug/index.ts'
 import type { EventLog } from '../observability/events/event-log.ts'
 import type { NodeLifecycle, Readiness, ReadinessReport } from '../observability/health/readiness.ts'
 import type { HttpEndpoint } from '../observability/http/http-endpoint.ts'
+import type { NodeMetrics } from '../observability/metrics/node-metrics.ts'
 import type { Traced, TraceRequestOptions, TraceResult } from '../observability/tracing/index.ts'
 import type { TraceRequests } from '../observability/tracing/trace-requests.ts'
 import type { Supervisor, SupervisorSpec } from '../supervision/index.ts'
@@ -58,13 +56,16 @@ const DEFAULT_JOIN_TIMEOUT = 10 * SECOND
 const MEMBER_EVENTS = ['member:join', 'member:suspect', 'member:alive', 'member:leave'] as const
 const DISTRIBUTION_EVENTS = ['actor:failover', 'actor:moved', 'actor:duplicate', 'actor:quorum-lost'] as const
 const PARTITION_EVENTS = ['partition:detected', 'partition:healed'] as const
+const TOPOLOGY_EVENTS = ['topology:change'] as const
 
 export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements Cluster {
   readonly id: string
   readonly name: string
   readonly config: FoundationConfig
   readonly host: Host
-  readonly membership: Membership
+  readonly membership: Libp2pMembership
+  /** which connections the node keeps: the overlay's links, and the shape the cluster's size calls for */
+  readonly overlay: NodeOverlay
   /** the names of every kind of actor, one table on every node */
   readonly names: NameService
   readonly messaging: DirectMessaging
@@ -133,7 +134,11 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       maxFrameSize: config.maxMessageSize,
       ...config.membership
     })
-    this.connector = new Connector({ host, membership: this.membership, logger }, seams.connector)
+    // in the partial-view shape the overlay chooses which members to stay connected to
+    this.connector = new Connector({ host, membership: this.membership, logger }, {
+      policy: (member, self) => fullMesh(member, self) && this.overlay.keepsLinkTo(member.id),
+      ...seams.connector
+    })
     const { strategies, ...choice } = config.discovery
     this.discovery = new ClusterDiscovery(
       { log: logger.forComponent('foundation:discovery'), offer: (candidates) => { this.connector.offer(candidates) } },
@@ -157,6 +162,14 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       { host, logger, local: new ActorDelivery(this.actors, this.endpoints, () => this.gossip, this.tracing), tracing: this.tracing },
       { cluster: config.clusterName, maxMessageSize: config.maxMessageSize, maxQueuedBytes: config.maxQueuedBytes, observeCall: metrics?.callLatency.record }
     )
+    this.overlay = new NodeOverlay({
+      host,
+      membership: this.membership,
+      inUseSince: (since) => this.messaging.inUseSince(since),
+      reconnect: () => { this.connector.reconsider() },
+      logger
+    }, { cluster: config.clusterName, maxFrameSize: config.maxMessageSize, overlay: config.overlay })
+    forwardEvents(this.overlay.control, this, TOPOLOGY_EVENTS)
     this.gossip = new GossipPubSub(
       { host, logger, sendDirect: (node, topic, message, trace) => { this.messaging.publish(node, topic, message, trace) }, tracing: this.tracing },
       { cluster: config.clusterName, maxMessageSize: config.maxMessageSize }
@@ -291,6 +304,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     await this.gossip.start()
     this.partitions.start()
     await this.membership.start()
+    await this.overlay.start()
     this.names.start()
     this.distribution.start()
     this.groups.start()
@@ -321,6 +335,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       await this.discovery.stop()
       await this.connector.stop()
       await this.membership.stop()
+      await this.overlay.stop()
       this.distribution.stop()
       // members drop this node's local names as it leaves: none is given up one by one
       this.names.stop()
@@ -424,6 +439,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       name: this.name,
       running: this.state === 'running',
       discovery: this.discovery.info(),
+      topology: this.overlay.info(),
       active: this.membership.activeMembers(),
       local: this.localLoad(),
       loadOf: (id) => this.load.of(id),
@@ -467,48 +483,4 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
   private assertRunning (): void {
     if (this.state !== 'running') { throw new NodeNotRunningError(this.state) }
   }
-}
-
-/** Internal settings no user config reaches: tests use them to cut the network and to redial faster. */
-export interface NodeSeams {
-  /** peers refused right now, on every dial and handshake */
-  refusePeer?(peerId: string): boolean
-  connector?: ConnectorInit
-  /** the connection protector for the cluster secret (default: the node's own; see CreateHostOptions) */
-  protector?: CreateHostOptions['protector']
-  /** the transports (default TCP): `@libp2p/memory` runs hundreds of nodes in one process; see CreateHostOptions */
-  transports?: CreateHostOptions['transports']
-}
-
-export async function startFoundationNode (config: FoundationConfig, seams: NodeSeams = {}): Promise<FoundationNode> {
-  const logger = defaultLogger()
-  // before the host, whose libp2p metrics go into the same registry
-  const metrics = config.metrics.enabled ? new NodeMetrics({ process: config.metrics.process }) : undefined
-  const host = await createHost({
-    cluster: config.clusterName,
-    listen: config.listen,
-    secret: config.secret != null ? preSharedKeyFrom(config.secret) : undefined,
-    mdns: mdnsOf(config),
-    maxMessageSize: config.maxMessageSize,
-    privateKey: config.identity.keyFile != null ? await loadIdentity(config.identity.keyFile) : undefined,
-    allowPeers: config.security.allowPeers,
-    refusePeer: seams.refusePeer,
-    protector: seams.protector,
-    transports: seams.transports,
-    metrics: metrics?.libp2p()
-  })
-  const node = new FoundationNode(config, host, logger, seams, metrics)
-  try {
-    await node.start()
-  } catch (err) {
-    await node.abandon()
-    throw err
-  }
-  return node
-}
-
-/** The host runs the mDNS responder only when the mdns strategy is chosen: a node found otherwise stays silent. */
-function mdnsOf (config: FoundationConfig): { enabled: boolean, interval: number } {
-  const mdns = config.discovery.strategies.find(s => s.name === 'mdns')
-  return mdns != null ? { enabled: true, interval: mdns.init.interval } : { enabled: false, interval: 0 }
 }

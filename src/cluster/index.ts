@@ -13,6 +13,8 @@ import type { ClusterDebug, DebugClusterOptions } from '../observability/debug/i
 import type { ReadinessReport } from '../observability/health/readiness.ts'
 import type { ClusterMetrics } from '../observability/metrics/index.ts'
 import type { Traced, TraceRequestOptions, TraceResult } from '../observability/tracing/index.ts'
+import type { TopologyInfo } from '../overlay/libp2p/topology-control.ts'
+import type { Topology, TopologyChange } from '../overlay/topology-policy.ts'
 import type { Supervisor, SupervisorFailure, SupervisorSpec } from '../supervision/index.ts'
 import type { TypedEventTarget } from '@libp2p/interface'
 
@@ -50,7 +52,10 @@ export interface ClusterInfo {
   strategy: string
   /** each strategy's state (peers found, failures, last error) and why these strategies were chosen */
   discovery: DiscoveryInfo
-  topology: 'full-mesh'
+  /** the overlay's shape in force on this node: every member linked to every other, or each to a few neighbours */
+  topology: Topology
+  /** why that shape, since when, and the connections it keeps */
+  overlay: TopologyInfo
   /** 'degraded' while any member is suspected */
   health: ClusterHealth
   /** actors running in the cluster: this node's now, the others' as they last reported (every 2 s) */
@@ -95,6 +100,8 @@ export interface ClusterEvents {
   'partition:healed': CustomEvent<PartitionDetail & { returned: string[] }>
   /** two writes of one name met after a partition; on the losing node (`local`) its actor is stopped */
   'name:conflict': CustomEvent<NameConflictDetail>
+  /** the overlay switched shape as the cluster's size crossed a threshold; `reason` says which */
+  'topology:change': CustomEvent<TopologyChange>
 }
 
 /**

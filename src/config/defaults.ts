@@ -38,3 +38,14 @@ export const MIN_PASSPHRASE_LENGTH = 16
 export const DEFAULT_DRAIN_TIMEOUT = 30 * SECOND
 /** spans a node keeps for traceRequest: about 3 MB */
 export const DEFAULT_MAX_SPANS = 10_000
+
+/** What `overlay.topology` may name: 'auto' follows the cluster's size. */
+export const TOPOLOGY_CHOICES = ['auto', 'full-mesh', 'partial-view'] as const
+/**
+ * 'auto', or a shape fixed for the node's whole life.
+ *
+ * @useDeclaredType
+ */
+export type TopologyChoice = typeof TOPOLOGY_CHOICES[number]
+/** how long a connection outside the overlay (dialled for a call or a read) stays open after its last use */
+export const DEFAULT_OVERLAY_IDLE_TIMEOUT = 15 * SECOND

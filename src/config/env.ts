@@ -50,6 +50,7 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
   { name: 'FOUNDATION_METRICS_PROCESS', field: 'metrics.process', parse: 'boolean', doc: 'true or false: include process and Node.js metrics' },
   { name: 'FOUNDATION_PROBE_INTERVAL', field: 'membership.probeInterval', parse: 'integer', doc: 'ms between failure-detector probes' },
   { name: 'FOUNDATION_SUSPECT_TIMEOUT', field: 'membership.suspectTimeout', parse: 'integer', doc: 'ms a suspect has to refute' },
+  { name: 'FOUNDATION_TOPOLOGY', field: 'overlay.topology', parse: 'text', doc: 'auto, full-mesh or partial-view' },
   { name: 'FOUNDATION_CALL_TIMEOUT', field: 'messaging.callTimeout', parse: 'integer', doc: 'ms a call waits by default' },
   { name: 'FOUNDATION_MAX_MESSAGE_SIZE', field: 'messaging.maxMessageSize', parse: 'integer', doc: 'largest message in bytes' },
   { name: 'FOUNDATION_TRACING_ENABLED', field: 'tracing.enabled', parse: 'boolean', doc: 'true or false' },

@@ -1,5 +1,5 @@
 // The options a Foundation node starts with, their documented defaults, and the resolved configuration.
-import type { ClusterChoice, ProfileName } from './defaults.ts'
+import type { ClusterChoice, ProfileName, TopologyChoice } from './defaults.ts'
 import type { StrategyName } from '../discovery/index.ts'
 import type { AwsInit, ConsulInit, DnsInit, EtcdInit, GcpInit, KubernetesInit, MdnsInit, StaticInit } from '../discovery/inits.ts'
 import type { MembershipInit } from '../membership/index.ts'
@@ -11,7 +11,7 @@ export {
   DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_CALL_TIMEOUT, DEFAULT_MAX_QUEUED_BYTES, DEFAULT_LOOKUP_TIMEOUT, DEFAULT_HTTP_HOST,
   DEFAULT_HTTP_PORT, DEFAULT_MAX_SPANS, DEFAULT_ETCD_TTL, DEFAULT_CONSUL_ADDRESS, DEFAULT_ETCD_ENDPOINT, MIN_PASSPHRASE_LENGTH
 } from './defaults.ts'
-export type { ClusterChoice, ProfileName } from './defaults.ts'
+export type { ClusterChoice, ProfileName, TopologyChoice } from './defaults.ts'
 
 /**
  * Settings of each discovery strategy. A strategy set here (and not false) runs when `cluster` is not given;
@@ -105,6 +105,26 @@ export interface MetricsInit {
   process?: boolean
 }
 
+/**
+ * The overlay: which connections a node keeps. A small cluster is a full mesh; from `partialFrom` members each node
+ * keeps links to a few neighbours (HyParView's active view), membership watches those, and a message to any other
+ * member dials it on demand.
+ */
+export interface OverlayConfigInit {
+  /** 'auto' switches by the cluster's size; 'full-mesh' or 'partial-view' fixes the shape (default 'auto') */
+  topology?: TopologyChoice
+  /** members from which 'auto' switches to partial views (default 64) */
+  partialFrom?: number
+  /** members at or below which 'auto' switches back to the full mesh; below partialFrom (default 48) */
+  fullMeshAtMost?: number
+  /** ms a size must call for the other shape before the switch (default 30 s) */
+  settle?: number
+  /** neighbours each node keeps in the partial-view shape (default 4: log10(1,000) + 1) */
+  activeViewSize?: number
+  /** ms a connection outside the overlay, dialled for a call or a read, stays open after its last use (default 15 s) */
+  idleTimeout?: number
+}
+
 export type ClusterMembershipInit = Omit<MembershipInit, 'cluster' | 'name' | 'roles' | 'maxFrameSize'>
 
 /**
@@ -174,6 +194,7 @@ export interface FoundationInit {
   membership?: ClusterMembershipInit
   messaging?: MessagingInit
   registry?: RegistryInit
+  overlay?: OverlayConfigInit
   distribution?: DistributionConfigInit
   tracing?: TracingInit
 }
@@ -217,6 +238,7 @@ export interface FoundationConfig {
   callTimeout: number
   maxQueuedBytes: number
   lookupTimeout: number
+  overlay: { topology: TopologyChoice, partialFrom: number, fullMeshAtMost: number, settle: number, idleTimeout: number, activeViewSize?: number }
   distribution: { rebalance: boolean, drainTimeout: number }
   tracing: { enabled: boolean, sampleRate: number, maxSpans: number }
 }

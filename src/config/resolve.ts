@@ -2,7 +2,8 @@
 // in code, validates everything with one schema, then fills the profile's defaults and chooses discovery.
 import { hostname } from 'node:os'
 import { STRATEGY_NAMES } from '../discovery/index.ts'
-import { DEFAULT_DRAIN_TIMEOUT, DEFAULT_MAX_SPANS } from './defaults.ts'
+import { DEFAULT_TOPOLOGY_THRESHOLDS } from '../overlay/topology-policy.ts'
+import { DEFAULT_DRAIN_TIMEOUT, DEFAULT_MAX_SPANS, DEFAULT_OVERLAY_IDLE_TIMEOUT } from './defaults.ts'
 import { DEFAULT_CLUSTER, DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT } from './defaults.ts'
 import { resolveDiscovery } from './discovery.ts'
 import { readEnv } from './env.ts'
@@ -64,6 +65,7 @@ export function resolveConfig (init: FoundationInit = {}, env: Env = process.env
     metrics: metricsOf(options, profile),
     membership,
     ...limitsOf(options, profile),
+    overlay: overlayOf(options, layers),
     distribution: {
       rebalance: options.distribution?.rebalance ?? false,
       drainTimeout: options.distribution?.drainTimeout ?? DEFAULT_DRAIN_TIMEOUT
@@ -135,6 +137,24 @@ function membershipOf (options: ValidatedInit, profile: Profile, layers: Layers)
     throw new ConfigError(origin.field, `probeTimeout shorter than probeInterval (now ${membership.probeTimeout} ms and ${membership.probeInterval} ms)`, undefined, { note: origin.note })
   }
   return membership
+}
+
+function overlayOf (options: ValidatedInit, layers: Layers): FoundationConfig['overlay'] {
+  const { topology, idleTimeout, activeViewSize, ...thresholds } = options.overlay ?? {}
+  const overlay = {
+    topology: topology ?? 'auto',
+    partialFrom: thresholds.partialFrom ?? DEFAULT_TOPOLOGY_THRESHOLDS.partialFrom,
+    fullMeshAtMost: thresholds.fullMeshAtMost ?? DEFAULT_TOPOLOGY_THRESHOLDS.fullMeshAtMost,
+    settle: thresholds.settle ?? DEFAULT_TOPOLOGY_THRESHOLDS.settle,
+    idleTimeout: idleTimeout ?? DEFAULT_OVERLAY_IDLE_TIMEOUT,
+    ...(activeViewSize != null ? { activeViewSize } : {})
+  }
+  if (overlay.fullMeshAtMost >= overlay.partialFrom) {
+    // between the two, every join and leave would switch the shape back and forth
+    const origin = originOf(layers, ['overlay', thresholds.fullMeshAtMost != null ? 'fullMeshAtMost' : 'partialFrom'])
+    throw new ConfigError(origin.field, `fullMeshAtMost below partialFrom (now ${overlay.fullMeshAtMost} and ${overlay.partialFrom})`, undefined, { note: origin.note })
+  }
+  return overlay
 }
 
 /**

@@ -3,7 +3,7 @@ import { isIP } from 'node:net'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { z } from 'zod'
 import { boolean, duration, integer, isHostname, isMultiaddrText, list, oneOf, strict, text, textWhere } from './checks.ts'
-import { CLUSTER_CHOICES, MIN_PASSPHRASE_LENGTH, PROFILE_NAMES } from './defaults.ts'
+import { CLUSTER_CHOICES, MIN_PASSPHRASE_LENGTH, PROFILE_NAMES, TOPOLOGY_CHOICES } from './defaults.ts'
 import { discoverySchema } from './discovery-schema.ts'
 import { MIB } from './units.ts'
 
@@ -63,6 +63,14 @@ export const initSchema = strict({
     maxQueuedBytes: integer(64 * 1024, 4096 * MIB).optional()
   }, '{ maxMessageSize, callTimeout, maxQueuedBytes }').optional(),
   registry: strict({ lookupTimeout: duration.optional() }, '{ lookupTimeout }').optional(),
+  overlay: strict({
+    topology: oneOf(TOPOLOGY_CHOICES).optional(),
+    partialFrom: integer(2, 1_000_000).optional(),
+    fullMeshAtMost: integer(1, 1_000_000).optional(),
+    settle: integer(0, 3_600_000, 'a duration in ms from 0 to 3600000').optional(),
+    activeViewSize: integer(1, 32).optional(),
+    idleTimeout: duration.optional()
+  }, '{ topology, partialFrom, fullMeshAtMost, settle, activeViewSize, idleTimeout }').optional(),
   distribution: strict({
     rebalance: boolean().optional(),
     drainTimeout: duration.optional()

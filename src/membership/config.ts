@@ -25,6 +25,13 @@ export const DEFAULT_GOSSIP_INTERVAL = 200
 export const DEFAULT_GOSSIP_FANOUT = 3
 export const DEFAULT_RETRANSMIT_MULT = 3
 export const DEFAULT_MAX_PIGGYBACK = 20
+/**
+ * In partial views, one probe in this many goes to a member outside the neighbours: nobody's neighbour watches a
+ * member whose own neighbours all left or crashed at once. With the default 1 s interval each node probes a stranger
+ * every 30 s, so each member is probed by one about as often, whatever the cluster's size; each such probe is a
+ * connection dialled on demand and closed a few seconds later.
+ */
+const DEFAULT_STRANGER_PROBE_EVERY = 30
 /** a new member is not probed by this node before a connection to it opens, for at most this long: see SwimConfig.joinGrace */
 export const DEFAULT_JOIN_GRACE = 30 * SECOND
 /** see SwimConfig.linkSettle */
@@ -98,7 +105,8 @@ export function resolveConfig (init: MembershipInit): ResolvedMembershipConfig {
       gossipInterval: DEFAULT_GOSSIP_INTERVAL,
       gossipFanout: DEFAULT_GOSSIP_FANOUT,
       retransmitMult: DEFAULT_RETRANSMIT_MULT,
-      maxPiggyback: DEFAULT_MAX_PIGGYBACK
+      maxPiggyback: DEFAULT_MAX_PIGGYBACK,
+      strangerProbeEvery: DEFAULT_STRANGER_PROBE_EVERY
     },
     maxFrameSize,
     leaveTimeout: DEFAULT_LEAVE_TIMEOUT,

@@ -3,13 +3,15 @@ import { TypedEventEmitter } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { protocolName } from '../node/protocols.ts'
+import { MessageStreams } from '../wire/message-streams.ts'
 import { resolveConfig } from './config.ts'
-import { StreamTransport } from './stream-transport.ts'
 import { isActiveStatus } from './swim/member-table.ts'
+import { validateMessage } from './swim/messages.ts'
 import { seededRandom } from './swim/random.ts'
 import { SwimCore } from './swim/swim-core.ts'
 import type { ResolvedMembershipConfig } from './config.ts'
 import type { Member, Membership, MembershipComponents, MembershipEvents, MembershipInit } from './index.ts'
+import type { SwimMessage } from './swim/messages.ts'
 import type { SwimEventType, SwimOutput } from './swim/swim-core.ts'
 import type { Connection, IdentifyResult, Logger, PeerId, PeerUpdate } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -21,6 +23,12 @@ export interface Libp2pMembership extends Membership {
   /** Lifeguard's local health score: 0 when healthy, higher while this node sees signs of its own slowness */
   readonly localHealth: number
   isStarted(): boolean
+  /**
+   * Probes, relays through and syncs with only these members, undefined for every member (the full mesh). The
+   * overlay's partial views set it to their active view: a node watches the few peers it is linked to, and news
+   * still reaches every member by gossip from neighbour to neighbour.
+   */
+  setNeighbours(ids?: Iterable<string>): void
 }
 
 /**
@@ -47,8 +55,10 @@ class SwimMembership extends TypedEventEmitter<MembershipEvents> implements Libp
   private readonly config: ResolvedMembershipConfig
   private readonly protocol: string
   private readonly log: Logger
-  private readonly transport: StreamTransport
+  private readonly transport: MessageStreams<SwimMessage>
   private core: SwimCore
+  /** kept for a new core after a restart */
+  private neighbours: string[] | undefined
   private running = false
   private timer?: ReturnType<typeof setInterval>
 
@@ -59,14 +69,14 @@ class SwimMembership extends TypedEventEmitter<MembershipEvents> implements Libp
     this.protocol = protocolName(this.config.cluster, 'membership')
     this.log = components.logger.forComponent('foundation:membership')
     this.core = this.createCore()
-    this.transport = new StreamTransport({
+    this.transport = new MessageStreams({
       host: components.host,
       protocol: this.protocol,
       maxFrameSize: this.config.maxFrameSize,
       log: this.log,
+      validate: validateMessage,
       // nothing reaches the core while stopped
-      receive: (from, message) => this.running ? this.core.receive(from, message, now()) : { send: [], events: [] },
-      deliver: (out) => { this.feed(out) }
+      receive: (from, message) => { if (this.running) { this.feed(this.core.receive(from, message, now())) } }
     })
   }
 
@@ -82,6 +92,11 @@ class SwimMembership extends TypedEventEmitter<MembershipEvents> implements Libp
 
   isStarted (): boolean {
     return this.running
+  }
+
+  setNeighbours (ids?: Iterable<string>): void {
+    this.neighbours = ids == null ? undefined : [...ids]
+    this.core.setNeighbours(this.neighbours)
   }
 
   self (): Member {
@@ -108,7 +123,10 @@ class SwimMembership extends TypedEventEmitter<MembershipEvents> implements Libp
     if (this.running) { return }
     const { host } = this.components
     // a stopped node has announced its leave: coming back is a new life with a fresh view
-    if (this.core.hasLeft) { this.core = this.createCore() }
+    if (this.core.hasLeft) {
+      this.core = this.createCore()
+      this.core.setNeighbours(this.neighbours)
+    }
     await this.transport.start()
     this.running = true
     host.addEventListener('peer:identify', this.onIdentify)
@@ -140,7 +158,7 @@ class SwimMembership extends TypedEventEmitter<MembershipEvents> implements Libp
 
     const { send } = this.core.leave(now())
     if (send.length > 0) {
-      for (const outbound of send) { this.transport.send(outbound) }
+      for (const outbound of send) { this.transport.send(outbound.to, outbound.message) }
       const signal = AbortSignal.timeout(this.config.leaveTimeout)
       const timedOut = new Promise<void>(resolve => { signal.addEventListener('abort', () => { resolve() }, { once: true }) })
       await Promise.race([this.transport.flush(send.map(o => o.to), { signal }), timedOut])
@@ -169,7 +187,7 @@ class SwimMembership extends TypedEventEmitter<MembershipEvents> implements Libp
   /** Delivers what the core produced; nothing leaves this object while stopped. */
   private feed (out: SwimOutput): void {
     if (!this.running) { return }
-    for (const outbound of out.send) { this.transport.send(outbound) }
+    for (const outbound of out.send) { this.transport.send(outbound.to, outbound.message) }
     for (const event of out.events) {
       if (event.type === 'join') {
         this.rememberAddresses(event.member)

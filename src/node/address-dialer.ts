@@ -66,11 +66,12 @@ export class AddressDialer {
         this.states.set(key, state)
       }
       state.lastOffered = now
-      const known = state.peerId != null && this.connected(state.peerId)
+      // a member is reached through membership: the overlay may keep no link to it, and that is no reason to dial
+      const known = state.peerId != null && (this.connected(state.peerId) || this.membership.isActive(state.peerId))
       if (!state.dialing && now >= state.notBefore && !known) { due.push([candidate, state]) }
     }
     if (due.length === 0) { return }
-    const reached = await this.connectedAddresses()
+    const reached = await this.knownAddresses()
     for (const [candidate, state] of due) {
       if (!this.running || state.dialing) { continue }
       if (candidate.addresses.some(address => reached.has(dialKey(address)))) { continue }
@@ -79,14 +80,14 @@ export class AddressDialer {
   }
 
   /**
-   * Where the connected peers listen, as members announce it and as identify told the peer store: a peer that
-   * dialled us is found here by the address it listens on, not the port it dialled from.
+   * Where the members listen, as they announce it, and where the connected peers listen, as identify told the peer
+   * store: a peer that dialled us is found here by the address it listens on, not the port it dialled from.
    */
-  private async connectedAddresses (): Promise<Set<string>> {
+  private async knownAddresses (): Promise<Set<string>> {
     const keys = new Set<string>()
     const peers = new Map(this.host.getConnections().filter(c => c.status === 'open').map(c => [c.remotePeer.toString(), c.remotePeer]))
     for (const member of this.membership.activeMembers()) {
-      if (peers.has(member.id)) { member.addresses.forEach(address => keys.add(dialKey(address))) }
+      if (member.id !== this.membership.self().id) { member.addresses.forEach(address => keys.add(dialKey(address))) }
     }
     await Promise.all([...peers.values()].map(async peer => {
       try {

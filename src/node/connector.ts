@@ -23,8 +23,8 @@ export const DEFAULT_DISCOVERY_ATTEMPTS = 3
 export const DEFAULT_DEAD_REDIAL_WINDOW = 10 * 60 * SECOND
 
 /**
- * Which members this node keeps a connection to. Today's topology is a full mesh; an overlay (partial views)
- * replaces this one function.
+ * Which members this node keeps a connection to: every one in the full mesh, the overlay's neighbours in the
+ * partial-view shape (see TopologyControl).
  */
 export type ConnectPolicy = (member: Member, self: Member) => boolean
 
@@ -159,6 +159,11 @@ export class Connector implements Startable {
     this.deadSince.clear()
   }
 
+  /** Dials every member the policy now wants and this node is not connected to: the policy changed. */
+  reconsider (): void {
+    for (const member of this.membership.activeMembers()) { this.want(member.id, 0) }
+  }
+
   private readonly onDiscovery = (evt: CustomEvent<PeerInfo>): void => {
     this.discovered(evt.detail.id)
   }
@@ -197,6 +202,9 @@ export class Connector implements Startable {
   private discovered (peer: PeerId): void {
     const id = peer.toString()
     if (!this.running || id === this.host.peerId.toString()) { return }
+    // a member is dialled if the policy wants it: in the partial-view shape, a seed that every node's discovery keeps
+    // announcing would otherwise be dialled again by the whole cluster after each idle close
+    if (this.membership.isActive(id) && !this.memberWanted(id)) { return }
     const state = this.state(id)
     state.discoveryAttemptsLeft = this.discoveryAttempts
     this.schedule(id, state, 0)

@@ -39,6 +39,7 @@ describe('config environment variables', () => {
     [{ FOUNDATION_METRICS_ENABLED: 'yes', FOUNDATION_METRICS_PROCESS: 'off' }, c => c.metrics, { enabled: true, process: false }],
     [{ FOUNDATION_PROBE_INTERVAL: '900', FOUNDATION_SUSPECT_TIMEOUT: '4000' }, c => [c.membership.probeInterval, c.membership.suspectTimeout], [900, 4000]],
     [{ FOUNDATION_CALL_TIMEOUT: '250', FOUNDATION_MAX_MESSAGE_SIZE: '65536' }, c => [c.callTimeout, c.maxMessageSize], [250, 65536]],
+    [{ FOUNDATION_TOPOLOGY: 'partial-view' }, c => c.overlay.topology, 'partial-view'],
     [{ FOUNDATION_TRACING_ENABLED: 'no', FOUNDATION_TRACING_SAMPLE_RATE: '0.25', FOUNDATION_TRACING_MAX_SPANS: '500' }, c => c.tracing, { enabled: false, sampleRate: 0.25, maxSpans: 500 }]
   ]
   for (const [env, read, expected] of cases) {
@@ -82,7 +83,8 @@ describe('config environment variables', () => {
     [{ FOUNDATION_LISTEN: '0.0.0.0:4001' }, 'FOUNDATION_LISTEN', /a multiaddr/],
     [{ FOUNDATION_ALLOW_PEERS: 'peer-1' }, 'FOUNDATION_ALLOW_PEERS', /a peer id/],
     [{ FOUNDATION_PEERS: '10.0.0.1' }, 'FOUNDATION_PEERS', /host:port/],
-    [{ FOUNDATION_SUSPECT_TIMEOUT: '0' }, 'FOUNDATION_SUSPECT_TIMEOUT', /duration in ms/]
+    [{ FOUNDATION_SUSPECT_TIMEOUT: '0' }, 'FOUNDATION_SUSPECT_TIMEOUT', /duration in ms/],
+    [{ FOUNDATION_TOPOLOGY: 'mesh' }, 'FOUNDATION_TOPOLOGY', /auto.*full-mesh.*partial-view/]
   ]
   for (const [env, field, expected] of badValues) {
     it(`names the variable of a bad value: ${field}=${Object.values(env)[0]}`, () => {

@@ -98,6 +98,10 @@ describe('config', () => {
     ['messaging.maxMessageSize', { messaging: { maxMessageSize: 10 } }, /1024 to 67108864/],
     ['messaging.maxQueuedBytes', { messaging: { maxQueuedBytes: 100 } }],
     ['registry', { registry: [] }],
+    ['overlay.topology', { overlay: { topology: 'star' } }, /"auto", "full-mesh", "partial-view"/],
+    ['overlay.fullMeshAtMost', { overlay: { fullMeshAtMost: 64 } }, /below partialFrom \(now 64 and 64\)/],
+    ['overlay.partialFrom', { overlay: { partialFrom: 20 } }, /below partialFrom \(now 48 and 20\)/],
+    ['overlay.activeViewSize', { overlay: { activeViewSize: 0 } }],
     ['clusters', { clusters: 'typo' }, /known options/]
   ]
   for (const [field, init, expected] of bad) {

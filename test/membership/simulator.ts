@@ -23,7 +23,8 @@ export const TEST_CONFIG: SwimConfig = {
   gossipInterval: 200,
   gossipFanout: 3,
   retransmitMult: 3,
-  maxPiggyback: 20
+  maxPiggyback: 20,
+  strangerProbeEvery: 0
 }
 
 export interface SimNode {

@@ -151,6 +151,26 @@ describe('membership/swim-core', () => {
         expect(sim.runUntil(() => sim.allSee('n9', 'dead', ['n5', 'n9']), 20_000), `death did not go round\n${sim.describe()}`).to.equal(true)
         expect(offRing, `cores addressed non-neighbours, ${sim.tag}`).to.equal(0)
       })
+
+      it('finds a silent member whose neighbours all left by probing a stranger now and then', () => {
+        const n = 12
+        const ring = ids(n)
+        const neighbours = (i: number): string[] => [ring[(i + n - 1) % n], ring[(i + 1) % n]]
+        const run = (strangerProbeEvery: number): boolean => {
+          const sim = new Simulator({ seed, config: { syncInterval: 0, strangerProbeEvery } })
+          ring.forEach((id, i) => { sim.addNode(id).core.setNeighbours(neighbours(i)) })
+          ring.forEach((id, i) => { sim.join(id, ring[(i + 1) % n]) })
+          expect(sim.runUntil(() => sim.converged(), 10_000), `ring did not converge\n${sim.describe()}`).to.equal(true)
+          // n9's only watchers leave, and n9 goes silent: none of the rest has it as a neighbour
+          for (const id of ['n8', 'n10']) { sim.leave(id) }
+          sim.run(10)
+          for (const id of ['n8', 'n10']) { sim.node(id).up = false }
+          sim.silenced.add('n9')
+          return sim.runUntil(() => sim.allSee('n9', 'dead', ['n8', 'n9', 'n10']), 30_000)
+        }
+        expect(run(0), 'without strangers nobody probes it').to.equal(false)
+        expect(run(5), 'a stranger probe finds it').to.equal(true)
+      })
     })
   }
 

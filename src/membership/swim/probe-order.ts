@@ -8,20 +8,31 @@ export class ProbeOrder {
   private readonly view: View
   private readonly joinGrace: number
   private readonly linkSettle: number
+  private readonly strangerEvery: number
   private order: string[] = []
   private index = 0
+  /** probes drawn, to space the probes of strangers */
+  private probes = 0
   /** members that joined recently, and when their grace ends: left out of the rounds until then */
   private readonly graceEnds = new Map<string, number>()
 
-  constructor (random: Random, view: View, grace: { joinGrace: number, linkSettle: number } = { joinGrace: 0, linkSettle: 0 }) {
+  constructor (random: Random, view: View, grace: { joinGrace: number, linkSettle: number, strangerProbeEvery?: number } = { joinGrace: 0, linkSettle: 0 }) {
     this.random = random
     this.view = view
+    this.strangerEvery = grace.strangerProbeEvery ?? 0
     this.joinGrace = grace.joinGrace
     this.linkSettle = grace.linkSettle
   }
 
-  /** The next member to probe at `now`, undefined when no member may be probed now. */
+  /**
+   * The next member to probe at `now`, undefined when no member may be probed now. While probing is restricted to
+   * neighbours, every strangerProbeEvery-th probe goes to a random member outside them instead.
+   */
   next (now: number): string | undefined {
+    if (this.strangerEvery > 0 && this.view.watchesNeighboursOnly && ++this.probes % this.strangerEvery === 0) {
+      const strangers = this.view.strangers().filter(id => !this.inGrace(id, now))
+      if (strangers.length > 0) { return strangers[randomInt(this.random, strangers.length)] }
+    }
     let drew = false
     for (;;) {
       if (this.index >= this.order.length) {

@@ -42,4 +42,9 @@ export interface SwimConfig {
   retransmitMult: number
   /** most updates carried by one message */
   maxPiggyback: number
+  /**
+   * while probing is restricted to neighbours (setNeighbours), one probe in this many goes to a random member outside
+   * them, and a leave is told to `indirectProbes` such members too; 0 never addresses a non-neighbour
+   */
+  strangerProbeEvery: number
 }

@@ -7,6 +7,7 @@ import { NewsMerger } from './merge-news.ts'
 import { Outbox } from './outbox.ts'
 import { ProbeOrder } from './probe-order.ts'
 import { Prober } from './prober.ts'
+import { sample } from './random.ts'
 import { RunClock } from './run-clock.ts'
 import { Suspicions } from './suspicion.ts'
 import { Sync } from './sync.ts'
@@ -38,6 +39,7 @@ export interface SwimCoreInit {
  */
 export class SwimCore {
   private readonly config: SwimConfig
+  private readonly random: Random
   private readonly outbox = new Outbox()
   private readonly clock: RunClock
   private readonly health: LocalHealth
@@ -58,6 +60,7 @@ export class SwimCore {
     const outbox = this.outbox
     const table = new MemberTable()
     this.config = config
+    this.random = random
     // a stall as long as a probe timeout could fail a probe on its own; shorter lags are a busy process's normal
     this.clock = new RunClock({ tickInterval: config.tickInterval, lateAfter: config.probeTimeout, now })
     this.health = new LocalHealth(config.localHealthMax)
@@ -206,10 +209,15 @@ export class SwimCore {
     return this.outbox.drain()
   }
 
-  /** Push-pull sync with a member we just connected to: how a joining node learns the full view. */
+  /**
+   * Push-pull sync with a member we just connected to: how a joining node learns the full view. In partial views a
+   * connection to a member we hold active is one dialled on demand (a call, a probe of a stranger): the views already
+   * meet through the neighbours' gossip, and a full view each way would cost more than the call.
+   */
   join (peer: string, wall: number): SwimOutput {
     const now = this.time(wall)
-    if (!this.hasLeft && peer !== this.view.self.id) { this.sync.with(peer, now, false) }
+    const known = this.view.watchesNeighboursOnly && this.view.isActive(peer)
+    if (!this.hasLeft && peer !== this.view.self.id && !known) { this.sync.with(peer, now, false) }
     return this.outbox.drain()
   }
 
@@ -231,7 +239,9 @@ export class SwimCore {
     if (this.hasLeft) { return this.outbox.drain() }
     this.view.markLeft()
     this.prober.stop()
-    this.gossip.announce(this.self(), this.view.eligible())
+    // in partial views the neighbours may be leaving too (a scale-down): a few members beyond them hear it as well
+    const strangers = this.config.strangerProbeEvery > 0 ? sample(this.random, this.view.strangers(), this.config.indirectProbes) : []
+    this.gossip.announce(this.self(), [...this.view.eligible(), ...strangers])
     return this.outbox.drain()
   }
 

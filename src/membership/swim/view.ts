@@ -63,6 +63,25 @@ export class View {
     return entry != null && isActiveStatus(entry.member.status)
   }
 
+  /** Whether probing is restricted to neighbours (the overlay's partial views). */
+  get watchesNeighboursOnly (): boolean {
+    return this.neighbours != null
+  }
+
+  /**
+   * Active members outside the neighbours. Nobody's neighbour watches one whose own neighbours all left or crashed at
+   * once: a probe of a random one now and then still finds it out.
+   */
+  strangers (): string[] {
+    const neighbours = this.neighbours
+    if (neighbours == null) { return [] }
+    const ids: string[] = []
+    for (const entry of this.table.values()) {
+      if (!neighbours.has(entry.member.id) && isActiveStatus(entry.member.status)) { ids.push(entry.member.id) }
+    }
+    return ids
+  }
+
   eligible (): string[] {
     const ids: string[] = []
     for (const entry of this.table.values()) {

@@ -89,6 +89,8 @@ export class DirectMessaging implements Startable {
   private readonly codec = new Codec()
   private readonly channels = new Map<string, PeerChannel>()
   private readonly pending: PendingCalls
+  /** when a direct message last went to or came from each node (Date.now()): a link in use is not idle */
+  private readonly lastTraffic = new Map<string, number>()
   private started = false
 
   constructor (components: DirectMessagingComponents, init: DirectMessagingInit) {
@@ -142,7 +144,25 @@ export class DirectMessaging implements Startable {
   nodeDown (node: string): void {
     this.channels.get(node)?.close()
     this.channels.delete(node)
+    this.lastTraffic.delete(node)
     this.pending.failNode(node)
+  }
+
+  /**
+   * The nodes direct messages went to or came from at or after `since` (Date.now()), and those calls wait on. Older
+   * traffic is forgotten: the caller asks with a later `since` each time.
+   */
+  inUseSince (since: number): Set<string> {
+    const nodes = new Set<string>()
+    for (const [node, at] of this.lastTraffic) {
+      if (at >= since) {
+        nodes.add(node)
+      } else {
+        this.lastTraffic.delete(node)
+      }
+    }
+    this.pending.addNodes(nodes)
+    return nodes
   }
 
   /** Queues an envelope for a node; false when the node is too far behind to take more (counted as lost). */
@@ -170,6 +190,7 @@ export class DirectMessaging implements Startable {
       this.log('dropped a message to %s: more than %d bytes are already waiting for it', node, this.init.maxQueuedBytes)
       return false
     }
+    this.lastTraffic.set(node, Date.now())
     const stats = this.stats
     stats.messagesOut++
     stats.bytesOut += payload.byteLength
@@ -200,6 +221,7 @@ export class DirectMessaging implements Startable {
         const envelope = validateEnvelope(this.codec.decode(payload))
         stats.kinds.messagesIn[envelope[0]]++
         stats.kinds.bytesIn[envelope[0]] += payload.byteLength
+        this.lastTraffic.set(from, Date.now())
         this.receive(from, envelope)
       },
       onInvalid: (err) => {

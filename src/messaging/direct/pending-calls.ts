@@ -83,6 +83,11 @@ export class PendingCalls {
     }
   }
 
+  /** Adds the nodes that calls are waiting on to `nodes`. */
+  addNodes (nodes: Set<string>): void {
+    for (const call of this.calls.values()) { nodes.add(call.node) }
+  }
+
   failAll (err: () => Error): void {
     for (const id of [...this.calls.keys()]) { this.reject(id, err()) }
   }

@@ -141,8 +141,9 @@ export class HyParViewCore {
     if (this.left) { return this.outbox.drain() }
     this.requests.expire(now)
     this.shuffler.tick(now)
-    if (now >= this.nextPromoteAt) {
-      this.nextPromoteAt = now + this.config.promoteInterval
+    // an isolated node keeps asking: its requests are rate-limited, and one tick apart is soon enough to relink
+    if (now >= this.nextPromoteAt || this.views.activeCount === 0) {
+      if (now >= this.nextPromoteAt) { this.nextPromoteAt = now + this.config.promoteInterval }
       this.requests.fill(now)
     }
     if (now >= this.nextRotateAt) {
@@ -150,6 +151,23 @@ export class HyParViewCore {
       this.requests.rotate(now)
     }
     return this.outbox.drain()
+  }
+
+  /**
+   * Peers learnt from elsewhere (membership, discovery) as candidates for repair: each goes into the passive view,
+   * where a full view makes room at random, so the view stays a random sample of the peers heard of. A node whose
+   * walks met only its contact would otherwise know no one else to link to.
+   */
+  suggest (peers: Iterable<string>): void {
+    if (this.left) { return }
+    for (const peer of peers) { this.views.addPassive(peer) }
+  }
+
+  /** A peer known to be gone (declared dead, or left): out of both views, and never asked again. */
+  forget (peer: string, now: number): OverlayOutput {
+    if (this.left) { return this.outbox.drain() }
+    this.views.removePassive(peer)
+    return this.linkFailed(peer, now)
   }
 
   /** Tells every active peer this node is leaving, and stops: every later call returns nothing. */

@@ -134,7 +134,9 @@ export class NeighborRequests {
         return
       }
     }
-    if (asked) { this.fill(now) }
+    // a node with links asks the next peer at the next promotion, not at once: a free slot in a cluster of full
+    // views would otherwise ask its whole passive view in turn, each ask a connection
+    if (asked && this.views.activeCount === 0) { this.fill(now) }
   }
 
   /** A dial for a pending request failed: the peer is gone from the passive view too, and another is asked. */
@@ -166,7 +168,13 @@ export class NeighborRequests {
     }
     const open = this.views.passive().filter(peer => !this.pending.has(peer))
     const rested = open.filter(peer => !this.resting.has(peer))
-    const pool = rested.length > 0 || this.views.activeCount > 0 || this.pending.size > 0 ? rested : open
-    return pool.length > 0 ? pool[randomInt(this.random, pool.length)] : undefined
+    if (rested.length > 0 || this.views.activeCount > 0 || this.pending.size > 0) {
+      return rested.length > 0 ? rested[randomInt(this.random, rested.length)] : undefined
+    }
+    // an isolated node asks a resting peer only once it rested a neighborTimeout: when the one peer it knows just
+    // evicted it to take another isolated node's HIGH request, asking back at once would evict that one, which
+    // asks back in turn, and the nodes would trade the link as fast as messages go
+    const restedAWhile = open.filter(peer => (this.resting.get(peer) ?? 0) - this.config.promoteInterval + this.config.neighborTimeout <= now)
+    return restedAWhile.length > 0 ? restedAWhile[randomInt(this.random, restedAWhile.length)] : undefined
   }
 }

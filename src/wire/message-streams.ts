@@ -1,44 +1,43 @@
-// Membership messages on one long-lived stream per peer and direction: frames go out as the core produces them,
-// answers come back on the peer's own stream to us, and a bad frame resets the stream it came on.
+// A protocol's messages on one long-lived stream per peer and direction: frames go out as a sans-IO core produces
+// them, answers come back on the peer's own stream to us, and a bad frame resets the stream it came on.
 import { DEFAULT_DIAL_YIELD } from '../node/pair-dial.ts'
-import { Codec } from '../wire/codec.ts'
-import { readFrames } from '../wire/frame-reader.ts'
-import { PeerChannel } from '../wire/peer-channel.ts'
-import { validateMessage } from './swim/messages.ts'
-import type { Outbound, SwimMessage } from './swim/messages.ts'
-import type { SwimOutput } from './swim/swim-core.ts'
+import { Codec } from './codec.ts'
+import { readFrames } from './frame-reader.ts'
+import { PeerChannel } from './peer-channel.ts'
 import type { Host } from '../node/create-host.ts'
 import type { PairHost } from '../node/pair-dial.ts'
 import type { AbortOptions, Connection, Logger, Stream } from '@libp2p/interface'
 
-export interface StreamTransportInit {
+export interface MessageStreamsInit<M> {
   host: PairHost & Pick<Host, 'handle' | 'unhandle'>
   protocol: string
   maxFrameSize: number
   log: Logger
+  /** a clean copy of a decoded message, or a throw naming what is wrong with it (the stream is then reset) */
+  validate(value: unknown): M
   /** hands a validated message from an authenticated peer to the core */
-  receive(from: string, message: SwimMessage): SwimOutput
-  /** delivers what the core produced in answer */
-  deliver(out: SwimOutput): void
+  receive(from: string, message: M): void
+  /** the stream to `peer` could not be opened, or broke: what was queued for it is lost */
+  onBroken?(peer: string): void
 }
 
 /**
  * A stream per message cost a protocol negotiation, a peer-store write and three muxer frames for every probe:
  * most of an idle node's work. One stream per peer, kept open, costs a frame per message.
  */
-export class StreamTransport {
-  private readonly init: StreamTransportInit
+export class MessageStreams<M> {
+  private readonly init: MessageStreamsInit<M>
   private readonly codec = new Codec()
   private readonly channels = new Map<string, PeerChannel>()
   private readonly inbound = new Set<Stream>()
   private invalid = 0
   private lost = 0
 
-  constructor (init: StreamTransportInit) {
+  constructor (init: MessageStreamsInit<M>) {
     this.init = init
   }
 
-  /** membership frames that were malformed, oversize, truncated or of the wrong shape; each reset its stream */
+  /** frames that were malformed, oversize, truncated or of the wrong shape; each reset its stream */
   get invalidFrames (): number {
     return this.invalid
   }
@@ -61,12 +60,12 @@ export class StreamTransport {
     }
     for (const channel of this.channels.values()) { channel.close() }
     this.channels.clear()
-    for (const stream of this.inbound) { stream.abort(new Error('membership stopped')) }
+    for (const stream of this.inbound) { stream.abort(new Error(`${this.init.protocol} stopped`)) }
     this.inbound.clear()
   }
 
-  /** Queues a message for its peer; SWIM tolerates loss, so a message that cannot go is counted, not retried. */
-  send ({ to, message }: Outbound): void {
+  /** Queues a message for its peer; the protocols on this tolerate loss, so a message that cannot go is counted, not retried. */
+  send (to: string, message: M): void {
     if (!this.channel(to).write(this.codec.encode(message))) { this.lost++ }
   }
 
@@ -85,13 +84,14 @@ export class StreamTransport {
         node: peer,
         protocol: this.init.protocol,
         log: this.init.log,
-        // a full view can be large; a peer that far behind is not taking membership news anyway
+        // a full view can be large; a peer that far behind is not taking news anyway
         maxQueuedBytes: 4 * this.init.maxFrameSize,
         dialYield: DEFAULT_DIAL_YIELD,
         onBroken: (node) => {
           // the next message opens a new stream; the failure detector judges the peer, not this
           if (this.channels.get(node) === channel) { this.channels.delete(node) }
           channel?.close()
+          this.init.onBroken?.(node)
         },
         onLost: (count) => { this.lost += count }
       })
@@ -107,12 +107,11 @@ export class StreamTransport {
       maxFrameSize: this.init.maxFrameSize,
       onFrame: (payload) => {
         // throws on a bad shape: readFrames then resets the stream and reports it
-        const message = validateMessage(this.codec.decode(payload))
-        this.init.deliver(this.init.receive(from, message))
+        this.init.receive(from, this.init.validate(this.codec.decode(payload)))
       },
       onInvalid: (err) => {
         this.invalid++
-        this.init.log.error('reset membership stream from %s: %s', from, err.message)
+        this.init.log.error('reset %s stream from %s: %s', this.init.protocol, from, err.message)
       },
       onClose: () => { this.inbound.delete(stream) }
     })

@@ -1,0 +1,54 @@
+// Builds a node's host from its configuration, then the node, and starts it; a start that fails leaves nothing open.
+import { defaultLogger } from '@libp2p/logger'
+import { loadIdentity } from '../config/identity.ts'
+import { preSharedKeyFrom } from '../config/secret.ts'
+import { createHost } from '../node/create-host.ts'
+import { NodeMetrics } from '../observability/metrics/node-metrics.ts'
+import { FoundationNode } from './foundation-node.ts'
+import type { FoundationConfig } from '../config/index.ts'
+import type { ConnectorInit } from '../node/connector.ts'
+import type { CreateHostOptions } from '../node/create-host.ts'
+
+/** Internal settings no user config reaches: tests use them to cut the network and to redial faster. */
+export interface NodeSeams {
+  /** peers refused right now, on every dial and handshake */
+  refusePeer?(peerId: string): boolean
+  connector?: ConnectorInit
+  /** the connection protector for the cluster secret (default: the node's own; see CreateHostOptions) */
+  protector?: CreateHostOptions['protector']
+  /** the transports (default TCP): `@libp2p/memory` runs hundreds of nodes in one process; see CreateHostOptions */
+  transports?: CreateHostOptions['transports']
+}
+
+export async function startFoundationNode (config: FoundationConfig, seams: NodeSeams = {}): Promise<FoundationNode> {
+  const logger = defaultLogger()
+  // before the host, whose libp2p metrics go into the same registry
+  const metrics = config.metrics.enabled ? new NodeMetrics({ process: config.metrics.process }) : undefined
+  const host = await createHost({
+    cluster: config.clusterName,
+    listen: config.listen,
+    secret: config.secret != null ? preSharedKeyFrom(config.secret) : undefined,
+    mdns: mdnsOf(config),
+    maxMessageSize: config.maxMessageSize,
+    privateKey: config.identity.keyFile != null ? await loadIdentity(config.identity.keyFile) : undefined,
+    allowPeers: config.security.allowPeers,
+    refusePeer: seams.refusePeer,
+    protector: seams.protector,
+    transports: seams.transports,
+    metrics: metrics?.libp2p()
+  })
+  const node = new FoundationNode(config, host, logger, seams, metrics)
+  try {
+    await node.start()
+  } catch (err) {
+    await node.abandon()
+    throw err
+  }
+  return node
+}
+
+/** The host runs the mDNS responder only when the mdns strategy is chosen: a node found otherwise stays silent. */
+function mdnsOf (config: FoundationConfig): { enabled: boolean, interval: number } {
+  const mdns = config.discovery.strategies.find(s => s.name === 'mdns')
+  return mdns != null ? { enabled: true, interval: mdns.init.interval } : { enabled: false, interval: 0 }
+}

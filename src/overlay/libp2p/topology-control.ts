@@ -1,0 +1,165 @@
+// Puts the shape the topology policy chooses into force on a live node: which members membership watches, which
+// connections the node keeps, and the event that says so. A switch is make-before-break: the overlay runs in every
+// shape, so its links already exist and carry traffic when the full mesh's other connections start to close.
+import { TypedEventEmitter } from '@libp2p/interface'
+import { TopologyPolicy } from '../topology-policy.ts'
+import type { Libp2pOverlay } from './libp2p-overlay.ts'
+import type { LinkKeeper } from './link-keeper.ts'
+import type { TopologyChoice } from '../../config/defaults.ts'
+import type { Libp2pMembership } from '../../membership/libp2p-membership.ts'
+import type { Topology, TopologyChange, TopologyThresholds } from '../topology-policy.ts'
+import type { Logger, Startable } from '@libp2p/interface'
+
+export type { TopologyChoice }
+
+/** Which shape is in force on this node, since when and why, and what it costs in connections. */
+export interface TopologyInfo {
+  shape: Topology
+  choice: TopologyChoice
+  /** Date.now() of the last switch, or of the start */
+  since: number
+  reason: string
+  /** switches so far */
+  epoch: number
+  /** peers in the overlay's active view: the links this node keeps in a partial-view shape */
+  neighbours: number
+  /** other peers this node holds a connection to now, and how many of those are outside the overlay */
+  connections: number
+  outside: number
+  /**
+   * how a message reaches a member without a link: it is dialled on demand, and the connection is closed once it
+   * has been idle a while (nothing is relayed)
+   */
+  routing: 'dial-on-demand'
+  /** connections outside the overlay seen open, and closed once idle, since the start */
+  onDemand: number
+  closed: number
+}
+
+export interface TopologyEvents {
+  /** the shape in force changed: `reason` says which size called for it */
+  'topology:change': CustomEvent<TopologyChange>
+}
+
+export interface TopologyControlComponents {
+  membership: Libp2pMembership
+  overlay: Libp2pOverlay
+  keeper: LinkKeeper
+  /** dials every member the node should now be connected to */
+  reconnect(): void
+  log: Logger
+}
+
+export interface TopologyControlInit {
+  choice: TopologyChoice
+  thresholds?: Partial<TopologyThresholds>
+  /** ms between two readings of the member count (default 1 s) */
+  checkInterval?: number
+}
+
+const DEFAULT_CHECK_INTERVAL = 1000
+/**
+ * Client-server is not run over libp2p yet: past partial views' range a node stays in them. The policy is told that
+ * no cluster reaches client-server size.
+ */
+const NO_CLIENT_SERVER: Pick<TopologyThresholds, 'clientServerFrom' | 'partialAtMost'> = {
+  clientServerFrom: Number.MAX_SAFE_INTEGER,
+  partialAtMost: Number.MAX_SAFE_INTEGER - 1
+}
+
+export class TopologyControl extends TypedEventEmitter<TopologyEvents> implements Startable {
+  private readonly components: TopologyControlComponents
+  private readonly choice: TopologyChoice
+  private readonly policy: TopologyPolicy
+  private readonly checkInterval: number
+  private since = Date.now()
+  private reason: string
+  private timer: ReturnType<typeof setInterval> | undefined
+
+  constructor (components: TopologyControlComponents, init: TopologyControlInit) {
+    super()
+    this.components = components
+    this.choice = init.choice
+    this.checkInterval = init.checkInterval ?? DEFAULT_CHECK_INTERVAL
+    const initial: Topology = init.choice === 'auto' ? 'full-mesh' : init.choice
+    this.policy = new TopologyPolicy({ ...init.thresholds, ...NO_CLIENT_SERVER }, initial)
+    this.reason = init.choice === 'auto' ? 'the cluster starts small: every member links to every other' : `fixed by the topology option (${init.choice})`
+  }
+
+  readonly [Symbol.toStringTag] = 'foundation:topology'
+
+  get shape (): Topology {
+    return this.policy.current
+  }
+
+  /** Whether this node keeps a connection to `member`: every member in the full mesh, its neighbours otherwise. */
+  keepsLinkTo (member: string): boolean {
+    return this.shape === 'full-mesh' || this.components.overlay.isActive(member)
+  }
+
+  isStarted (): boolean {
+    return this.timer != null
+  }
+
+  start (): void {
+    if (this.timer != null) { return }
+    this.components.overlay.addEventListener('neighbor:up', this.onNeighbours)
+    this.components.overlay.addEventListener('neighbor:down', this.onNeighbours)
+    this.apply()
+    this.timer = setInterval(() => { this.check() }, this.checkInterval)
+  }
+
+  stop (): void {
+    clearInterval(this.timer)
+    this.timer = undefined
+    this.components.overlay.removeEventListener('neighbor:up', this.onNeighbours)
+    this.components.overlay.removeEventListener('neighbor:down', this.onNeighbours)
+    this.components.keeper.stop()
+  }
+
+  info (): TopologyInfo {
+    const { overlay, keeper } = this.components
+    const { connected, outside } = keeper.counts()
+    return {
+      shape: this.shape,
+      choice: this.choice,
+      since: this.since,
+      reason: this.reason,
+      epoch: this.policy.epoch,
+      neighbours: overlay.active().length,
+      connections: connected,
+      outside,
+      routing: 'dial-on-demand',
+      onDemand: keeper.stats.onDemand,
+      closed: keeper.stats.closed
+    }
+  }
+
+  /** Reads the member count; a change the policy calls for goes into force at once. */
+  check (): void {
+    if (this.choice !== 'auto') { return }
+    const change = this.policy.observe(this.components.membership.activeMembers().length, Date.now())
+    if (change == null) { return }
+    this.since = Date.now()
+    this.reason = change.reason
+    this.components.log('topology %s -> %s: %s', change.from, change.to, change.reason)
+    this.apply()
+    this.safeDispatchEvent('topology:change', { detail: change })
+  }
+
+  private apply (): void {
+    const { membership, overlay, keeper } = this.components
+    if (this.shape === 'full-mesh') {
+      membership.setNeighbours(undefined)
+      keeper.stop()
+      this.components.reconnect()
+    } else {
+      membership.setNeighbours(overlay.active())
+      keeper.start()
+    }
+  }
+
+  private readonly onNeighbours = (): void => {
+    if (this.shape !== 'full-mesh') { this.components.membership.setNeighbours(this.components.overlay.active()) }
+  }
+}

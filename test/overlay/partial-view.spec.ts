@@ -1,0 +1,99 @@
+// The partial-view shape on real libp2p nodes (memory transport): each node keeps links to a few neighbours only, and
+// the cluster still works as one: every member alive everywhere, publications reach every subscriber, a crash is
+// detected by the whole cluster, a call to a member without a link dials it and the idle connection closes later.
+import { expect } from 'aegir/chai'
+import { startMemoryCluster } from '../../benchmarks/lib/memory-cluster.ts'
+import { FAST_MEMBERSHIP, eventually } from '../fixtures/nodes.ts'
+import { aliveCounts, connectionCounts, overlayComponents, symmetricShare } from './fixtures.ts'
+import type { MemoryCluster } from '../../benchmarks/lib/memory-cluster.ts'
+
+const NODES = 16
+const ACTIVE_VIEW = 3
+const IDLE_TIMEOUT = 1500
+
+describe(`overlay: ${NODES} nodes in the partial-view shape`, function () {
+  this.timeout(120_000)
+  let cluster: MemoryCluster
+
+  before(async () => {
+    cluster = await startMemoryCluster({
+      nodes: NODES,
+      clusterPrefix: 'partial',
+      init: { membership: FAST_MEMBERSHIP, overlay: { topology: 'partial-view', activeViewSize: ACTIVE_VIEW, idleTimeout: IDLE_TIMEOUT } }
+    })
+  })
+  after(async () => { await cluster?.close() })
+
+  it('forms one cluster in which every node counts every node alive over a connected, symmetric overlay', async () => {
+    const { nodes } = cluster
+    await eventually(() => aliveCounts(nodes).every(c => c === NODES), () => `alive counts ${aliveCounts(nodes).join(' ')}`, 60_000)
+    await eventually(() => overlayComponents(nodes).length === 1, () => `components ${overlayComponents(nodes).join(' ')}`, 30_000)
+    // a link is one-sided only while the message that makes it mutual is in flight
+    await eventually(() => symmetricShare(nodes) === 1, () => `symmetric share ${symmetricShare(nodes)}`, 10_000)
+    for (const node of nodes) {
+      expect(node.info().topology).to.equal('partial-view')
+      expect(node.overlay.overlay.active().length).to.be.within(1, ACTIVE_VIEW)
+    }
+  })
+
+  it('keeps connections to its neighbours, and a few dialled on demand for a moment', async () => {
+    const { nodes } = cluster
+    // the seed every node joined through sheds those connections once they are idle
+    await eventually(() => connectionCounts(nodes).every(c => c <= ACTIVE_VIEW + 2),
+      () => `connections per node ${connectionCounts(nodes).join(' ')}`, 30_000)
+    // a probe of a stranger (one in 30, every 6 s with these fast probes) opens a connection for a few seconds
+    const samples: number[] = []
+    for (let i = 0; i < 10; i++) {
+      samples.push(...connectionCounts(nodes))
+      await new Promise(resolve => setTimeout(resolve, 300))
+    }
+    expect(samples.reduce((a, b) => a + b, 0) / samples.length).to.be.at.most(ACTIVE_VIEW + 1)
+    const info = nodes[0].info().overlay
+    expect(info).to.include({ shape: 'partial-view', choice: 'partial-view', routing: 'dial-on-demand' })
+    expect(info.neighbours).to.be.within(1, ACTIVE_VIEW)
+    expect(info.closed).to.be.at.least(1)
+  })
+
+  it('delivers a publication to every subscriber on every node', async () => {
+    const { nodes } = cluster
+    const got = nodes.map(() => [] as number[])
+    const subscriptions = nodes.map((node, i) => node.pubsub.subscribe<number>('overlay-news', (n) => { got[i].push(n) }))
+    // gossipsub meshes form at its heartbeat (1 s) over the overlay's connections
+    await new Promise(resolve => setTimeout(resolve, 3000))
+    for (let n = 0; n < 10; n++) { await nodes[5].pubsub.publish('overlay-news', n) }
+    await eventually(() => got.every(list => list.length >= 10), () => `received ${got.map(l => l.length).join(' ')}`, 20_000)
+    for (const list of got) { expect([...list].sort((a, b) => a - b)).to.deep.equal([...Array(10).keys()]) }
+    for (const s of subscriptions) { s.unsubscribe() }
+  })
+
+  it('reaches a member it has no link to by dialling it, and closes that connection once idle', async () => {
+    const { nodes } = cluster
+    const from = nodes[1]
+    const to = nodes.find(n => n !== from && !from.overlay.overlay.isActive(n.id) && !from.host.getConnections().some(c => c.remotePeer.toString() === n.id))
+    expect(to, 'a member without a link').to.not.equal(undefined)
+    if (to == null) { return }
+    await to.spawn(class { receive (m: string): string { return `pong ${m}` } }, { name: 'far-echo' })
+    const ref = await from.lookup('far-echo')
+    expect(ref).to.not.equal(undefined)
+    if (ref == null) { return }
+    expect(await from.call(ref, 'ping')).to.equal('pong ping')
+    expect(from.host.getConnections().some(c => c.remotePeer.toString() === to.id)).to.equal(true)
+    await eventually(() => !from.host.getConnections().some(c => c.remotePeer.toString() === to.id) || from.overlay.overlay.isActive(to.id),
+      'the idle connection closed', IDLE_TIMEOUT + 10_000)
+    expect(from.info().overlay.closed).to.be.at.least(1)
+  })
+
+  it('detects a crash everywhere, through the neighbours that watch the crashed node, and repairs the overlay', async () => {
+    const { nodes } = cluster
+    const victim = nodes[7]
+    const survivors = nodes.filter(n => n !== victim)
+    const watchers = survivors.filter(n => n.overlay.overlay.isActive(victim.id))
+    expect(watchers.length).to.be.at.least(1)
+    // a crash: its transport goes away without a word; the others see their connections to it close
+    await victim.host.stop()
+    await eventually(() => survivors.every(n => n.membership.get(victim.id)?.status === 'dead' || n.membership.get(victim.id) == null),
+      () => `statuses ${survivors.map(n => n.membership.get(victim.id)?.status).join(' ')}`, 30_000)
+    await eventually(() => overlayComponents(survivors).length === 1 && survivors.every(n => !n.overlay.overlay.isActive(victim.id)),
+      () => `components ${overlayComponents(survivors).join(' ')}`, 30_000)
+  })
+})
