@@ -1,4 +1,6 @@
-// Readings of a running cluster's overlay for the tests: components of the active views, symmetry, connections.
+// Readings of a running cluster's overlay for the tests: components of the active views and their symmetry. Alive
+// counts and connections per node come from the memory cluster's own readings.
+export { aliveCounts, linkedCounts as connectionCounts } from '../../benchmarks/lib/memory-cluster.ts'
 import type { FoundationNode } from '../../src/cluster/foundation-node.ts'
 
 /** Connected components of the graph the nodes' active views form, biggest first (links taken as undirected). */
@@ -49,14 +51,4 @@ export function symmetricShare (nodes: readonly FoundationNode[]): number {
     }
   }
   return links === 0 ? 1 : symmetric / links
-}
-
-/** How many other peers each node holds an open connection to. */
-export function connectionCounts (nodes: readonly FoundationNode[]): number[] {
-  return nodes.map(n => new Set(n.host.getConnections().filter(c => c.status === 'open').map(c => c.remotePeer.toString())).size)
-}
-
-/** Alive members each node counts. */
-export function aliveCounts (nodes: readonly FoundationNode[]): number[] {
-  return nodes.map(n => n.membership.members().filter(m => m.status === 'alive').length)
 }
