@@ -41,13 +41,15 @@ describe(`overlay: ${NODES} nodes in the partial-view shape`, function () {
     // the seed every node joined through sheds those connections once they are idle
     await eventually(() => connectionCounts(nodes).every(c => c <= ACTIVE_VIEW + 2),
       () => `connections per node ${connectionCounts(nodes).join(' ')}`, 30_000)
-    // a probe of a stranger (one in 30, every 6 s with these fast probes) opens a connection for a few seconds
+    // a probe of a stranger (one in 30, every 6 s with these fast probes) or a name read opens a connection for a
+    // second or two; on a loaded machine the idle check runs late, so the bound leaves room for two of them per node.
+    // The full mesh would hold NODES - 1 each.
     const samples: number[] = []
-    for (let i = 0; i < 10; i++) {
+    for (let i = 0; i < 20; i++) {
       samples.push(...connectionCounts(nodes))
       await new Promise(resolve => setTimeout(resolve, 300))
     }
-    expect(samples.reduce((a, b) => a + b, 0) / samples.length).to.be.at.most(ACTIVE_VIEW + 1)
+    expect(samples.reduce((a, b) => a + b, 0) / samples.length).to.be.at.most(ACTIVE_VIEW + 2)
     const info = nodes[0].info().overlay
     expect(info).to.include({ shape: 'partial-view', choice: 'partial-view', routing: 'dial-on-demand' })
     expect(info.neighbours).to.be.within(1, ACTIVE_VIEW)
