@@ -11,6 +11,7 @@ import { ProcessGroups } from '../groups/process-groups.ts'
 import { createMembership } from '../membership/libp2p-membership.ts'
 import { DirectMessaging } from '../messaging/direct/direct-messaging.ts'
 import { GossipPubSub } from '../messaging/pubsub/gossip-pubsub.ts'
+import { placementIn } from '../names/name-homes.ts'
 import { NameService } from '../names/name-service.ts'
 import { Connector, fullMesh } from '../node/connector.ts'
 import { createNodeObservability } from '../observability/node-observability.ts'
@@ -127,7 +128,9 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       // an actor that ended itself with context.stop() gives its name up, as stopActor does
       onExit: (cell) => { if (cell.name != null) { this.unregisterName(cell.name) } }
     })
-    this.membership = createMembership({ host, logger }, {
+    // the overlay, made below, knows the shape that decides how long a dial yields to the peer's
+    const dialYield = (): number => this.overlay.dialYield()
+    this.membership = createMembership({ host, logger, dialYield }, {
       cluster: config.clusterName,
       name: config.name,
       roles: config.roles,
@@ -154,12 +157,12 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       host,
       log: this.log,
       local: () => this.localLoad(),
-      holdings: () => ({ names: this.names.table.ownedCount, groups: this.groups.localVersion() })
+      holdings: () => ({ names: this.names.readableCount(), groups: this.groups.localVersion() })
     }, { cluster: config.clusterName })
     this.partitions = new PartitionWatch({ membership: this.membership })
     forwardEvents(this.partitions, this, PARTITION_EVENTS)
     this.messaging = new DirectMessaging(
-      { host, logger, local: new ActorDelivery(this.actors, this.endpoints, () => this.gossip, this.tracing), tracing: this.tracing },
+      { host, logger, local: new ActorDelivery(this.actors, this.endpoints, () => this.gossip, this.tracing), tracing: this.tracing, dialYield },
       { cluster: config.clusterName, maxMessageSize: config.maxMessageSize, maxQueuedBytes: config.maxQueuedBytes, observeCall: metrics?.callLatency.record }
     )
     this.overlay = new NodeOverlay({
@@ -187,6 +190,8 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       if (evt.detail.local) { void endConflictLoser(this.actors, evt.detail, this.id, this.log) }
     })
     forwardEvents(this.names, this, ['name:conflict'])
+    // in the partial-view shape no node keeps every name: each lives with a few homes
+    this.overlay.control.addEventListener('topology:change', () => { this.names.setPlacement(placementIn(this.overlay.control.shape)) })
 
     this.distribution = new DistributedActors({
       self: this.id,
@@ -306,6 +311,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     await this.membership.start()
     await this.overlay.start()
     this.names.start()
+    this.names.setPlacement(placementIn(this.overlay.control.shape))
     this.distribution.start()
     this.groups.start()
     this.debug.start()

@@ -1,5 +1,6 @@
 // Membership: the agreed view of who is in the cluster, kept by a gossip failure detector over whatever links exist.
 import type { Host } from '../node/create-host.ts'
+import type { DialYield } from '../node/pair-dial.ts'
 import type { ComponentLogger, Startable, TypedEventTarget } from '@libp2p/interface'
 
 export type MemberStatus = 'alive' | 'suspect' | 'dead' | 'left'
@@ -47,6 +48,8 @@ export interface Membership extends Startable, TypedEventTarget<MembershipEvents
 export interface MembershipComponents {
   host: Host
   logger: ComponentLogger
+  /** how long the higher id of a pair waits for the other's dial (see pair-dial.ts) */
+  dialYield?: DialYield
 }
 
 export interface MembershipInit {

@@ -75,6 +75,7 @@ class SwimMembership extends TypedEventEmitter<MembershipEvents> implements Libp
       maxFrameSize: this.config.maxFrameSize,
       log: this.log,
       validate: validateMessage,
+      dialYield: components.dialYield,
       // nothing reaches the core while stopped
       receive: (from, message) => { if (this.running) { this.feed(this.core.receive(from, message, now())) } }
     })

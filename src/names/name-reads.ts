@@ -60,6 +60,8 @@ export class NameReads {
   /** members this node declared dead: one that comes back was cut off, not crashed */
   private readonly declaredDead = new Set<string>()
   private rereading: Timer | undefined
+  /** true while only members whose report says they hold names are read (see onlyReported) */
+  private reportsOnly = false
   private readonly onReport = (evt: CustomEvent<string>): void => {
     const member = evt.detail
     if (this.awaiting.has(member) || (this.empty.has(member) && (this.components.reports.heldNames(member) ?? 0) > 0)) { this.want(member) }
@@ -96,6 +98,12 @@ export class NameReads {
   want (member: string): void {
     if (!this.running) { return }
     const held = this.components.reports.heldNames(member)
+    if (held === undefined && this.reportsOnly) {
+      // read once its first report says it holds names
+      this.empty.add(member)
+      this.done(member)
+      return
+    }
     if (held === undefined) {
       if (!this.awaiting.has(member)) {
         this.awaiting.set(member, this.components.clock.after(this.init.reportWait, () => { this.readNow(member) }))
@@ -130,6 +138,20 @@ export class NameReads {
    */
   readBack (member: string): void {
     if (!this.lastRead.has(member)) { this.want(member) }
+  }
+
+  /**
+   * With `true`, a member is read only once its report says it holds names, never after waiting for a report that
+   * is late. Where names live with their homes, a read brings only a member's distributed entries, which few members
+   * hold; reading every member that joins or returns would cost a connection to each.
+   */
+  onlyReported (on: boolean): void {
+    this.reportsOnly = on
+  }
+
+  /** Every member is read again, as after a heal: names that lived with their homes come back to every node. */
+  rereadAll (): void {
+    this.healed()
   }
 
   /** A member left, or was declared dead. */

@@ -1,21 +1,24 @@
 // The name system of one node: takes and gives up the names of this node's actors, folds in what other nodes write,
 // answers reads of the names it owns, and tells the actor that lost a name after a heal. Distributed actors write
-// their entries through it too, so both kinds share one namespace and one table.
+// their entries through it too, so both kinds share one namespace and one table. Names live on every node, or in a
+// large cluster with a few homes each (homed-names.ts).
 import { TypedEventEmitter } from '@libp2p/interface'
 import { systemClock } from '../time/clock.ts'
 import { conflictOf, isMine } from './conflicts.ts'
 import { InvalidNameError, NamesNotStartedError, NameTakenError } from './errors.ts'
-import { checkName, checkRef, compareVersions, refOf } from './name-entry.ts'
+import { HomedNames } from './homed-names.ts'
+import { NameEndpoint } from './name-endpoint.ts'
+import { checkName, checkRef, refOf } from './name-entry.ts'
+import { NameMembers } from './name-members.ts'
 import { NameReads } from './name-reads.ts'
 import { NameSync } from './name-sync.ts'
 import { NameTable } from './name-table.ts'
-import { ENTRIES_PER_MESSAGE, NAMES_ENDPOINT, validateNameMessage } from './name-wire.ts'
+import { NAMES_ENDPOINT } from './name-wire.ts'
 import { VersionClock } from './version-clock.ts'
 import { untilVisible } from './visibility.ts'
-import type { NameEvents, RegisterOptions } from './index.ts'
+import type { NameEvents, NamePlacement, RegisterOptions } from './index.ts'
 import type { LocalNameEntry, NameEntry, NameVersion } from './name-entry.ts'
 import type { MemberNameCounts } from './name-reads.ts'
-import type { ConfirmAnswer, NameMessage, NamePage } from './name-wire.ts'
 import type { ActorRef } from '../actors/ref.ts'
 import type { Member, Membership } from '../membership/index.ts'
 import type { Clock, Timer } from '../time/clock.ts'
@@ -32,8 +35,6 @@ const HEAL_SETTLE = SECOND
 const REPORT_WAIT = 3 * SECOND
 /** how long `register(..., { visible: true })` waits for every member by default */
 export const DEFAULT_VISIBILITY_TIMEOUT = 10 * SECOND
-/** how long a node that read this one's names before this one counted it as a member is sent its writes anyway */
-const EARLY_READER_WINDOW = 30 * SECOND
 
 export interface NameServiceComponents {
   self: string
@@ -72,29 +73,27 @@ export class NameService extends TypedEventEmitter<NameEvents> {
   private readonly reads: NameReads
   private readonly versions: VersionClock
   private readonly time: Clock
-  /** the peer ids of members, so entries read from the network share one string per node instead of one each */
-  private readonly peerIds = new Map<string, string>()
-  /**
-   * nodes that read this node's names before this node counted them as members, and until when: writes made until
-   * it does would reach them neither in that read nor in a batch
-   */
-  private readonly earlyReaders = new Map<string, number>()
+  private readonly members: NameMembers
+  /** set while names live with their homes (the partial-view shape) instead of on every node */
+  private homed: HomedNames | undefined
   private running = false
   private tick: Timer | undefined
 
-  /** name messages from the network that were malformed and dropped */
-  invalidMessages = 0
+  private readonly endpoint: NameEndpoint
 
   private readonly onJoin = (evt: CustomEvent<Member>): void => {
     const member = evt.detail.id
-    this.peerIds.set(member, member)
+    this.members.joined(member)
     if (member === this.self) { return }
+    this.homed?.membersChanged()
     this.reads.joined(member)
   }
 
   /** a suspect that refuted: writes sent while it was cut off may be lost, so it is read again */
   private readonly onAlive = (evt: CustomEvent<Member>): void => {
-    if (evt.detail.id !== this.self) { this.reads.refuted(evt.detail.id) }
+    if (evt.detail.id === this.self) { return }
+    this.members.joined(evt.detail.id)
+    this.reads.refuted(evt.detail.id)
   }
 
   private readonly onLeave = (evt: CustomEvent<Member>): void => {
@@ -102,7 +101,9 @@ export class NameService extends TypedEventEmitter<NameEvents> {
     if (member === this.self) { return }
     this.reads.left(member, evt.detail.status === 'dead')
     // its actors are gone with it: its local names are free again; its distributed actors restart elsewhere
+    this.members.left(member)
     this.table.dropLocalOf(member)
+    this.homed?.membersChanged(member)
   }
 
   constructor (components: NameServiceComponents, init: NameServiceInit) {
@@ -115,8 +116,23 @@ export class NameService extends TypedEventEmitter<NameEvents> {
     const now = (): number => this.time.now()
     this.versions = new VersionClock(now)
     this.table = new NameTable({ self: this.self, tombstoneTtl: { local: LOCAL_TOMBSTONE_TTL, distributed: DISTRIBUTED_TOMBSTONE_TTL }, now })
+    this.members = new NameMembers({ self: this.self, membership: components.membership, now })
+    this.endpoint = new NameEndpoint({
+      table: this.table,
+      endpoints: components.endpoints,
+      readBy: (reader, fromStart) => {
+        // a member reading us from the start may have missed our writes as we missed its: read it back, once
+        if (fromStart) { this.reads.readBack(reader) }
+        this.members.readBy(reader)
+      },
+      // a node still sending finds has not switched yet, or this one has switched back: the table answers as it can
+      find: (name, from) => this.homed?.answerFind(name, from) ?? this.table.get(name) ?? null,
+      learn: (entries, from) => { this.learn(entries, from) },
+      log: this.log
+    })
     this.sync = new NameSync({
-      peers: () => this.peers(),
+      peers: () => this.members.peers(),
+      homesOf: (entry) => entry.kind === 'local' ? this.homed?.targets(entry) : undefined,
       send: (peer, message) => { components.messaging.send(peer, NAMES_ENDPOINT, message) },
       call: async (peer, message, timeout, signal) => components.messaging.call(peer, NAMES_ENDPOINT, message, { timeout, signal }),
       received: (entries) => { this.learn(entries) },
@@ -128,7 +144,8 @@ export class NameService extends TypedEventEmitter<NameEvents> {
       reports: components.reports,
       read: async (member) => {
         try {
-          await this.sync.pullFrom(member, init.callTimeout)
+          // with homes, a member's local names reach this node through their homes: only distributed ones are read
+          await this.sync.pullFrom(member, init.callTimeout, this.homed != null ? 'distributed' : undefined)
           return true
         } catch (err: any) {
           this.log('could not read the names of %s - %e', member, err)
@@ -143,27 +160,20 @@ export class NameService extends TypedEventEmitter<NameEvents> {
   start (): void {
     if (this.running) { return }
     this.running = true
-    this.components.endpoints.register(NAMES_ENDPOINT, {
-      send: (_target, body, from) => {
-        try {
-          this.receive(body, from, false)
-        } catch {
-          // counted in receive: a send has no one to answer
-        }
-        return true
-      },
-      call: async (_target, body, from) => this.receive(body, from, true)
-    })
+    this.endpoint.start()
     this.reads.start()
     const membership = this.components.membership
     membership.addEventListener('member:join', this.onJoin)
     membership.addEventListener('member:alive', this.onAlive)
     membership.addEventListener('member:leave', this.onLeave)
-    this.tick = this.time.every(10 * SECOND, () => { this.table.prune() })
-    this.peerIds.set(this.self, this.self)
+    this.tick = this.time.every(10 * SECOND, () => {
+      this.table.prune()
+      this.homed?.prune()
+      this.members.prune()
+    })
     // members that joined before this node ran
     for (const member of membership.activeMembers()) {
-      this.peerIds.set(member.id, member.id)
+      this.members.joined(member.id)
       if (member.id !== this.self) { this.reads.want(member.id) }
     }
   }
@@ -172,16 +182,18 @@ export class NameService extends TypedEventEmitter<NameEvents> {
   stop (): void {
     if (!this.running) { return }
     this.running = false
-    this.components.endpoints.unregister(NAMES_ENDPOINT)
+    this.endpoint.stop()
     const membership = this.components.membership
     membership.removeEventListener('member:join', this.onJoin)
     membership.removeEventListener('member:alive', this.onAlive)
     membership.removeEventListener('member:leave', this.onLeave)
     this.tick?.cancel()
+    this.homed?.stop()
+    this.homed = undefined
+    this.reads.onlyReported(false)
     this.reads.stop()
     this.sync.stop()
-    this.earlyReaders.clear()
-    this.peerIds.clear()
+    this.members.clear()
     this.table.clear()
   }
 
@@ -197,6 +209,8 @@ export class NameService extends TypedEventEmitter<NameEvents> {
     if (ref.node !== this.self) { throw new InvalidNameError(`only an actor of this node takes a name here, not one of ${ref.node}`) }
     let entry = this.mine(name)
     if (entry == null || entry.id !== ref.id) {
+      // with homes, this node may not hold the name: its homes say who does
+      if (this.homed != null && this.mine(name) == null) { await this.homed.find(name, options.signal) }
       const held = this.resolve(name)
       if (held != null) { throw new NameTakenError(name, refOf(held)) }
       entry = { kind: 'local', name, id: ref.id, holder: this.self, stopped: false, version: this.nextVersion(this.table.get(name)?.version) }
@@ -207,8 +221,9 @@ export class NameService extends TypedEventEmitter<NameEvents> {
     }
     if (options.visible === true) {
       try {
+        const written = entry
         await untilVisible({
-          peers: () => this.peers(),
+          peers: () => this.targets(written),
           isActive: (member) => this.components.membership.isActive(member),
           confirm: async (write, peers, timeout, signal) => this.sync.confirm(write, peers, timeout, signal),
           current: (name) => this.table.get(name),
@@ -236,6 +251,10 @@ export class NameService extends TypedEventEmitter<NameEvents> {
   async lookup (name: string, signal?: AbortSignal): Promise<NameEntry | undefined> {
     this.assertRunning()
     checkName(name)
+    if (this.homed != null && !this.homed.answers(name) && this.table.get(name)?.kind !== 'distributed') {
+      await this.homed.find(name, signal)
+      return this.resolve(name)
+    }
     const entry = this.resolve(name)
     if (entry != null || !this.reads.pending) { return entry }
     await this.reads.settled(this.init.lookupTimeout, signal)
@@ -256,22 +275,68 @@ export class NameService extends TypedEventEmitter<NameEvents> {
     this.changed([entry])
   }
 
-  /** Writes another node made that reached this one another way (an answer to a start): kept when newer. */
-  learn (entries: NameEntry[]): void {
+  /**
+   * Writes another node made that reached this one another way (an answer to a start), or that `from` sent: kept
+   * when newer.
+   */
+  learn (entries: NameEntry[], from?: string): void {
     const changed: NameEntry[] = []
     for (const entry of entries) {
-      this.shareIds(entry)
+      if (this.members.heldByDeparted(entry)) { continue }
+      this.members.share(entry)
       const previous = this.table.get(entry.name)
-      if (!this.table.merge(entry)) { continue }
+      if (!this.table.merge(entry)) {
+        if (from != null && previous != null) { this.homed?.rejected(previous, entry, from) }
+        continue
+      }
       changed.push(entry)
       this.checkConflict(entry, previous)
+      if (entry.kind === 'local') { this.homed?.changed(entry, from) }
     }
     this.changed(changed)
   }
 
-  /** Sends a write to every member now and waits, at most `timeout`, for each to answer (or fail). */
+  /** Sends a write to every member that keeps it now and waits, at most `timeout`, for each to answer (or fail). */
   async confirm (entry: NameEntry, timeout: number): Promise<void> {
-    await this.sync.confirm(entry, this.peers(), timeout)
+    await this.sync.confirm(entry, this.targets(entry), timeout)
+  }
+
+  /**
+   * Where names live: on every node (a small cluster, where every lookup is local), or with a few homes each (a
+   * large one, where every node holding every name would cost each write a message to every member). Going back to
+   * every node reads every member again, as after a heal.
+   */
+  setPlacement (placement: NamePlacement): void {
+    if (!this.running || (placement === 'homes') === (this.homed != null)) { return }
+    if (placement === 'homes') {
+      this.homed = new HomedNames({
+        self: this.self,
+        table: this.table,
+        members: () => this.components.membership.activeMembers().map(member => member.id),
+        send: (peer, message) => { this.components.messaging.send(peer, NAMES_ENDPOINT, message) },
+        call: async (peer, message, timeout, signal) => this.components.messaging.call(peer, NAMES_ENDPOINT, message, { timeout, signal }),
+        learn: (entries, from) => { this.learn(entries, from) },
+        clock: this.time,
+        log: this.log
+      }, { callTimeout: this.init.callTimeout })
+      this.homed.start()
+      this.reads.onlyReported(true)
+    } else {
+      this.homed?.stop()
+      this.homed = undefined
+      this.reads.onlyReported(false)
+      this.reads.rereadAll()
+    }
+  }
+
+  /** where names live now */
+  get placement (): NamePlacement {
+    return this.homed == null ? 'everywhere' : 'homes'
+  }
+
+  /** What a member reading this node would get: every owned entry, or with homes only the distributed ones. */
+  readableCount (): number {
+    return this.homed == null ? this.table.ownedCount : this.table.ownedOf('distributed')
   }
 
   /** Sends the writes of this tick now. */
@@ -293,16 +358,6 @@ export class NameService extends TypedEventEmitter<NameEvents> {
     return names
   }
 
-  /**
-   * Points the entry's peer ids at the strings this node already holds for those members: decoded from the network,
-   * each entry would otherwise keep copies of its own (about 70 bytes each, two or three per entry).
-   */
-  private shareIds (entry: NameEntry): void {
-    entry.holder = this.peerIds.get(entry.holder) ?? entry.holder
-    entry.version.writer = this.peerIds.get(entry.version.writer) ?? entry.version.writer
-    if (entry.taken != null) { entry.taken.writer = this.peerIds.get(entry.taken.writer) ?? entry.taken.writer }
-  }
-
   /** The live entry of a name an actor of this node holds. */
   private mine (name: string): LocalNameEntry | undefined {
     const entry = this.table.get(name)
@@ -314,36 +369,14 @@ export class NameService extends TypedEventEmitter<NameEvents> {
     return this.table.liveCount
   }
 
+  /** name messages from the network that were malformed and dropped */
+  get invalidMessages (): number {
+    return this.endpoint.invalidMessages
+  }
+
   /** True once every member that joined has been read, or said it holds no names. */
   synced (): boolean {
     return this.running && !this.reads.pending
-  }
-
-  /** `answered` is false for a send: nobody waits for what this node now keeps */
-  private receive (body: unknown, from: string, answered: boolean): ConfirmAnswer | NamePage | null {
-    let message: NameMessage
-    try {
-      message = validateNameMessage(body)
-    } catch (err: any) {
-      // counted and dropped; a caller hears why
-      this.invalidMessages++
-      this.log.error('dropped a name message from %s: %s', from, err.message)
-      throw err
-    }
-    if (message[0] === 'pull') {
-      // a member reading us from the start may have missed our writes as we missed its: read it back, once
-      if (message[1] === null) { this.reads.readBack(from) }
-      if (!this.components.membership.isActive(from)) { this.earlyReaders.set(from, this.time.now() + EARLY_READER_WINDOW) }
-      const { entries, more } = this.table.ownedPage(message[1] ?? undefined, ENTRIES_PER_MESSAGE)
-      return [entries, more]
-    }
-    const entries = message[1]
-    this.learn(entries)
-    if (!answered) { return null }
-    return entries.map(entry => {
-      const kept = this.table.get(entry.name)
-      return kept == null || compareVersions(kept.version, entry.version) === 0 ? null : kept
-    })
   }
 
   /** A newer write of a name replaced `previous`: an actor of this node may have lost its name. */
@@ -364,15 +397,9 @@ export class NameService extends TypedEventEmitter<NameEvents> {
     if (entries.length > 0) { this.safeDispatchEvent('names:changed', { detail: entries }) }
   }
 
-  /** the other active members, and nodes that read this one before it counted them */
-  private peers (): string[] {
-    const peers = this.components.membership.activeMembers().map(member => member.id).filter(id => id !== this.self)
-    if (this.earlyReaders.size === 0) { return peers }
-    const now = this.time.now()
-    for (const [reader, until] of this.earlyReaders) {
-      if (until < now || peers.includes(reader)) { this.earlyReaders.delete(reader) } else { peers.push(reader) }
-    }
-    return peers
+  /** the members that keep a write: its name's homes, or every other member */
+  private targets (entry: NameEntry): string[] {
+    return entry.kind === 'local' && this.homed != null ? this.homed.targets(entry) : this.members.peers()
   }
 
   private assertRunning (): void {

@@ -1,6 +1,6 @@
-// Carries name writes between nodes: changes go to every member in batches, once per tick, acknowledged when a writer
-// waits for them; a member is read page by page (the entries it answers for); and a write can be confirmed, every
-// member telling which write it now keeps.
+// Carries name writes between nodes: changes go to every member, or to their names' homes, in batches once per tick,
+// acknowledged when a writer waits for them; a member is read page by page (the entries it answers for); and a write
+// can be confirmed, every member telling which write it now keeps.
 import { ENTRIES_PER_MESSAGE, validateConfirmAnswer, validatePage } from './name-wire.ts'
 import type { NameEntry } from './name-entry.ts'
 import type { NameMessage } from './name-wire.ts'
@@ -10,6 +10,8 @@ import type { Logger } from '@libp2p/interface'
 export interface NameSyncComponents {
   /** the other active members */
   peers(): string[]
+  /** the members a write goes to when not every member keeps it (its name's homes), or undefined for all of them */
+  homesOf(entry: NameEntry): string[] | undefined
   send(peer: string, message: NameMessage): void
   call(peer: string, message: NameMessage, timeout: number, signal?: AbortSignal): Promise<unknown>
   /** entries read from a member, to fold in */
@@ -54,30 +56,48 @@ export class NameSync {
     this.flushing = undefined
     const waiting = this.waiting
     this.waiting = []
-    const entries = [...this.outbox.values()]
-    this.outbox.clear()
-    const peers = this.components.peers()
-    const acks: Array<Promise<unknown>> = []
-    for (let i = 0; i < entries.length; i += ENTRIES_PER_MESSAGE) {
-      const batch = entries.slice(i, i + ENTRIES_PER_MESSAGE)
-      for (const peer of peers) {
-        try {
-          // a call only when a writer waits: the answer costs the member a message back
-          if (waiting.length > 0) {
-            acks.push(this.components.call(peer, ['update', batch], this.components.ackTimeout).catch((err: Error) => {
-              this.components.log('%s did not acknowledge %d name entries - %e', peer, batch.length, err)
-            }))
-          } else {
-            this.components.send(peer, ['update', batch])
-          }
-        } catch (err: any) {
-          // an entry too large to send (a distributed actor's args): a read of this node meets the same limit
-          this.components.log.error('could not send %d name entries to %s - %e', batch.length, peer, err)
-        }
+    const everywhere: NameEntry[] = []
+    const byHome = new Map<string, NameEntry[]>()
+    for (const entry of this.outbox.values()) {
+      const homes = this.components.homesOf(entry)
+      if (homes == null) {
+        everywhere.push(entry)
+        continue
+      }
+      for (const home of homes) {
+        let list = byHome.get(home)
+        if (list == null) { byHome.set(home, list = []) }
+        list.push(entry)
       }
     }
+    this.outbox.clear()
+    const acks: Array<Promise<unknown>> = []
+    const sendAll = (peers: string[], entries: NameEntry[]): void => {
+      for (let i = 0; i < entries.length; i += ENTRIES_PER_MESSAGE) {
+        const batch = entries.slice(i, i + ENTRIES_PER_MESSAGE)
+        for (const peer of peers) { this.sendBatch(peer, batch, waiting.length > 0, acks) }
+      }
+    }
+    if (everywhere.length > 0) { sendAll(this.components.peers(), everywhere) }
+    for (const [home, entries] of byHome) { sendAll([home], entries) }
     if (waiting.length > 0) {
       void Promise.all(acks).then(() => { for (const resolve of waiting) { resolve() } })
+    }
+  }
+
+  private sendBatch (peer: string, batch: NameEntry[], acknowledged: boolean, acks: Array<Promise<unknown>>): void {
+    try {
+      // a call only when a writer waits: the answer costs the member a message back
+      if (acknowledged) {
+        acks.push(this.components.call(peer, ['update', batch], this.components.ackTimeout).catch((err: Error) => {
+          this.components.log('%s did not acknowledge %d name entries - %e', peer, batch.length, err)
+        }))
+      } else {
+        this.components.send(peer, ['update', batch])
+      }
+    } catch (err: any) {
+      // an entry too large to send (a distributed actor's args): a read of this node meets the same limit
+      this.components.log.error('could not send %d name entries to %s - %e', batch.length, peer, err)
     }
   }
 
@@ -100,11 +120,12 @@ export class NameSync {
     return answers
   }
 
-  /** Reads the entries a member answers for into this node, page by page. */
-  async pullFrom (peer: string, timeout: number): Promise<void> {
+  /** Reads the entries a member answers for into this node, page by page: all of them, or those of one kind. */
+  async pullFrom (peer: string, timeout: number, kind?: 'distributed'): Promise<void> {
     let after: string | null = null
     for (let page = 0; page < 100_000; page++) {
-      const [entries, more] = validatePage(await this.components.call(peer, ['pull', after], timeout))
+      const message: NameMessage = kind == null ? ['pull', after] : ['pull', after, kind]
+      const [entries, more] = validatePage(await this.components.call(peer, message, timeout))
       if (entries.length > 0) { this.components.received(entries, peer) }
       if (!more || entries.length === 0) { return }
       after = entries[entries.length - 1].name

@@ -1,4 +1,5 @@
-// Every name of the cluster, held whole by every node and merged by version, so a lookup is a read of a local map.
+// The names a node knows, merged by version: every name of the cluster while it is small, so a lookup is a read of a
+// local map; once it is large, the names this node holds, is home to, or read a moment ago.
 // Sans-IO: the clock is injected, and it never sends anything; the name service around it does.
 import { compareEntries } from './name-entry.ts'
 import type { NameEntry } from './name-entry.ts'
@@ -20,12 +21,15 @@ export class NameTable {
   private readonly entries = new Map<string, NameEntry>()
   /** when each tombstone was learned: entries not in it are live */
   private readonly tombstones = new Map<string, number>()
-  /** how many entries this node holds or wrote last: what it answers with when a member reads it */
-  private owned = 0
+  /** how many entries of each kind this node holds or wrote last: what it answers with when a member reads it */
+  private readonly owned = { local: 0, distributed: 0 }
   /** live entries by kind, kept as entries come and go */
   private readonly liveByKind = { local: 0, distributed: 0 }
-  /** the names of the owned entries in order, for the pages of a read; dropped when one comes or goes, rebuilt on the next page */
-  private sortedOwned: string[] | undefined
+  /**
+   * the names of the owned entries in order, of every kind and of distributed ones only, for the pages of a read;
+   * dropped when one comes or goes, rebuilt on the next page
+   */
+  private sortedOwned: { all?: string[], distributed?: string[] } = {}
 
   constructor (init: NameTableInit) {
     this.init = init
@@ -47,7 +51,12 @@ export class NameTable {
 
   /** entries this node holds or wrote last, tombstones included */
   get ownedCount (): number {
-    return this.owned
+    return this.owned.local + this.owned.distributed
+  }
+
+  /** entries of one kind this node holds or wrote last, tombstones included */
+  ownedOf (kind: NameEntry['kind']): number {
+    return this.owned[kind]
   }
 
   get (name: string): NameEntry | undefined {
@@ -69,7 +78,12 @@ export class NameTable {
     this.entries.set(entry.name, entry)
     if (entry.stopped) { this.tombstones.set(entry.name, this.init.now()) } else { this.tombstones.delete(entry.name) }
     const wasOwned = known != null && this.isOwned(known)
-    if (wasOwned !== this.isOwned(entry)) { this.ownedChanged(wasOwned ? -1 : 1) }
+    const isOwned = this.isOwned(entry)
+    // the same name owned before and after, of the same kind, leaves the counts and the sorted names as they were
+    if (wasOwned !== isOwned || (isOwned && known?.kind !== entry.kind)) {
+      if (wasOwned && known != null) { this.ownedChanged(known.kind, -1) }
+      if (isOwned) { this.ownedChanged(entry.kind, 1) }
+    }
     return true
   }
 
@@ -77,10 +91,9 @@ export class NameTable {
     return this.entries.values()
   }
 
-  /** Entries this node answers for, in name order from after `after`, at most `limit`: pages of a read. */
-  ownedPage (after: string | undefined, limit: number): { entries: NameEntry[], more: boolean } {
-    this.sortedOwned ??= this.ownedNames()
-    const names = this.sortedOwned
+  /** Entries this node answers for, of every kind or one, in name order from after `after`, at most `limit`: pages of a read. */
+  ownedPage (after: string | undefined, limit: number, kind?: 'distributed'): { entries: NameEntry[], more: boolean } {
+    const names = kind == null ? (this.sortedOwned.all ??= this.ownedNames()) : (this.sortedOwned.distributed ??= this.ownedNames(kind))
     const start = after == null ? 0 : upperBound(names, after)
     const slice = names.slice(start, start + limit)
     return { entries: slice.map(name => this.entries.get(name) as NameEntry), more: start + limit < names.length }
@@ -113,17 +126,22 @@ export class NameTable {
   clear (): void {
     this.entries.clear()
     this.tombstones.clear()
-    this.owned = 0
-    this.sortedOwned = undefined
+    this.owned.local = 0
+    this.owned.distributed = 0
+    this.sortedOwned = {}
     this.liveByKind.local = 0
     this.liveByKind.distributed = 0
-    this.sortedOwned = undefined
+  }
+
+  /** Drops a copy of a name this node need not keep (a cache entry gone stale): nothing is written. */
+  forget (name: string): void {
+    this.remove(name)
   }
 
   private remove (name: string): void {
     const entry = this.entries.get(name)
     if (entry?.stopped === false) { this.liveByKind[entry.kind]-- }
-    if (entry != null && this.isOwned(entry)) { this.ownedChanged(-1) }
+    if (entry != null && this.isOwned(entry)) { this.ownedChanged(entry.kind, -1) }
     this.entries.delete(name)
     this.tombstones.delete(name)
   }
@@ -133,16 +151,16 @@ export class NameTable {
     return entry.holder === this.init.self || entry.version.writer === this.init.self
   }
 
-  private ownedChanged (by: number): void {
-    this.owned += by
-    this.sortedOwned = undefined
+  private ownedChanged (kind: NameEntry['kind'], by: number): void {
+    this.owned[kind] += by
+    this.sortedOwned = {}
   }
 
   /** A walk of the whole table: reads of this node's names come when members join, not per write. */
-  private ownedNames (): string[] {
+  private ownedNames (kind?: NameEntry['kind']): string[] {
     const names: string[] = []
     for (const entry of this.entries.values()) {
-      if (this.isOwned(entry)) { names.push(entry.name) }
+      if (this.isOwned(entry) && (kind == null || entry.kind === kind)) { names.push(entry.name) }
     }
     return names.sort()
   }

@@ -15,10 +15,17 @@ export type NameMessage =
    * now keeps that very write, else the newer entry it keeps instead
    */
   | ['update', NameEntry[]]
-  /** a page of the entries the member answers for (it holds or wrote them), after a name (call, answered with a NamePage) */
+  /**
+   * a page of the entries the member answers for (it holds or wrote them), after a name, of every kind or only the
+   * distributed ones (call, answered with a NamePage)
+   */
   | ['pull', string | null]
+  | ['pull', string | null, 'distributed']
+  /** the entry a home keeps for a name, tombstone included (call, answered with a FindAnswer) */
+  | ['find', string]
 
 export type NamePage = [entries: NameEntry[], more: boolean]
+export type FindAnswer = NameEntry | null
 export type ConfirmAnswer = Array<NameEntry | null>
 
 export function validateNameMessage (value: unknown): NameMessage {
@@ -27,6 +34,10 @@ export function validateNameMessage (value: unknown): NameMessage {
     return ['update', value[1].map(validateEntry)]
   }
   if (value[0] === 'pull' && value.length === 2 && (value[1] === null || isName(value[1]))) { return ['pull', value[1]] }
+  if (value[0] === 'pull' && value.length === 3 && (value[1] === null || isName(value[1])) && value[2] === 'distributed') {
+    return ['pull', value[1], 'distributed']
+  }
+  if (value[0] === 'find' && value.length === 2 && isName(value[1])) { return ['find', value[1]] }
   throw new MalformedFrameError(`malformed name message of kind ${String(value[0])}`)
 }
 
@@ -40,6 +51,10 @@ export function validatePage (value: unknown): NamePage {
 export function validateConfirmAnswer (value: unknown, count: number): ConfirmAnswer {
   if (!Array.isArray(value) || value.length !== count) { throw new MalformedFrameError('malformed confirm answer') }
   return value.map(entry => entry === null ? null : validateEntry(entry))
+}
+
+export function validateFindAnswer (value: unknown): FindAnswer {
+  return value === null ? null : validateEntry(value)
 }
 
 function isName (value: unknown): value is string {

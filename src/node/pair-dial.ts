@@ -12,6 +12,17 @@ import type { AbortOptions, Connection, NewStreamOptions, PeerId, Stream } from 
  */
 export const DEFAULT_DIAL_YIELD = SECOND
 
+/**
+ * The yield in ms, or where to read it at each dial: in a full mesh both ends of every pair dial, so the higher id
+ * waits; in partial views a connection is opened on demand by the end that needs it, and waiting would only delay it.
+ */
+export type DialYield = number | (() => number)
+
+export function dialYieldOf (dialYield: DialYield | undefined): number {
+  if (dialYield == null) { return DEFAULT_DIAL_YIELD }
+  return typeof dialYield === 'number' ? dialYield : dialYield()
+}
+
 /** What the rule needs of the host. */
 export type PairHost = Pick<Host, 'peerId' | 'dial' | 'getConnections' | 'addEventListener' | 'removeEventListener'>
 

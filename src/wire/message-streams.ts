@@ -1,11 +1,10 @@
 // A protocol's messages on one long-lived stream per peer and direction: frames go out as a sans-IO core produces
 // them, answers come back on the peer's own stream to us, and a bad frame resets the stream it came on.
-import { DEFAULT_DIAL_YIELD } from '../node/pair-dial.ts'
 import { Codec } from './codec.ts'
 import { readFrames } from './frame-reader.ts'
 import { PeerChannel } from './peer-channel.ts'
 import type { Host } from '../node/create-host.ts'
-import type { PairHost } from '../node/pair-dial.ts'
+import type { DialYield, PairHost } from '../node/pair-dial.ts'
 import type { AbortOptions, Connection, Logger, Stream } from '@libp2p/interface'
 
 export interface MessageStreamsInit<M> {
@@ -17,6 +16,8 @@ export interface MessageStreamsInit<M> {
   validate(value: unknown): M
   /** hands a validated message from an authenticated peer to the core */
   receive(from: string, message: M): void
+  /** how long the higher id of a pair waits for the other's dial (see pair-dial.ts) */
+  dialYield?: DialYield
   /** the stream to `peer` could not be opened, or broke: what was queued for it is lost */
   onBroken?(peer: string): void
 }
@@ -86,7 +87,7 @@ export class MessageStreams<M> {
         log: this.init.log,
         // a full view can be large; a peer that far behind is not taking news anyway
         maxQueuedBytes: 4 * this.init.maxFrameSize,
-        dialYield: DEFAULT_DIAL_YIELD,
+        dialYield: this.init.dialYield,
         onBroken: (node) => {
           // the next message opens a new stream; the failure detector judges the peer, not this
           if (this.channels.get(node) === channel) { this.channels.delete(node) }

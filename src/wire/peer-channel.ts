@@ -1,9 +1,9 @@
 // The outbound stream to one peer: opened on first use, fed through a coalescing writer, reopened after loss, and moved
 // to the connection the pair keeps when the pair holds two.
 import { peerIdFromString } from '@libp2p/peer-id'
-import { DEFAULT_DIAL_YIELD, connectToPeer, keptConnection } from '../node/pair-dial.ts'
+import { connectToPeer, dialYieldOf, keptConnection } from '../node/pair-dial.ts'
 import { FrameWriter } from './frame-writer.ts'
-import type { PairHost } from '../node/pair-dial.ts'
+import type { DialYield, PairHost } from '../node/pair-dial.ts'
 import type { AbortOptions, Connection, Logger, PeerId, Stream } from '@libp2p/interface'
 
 /** tries to open the stream before the frames waiting for it are given up */
@@ -29,9 +29,9 @@ export interface PeerChannelInit {
   maxQueuedBytes: number
   /**
    * ms to wait for the peer to connect to us before dialling it, when this node has the higher peer id of the pair
-   * (default DEFAULT_DIAL_YIELD; 0 dials at once): see pair-dial.ts
+   * (default DEFAULT_DIAL_YIELD; 0 dials at once), or where to read it at each dial: see pair-dial.ts
    */
-  dialYield?: number
+  dialYield?: DialYield
   /**
    * runs the opening of the stream outside any trace: a connection keeps the context it was opened in for all its
    * callbacks, and the first message to a peer must not lend its trace to every later one
@@ -151,7 +151,7 @@ export class PeerChannel {
   private async dialWithRetry (): Promise<{ stream: Stream, connection: Connection }> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const connection = await connectToPeer(this.init.host, this.peer, { dialYield: this.init.dialYield ?? DEFAULT_DIAL_YIELD })
+        const connection = await connectToPeer(this.init.host, this.peer, { dialYield: dialYieldOf(this.init.dialYield) })
         return { stream: await connection.newStream(this.init.protocol), connection }
       } catch (err) {
         if (this.closed || attempt >= OPEN_ATTEMPTS) { throw err }

@@ -1,5 +1,4 @@
 // The direct protocol: sends, calls and one-node publishes between nodes, over one coalesced stream per peer.
-import { DEFAULT_DIAL_YIELD } from '../../node/pair-dial.ts'
 import { protocolName } from '../../node/protocols.ts'
 import { Codec } from '../../wire/codec.ts'
 import { MalformedFrameError } from '../../wire/errors.ts'
@@ -12,6 +11,7 @@ import { fromWireError, toWireError } from './wire-error.ts'
 import type { Envelope } from './envelope.ts'
 import type { CallObserver, CallOptions } from './pending-calls.ts'
 import type { Host } from '../../node/create-host.ts'
+import type { DialYield } from '../../node/pair-dial.ts'
 import type { NodeTracing } from '../../observability/tracing/node-tracing.ts'
 import type { MessageTrace } from '../../observability/tracing/trace-context.ts'
 import type { ComponentLogger, Connection, Logger, Startable, Stream } from '@libp2p/interface'
@@ -35,6 +35,8 @@ export interface DirectMessagingComponents {
   local: LocalDelivery
   /** the node's tracing, when on: traced messages carry their context, and are delivered in it */
   tracing?: NodeTracing
+  /** how long the higher id of a pair waits for the other's dial (see pair-dial.ts) */
+  dialYield?: DialYield
 }
 
 export interface DirectMessagingInit {
@@ -180,7 +182,7 @@ export class DirectMessaging implements Startable {
         // calls among them fail through onBroken or their node's leave; the count covers the sends
         onLost: (count) => { this.stats.lost += count },
         maxQueuedBytes: this.init.maxQueuedBytes,
-        dialYield: DEFAULT_DIAL_YIELD,
+        dialYield: this.components.dialYield,
         detached: this.detached
       })
       this.channels.set(node, channel)

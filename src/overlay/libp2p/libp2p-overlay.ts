@@ -9,6 +9,7 @@ import { HyParViewCore } from '../hyparview/hyparview-core.ts'
 import { validateHyParViewMessage } from '../hyparview/messages.ts'
 import type { Member, Membership } from '../../membership/index.ts'
 import type { Host } from '../../node/create-host.ts'
+import type { DialYield } from '../../node/pair-dial.ts'
 import type { HyParViewConfig } from '../hyparview/hyparview-config.ts'
 import type { HyParViewMessage } from '../hyparview/messages.ts'
 import type { OverlayOutput } from '../hyparview/outbox.ts'
@@ -18,6 +19,8 @@ export interface OverlayComponents {
   host: Host
   membership: Membership
   logger: ComponentLogger
+  /** how long the higher id of a pair waits for the other's dial (see pair-dial.ts) */
+  dialYield?: DialYield
 }
 
 export interface OverlayInit {
@@ -94,6 +97,7 @@ export class Libp2pOverlay extends TypedEventEmitter<OverlayEvents> implements S
       maxFrameSize: init.maxFrameSize,
       log: this.log,
       validate: validateHyParViewMessage,
+      dialYield: components.dialYield,
       receive: (from, message) => {
         if (!this.running) { return }
         this.stats.received++

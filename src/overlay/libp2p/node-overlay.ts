@@ -1,4 +1,5 @@
 // A node's overlay: HyParView over libp2p, the keeper of its connections, and the control that switches its shape.
+import { DEFAULT_DIAL_YIELD } from '../../node/pair-dial.ts'
 import { Libp2pOverlay } from './libp2p-overlay.ts'
 import { LinkKeeper } from './link-keeper.ts'
 import { TopologyControl } from './topology-control.ts'
@@ -47,7 +48,7 @@ export class NodeOverlay implements Startable {
   constructor (components: NodeOverlayComponents, init: NodeOverlayInit) {
     const { host, membership, logger } = components
     const { topology, partialFrom, fullMeshAtMost, settle, idleTimeout, activeViewSize } = init.overlay
-    this.overlay = new Libp2pOverlay({ host, membership, logger }, {
+    this.overlay = new Libp2pOverlay({ host, membership, logger, dialYield: () => this.dialYield() }, {
       cluster: init.cluster,
       maxFrameSize: init.maxFrameSize,
       hyparview: activeViewSize != null ? { activeViewSize } : undefined
@@ -87,6 +88,14 @@ export class NodeOverlay implements Startable {
     this.running = false
     this.control.stop()
     await this.overlay.stop()
+  }
+
+  /**
+   * How long the higher id of a pair waits for the other's dial before it dials (see pair-dial.ts): in a full mesh
+   * every pair is dialled from both ends, so it waits; in partial views the end that needs a link opens it, at once.
+   */
+  dialYield (): number {
+    return this.control.shape === 'full-mesh' ? DEFAULT_DIAL_YIELD : 0
   }
 
   /** Whether the node keeps a connection to `member` in the shape in force. */
