@@ -29,6 +29,8 @@ export interface Libp2pMembership extends Membership {
    * still reaches every member by gossip from neighbour to neighbour.
    */
   setNeighbours(ids?: Iterable<string>): void
+  /** Exchanges whole views with a member that just became a neighbour (at most once per probe interval). */
+  meet(peer: string): void
 }
 
 /**
@@ -98,6 +100,10 @@ class SwimMembership extends TypedEventEmitter<MembershipEvents> implements Libp
   setNeighbours (ids?: Iterable<string>): void {
     this.neighbours = ids == null ? undefined : [...ids]
     this.core.setNeighbours(this.neighbours)
+  }
+
+  meet (peer: string): void {
+    if (this.running) { this.feed(this.core.meet(peer, now())) }
   }
 
   self (): Member {

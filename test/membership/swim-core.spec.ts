@@ -174,6 +174,54 @@ describe('membership/swim-core', () => {
     })
   }
 
+  describe('neighbours', () => {
+    it('exchanges whole views with a member that just became a neighbour, once per probe interval', () => {
+      const core = (id: string): SwimCore => new SwimCore({ self: { id, name: id, roles: [], addresses: [] }, config: TEST_CONFIG, random: seededRandom(3), now: 0 })
+      const a = core('a')
+      const b = core('b')
+      // b knows five members a has never heard of
+      b.receive('c1', { type: 'sync', members: ids(5).map(id => member(id, 'alive', 0)) }, 0)
+      a.setNeighbours(['b'])
+      const hello = a.meet('b', 10).send
+      expect(hello.map(o => [o.to, o.message.type])).to.deep.equal([['b', 'sync']])
+      const answer = b.receive('a', hello[0].message, 20).send.find(o => o.to === 'a' && o.message.type === 'sync-ack')
+      expect(answer).to.not.equal(undefined)
+      if (answer == null) { return }
+      a.receive('b', answer.message, 30)
+      expect(a.members().map(m => m.id).sort()).to.include.members(ids(5))
+      // the other end of the new link meeting us too costs no second exchange
+      expect(a.meet('b', 40).send).to.deep.equal([])
+      expect(a.meet('b', 40 + TEST_CONFIG.probeInterval).send).to.have.lengthOf(1)
+    })
+
+    it('gives a stranger a whole probe interval to answer, and its helpers another: both may have to dial it first', () => {
+      const config = { ...TEST_CONFIG, strangerProbeEvery: 1, syncInterval: 0, gossipInterval: 0 }
+      const a = new SwimCore({ self: { id: 'a', name: 'a', roles: [], addresses: [] }, config, random: seededRandom(5), now: 0 })
+      a.receive('b', { type: 'sync', members: [member('b', 'alive', 0), member('c', 'alive', 0), member('d', 'alive', 0)] }, 0)
+      a.setNeighbours(['b', 'd'])
+      // every probe goes to a stranger: c is the only one
+      let pingAt = -1
+      let seq = 0
+      const sent: string[] = []
+      for (let t = 0; t <= 3 * config.probeInterval; t += config.tickInterval) {
+        for (const { to, message } of a.tick(t).send) {
+          sent.push(`${to}:${message.type}`)
+          if (message.type === 'ping' && to === 'c' && pingAt < 0) {
+            pingAt = t
+            seq = message.seq
+          }
+        }
+        if (pingAt >= 0 && t >= pingAt + config.probeTimeout + 2 * config.tickInterval) { break }
+      }
+      expect(pingAt, sent.join(' ')).to.be.at.least(0)
+      // past a probe timeout, nobody was asked to help yet
+      expect(sent.filter(s => s.endsWith('ping-req'))).to.deep.equal([])
+      const late = a.receive('c', { type: 'ack', seq, updates: [] }, pingAt + config.probeInterval - config.tickInterval)
+      expect(late.events.filter(e => e.type === 'suspect')).to.deep.equal([])
+      expect(a.get('c')?.status).to.equal('alive')
+    })
+  })
+
   describe('merge rules', () => {
     it('orders records by incarnation, then status', () => {
       expect(supersedes(member('a', 'suspect', 0), member('a', 'alive', 0))).to.equal(true)

@@ -189,8 +189,12 @@ export class Prober {
     const target = this.order.next(now)
     if (target == null) { return }
     const seq = this.nextSeq()
-    const timeoutAt = now + this.health.scale(this.config.probeTimeout)
-    this.round = this.probe(target, seq, timeoutAt, now + this.health.scale(this.config.probeInterval), false)
+    const { probeTimeout, probeInterval } = this.config
+    // a stranger (partial views) is rarely connected to us or to the neighbours that help: the ping and each relay
+    // wait for a dial first, which a probe timeout does not cover; it gets a whole interval for each stage
+    const stranger = this.view.watchesNeighboursOnly && !this.view.isEligible(target)
+    const timeoutAt = now + this.health.scale(stranger ? probeInterval : probeTimeout)
+    this.round = this.probe(target, seq, timeoutAt, now + this.health.scale(stranger ? 2 * probeInterval : probeInterval), false)
     this.probes.set(seq, this.round)
     this.ping(target, seq)
   }

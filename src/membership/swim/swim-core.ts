@@ -221,6 +221,13 @@ export class SwimCore {
     return this.outbox.drain()
   }
 
+  /** Push-pull sync with a member that just became a neighbour in the overlay's partial views. */
+  meet (peer: string, wall: number): SwimOutput {
+    const now = this.time(wall)
+    if (!this.hasLeft && peer !== this.view.self.id) { this.sync.with(peer, now, false) }
+    return this.outbox.drain()
+  }
+
   /**
    * A hint that a member may be gone (its last connection closed): it is pinged at once, out of turn, and
    * suspected if that ping goes unanswered for a probe timeout. A live member answers and nothing happens; a

@@ -104,6 +104,7 @@ export class TopologyControl extends TypedEventEmitter<TopologyEvents> implement
   start (): void {
     if (this.timer != null) { return }
     this.components.overlay.addEventListener('neighbor:up', this.onNeighbours)
+    this.components.overlay.addEventListener('neighbor:up', this.onNeighbourUp)
     this.components.overlay.addEventListener('neighbor:down', this.onNeighbours)
     this.apply()
     this.timer = setInterval(() => { this.check() }, this.checkInterval)
@@ -113,6 +114,7 @@ export class TopologyControl extends TypedEventEmitter<TopologyEvents> implement
     clearInterval(this.timer)
     this.timer = undefined
     this.components.overlay.removeEventListener('neighbor:up', this.onNeighbours)
+    this.components.overlay.removeEventListener('neighbor:up', this.onNeighbourUp)
     this.components.overlay.removeEventListener('neighbor:down', this.onNeighbours)
     this.components.keeper.stop()
   }
@@ -161,5 +163,13 @@ export class TopologyControl extends TypedEventEmitter<TopologyEvents> implement
 
   private readonly onNeighbours = (): void => {
     if (this.shape !== 'full-mesh') { this.components.membership.setNeighbours(this.components.overlay.active()) }
+  }
+
+  /**
+   * A new neighbour and this node exchange their whole views: news otherwise crosses the overlay one hop per gossip
+   * round, and a node that joined late, or that a repair linked to another part of the overlay, would wait for it.
+   */
+  private readonly onNeighbourUp = (evt: CustomEvent<string>): void => {
+    if (this.shape !== 'full-mesh') { this.components.membership.meet(evt.detail) }
   }
 }
