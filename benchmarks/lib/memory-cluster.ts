@@ -2,6 +2,7 @@
 // formed by static discovery, each node's transport bytes counted. For scale tests and the scale benchmark.
 import { randomBytes } from 'node:crypto'
 import { memory } from '@libp2p/memory'
+import { plaintext } from '@libp2p/plaintext'
 import { resolveConfig, startFoundationNode } from '../../src/internal.ts'
 import { ByteCounter, countedTransports } from './counted-transports.ts'
 import { now } from './stats.ts'
@@ -29,6 +30,11 @@ export interface MemoryClusterOptions {
   startConcurrency?: number
   /** the memory transport's options (its latency, say) */
   transport?: MemoryTransportInit
+  /**
+   * 'plaintext' leaves out noise: one process then simulates hundreds of machines without spending most of its one
+   * core on handshakes and ciphers that each machine would run on its own (default 'noise')
+   */
+  encryption?: 'noise' | 'plaintext'
 }
 
 export interface MemoryCluster {
@@ -66,7 +72,10 @@ export async function startMemoryCluster (options: MemoryClusterOptions): Promis
         listen: [listen],
         discovery: { mdns: false, ...(peers.length > 0 ? { static: peers } : {}) },
         http: { enabled: false }
-      }), { transports: countedTransports([memory(options.transport)], counter) })
+      }), {
+        transports: countedTransports([memory(options.transport)], counter),
+        encrypters: options.encryption === 'plaintext' ? [plaintext()] : undefined
+      })
     })
   } catch (err) {
     await close()

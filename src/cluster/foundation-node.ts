@@ -157,7 +157,8 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       host,
       log: this.log,
       local: () => this.localLoad(),
-      holdings: () => ({ names: this.names.readableCount(), groups: this.groups.localVersion() })
+      holdings: () => ({ names: this.names.readableCount(), groups: this.groups.localVersion() }),
+      members: () => this.membership.activeMembers().length
     }, { cluster: config.clusterName })
     this.partitions = new PartitionWatch({ membership: this.membership })
     forwardEvents(this.partitions, this, PARTITION_EVENTS)
@@ -278,7 +279,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       this.load.forget(evt.detail.id)
     })
     // a newcomer learns our load now rather than at the next interval
-    this.membership.addEventListener('member:join', () => { if (this.state === 'running') { this.load.publishSoon() } })
+    this.membership.addEventListener('member:join', (evt) => { if (this.state === 'running') { this.load.joined(evt.detail.id) } })
     forwardEvents(this.membership, this, MEMBER_EVENTS)
   }
 

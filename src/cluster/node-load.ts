@@ -30,6 +30,19 @@ const RATE_TOLERANCE = 0.1
 const MAX_LOAD_MESSAGE = 1024
 /** Joins come in bursts while a cluster forms: one report after the burst instead of one per join. */
 const JOIN_REPORT_DELAY = 250
+/**
+ * Every report reaches every member, so the cluster handles members × reports: past this many reports per second
+ * across the cluster, the refresh and the join delay grow with the member count (a 200-member cluster refreshes
+ * every 200 s, and answers a burst of joins once per 5 s).
+ */
+const CLUSTER_REPORTS_PER_SECOND = 1
+/** ms of join delay per member: see CLUSTER_REPORTS_PER_SECOND */
+const JOIN_DELAY_PER_MEMBER = 25
+/**
+ * ms a member counts as a newcomer, whose first subscription to the reports is answered with ours: a newcomer
+ * subscribes within a heartbeat or two of joining
+ */
+const NEWCOMER_WINDOW = 10 * SECOND
 
 export interface NodeLoad {
   /** actors running on the node */
@@ -53,6 +66,8 @@ export interface NodeLoadGossipComponents {
   local(): NodeLoad
   /** what this node holds, now (default: the report does not tell) */
   holdings?(): Holdings
+  /** active members, this node included (default 1): the report rate scales with it */
+  members?(): number
 }
 
 /** What a node reports: its load, and what it holds */
@@ -80,12 +95,22 @@ export class NodeLoadGossip extends TypedEventEmitter<MemberReportEvents> implem
   private readonly holdings = new Map<string, Holdings>()
   private readonly onMessage = (evt: CustomEvent<Message>): void => { this.receive(evt.detail) }
   /**
-   * A peer that just subscribed missed every report sent before, and members that join read what others hold from
-   * them: it hears ours shortly, not at the next refresh
+   * A newcomer that subscribed after our report for its join went out missed it, and members that join read what
+   * others hold from them: it hears ours shortly, not at the next refresh. Only a newcomer's first subscription:
+   * gossipsub tells a peer's subscriptions again on each new connection to it, and in partial views connections
+   * come and go all the time.
    */
   private readonly onSubscription = (evt: CustomEvent<SubscriptionChangeData>): void => {
-    if (evt.detail.subscriptions.some(s => s.subscribe && s.topic === this.topic)) { this.publishSoon() }
+    if (!evt.detail.subscriptions.some(s => s.subscribe && s.topic === this.topic)) { return }
+    const peer = evt.detail.peerId.toString()
+    const joinedAt = this.newcomers.get(peer)
+    if (joinedAt == null) { return }
+    this.newcomers.delete(peer)
+    if (Date.now() - joinedAt <= NEWCOMER_WINDOW) { this.publishSoon() }
   }
+
+  /** members that joined lately, by id: when (Date.now()); see onSubscription */
+  private readonly newcomers = new Map<string, number>()
 
   private timer: ReturnType<typeof setInterval> | undefined
   private soon: ReturnType<typeof setTimeout> | undefined
@@ -126,16 +151,27 @@ export class NodeLoadGossip extends TypedEventEmitter<MemberReportEvents> implem
     }
     this.reported.clear()
     this.holdings.clear()
+    this.newcomers.clear()
     this.lastReport = undefined
   }
 
-  /** Tells the others shortly, once: a member joined and knows nothing of us yet. */
+  /** A member joined and knows nothing of us yet: it hears our report shortly. */
+  joined (member: string, now = Date.now()): void {
+    if (this.timer == null) { return }
+    for (const [id, at] of this.newcomers) {
+      if (now - at > NEWCOMER_WINDOW) { this.newcomers.delete(id) }
+    }
+    this.newcomers.set(member, now)
+    this.publishSoon()
+  }
+
+  /** Tells the others shortly, once for all the joins until then. */
   publishSoon (): void {
     if (this.timer == null || this.soon != null) { return }
     this.soon = setTimeout(() => {
       this.soon = undefined
       this.publish()
-    }, JOIN_REPORT_DELAY)
+    }, Math.max(JOIN_REPORT_DELAY, this.members() * JOIN_DELAY_PER_MEMBER))
   }
 
   /** Reports the load when it changed since the last report, or when the last one is getting old. */
@@ -148,7 +184,8 @@ export class NodeLoadGossip extends TypedEventEmitter<MemberReportEvents> implem
 
   publish (report = this.report(), now = Date.now()): void {
     this.lastReport = report
-    this.refreshAt = now + this.refresh * (1 - REFRESH_JITTER / 2 + Math.random() * REFRESH_JITTER)
+    const refresh = Math.max(this.refresh, this.members() * SECOND / CLUSTER_REPORTS_PER_SECOND)
+    this.refreshAt = now + refresh * (1 - REFRESH_JITTER / 2 + Math.random() * REFRESH_JITTER)
     const self = this.components.host.peerId.toString()
     const data = encodePublication(this.ids.next(), self, [this.codec.encode(report)])
     this.components.host.services.pubsub.publish(this.topic, data).catch((err: Error) => {
@@ -174,6 +211,11 @@ export class NodeLoadGossip extends TypedEventEmitter<MemberReportEvents> implem
   forget (node: string): void {
     this.reported.delete(node)
     this.holdings.delete(node)
+    this.newcomers.delete(node)
+  }
+
+  private members (): number {
+    return this.components.members?.() ?? 1
   }
 
   private report (): LoadReport {

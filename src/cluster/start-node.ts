@@ -18,6 +18,8 @@ export interface NodeSeams {
   protector?: CreateHostOptions['protector']
   /** the transports (default TCP): `@libp2p/memory` runs hundreds of nodes in one process; see CreateHostOptions */
   transports?: CreateHostOptions['transports']
+  /** the connection encrypters (default noise); see CreateHostOptions */
+  encrypters?: CreateHostOptions['encrypters']
 }
 
 export async function startFoundationNode (config: FoundationConfig, seams: NodeSeams = {}): Promise<FoundationNode> {
@@ -35,6 +37,7 @@ export async function startFoundationNode (config: FoundationConfig, seams: Node
     refusePeer: seams.refusePeer,
     protector: seams.protector,
     transports: seams.transports,
+    encrypters: seams.encrypters,
     metrics: metrics?.libp2p()
   })
   const node = new FoundationNode(config, host, logger, seams, metrics)

@@ -1,6 +1,5 @@
 // Builds the libp2p host every Foundation node runs on: the transports, security, muxer and services we rely on.
 import { noise } from '@chainsafe/libp2p-noise'
-import { yamux } from '@chainsafe/libp2p-yamux'
 import { gossipsub } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
@@ -10,6 +9,7 @@ import { clusterMdns } from '../discovery/mdns/cluster-mdns.ts'
 import { clusterScoring } from '../messaging/pubsub/cluster-scoring.ts'
 import { publicationMessageId } from '../messaging/pubsub/publication.ts'
 import { duplicatePruner } from './duplicate-pruner.ts'
+import { guardedYamux } from './guarded-yamux.ts'
 import { privateNetwork } from './private-network/index.ts'
 import { protocolPrefix } from './protocols.ts'
 import type { DuplicatePruner } from './duplicate-pruner.ts'
@@ -41,6 +41,8 @@ export type Host = Libp2p<HostServices>
 
 /** The transports a host listens and dials on, as libp2p takes them. */
 export type HostTransports = NonNullable<Libp2pOptions['transports']>
+/** The connection encrypters a host offers, as libp2p takes them. */
+export type HostEncrypters = NonNullable<Libp2pOptions['connectionEncrypters']>
 
 export interface CreateHostOptions {
   cluster: string
@@ -50,6 +52,11 @@ export interface CreateHostOptions {
    * `@libp2p/memory`, listening on /memory/<name>
    */
   transports?: HostTransports
+  /**
+   * the connection encrypters (default noise): hundreds of nodes in one process spend most of one core on noise's
+   * handshakes and ciphers, which scale tests of the overlay leave out with `@libp2p/plaintext`
+   */
+  encrypters?: HostEncrypters
   /** the pre-shared key file contents (libp2p pnet format); undefined for an open cluster */
   secret?: Uint8Array
   /**
@@ -98,8 +105,8 @@ export async function createHost (options: CreateHostOptions): Promise<Host> {
     metrics: options.metrics,
     addresses: { listen: options.listen },
     transports: options.transports ?? [tcp()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
+    connectionEncrypters: options.encrypters ?? [noise()],
+    streamMuxers: [guardedYamux()],
     connectionProtector: options.secret != null ? (options.protector ?? defaultProtector)(options.secret) : undefined,
     // membership's failure detector probes every member already: libp2p's own ping of every connection every
     // 10 s would be a second one, paid by every idle node

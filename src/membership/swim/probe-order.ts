@@ -20,6 +20,9 @@ export class ProbeOrder {
     this.random = random
     this.view = view
     this.strangerEvery = grace.strangerProbeEvery ?? 0
+    // a random phase: nodes started together would otherwise all probe a stranger in the same second, each probe a
+    // dial by the prober and by its helpers
+    if (this.strangerEvery > 0) { this.probes = randomInt(random, this.strangerEvery) }
     this.joinGrace = grace.joinGrace
     this.linkSettle = grace.linkSettle
   }

@@ -172,15 +172,16 @@ export class Libp2pOverlay extends TypedEventEmitter<OverlayEvents> implements S
     if (this.core.activeCount === 0 && now - this.lastJoinAt >= this.rejoinInterval) { this.join(now) }
   }
 
-  /** Joins through a random alive member, one already connected if there is one: its link costs no dial. */
+  /**
+   * Joins through a random alive member. Not one already connected, though its link would cost no dial: every node
+   * of a cluster that starts at once is connected to the same seed first, and the seed, adding each newcomer to its
+   * active view and walking it on, would evict a link per join, so the overlay would settle only long after.
+   */
   private join (now: number): void {
-    const { host, membership } = this.components
+    const { membership } = this.components
     const alive = membership.members().filter(m => m.id !== this.self && m.status === 'alive').map(m => m.id)
     if (alive.length === 0) { return }
-    const connected = new Set(host.getConnections().map(c => c.remotePeer.toString()))
-    const linked = alive.filter(id => connected.has(id))
-    const from = linked.length > 0 ? linked : alive
-    const contact = from[randomInt(this.random, from.length)]
+    const contact = alive[randomInt(this.random, alive.length)]
     this.lastJoinAt = now
     this.stats.joins++
     this.log('joining through %s', contact)
