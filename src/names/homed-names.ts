@@ -4,7 +4,6 @@
 // asks the homes and keeps the answer as a cache entry, which the homes keep current until it expires. Distributed
 // actors' entries stay on every node: each node's placement reads them all.
 import { isMine } from './conflicts.ts'
-import { compareVersions } from './name-entry.ts'
 import { NameHomes } from './name-homes.ts'
 import { ENTRIES_PER_MESSAGE, validateFindAnswer } from './name-wire.ts'
 import type { NameEntry } from './name-entry.ts'
@@ -109,14 +108,6 @@ export class HomedNames {
     for (const reader of this.homes.readersOf(entry.name)) {
       if (reader !== from) { this.components.send(reader, ['update', [entry]]) }
     }
-  }
-
-  /**
-   * A write of `from` lost against what this node keeps: the writer is told, since in this shape no other node
-   * may carry the newer write to it (a holder that lost its name learns so, and the name's conflict is reported).
-   */
-  rejected (kept: NameEntry, incoming: NameEntry, from: string): void {
-    if (compareVersions(kept.version, incoming.version) > 0) { this.components.send(from, ['update', [kept]]) }
   }
 
   /** The members changed: once the burst is over, names move to the homes the new ring gives them. */

@@ -8,7 +8,7 @@ import { conflictOf, isMine } from './conflicts.ts'
 import { InvalidNameError, NamesNotStartedError, NameTakenError } from './errors.ts'
 import { HomedNames } from './homed-names.ts'
 import { NameEndpoint } from './name-endpoint.ts'
-import { checkName, checkRef, refOf } from './name-entry.ts'
+import { checkName, checkRef, compareVersions, refOf } from './name-entry.ts'
 import { NameMembers } from './name-members.ts'
 import { NameReads } from './name-reads.ts'
 import { NameSync } from './name-sync.ts'
@@ -135,7 +135,7 @@ export class NameService extends TypedEventEmitter<NameEvents> {
       homesOf: (entry) => entry.kind === 'local' ? this.homed?.targets(entry) : undefined,
       send: (peer, message) => { components.messaging.send(peer, NAMES_ENDPOINT, message) },
       call: async (peer, message, timeout, signal) => components.messaging.call(peer, NAMES_ENDPOINT, message, { timeout, signal }),
-      received: (entries) => { this.learn(entries) },
+      received: (entries, from) => { this.learn(entries, from) },
       ackTimeout: init.callTimeout,
       clock: this.time,
       log: this.log
@@ -276,17 +276,21 @@ export class NameService extends TypedEventEmitter<NameEvents> {
   }
 
   /**
-   * Writes another node made that reached this one another way (an answer to a start), or that `from` sent: kept
-   * when newer.
+   * Writes another node made that reached this one another way (an answer to a start), or that `from` sent or
+   * answered a read with: kept when newer. Those of `from` that lose are answered with the entries kept here: `from`
+   * may have missed them. A member that others declared dead across a partition refutes as the cut heals and never
+   * sees a heal itself, so it reads no one again; the others read it, and this is how it learns that its actors'
+   * names went to the ones that took over, and stops its own.
    */
   learn (entries: NameEntry[], from?: string): void {
     const changed: NameEntry[] = []
+    const kept: NameEntry[] = []
     for (const entry of entries) {
       if (this.members.heldByDeparted(entry)) { continue }
       this.members.share(entry)
       const previous = this.table.get(entry.name)
       if (!this.table.merge(entry)) {
-        if (from != null && previous != null) { this.homed?.rejected(previous, entry, from) }
+        if (previous != null && compareVersions(previous.version, entry.version) > 0) { kept.push(previous) }
         continue
       }
       changed.push(entry)
@@ -294,6 +298,7 @@ export class NameService extends TypedEventEmitter<NameEvents> {
       if (entry.kind === 'local') { this.homed?.changed(entry, from) }
     }
     this.changed(changed)
+    if (from != null && kept.length > 0) { this.components.messaging.send(from, NAMES_ENDPOINT, ['update', kept]) }
   }
 
   /** Sends a write to every member that keeps it now and waits, at most `timeout`, for each to answer (or fail). */

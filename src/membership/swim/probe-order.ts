@@ -11,8 +11,12 @@ export class ProbeOrder {
   private readonly strangerEvery: number
   private order: string[] = []
   private index = 0
-  /** probes drawn, to space the probes of strangers */
-  private probes = 0
+  /**
+   * probes drawn, to space the probes of strangers; it starts at a random phase, drawn when probing first keeps to
+   * the neighbours: nodes started together would otherwise all probe a stranger in the same second, each probe a
+   * dial by the prober and by its helpers
+   */
+  private probes: number | undefined
   /** members that joined recently, and when their grace ends: left out of the rounds until then */
   private readonly graceEnds = new Map<string, number>()
 
@@ -20,9 +24,6 @@ export class ProbeOrder {
     this.random = random
     this.view = view
     this.strangerEvery = grace.strangerProbeEvery ?? 0
-    // a random phase: nodes started together would otherwise all probe a stranger in the same second, each probe a
-    // dial by the prober and by its helpers
-    if (this.strangerEvery > 0) { this.probes = randomInt(random, this.strangerEvery) }
     this.joinGrace = grace.joinGrace
     this.linkSettle = grace.linkSettle
   }
@@ -32,7 +33,7 @@ export class ProbeOrder {
    * neighbours, every strangerProbeEvery-th probe goes to a random member outside them instead.
    */
   next (now: number): string | undefined {
-    if (this.strangerEvery > 0 && this.view.watchesNeighboursOnly && ++this.probes % this.strangerEvery === 0) {
+    if (this.strangerEvery > 0 && this.view.watchesNeighboursOnly && this.strangerTurn()) {
       const strangers = this.view.strangers().filter(id => !this.inGrace(id, now))
       if (strangers.length > 0) { return strangers[randomInt(this.random, strangers.length)] }
     }
@@ -83,5 +84,10 @@ export class ProbeOrder {
     if (now < ends) { return true }
     this.graceEnds.delete(id)
     return false
+  }
+
+  private strangerTurn (): boolean {
+    this.probes = (this.probes ?? randomInt(this.random, this.strangerEvery)) + 1
+    return this.probes % this.strangerEvery === 0
   }
 }
