@@ -74,8 +74,9 @@ async function publishLatency (nodes: FoundationNode[], settings: ShapeSettings)
   const topic = 'bench-shapes'
   const sentAt = new Map<number, number>()
   const latencies: number[] = []
-  const received = nodes.map(() => new Set<number>())
-  const subscriptions = nodes.slice(1).map((node, i) => node.pubsub.subscribe<number>(topic, (n) => {
+  const subscribers = nodes.slice(1)
+  const received = subscribers.map(() => new Set<number>())
+  const subscriptions = subscribers.map((node, i) => node.pubsub.subscribe<number>(topic, (n) => {
     const at = sentAt.get(n)
     if (at != null && !received[i].has(n)) { latencies.push(now() - at) }
     received[i].add(n)
@@ -92,7 +93,7 @@ async function publishLatency (nodes: FoundationNode[], settings: ShapeSettings)
   } finally {
     for (const s of subscriptions) { s.unsubscribe() }
   }
-  const missed = received.slice(0, nodes.length - 1).reduce((sum, set) => sum + settings.publications - set.size, 0)
+  const missed = received.reduce((sum, set) => sum + settings.publications - set.size, 0)
   return {
     publishP50Ms: latencies.length > 0 ? round2(percentile(latencies, 50)) : undefined,
     publishP99Ms: latencies.length > 0 ? round2(percentile(latencies, 99)) : undefined,
