@@ -220,6 +220,31 @@ describe('membership/swim-core', () => {
       expect(late.events.filter(e => e.type === 'suspect')).to.deep.equal([])
       expect(a.get('c')?.status).to.equal('alive')
     })
+
+    it('gives a neighbour whose link closed a probe interval to answer, since the ping waits for a dial', () => {
+      const config = { ...TEST_CONFIG, syncInterval: 0, gossipInterval: 0 }
+      const a = new SwimCore({ self: { id: 'a', name: 'a', roles: [], addresses: [] }, config, random: seededRandom(5), now: 0 })
+      a.receive('b', { type: 'sync', members: [member('b', 'alive', 0), member('c', 'alive', 0)] }, 0)
+      a.setNeighbours(['b', 'c'])
+      const ping = a.connectionLost('b', 0).send.find(o => o.to === 'b' && o.message.type === 'ping')
+      expect(ping).to.not.equal(undefined)
+      const seq = ping?.message.type === 'ping' ? ping.message.seq : -1
+      for (let t = config.tickInterval; t < config.probeInterval; t += config.tickInterval) {
+        expect(a.tick(t).events.filter(e => e.type === 'suspect'), `suspected at ${t} ms`).to.deep.equal([])
+      }
+      a.receive('b', { type: 'ack', seq, updates: [] }, config.probeInterval - 1)
+      expect(a.tick(config.probeInterval).events).to.deep.equal([])
+      expect(a.get('b')?.status).to.equal('alive')
+      // a link that closes again and stays silent is suspected once the interval is over
+      const lostAt = config.probeInterval + config.tickInterval
+      a.connectionLost('b', lostAt)
+      const suspectedAt: number[] = []
+      for (let t = lostAt + config.tickInterval; t <= lostAt + 2 * config.probeInterval; t += config.tickInterval) {
+        if (a.tick(t).events.some(e => e.type === 'suspect' && e.member.id === 'b')) { suspectedAt.push(t) }
+      }
+      expect(suspectedAt).to.have.lengthOf(1)
+      expect(suspectedAt[0] - lostAt).to.be.at.least(config.probeInterval)
+    })
   })
 
   describe('merge rules', () => {

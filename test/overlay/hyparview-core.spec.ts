@@ -154,9 +154,48 @@ describe('overlay/hyparview core', () => {
       const core = coreWith(['a', 'b', 'c', 'd'], ['p', 'q'])
       const first = sent(core.linkFailed('a', 0), 'neighbor')[0].to
       expect(sent(core.tick(CONFIG.neighborTimeout - 1), 'neighbor')).to.deep.equal([])
-      const next = sent(core.tick(CONFIG.neighborTimeout), 'neighbor').map(a => a.to)
+      // with links left, the next peer waits for the next promotion, as after a rejection
+      expect(sent(core.tick(CONFIG.neighborTimeout), 'neighbor')).to.deep.equal([])
+      const next: string[] = []
+      // every ms until the first peer's rest ends: the promotion's phase is random
+      for (let now = CONFIG.neighborTimeout + 1; now < CONFIG.neighborTimeout + CONFIG.promoteInterval; now++) {
+        next.push(...sent(core.tick(now), 'neighbor').map(a => a.to))
+      }
       expect(next).to.deep.equal(['p', 'q'].filter(p => p !== first))
       expect(core.passive()).to.have.members(['p', 'q'])
+    })
+
+    it('an isolated node whose request timed out asks the next peer at once', () => {
+      const core = coreWith(['a'], ['p'])
+      const first = sent(core.linkFailed('a', 0), 'neighbor').map(a => a.to)
+      expect(first).to.deep.equal(['p'])
+      core.suggest(['q'])
+      expect(sent(core.tick(CONFIG.neighborTimeout), 'neighbor').map(a => a.to)).to.deep.equal(['q'])
+    })
+
+    it('promotions that keep finding a free slot back off, and a lost link brings the plain period back', () => {
+      const passive = Array.from({ length: CONFIG.passiveViewSize }, (_, i) => `p${i}`)
+      const core = coreWith(['a', 'b', 'c'], passive)
+      const asksAt: number[] = []
+      let linked = ['a', 'b', 'c']
+      for (let now = 0; now <= 40 * CONFIG.promoteInterval; now += CONFIG.neighborTimeout) {
+        for (const { to } of sent(core.tick(now), 'neighbor')) {
+          asksAt.push(now)
+          core.receive(to, { type: 'neighbor-reply', accepted: false }, now + 1)
+        }
+        linked = core.active()
+      }
+      const gaps = asksAt.slice(1).map((at, i) => at - asksAt[i])
+      expect(linked).to.have.members(['a', 'b', 'c'])
+      // after four plain ones, the gaps double up to eight promote intervals, then stay there
+      expect(gaps.slice(0, 3)).to.deep.equal([CONFIG.promoteInterval, CONFIG.promoteInterval, CONFIG.promoteInterval])
+      expect(Math.max(...gaps)).to.equal(8 * CONFIG.promoteInterval)
+      expect(gaps.slice(-2)).to.deep.equal([8 * CONFIG.promoteInterval, 8 * CONFIG.promoteInterval])
+      const at = 41 * CONFIG.promoteInterval
+      const repairs = sent(core.linkFailed('a', at), 'neighbor')
+      expect(repairs).to.have.lengthOf(2)
+      for (const { to } of repairs) { core.receive(to, { type: 'neighbor-reply', accepted: false }, at + 1) }
+      expect(sent(core.tick(at + CONFIG.promoteInterval), 'neighbor')).to.have.lengthOf(2)
     })
 
     it('a failed dial for a request drops that peer from the passive view', () => {

@@ -171,7 +171,10 @@ export class Prober {
       }
     }
     const seq = this.nextSeq()
-    const timeoutAt = now + this.health.scale(this.config.probeTimeout)
+    // in partial views links close all the time for reasons that say nothing of the peer (a neighbour swapped, an
+    // idle connection closed), and the ping waits for a dial first: it gets a probe interval, as a stranger's does
+    const wait = closed && this.view.watchesNeighboursOnly ? this.config.probeInterval : this.config.probeTimeout
+    const timeoutAt = now + this.health.scale(wait)
     const probe = this.probe(target, seq, timeoutAt, timeoutAt, true)
     probe.closed = closed
     this.probes.set(seq, probe)

@@ -9,6 +9,11 @@ import type { HyParViewMessage } from './messages.ts'
 import type { OverlayOutput } from './outbox.ts'
 import type { Random } from '../../membership/swim/random.ts'
 
+/** the longest wait between promotions, in promote intervals */
+const MAX_PROMOTION_BACKOFF = 8
+/** promotions in a row that may find a slot free before the wait grows */
+const FREE_PROMOTIONS = 4
+
 export interface HyParViewCoreInit {
   self: string
   /** checked by resolveHyParViewConfig */
@@ -37,6 +42,8 @@ export class HyParViewCore {
   private readonly joins: Joins
   private readonly shuffler: Shuffler
   private nextPromoteAt: number
+  /** promotions in a row that found a slot free: each one doubles the wait for the next (see schedulePromotion) */
+  private fruitlessPromotions = 0
   private nextRotateAt: number
   private left = false
 
@@ -126,6 +133,7 @@ export class HyParViewCore {
     if (this.left) { return this.outbox.drain() }
     if (this.views.dropActive(peer, false)) {
       this.requests.forget(peer)
+      this.linkLost(now)
       this.requests.fill(now)
     } else {
       this.requests.dialFailed(peer, now)
@@ -143,7 +151,7 @@ export class HyParViewCore {
     this.shuffler.tick(now)
     // an isolated node keeps asking: its requests are rate-limited, and one tick apart is soon enough to relink
     if (now >= this.nextPromoteAt || this.views.activeCount === 0) {
-      if (now >= this.nextPromoteAt) { this.nextPromoteAt = now + this.config.promoteInterval }
+      if (now >= this.nextPromoteAt) { this.schedulePromotion(now) }
       this.requests.fill(now)
     }
     if (now >= this.nextRotateAt) {
@@ -192,6 +200,27 @@ export class HyParViewCore {
     } else {
       this.requests.rest(from, now)
     }
+    if (wasActive) { this.linkLost(now) }
     if (wasActive || leaving) { this.requests.fill(now) }
+  }
+
+  /**
+   * The next promotion comes a promoteInterval later; after FREE_PROMOTIONS in a row that found a slot free, each
+   * further one doubles the wait, up to MAX_PROMOTION_BACKOFF times. A node whose view stays short asks passive
+   * peers that are all full, and each LOW ask of a peer without a link costs a connection that the rejection closes
+   * again: in a settled cluster of 100 nodes in one process the few short views asked 4 times a second, for
+   * nothing. Backing off from the first promotion slowed the overlay's settling instead: in the simulator at 1,000
+   * nodes, slots filled while broadcasts ran, and redundancy went from 0.034 to 0.049 over 8 seeds.
+   */
+  private schedulePromotion (now: number): void {
+    this.fruitlessPromotions = this.views.freeSlots > 0 ? this.fruitlessPromotions + 1 : 0
+    const backoff = Math.min(MAX_PROMOTION_BACKOFF, 2 ** Math.max(0, this.fruitlessPromotions - FREE_PROMOTIONS))
+    this.nextPromoteAt = now + backoff * this.config.promoteInterval
+  }
+
+  /** A link went: the view changed, so promotion is worth its plain period again. */
+  private linkLost (now: number): void {
+    this.fruitlessPromotions = 0
+    this.nextPromoteAt = Math.min(this.nextPromoteAt, now + this.config.promoteInterval)
   }
 }

@@ -79,7 +79,11 @@ export class NeighborRequests {
     this.outbox.send(peer, { type: 'neighbor', priority: 'high' })
   }
 
-  /** Requests unanswered for neighborTimeout count as rejected: their peers rest, and others are asked. */
+  /**
+   * Requests unanswered for neighborTimeout count as rejected: their peers rest. An isolated node asks others at
+   * once; one with links waits for the next promotion, as after a rejection: on a loaded machine every request
+   * times out, and asking again at each timeout made a connection per free slot per second.
+   */
   expire (now: number): void {
     let expired = false
     for (const [peer, { sentAt }] of this.pending) {
@@ -89,7 +93,7 @@ export class NeighborRequests {
         expired = true
       }
     }
-    if (expired) { this.fill(now) }
+    if (expired && this.views.activeCount === 0) { this.fill(now) }
   }
 
   /** A peer asks to link: accepted if already linked, if HIGH (evicting), or into a free slot. */

@@ -58,6 +58,12 @@ export interface OverlayStats {
 const DEFAULT_EXPECTED_SIZE = 1000
 const DEFAULT_TICK_INTERVAL = 250
 const DEFAULT_REJOIN_INTERVAL = 2000
+/**
+ * A NEIGHBOR to a passive peer waits for a dial, a handshake, identify and a round trip: 1 s (the core's default)
+ * timed out most of them on a busy machine, and each reply that came later was undone with a DISCONNECT, which
+ * left links open on one side only until the other's link keeper closed them
+ */
+const DEFAULT_NEIGHBOR_TIMEOUT = 3000
 const DEFAULT_LEAVE_TIMEOUT = 1000
 
 /**
@@ -85,7 +91,11 @@ export class Libp2pOverlay extends TypedEventEmitter<OverlayEvents> implements S
     super()
     this.components = components
     this.self = components.host.peerId.toString()
-    this.config = resolveHyParViewConfig({ ...viewSizesFor(init.expectedSize ?? DEFAULT_EXPECTED_SIZE), ...init.hyparview })
+    this.config = resolveHyParViewConfig({
+      ...viewSizesFor(init.expectedSize ?? DEFAULT_EXPECTED_SIZE),
+      neighborTimeout: DEFAULT_NEIGHBOR_TIMEOUT,
+      ...init.hyparview
+    })
     this.tickInterval = init.tickInterval ?? DEFAULT_TICK_INTERVAL
     this.rejoinInterval = init.rejoinInterval ?? DEFAULT_REJOIN_INTERVAL
     this.leaveTimeout = init.leaveTimeout ?? DEFAULT_LEAVE_TIMEOUT
