@@ -1,8 +1,8 @@
 // Builds a node's host from its configuration, then the node, and starts it; a start that fails leaves nothing open.
-import { defaultLogger } from '@libp2p/logger'
 import { loadIdentity } from '../config/identity.ts'
 import { preSharedKeyFrom } from '../config/secret.ts'
 import { createHost } from '../node/create-host.ts'
+import { quietLogger } from '../node/quiet-logger.ts'
 import { NodeMetrics } from '../observability/metrics/node-metrics.ts'
 import { FoundationNode } from './foundation-node.ts'
 import type { FoundationConfig } from '../config/index.ts'
@@ -23,7 +23,7 @@ export interface NodeSeams {
 }
 
 export async function startFoundationNode (config: FoundationConfig, seams: NodeSeams = {}): Promise<FoundationNode> {
-  const logger = defaultLogger()
+  const logger = quietLogger()
   // before the host, whose libp2p metrics go into the same registry
   const metrics = config.metrics.enabled ? new NodeMetrics({ process: config.metrics.process }) : undefined
   const host = await createHost({
@@ -38,7 +38,8 @@ export async function startFoundationNode (config: FoundationConfig, seams: Node
     protector: seams.protector,
     transports: seams.transports,
     encrypters: seams.encrypters,
-    metrics: metrics?.libp2p()
+    metrics: metrics?.libp2p(),
+    logger
   })
   const node = new FoundationNode(config, host, logger, seams, metrics)
   try {

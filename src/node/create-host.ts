@@ -12,11 +12,12 @@ import { duplicatePruner } from './duplicate-pruner.ts'
 import { guardedYamux } from './guarded-yamux.ts'
 import { privateNetwork } from './private-network/index.ts'
 import { protocolPrefix } from './protocols.ts'
+import { quietLogger } from './quiet-logger.ts'
 import type { DuplicatePruner } from './duplicate-pruner.ts'
 import type { ClusterMdns } from '../discovery/mdns/cluster-mdns.ts'
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { Identify } from '@libp2p/identify'
-import type { ConnectionProtector, Metrics, PeerId, PrivateKey } from '@libp2p/interface'
+import type { ComponentLogger, ConnectionProtector, Metrics, PeerId, PrivateKey } from '@libp2p/interface'
 import type { Ping } from '@libp2p/ping'
 import type { PrometheusMetricsComponents } from '@libp2p/prometheus-metrics'
 import type { Libp2p, Libp2pOptions, ServiceFactoryMap } from 'libp2p'
@@ -76,6 +77,8 @@ export interface CreateHostOptions {
   refusePeer?(peerId: string): boolean
   /** libp2p's metrics implementation, such as @libp2p/prometheus-metrics (default none: libp2p counts nothing) */
   metrics?(components: PrometheusMetricsComponents): Metrics
+  /** the loggers of libp2p's components (default quietLogger: what DEBUG enables, nothing else) */
+  logger?: ComponentLogger
 }
 
 /** The mDNS service name for a cluster: never libp2p's shared `_p2p._udp.local`, so only our cluster answers. */
@@ -103,6 +106,7 @@ export async function createHost (options: CreateHostOptions): Promise<Host> {
     start: false,
     privateKey: options.privateKey,
     metrics: options.metrics,
+    logger: options.logger ?? quietLogger(),
     addresses: { listen: options.listen },
     transports: options.transports ?? [tcp()],
     connectionEncrypters: options.encrypters ?? [noise()],
