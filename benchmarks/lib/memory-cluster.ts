@@ -28,12 +28,6 @@ export interface MemoryClusterOptions {
   seeds?: number
   /** nodes started at once (default 10) */
   startConcurrency?: number
-  /**
-   * ms between the starts of two nodes (default 0: as fast as startConcurrency allows). A cluster of hundreds in one
-   * process forms faster when its nodes come in a few at a time, as in a rolling deploy: all at once, their joins,
-   * handshakes and syncs overload the one core they share and the overlay churns until the load passes
-   */
-  startInterval?: number
   /** the memory transport's options (its latency, say) */
   transport?: MemoryTransportInit
   /**
@@ -68,9 +62,7 @@ export async function startMemoryCluster (options: MemoryClusterOptions): Promis
   }
   const t0 = now()
   try {
-    const interval = options.startInterval ?? 0
-    await forEachLimit(bytes, interval > 0 ? 1 : options.startConcurrency ?? DEFAULT_START_CONCURRENCY, async (counter, index) => {
-      if (interval > 0 && index > 0) { await delay(interval) }
+    await forEachLimit(bytes, options.startConcurrency ?? DEFAULT_START_CONCURRENCY, async (counter, index) => {
       const listen = memoryAddress(cluster, index)
       const peers = seeds.filter(address => address !== listen)
       nodes[index] = await startFoundationNode(resolveConfig({

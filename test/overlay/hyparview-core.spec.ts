@@ -276,7 +276,7 @@ describe('overlay/hyparview core', () => {
       for (let i = 0; i < 20; i++) {
         const core = coreWith(['a', 'b', 'o'], ['p'])
         const out = core.receive('a', { type: 'shuffle', origin: 'o', peers: ['o', 'x'], ttl: 3 }, 0)
-        expect(out.send).to.deep.equal([{ to: 'b', message: { type: 'shuffle', origin: 'o', peers: ['o', 'x'], ttl: 2 } }])
+        expect(out.send).to.deep.equal([{ to: 'b', message: { type: 'shuffle', origin: 'o', peers: ['o', 'x'], ttl: 2, path: ['me'] } }])
       }
     })
 
@@ -293,6 +293,28 @@ describe('overlay/hyparview core', () => {
       expect(passive).to.include.members(['o', 'x']).and.not.include('me').and.not.include('a')
       expect(passive).to.have.lengthOf(CONFIG.passiveViewSize)
       expect(passive.filter(p => message.peers.includes(p))).to.have.lengthOf(2)
+    })
+
+    it('answers back along the walk\'s hops when not linked to the origin, and straight to it when linked', () => {
+      const core = coreWith(['b'], ['p', 'q', 'r', 's'])
+      const back = core.receive('b', { type: 'shuffle', origin: 'o', peers: ['o', 'x'], ttl: 0, path: ['a', 'b'] }, 0)
+      expect(back.send.map(({ to, message }) => [to, message.type, message.type === 'shuffle-reply' ? message.route : null]))
+        .to.deep.equal([['b', 'shuffle-reply', ['a', 'o']]])
+      const linked = coreWith(['b', 'o'], ['p', 'q', 'r', 's'])
+      const direct = linked.receive('b', { type: 'shuffle', origin: 'o', peers: ['o', 'x'], ttl: 0, path: ['a', 'b'] }, 0)
+      expect(direct.send.map(({ to, message }) => [to, message.type, message.type === 'shuffle-reply' ? message.route : null]))
+        .to.deep.equal([['o', 'shuffle-reply', undefined]])
+    })
+
+    it('passes an answer on to its next hop while linked to it, without keeping its ids, and drops it otherwise', () => {
+      const core = coreWith(['a', 'b'], ['p'])
+      const relayed = core.receive('b', { type: 'shuffle-reply', peers: ['x', 'y'], route: ['a', 'o'] }, 0)
+      expect(relayed.send).to.deep.equal([{ to: 'a', message: { type: 'shuffle-reply', peers: ['x', 'y'], route: ['o'] } }])
+      const last = core.receive('b', { type: 'shuffle-reply', peers: ['x', 'y'], route: ['a'] }, 0)
+      expect(last.send).to.deep.equal([{ to: 'a', message: { type: 'shuffle-reply', peers: ['x', 'y'] } }])
+      // the link to the next hop broke meanwhile: no dial for it
+      expect(core.receive('b', { type: 'shuffle-reply', peers: ['x'], route: ['z', 'o'] }, 0).send).to.deep.equal([])
+      expect(core.passive()).to.deep.equal(['p'])
     })
 
     it('a reply is merged, evicting first the ids its shuffle sent', () => {
@@ -386,7 +408,9 @@ describe('overlay/hyparview messages', () => {
       { type: 'disconnect' },
       { type: 'disconnect', leaving: true },
       { type: 'shuffle', origin: 'o', peers: ['o', 'p'], ttl: 0 },
-      { type: 'shuffle-reply', peers: [] }
+      { type: 'shuffle', origin: 'o', peers: ['o', 'p'], ttl: 2, path: ['a', 'b'] },
+      { type: 'shuffle-reply', peers: [] },
+      { type: 'shuffle-reply', peers: ['p'], route: ['a', 'o'] }
     ]
     for (const message of valid) {
       expect(validateHyParViewMessage({ ...message, extra: 'dropped' })).to.deep.equal(message)
@@ -410,7 +434,10 @@ describe('overlay/hyparview messages', () => {
     ['bad id in peers', { type: 'shuffle', origin: 'o', peers: ['o', ''], ttl: 1 }, 'peers[1] is empty'],
     ['bad priority', { type: 'neighbor', priority: 'urgent' }, 'priority is not high or low'],
     ['bad accepted', { type: 'neighbor-reply', accepted: 'yes' }, 'accepted is not a boolean'],
-    ['bad leaving', { type: 'disconnect', leaving: 1 }, 'leaving is not true']
+    ['bad leaving', { type: 'disconnect', leaving: 1 }, 'leaving is not true'],
+    ['path not a list', { type: 'shuffle', origin: 'o', peers: [], ttl: 1, path: 'a' }, 'path is not a list'],
+    ['path longer than a walk', { type: 'shuffle', origin: 'o', peers: [], ttl: 1, path: Array.from({ length: HYPARVIEW_LIMITS.ttl + 2 }, (_, i) => `h${i}`) }, 'path has more than 17 entries'],
+    ['bad hop in route', { type: 'shuffle-reply', peers: [], route: ['a', 7] }, 'route[1] is not a string']
   ]
   for (const [name, value, problem] of cases) {
     it(`rejects ${name}`, () => {

@@ -42,7 +42,7 @@ export class HyParViewCore {
   private readonly joins: Joins
   private readonly shuffler: Shuffler
   private nextPromoteAt: number
-  /** promotions in a row that found a slot free: each one doubles the wait for the next (see schedulePromotion) */
+  /** promotions in a row that found a slot free: past FREE_PROMOTIONS, each doubles the wait (see schedulePromotion) */
   private fruitlessPromotions = 0
   private nextRotateAt: number
   private left = false
@@ -115,7 +115,7 @@ export class HyParViewCore {
         this.shuffler.received(from, message)
         break
       case 'shuffle-reply':
-        this.shuffler.replied(message.peers)
+        this.shuffler.replied(message)
         break
       default:
         // the validator lets no other type through

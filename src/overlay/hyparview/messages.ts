@@ -22,10 +22,16 @@ export interface NeighborReplyMessage { type: 'neighbor-reply', accepted: boolea
  * passive views and wastes repair attempts).
  */
 export interface DisconnectMessage { type: 'disconnect', leaving?: true }
-/** A random walk carrying ids from `origin` (its own first); the node where it ends answers `origin` directly. */
-export interface ShuffleMessage { type: 'shuffle', origin: string, peers: string[], ttl: number }
-/** Passive ids sent back to a SHUFFLE's origin, as many as it sent. */
-export interface ShuffleReplyMessage { type: 'shuffle-reply', peers: string[] }
+/**
+ * A random walk carrying ids from `origin` (its own first). `path` names the nodes it passed through after the
+ * origin, each added by the node that passes it on: the node where it ends sends the answer back along them.
+ */
+export interface ShuffleMessage { type: 'shuffle', origin: string, peers: string[], ttl: number, path?: string[] }
+/**
+ * Passive ids sent back to a SHUFFLE's origin, as many as it sent. `route` names the hops still ahead of it: a
+ * node that gets it with a route passes it on to the first, the origin gets it with none.
+ */
+export interface ShuffleReplyMessage { type: 'shuffle-reply', peers: string[], route?: string[] }
 
 export type HyParViewMessage =
   | JoinMessage
@@ -61,10 +67,19 @@ function ttl (value: unknown): number {
   return value
 }
 
+function ids (value: unknown, field: string, limit: number): string[] {
+  if (!Array.isArray(value)) { fail(field, 'is not a list') }
+  if (value.length > limit) { fail(field, `has more than ${limit} entries`) }
+  return value.map((item, i) => id(item, `${field}[${i}]`))
+}
+
 function peers (value: unknown): string[] {
-  if (!Array.isArray(value)) { fail('peers', 'is not a list') }
-  if (value.length > HYPARVIEW_LIMITS.peers) { fail('peers', `has more than ${HYPARVIEW_LIMITS.peers} entries`) }
-  return value.map((item, i) => id(item, `peers[${i}]`))
+  return ids(value, 'peers', HYPARVIEW_LIMITS.peers)
+}
+
+/** The hops of a walk, or of its answer on the way back: at most one per hop a walk may take, and the origin. */
+function hops (value: unknown, field: string): { [key: string]: string[] } {
+  return value == null ? {} : { [field]: ids(value, field, HYPARVIEW_LIMITS.ttl + 1) }
 }
 
 /**
@@ -88,9 +103,9 @@ export function validateHyParViewMessage (value: unknown): HyParViewMessage {
       if (m.leaving != null && m.leaving !== true) { fail('leaving', 'is not true') }
       return m.leaving === true ? { type: 'disconnect', leaving: true } : { type: 'disconnect' }
     case 'shuffle':
-      return { type: 'shuffle', origin: id(m.origin, 'origin'), peers: peers(m.peers), ttl: ttl(m.ttl) }
+      return { type: 'shuffle', origin: id(m.origin, 'origin'), peers: peers(m.peers), ttl: ttl(m.ttl), ...hops(m.path, 'path') }
     case 'shuffle-reply':
-      return { type: 'shuffle-reply', peers: peers(m.peers) }
+      return { type: 'shuffle-reply', peers: peers(m.peers), ...hops(m.route, 'route') }
     default:
       fail('type', 'is not a known message type')
   }
