@@ -8,6 +8,7 @@ import { round2 } from '../lib/result.ts'
 import { mean, median, now, percentile } from '../lib/stats.ts'
 import { delay } from '../lib/util.ts'
 import type { FoundationNode } from '../../src/cluster/foundation-node.ts'
+import type { FoundationInit } from '../../src/index.ts'
 
 export type Shape = 'full-mesh' | 'partial-view'
 
@@ -21,6 +22,8 @@ export interface ShapeSettings {
   /** publications timed, one every publishEveryMs */
   publications: number
   publishEveryMs: number
+  /** merged into every node's membership settings (its failure detector's timings, say) */
+  membership?: FoundationInit['membership']
 }
 
 export interface ShapeFigures {
@@ -104,7 +107,12 @@ async function publishLatency (nodes: FoundationNode[], settings: ShapeSettings)
 export async function measureShape (shape: Shape, count: number, settings: ShapeSettings): Promise<ShapeFigures> {
   const t0 = now()
   // noise left out: in one process its handshakes and ciphers would take most of the one core every node shares
-  const cluster = await startMemoryCluster({ nodes: count, clusterPrefix: `bench-${shape}`, encryption: 'plaintext', init: { overlay: { topology: shape } } })
+  const cluster = await startMemoryCluster({
+    nodes: count,
+    clusterPrefix: `bench-${shape}`,
+    encryption: 'plaintext',
+    init: { overlay: { topology: shape }, ...(settings.membership != null ? { membership: settings.membership } : {}) }
+  })
   const trouble = new MemberTrouble(cluster.nodes)
   try {
     const formed = await waitFormed(cluster.nodes, settings.formTimeoutMs)

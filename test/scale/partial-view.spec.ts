@@ -1,14 +1,16 @@
 // Scale in the partial-view shape: Foundation nodes in one process on the libp2p memory transport, each keeping links
 // to a few neighbours, work as one cluster: one overlay component, every member alive on every node, a publication
-// reaches every subscriber, a name registered on one node resolves on every node. Then a cluster that starts as a
-// full mesh grows past the threshold and switches live while a publisher publishes, and no subscriber misses one.
+// reaches every subscriber, a name registered on one node resolves on every node, and no member is declared gone.
+// (The live switch from the full mesh is tested from 8 to 12 nodes, thresholds lowered: test/overlay/topology-switch.spec.ts.)
 //
-// Runs only with RUN_SCALE_TESTS=1 (PARTIAL_VIEW_TEST_NODES sets the size, default 200): it does not pass yet. The
-// nodes skip noise (`encryption: 'plaintext'`): in one process its handshakes and ciphers took most of the one core
-// the whole cluster shares. At 60 nodes the cluster then settles within about 40 s (every member alive everywhere,
-// about 5 connections per node, the process at a third of a core); before that, joins make the overlay's links churn
-// and a wave of false suspicions follows. At 100 the churn keeps the process saturated and it does not settle
-// within two minutes.
+// Runs only with RUN_SCALE_TESTS=1 (PARTIAL_VIEW_TEST_NODES sets the size, default 200): it takes minutes. The nodes
+// skip noise (`encryption: 'plaintext'`): in one process its handshakes and ciphers took most of the one core the
+// whole cluster shares. They use the production profile's failure detector (a 500 ms probe timeout, 10 s suspicions):
+// 200 nodes forming at once keep the process saturated for the first two minutes, event-loop delays of 1-4 s, far
+// from the LAN a few nodes share that the development profile's 1 s suspicion is made for. Measured: 100 nodes pass in
+// about 2 minutes. 200 nodes in a script had every member alive on every node after about 165 s, then stayed so with
+// about 4 connections per node and event-loop delays of 10 ms; the one run of this test at 200 failed (the message was
+// lost: stopping the 200 nodes then ran the process out of its 4 GB heap), so the default size does not pass yet.
 import { expect } from 'aegir/chai'
 import { startMemoryCluster } from '../../benchmarks/lib/memory-cluster.ts'
 import { eventually } from '../fixtures/nodes.ts'
@@ -50,7 +52,12 @@ describeScale(`scale: ${NODES} nodes in one process in the partial-view shape`, 
   afterEach(async () => { await cluster?.close() })
 
   it(`forms one cluster of ${NODES} with at most ${MAX_CONNECTIONS} connections per node, where publications and names reach every node`, async () => {
-    cluster = await startMemoryCluster({ nodes: NODES, clusterPrefix: 'partial-scale', encryption: 'plaintext', init: { overlay: { topology: 'partial-view' } } })
+    cluster = await startMemoryCluster({
+      nodes: NODES,
+      clusterPrefix: 'partial-scale',
+      encryption: 'plaintext',
+      init: { overlay: { topology: 'partial-view' }, membership: { probeTimeout: 500, suspectTimeout: 10_000 } }
+    })
     const { nodes } = cluster
     await eventually(() => aliveCounts(nodes).every(c => c === NODES), () => `alive counts: ${summary(aliveCounts(nodes))}`, FORM_TIMEOUT_MS)
     await eventually(() => overlayComponents(nodes).length === 1, () => `overlay components ${overlayComponents(nodes).join(' ')}`, 30_000)
