@@ -43,7 +43,10 @@ export type HyParViewMessage =
   | ShuffleReplyMessage
 export type HyParViewMessageType = HyParViewMessage['type']
 
-/** A message the core wants delivered to one peer, linked or not (SHUFFLE_REPLY and NEIGHBOR go to passive peers). */
+/**
+ * A message the core wants delivered to one peer, linked or not (NEIGHBOR goes to passive peers, as does the answer
+ * to a walk that came without a path).
+ */
 export interface HyParViewOutbound { to: string, message: HyParViewMessage }
 
 /** Bounds on what a peer may send us; the frame size limit bounds the total on top of these. */

@@ -60,7 +60,7 @@ export class Shuffler {
 
   /**
    * Passes the walk on while it has hops left and somewhere to go other than back to the sender or the origin;
-   * otherwise answers the origin directly, with passive ids it does not already hold, and merges what came.
+   * otherwise answers the origin, with passive ids it does not already hold, and merges what came.
    */
   received (from: string, message: ShuffleMessage): void {
     const { origin, peers, ttl } = message
