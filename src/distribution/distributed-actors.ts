@@ -16,6 +16,7 @@ import { createDistributionParts } from './distribution-parts.ts'
 import { quorumHolds } from './duties.ts'
 import { MAX_DISTRIBUTED_NAME } from './entry.ts'
 import { DistributionOptionError, NoEligibleNodeError, NoQuorumError, PlacementFailedError } from './errors.ts'
+import { LEAVING_REFUSAL } from './hosting.ts'
 import { newEntry } from './spawn-options.ts'
 import { DIST_ENDPOINT, validateDistMessage, validateStartAnswer } from './wire.ts'
 import type { Checkpoints } from './checkpoints.ts'
@@ -42,6 +43,16 @@ const SECOND = 1000
 const DEFAULT_DRAIN_TIMEOUT = 30 * SECOND
 /** wait after a join before rebalancing, so a burst of joins moves each actor once */
 const REBALANCE_DELAY = 500
+/**
+ * up to this many other members, a drain is announced to each: in a full mesh every notice rides a connection that
+ * exists. Past it most would be a dial for one message, 199 per node leaving a cluster of 200, so only the members
+ * next in line to coordinate hear it, and a spawn that lands on the leaving node is placed again.
+ */
+const DRAIN_NOTICE_TO_ALL_AT_MOST = 48
+/** members told of a drain in a larger cluster: those that take over coordinating failover should it be this one */
+const DRAIN_NOTICE_SUCCESSORS = 2
+/** placements of one spawn: each refusal by a leaving member places it again without that member */
+const SPAWN_PLACEMENTS = 3
 
 export interface DistributedActorsComponents {
   self: string
@@ -227,17 +238,26 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
     const entry = newEntry(this.self, key, type, args, options)
     if (typeof options.placement === 'function') { this.placement.useFunction(key, options.placement) }
     if (!quorumHolds(entry, this.reconciler.view())) { throw new NoQuorumError(key, String(entry.quorum)) }
-    const target = this.placement.placeOf(entry)
-    if (target == null) { throw new NoEligibleNodeError(key, entry.roles) }
-    // the holder tells every member before it answers: a spawn that returned is visible everywhere, so a call by
-    // name from any member finds it at once
-    const answer = target === this.self
-      ? await this.hosting.startPlaced([entry], null, true)
-      : await this.components.messaging.call(target, DIST_ENDPOINT, ['start', [entry], null, true], { timeout: this.init.callTimeout })
-    const [started, failed] = validateStartAnswer(answer)
-    if (started.length === 0) { throw new PlacementFailedError(key, target, failed[0]?.[1] ?? 'no answer') }
-    this.names.learn(started)
-    return refOf(started[0])
+    let refusal = 'no answer'
+    for (let placement = 0; placement < SPAWN_PLACEMENTS; placement++) {
+      const target = this.placement.placeOf(entry)
+      if (target == null) { throw new NoEligibleNodeError(key, entry.roles) }
+      // the holder tells every member before it answers: a spawn that returned is visible everywhere, so a call by
+      // name from any member finds it at once
+      const answer = target === this.self
+        ? await this.hosting.startPlaced([entry], null, true)
+        : await this.components.messaging.call(target, DIST_ENDPOINT, ['start', [entry], null, true], { timeout: this.init.callTimeout })
+      const [started, failed] = validateStartAnswer(answer)
+      if (started.length > 0) {
+        this.names.learn(started)
+        return refOf(started[0])
+      }
+      refusal = failed[0]?.[1] ?? 'no answer'
+      // a member leaving before its drain notice reached this node: never place here again while it leaves
+      if (refusal !== LEAVING_REFUSAL || target === this.self) { throw new PlacementFailedError(key, target, refusal) }
+      this.placement.draining.add(target)
+    }
+    throw new PlacementFailedError(key, `${SPAWN_PLACEMENTS} members in turn`, refusal)
   }
 
   /** Stops a distributed actor wherever it runs; its name is free again. */
@@ -280,7 +300,7 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
   async drain (): Promise<void> {
     if (!this.running || this.placement.selfDraining) { return }
     this.placement.selfDraining = true
-    for (const peer of this.peers()) { this.components.messaging.send(peer, DIST_ENDPOINT, ['drain']) }
+    for (const peer of this.drainNoticeTargets()) { this.components.messaging.send(peer, DIST_ENDPOINT, ['drain']) }
     const deadline = this.clock.now() + this.init.drainTimeout
     await this.moves.drain(deadline)
     this.names.flush()
@@ -329,6 +349,13 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
     this.rebalanceTimer = this.clock.after(REBALANCE_DELAY, () => {
       this.moves.rebalance().catch(err => { this.log('rebalance failed - %e', err) })
     })
+  }
+
+  /** Every other member in a small cluster; past that the members that coordinate failover once this one is gone. */
+  private drainNoticeTargets (): string[] {
+    const peers = this.peers()
+    if (peers.length <= DRAIN_NOTICE_TO_ALL_AT_MOST) { return peers }
+    return peers.filter(id => !this.placement.draining.has(id)).sort().slice(0, DRAIN_NOTICE_SUCCESSORS)
   }
 
   private peers (): string[] {

@@ -18,6 +18,8 @@ import type { Logger } from '@libp2p/interface'
 const START_RETRY_DELAY = 2000
 /** how long a start waits for members' checkpoints of the actor */
 const CHECKPOINT_SEARCH_TIMEOUT = 1000
+/** why a node that is leaving refuses a start: the spawner places the actor again elsewhere */
+export const LEAVING_REFUSAL = 'the node is leaving'
 
 export interface HostingComponents {
   self: string
@@ -74,7 +76,7 @@ export class Hosting {
    */
   async startPlaced (entries: DirectoryEntry[], states: unknown[] | null, visible: boolean): Promise<StartAnswer> {
     if (!this.components.accepting()) {
-      return [[], entries.map(entry => [entry.name, 'the node is leaving'])]
+      return [[], entries.map(entry => [entry.name, LEAVING_REFUSAL])]
     }
     let resumed = new Map<string, unknown>()
     if (states != null) {

@@ -39,6 +39,8 @@ export class SimNetwork {
   link: (from: string, to: string) => boolean = () => true
   /** calls made, by the endpoint they were made to ('$names', '$dist', ...) */
   readonly calls = new Map<string, number>()
+  /** one-way sends made, by the endpoint they were sent to */
+  readonly sends = new Map<string, number>()
   /** messages delivered, and dropped on a cut link or to a node that is down */
   delivered = 0
   dropped = 0
@@ -69,6 +71,7 @@ export class SimNetwork {
   messagingOf (from: string): SimMessaging {
     return {
       send: (node, target, body) => {
+        this.sends.set(target, (this.sends.get(target) ?? 0) + 1)
         const bytes = this.codec.encode(body)
         this.carry(from, node, (to) => { to.endpoints.find(target)?.send?.(target, this.codec.decode(bytes), from) })
       },

@@ -88,6 +88,26 @@ describe('distributed actors, simulated', function () {
     expect(runOnceEach(sim)).to.equal(true)
   })
 
+  for (const size of [5, 60]) {
+    it(`${size} nodes: a spawn placed on a member that drains starts elsewhere, whether or not the drain notice reached the spawner`, async () => {
+      const sim = new SimCluster({ seed: size })
+      const nodes = await formed(sim, size)
+      const leaving = nodes[3]
+      const spawner = nodes[4]
+      const noticesBefore = sim.network.sends.get('$dist') ?? 0
+      await sim.settle(leaving.distribution.drain(), 10_000)
+      await sim.run(100)
+      const notices = (sim.network.sends.get('$dist') ?? 0) - noticesBefore
+      // a small cluster hears it everywhere; in a large one only the members next in line to coordinate failover
+      expect(notices, 'drain notices sent').to.equal(size <= 48 ? size - 1 : 2)
+      const prefersLeaving = (_: string, candidates: ReadonlyArray<{ id: string }>): string | undefined =>
+        candidates.find(c => c.id === leaving.id)?.id ?? candidates[0]?.id
+      const ref = await sim.settle(spawner.distribution.spawn(Counter, 'late', [], { placement: prefersLeaving }), 10_000)
+      expect(ref.node, 'the holder').to.not.equal(leaving.id)
+      expect(await sim.settle(spawner.distribution.call('late', { add: 1 }, 5000), 10_000)).to.include({ count: 1, node: ref.node })
+    })
+  }
+
   it('30 nodes: after a 15|15 cut heals, every actor runs once where every node resolves it, and answers', async () => {
     const sim = new SimCluster({ seed: 30 })
     const nodes = await formed(sim, 30)
