@@ -82,17 +82,19 @@ export async function connectToPeer (host: PairHost, peer: PeerId, options: Pair
 }
 
 /**
- * The dial's outcome, or the caller's signal's reason if that comes first. The signal is not handed to libp2p: a dial
- * signal that fires between the end of the handshake and libp2p's bookkeeping of the dial destroys the socket of a
- * connection already announced open (seen here under load, about one dial in fifty), and a dial is shared by whoever
- * needs the peer: one caller's impatience must not end it for the others. libp2p bounds the dial itself (10 s).
+ * The work's outcome (a dial's, say), or the caller's signal's reason if that comes first; the work goes on. For a
+ * dial the signal is not handed to libp2p: a dial signal that fires between the end of the handshake and libp2p's
+ * bookkeeping of the dial destroys the socket of a connection already announced open (seen here under load, about
+ * one dial in fifty), and a dial is shared by whoever needs the peer: one caller's impatience must not end it for the
+ * others. libp2p bounds the dial itself (10 s).
  */
-async function unlessAborted (dial: Promise<Connection>, signal?: AbortSignal): Promise<Connection> {
-  if (signal == null) { return dial }
-  return new Promise<Connection>((resolve, reject) => {
+export async function unlessAborted<T> (work: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (signal == null) { return work }
+  signal.throwIfAborted()
+  return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => { reject(signal.reason) }
     signal.addEventListener('abort', onAbort, { once: true })
-    dial.then(resolve, reject).finally(() => { signal.removeEventListener('abort', onAbort) })
+    work.then(resolve, reject).finally(() => { signal.removeEventListener('abort', onAbort) })
   })
 }
 

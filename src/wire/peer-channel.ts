@@ -1,7 +1,7 @@
 // The outbound stream to one peer: opened on first use, fed through a coalescing writer, reopened after loss, and moved
 // to the connection the pair keeps when the pair holds two.
 import { peerIdFromString } from '@libp2p/peer-id'
-import { connectToPeer, dialYieldOf, keptConnection } from '../node/pair-dial.ts'
+import { connectToPeer, dialYieldOf, keptConnection, unlessAborted } from '../node/pair-dial.ts'
 import { FrameWriter } from './frame-writer.ts'
 import type { DialYield, PairHost } from '../node/pair-dial.ts'
 import type { AbortOptions, Connection, Logger, PeerId, Stream } from '@libp2p/interface'
@@ -83,8 +83,14 @@ export class PeerChannel {
 
   /** Writes what is queued, then closes the stream: for last words, such as a leave announcement. */
   async end (options: AbortOptions = {}): Promise<void> {
-    // a move may start another open once the first is done
-    while (this.opening != null) { await this.opening }
+    try {
+      // a move may start another open once the first is done; an open waits on a dial, which a stopping node must
+      // not wait on past its own deadline
+      while (this.opening != null) { await unlessAborted(this.opening, options.signal) }
+    } catch (err) {
+      this.close()
+      throw err
+    }
     this.closed = true
     this.unwatch()
     await this.writer?.end(options)
