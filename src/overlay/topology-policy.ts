@@ -3,7 +3,9 @@
 // fed the agreed member count and the time, it answers when to switch and why.
 //
 // Each threshold has a lower one to come back by (hysteresis), and a size must hold for a settling time before a
-// switch, so a cluster whose size hovers around a threshold switches once per real crossing, not at every join.
+// switch, so a cluster whose size hovers around a threshold switches once per real crossing, not at every join. A
+// node that has just started is learning the cluster's size, not watching it change: it takes the shape the size
+// calls for at once, or a newcomer to a cluster of hundreds would link to every member until the settling time passed.
 
 export type Topology = 'full-mesh' | 'partial-view' | 'client-server'
 
@@ -69,10 +71,14 @@ export class TopologyPolicy {
   private epochs = 0
   /** the shape the size calls for, and since when, while it differs from the one in force */
   private pending: { to: Topology, since: number } | undefined
+  /** when the node started, if it is to take its first shape at once: see joining() */
+  private readonly startedAt: number | undefined
 
-  constructor (thresholds: Partial<TopologyThresholds> = {}, initial: Topology = 'full-mesh') {
+  /** `startedAt` makes the first switch within one settling time of it immediate (a newcomer learning the size) */
+  constructor (thresholds: Partial<TopologyThresholds> = {}, initial: Topology = 'full-mesh', startedAt?: number) {
     this.thresholds = checkThresholds({ ...DEFAULT_TOPOLOGY_THRESHOLDS, ...thresholds })
     this.shape = initial
+    this.startedAt = startedAt
   }
 
   get current (): Topology {
@@ -106,12 +112,19 @@ export class TopologyPolicy {
     if (this.pending?.to !== to) {
       this.pending = { to, since: now }
     }
-    if (now - this.pending.since < this.thresholds.settle) { return undefined }
+    const joining = this.joining(now)
+    if (!joining && now - this.pending.since < this.thresholds.settle) { return undefined }
     const from = this.shape
     this.shape = to
     this.pending = undefined
     this.epochs++
-    return { from, to, members, epoch: this.epochs, reason: `${members} members for ${this.thresholds.settle / 1000} s: ${describe(from, to, this.thresholds)}` }
+    const held = joining ? 'on joining' : `for ${this.thresholds.settle / 1000} s`
+    return { from, to, members, epoch: this.epochs, reason: `${members} members ${held}: ${describe(from, to, this.thresholds)}` }
+  }
+
+  /** Whether this node is still taking its first shape: started within one settling time, and never switched. */
+  joining (now: number): boolean {
+    return this.startedAt != null && this.epochs === 0 && now - this.startedAt < this.thresholds.settle
   }
 }
 

@@ -51,6 +51,21 @@ describe('overlay topology by size', () => {
     expect(policy.observe(70, 2200)).to.include({ to: 'partial-view' })
   })
 
+  it('takes the shape the size calls for at once while joining, and waits the settling time after', () => {
+    const policy = new TopologyPolicy({ settle: 30_000 }, 'full-mesh', 1000)
+    expect(policy.observe(2, 1100)).to.equal(undefined)
+    const joined = policy.observe(200, 1500)
+    expect(joined, 'a newcomer learning a large cluster').to.include({ from: 'full-mesh', to: 'partial-view', epoch: 1 })
+    expect(joined?.reason).to.match(/200 members on joining/)
+    expect(policy.joining(2000), 'one switch ends the joining').to.equal(false)
+    expect(policy.observe(20, 3000), 'a shrink waits the settling time').to.equal(undefined)
+    expect(policy.observe(20, 33_000)).to.include({ to: 'full-mesh', epoch: 2 })
+
+    const late = new TopologyPolicy({ settle: 30_000 }, 'full-mesh', 0)
+    expect(late.observe(200, 31_000), 'past one settling time from the start, a grown cluster waits too').to.equal(undefined)
+    expect(late.observe(200, 61_000)).to.include({ to: 'partial-view' })
+  })
+
   for (const seed of SEEDS) {
     for (const centre of [DEFAULT_TOPOLOGY_THRESHOLDS.partialFrom, DEFAULT_TOPOLOGY_THRESHOLDS.fullMeshAtMost, DEFAULT_TOPOLOGY_THRESHOLDS.clientServerFrom]) {
       it(`switches at most once per real crossing while the size swings ±10% around ${centre} for an hour (seed ${seed})`, () => {

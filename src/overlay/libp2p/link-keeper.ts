@@ -1,5 +1,8 @@
 // In the partial-view shapes, the connections a node keeps are its overlay links: a connection to any other peer
-// (dialled on demand for a call, a name read, an indirect probe) is closed once it has been idle a while.
+// (dialled on demand for a call, a name read, an indirect probe) is closed once it has been idle a while, by the end
+// that opened it. The other end may still be in the full mesh (while a growing cluster switches, a newcomer takes
+// partial views at once and the members it joins a settling time later): closing what they dialled would have them
+// dial again at once, every few seconds, until they switch too.
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { Host } from '../../node/create-host.ts'
 import type { Logger, Startable } from '@libp2p/interface'
@@ -100,6 +103,7 @@ export class LinkKeeper implements Startable {
       if (!peers.has(peer) || isLinked(peer)) { this.outside.delete(peer) }
     }
     const inUse = inUseSince(now - this.idleTimeout)
+    const dialled = this.dialledPeers()
     const idle: string[] = []
     for (const peer of peers) {
       if (isLinked(peer)) { continue }
@@ -113,7 +117,7 @@ export class LinkKeeper implements Startable {
         link.used = true
         continue
       }
-      if (now - link.since >= (link.used ? this.idleTimeout : this.unusedTimeout)) { idle.push(peer) }
+      if (dialled.has(peer) && now - link.since >= (link.used ? this.idleTimeout : this.unusedTimeout)) { idle.push(peer) }
     }
     if (idle.length === 0) { return }
     const mesh = this.components.meshPeers()
@@ -134,6 +138,14 @@ export class LinkKeeper implements Startable {
     const peers = new Set<string>()
     for (const connection of this.components.host.getConnections()) {
       if (connection.status === 'open') { peers.add(connection.remotePeer.toString()) }
+    }
+    return peers
+  }
+
+  private dialledPeers (): Set<string> {
+    const peers = new Set<string>()
+    for (const connection of this.components.host.getConnections()) {
+      if (connection.status === 'open' && connection.direction === 'outbound') { peers.add(connection.remotePeer.toString()) }
     }
     return peers
   }

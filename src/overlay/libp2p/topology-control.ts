@@ -82,7 +82,7 @@ export class TopologyControl extends TypedEventEmitter<TopologyEvents> implement
     this.choice = init.choice
     this.checkInterval = init.checkInterval ?? DEFAULT_CHECK_INTERVAL
     const initial: Topology = init.choice === 'auto' ? 'full-mesh' : init.choice
-    this.policy = new TopologyPolicy({ ...init.thresholds, ...NO_CLIENT_SERVER }, initial)
+    this.policy = new TopologyPolicy({ ...init.thresholds, ...NO_CLIENT_SERVER }, initial, Date.now())
     this.reason = init.choice === 'auto' ? 'the cluster starts small: every member links to every other' : `fixed by the topology option (${init.choice})`
   }
 
@@ -106,6 +106,7 @@ export class TopologyControl extends TypedEventEmitter<TopologyEvents> implement
     this.components.overlay.addEventListener('neighbor:up', this.onNeighbours)
     this.components.overlay.addEventListener('neighbor:up', this.onNeighbourUp)
     this.components.overlay.addEventListener('neighbor:down', this.onNeighbours)
+    this.components.membership.addEventListener('member:join', this.onMemberJoin)
     this.apply()
     this.timer = setInterval(() => { this.check() }, this.checkInterval)
   }
@@ -116,6 +117,7 @@ export class TopologyControl extends TypedEventEmitter<TopologyEvents> implement
     this.components.overlay.removeEventListener('neighbor:up', this.onNeighbours)
     this.components.overlay.removeEventListener('neighbor:up', this.onNeighbourUp)
     this.components.overlay.removeEventListener('neighbor:down', this.onNeighbours)
+    this.components.membership.removeEventListener('member:join', this.onMemberJoin)
     this.components.keeper.stop()
   }
 
@@ -159,6 +161,14 @@ export class TopologyControl extends TypedEventEmitter<TopologyEvents> implement
       membership.setNeighbours(overlay.active())
       keeper.start()
     }
+  }
+
+  /**
+   * While joining, the member count is read at each join rather than each second: the full view a newcomer receives
+   * names every member at once, and the full mesh would dial them all within that second.
+   */
+  private readonly onMemberJoin = (): void => {
+    if (this.policy.joining(Date.now())) { this.check() }
   }
 
   private readonly onNeighbours = (): void => {
