@@ -22,12 +22,24 @@ export interface ScenarioFigures {
   seed: number
   nodes: number
   bootstrap: { components: number, symmetric: number, meanActive: number, realMs: number }
-  plumtree: { reliabilityMin: number, rmrMean: number, rmrMax: number, lastDeliveryHopMax: number }
+  plumtree: PlumtreeSummary
   flood: BroadcastFigures
   crash: { share: number, reliabilityRightAfter: number, healMs: number | null, reliabilityAfterHeal: number }
   partition: { mergeMs: number | null }
   realMs: number
   rssMb: number
+}
+
+export interface PlumtreeSummary { reliabilityMin: number, rmrMean: number, rmrMax: number, lastDeliveryHopMax: number }
+
+/** Reliability over every broadcast of a run; redundancy and depth over the measured ones, after warm-up. */
+export function plumtreeSummary (all: readonly BroadcastFigures[], measured: readonly BroadcastFigures[]): PlumtreeSummary {
+  return {
+    reliabilityMin: Math.min(...all.map(f => f.reliability)),
+    rmrMean: measured.reduce((sum, f) => sum + f.rmr, 0) / measured.length,
+    rmrMax: Math.max(...measured.map(f => f.rmr)),
+    lastDeliveryHopMax: Math.max(...measured.map(f => f.lastDeliveryHop))
+  }
 }
 
 function shape (sim: OverlaySim): { components: number, symmetric: number } {
@@ -80,12 +92,7 @@ export function runScenario (seed: number, nodes: number): ScenarioFigures {
     seed,
     nodes,
     bootstrap: { ...formed, meanActive: sim.nodes.reduce((sum, node) => sum + node.overlay.activeCount, 0) / nodes, realMs: Math.round(bootstrapMs) },
-    plumtree: {
-      reliabilityMin: Math.min(...figures.map(f => f.reliability)),
-      rmrMean: warm.reduce((sum, f) => sum + f.rmr, 0) / warm.length,
-      rmrMax: Math.max(...warm.map(f => f.rmr)),
-      lastDeliveryHopMax: Math.max(...warm.map(f => f.lastDeliveryHop))
-    },
+    plumtree: plumtreeSummary(figures, warm),
     flood,
     crash: { share: 0.5, reliabilityRightAfter: rightAfter.reliability, healMs, reliabilityAfterHeal: afterHeal.reliability },
     partition: { mergeMs },

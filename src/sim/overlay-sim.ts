@@ -1,81 +1,37 @@
-// Ten thousand nodes in one process: the real HyParView and Plumtree cores of each, on one scheduler's virtual time,
-// over a network with seeded delays, crashes and cuts. A node learns that a link broke as over TCP: a message to a
-// crashed or cut-off peer is lost, and the sender's link to it fails a detection delay later.
+// Ten thousand nodes in one process: the real overlay and Plumtree cores of each (HyParView's partial views, or the
+// client-server shape), on one scheduler's virtual time, over a network with seeded delays, crashes and cuts. A node
+// learns that a link broke as over TCP: a message to a crashed or cut-off peer is lost, and the sender's link to it
+// fails a detection delay later.
 import { createHash } from 'node:crypto'
 import { randomInt, seededRandom } from '../membership/swim/random.ts'
+import { ClientServerCore, resolveClientServerConfig } from '../overlay/client-server/index.ts'
 import { HyParViewCore, resolveHyParViewConfig } from '../overlay/hyparview/index.ts'
 import { DEFAULT_PLUMTREE_CONFIG, PlumtreeCore } from '../overlay/plumtree/index.ts'
+import { AgreedServers } from './agreed-servers.ts'
+import { LinkDelays } from './link-delays.ts'
 import { Scheduler } from './scheduler.ts'
+import type { BroadcastTally, OverlayNode, OverlaySimInit } from './overlay-sim-init.ts'
+import type { ClientServerConfig, ClientServerMessage, ClientServerOutput } from '../overlay/client-server/index.ts'
 import type { HyParViewConfig, HyParViewMessage, OverlayOutput } from '../overlay/hyparview/index.ts'
 import type { BroadcastOutput, PlumtreeConfig, PlumtreeMessage } from '../overlay/plumtree/index.ts'
 
-export interface OverlaySimInit {
-  seed: number
-  /**
-   * one-way delay range in ms (default 10 to 100): each pair of nodes draws its own delay from it once, as two
-   * hosts keep their distance, and every message adds up to `jitter` ms
-   */
-  latency?: [number, number]
-  /** ms of delay drawn afresh for every message, on top of its link's (default 10) */
-  jitter?: number
-  hyparview?: Partial<HyParViewConfig>
-  plumtree?: Partial<PlumtreeConfig>
-  /** ms between two ticks of every broadcast core (default 100: the IHAVE batching interval at most doubles) */
-  tickInterval?: number
-  /** ms between two ticks of every overlay core (default 500: its timers run in seconds) */
-  overlayTickInterval?: number
-  /** ms after a message to a crashed or cut-off peer until the sender's link to it fails (default 1000) */
-  failureDetection?: number
-  /**
-   * ms a node may go without any link before it joins again through a random member (default 5000), as the
-   * node's adapter does through a member it knows from membership or discovery: HyParView alone cannot bring back
-   * a node whose passive view holds only crashed peers
-   */
-  rejoinAfter?: number
-}
+export type { BroadcastTally, OverlayNode, OverlaySimInit } from './overlay-sim-init.ts'
 
-export interface OverlayNode {
-  readonly id: string
-  readonly index: number
-  readonly overlay: HyParViewCore
-  readonly broadcast: PlumtreeCore
-  up: boolean
-  /** hops each broadcast id took to reach this node */
-  readonly delivered: Map<string, number>
-  /** deliveries of an id already delivered: the core must never hand one up twice */
-  duplicates: number
-  /** since when the node has had no link, if it has none */
-  aloneSince?: number
-}
-
-/** What happened to one broadcast id so far, over every node. */
-export interface BroadcastTally {
-  /** nodes that delivered it */
-  delivered: number
-  /** payload messages received for it: one per node on a perfect tree */
-  payloads: number
-  /** hops to the node reached last so far */
-  lastHop: number
-}
-
-type Wire = { layer: 'overlay', message: HyParViewMessage } | { layer: 'broadcast', message: PlumtreeMessage }
+type Wire = { layer: 'overlay', message: HyParViewMessage | ClientServerMessage } | { layer: 'broadcast', message: PlumtreeMessage }
 
 export class OverlaySim {
   readonly scheduler: Scheduler
   readonly nodes: OverlayNode[] = []
   private readonly byId = new Map<string, OverlayNode>()
   private readonly hyparview: HyParViewConfig
+  /** the agreed servers, in the client-server shape */
+  private readonly agreed: AgreedServers | undefined
+  private readonly clientServer: ClientServerConfig
   private readonly plumtree: PlumtreeConfig
-  private readonly latency: [number, number]
   private readonly failureDetection: number
   private readonly rejoinAfter: number
   private readonly random: () => number
-  private readonly jitter: number
-  /**
-   * each link's own delay, drawn on its first message, and when its last message arrives, which the next may not
-   * overtake: by sender index, then by receiver index (small integer keys hash fastest)
-   */
-  private readonly links: Array<Map<number, { delay: number, lastArrival: number }>> = []
+  private readonly delays: LinkDelays
   /** links that carry nothing, both ways; see partition() */
   private cut: ((a: number, b: number) => boolean) | undefined
   /** messages sent, by layer */
@@ -87,9 +43,10 @@ export class OverlaySim {
     this.scheduler = new Scheduler(init.seed)
     this.random = seededRandom(init.seed ^ 0x0f1a7)
     this.hyparview = resolveHyParViewConfig(init.hyparview)
+    this.clientServer = resolveClientServerConfig(init.clientServer)
+    this.agreed = init.shape === 'client-server' ? new AgreedServers(this.clientServer) : undefined
     this.plumtree = { ...DEFAULT_PLUMTREE_CONFIG, ...init.plumtree }
-    this.latency = init.latency ?? [10, 100]
-    this.jitter = init.jitter ?? 10
+    this.delays = new LinkDelays(this.random, init.latency ?? [10, 100], init.jitter ?? 10)
     this.failureDetection = init.failureDetection ?? 1000
     this.rejoinAfter = init.rejoinAfter ?? 5000
     const clock = this.scheduler.clock()
@@ -109,22 +66,43 @@ export class OverlaySim {
     return this.nodes.filter(node => node.up)
   }
 
-  /** Adds `count` nodes, one every `spacing` ms, each joining through a random node that is up. */
+  /**
+   * Adds `count` nodes, one every `spacing` ms, each joining through a random node that is up (partial views) or
+   * linking once the member list names it (client-server).
+   */
   grow (count: number, spacing = 5): void {
     for (let i = 0; i < count; i++) {
       const node = this.add()
-      const contact = this.randomContact(node)
-      if (contact != null) { this.feedOverlay(node, node.overlay.join(contact.id, this.now)) }
+      if (node.overlay instanceof HyParViewCore) {
+        const contact = this.randomContact(node)
+        if (contact != null) { this.feedOverlay(node, node.overlay.join(contact.id, this.now)) }
+      } else {
+        this.membersChanged()
+      }
       this.scheduler.runSync(spacing)
     }
   }
 
-  /** Crashes these nodes at once: no goodbye; their peers notice as their links fail. */
+  /** Crashes these nodes at once: no goodbye; their peers notice as their links fail, and membership after a while. */
   crash (nodes: OverlayNode[]): void {
     for (const node of nodes) { node.up = false }
     for (const node of nodes) {
       for (const peer of node.overlay.active()) { this.linkBreaks(this.byId.get(peer), node) }
     }
+    this.membersChanged()
+  }
+
+  /** Client-server: the agreed member list reaches every node up a detection delay after a change. */
+  private membersChanged (): void {
+    const agreed = this.agreed
+    if (agreed == null || agreed.markChanged()) { return }
+    this.scheduler.after(this.failureDetection, () => {
+      const up = this.up()
+      const view = agreed.view(up.map(node => node.id))
+      for (const node of up) {
+        if (node.overlay instanceof ClientServerCore) { this.feedOverlay(node, node.overlay.setView(view, this.now)) }
+      }
+    })
   }
 
   /** Cuts every link between the two groups; the links across break, as on a real cut, after the detection delay. */
@@ -177,7 +155,9 @@ export class OverlaySim {
     const node: OverlayNode = {
       id,
       index,
-      overlay: new HyParViewCore({ self: id, config: this.hyparview, random: seededRandom(randomInt(this.random, 2 ** 32)), now: this.now }),
+      overlay: this.agreed != null
+        ? new ClientServerCore({ self: id, config: this.clientServer, now: this.now })
+        : new HyParViewCore({ self: id, config: this.hyparview, random: seededRandom(randomInt(this.random, 2 ** 32)), now: this.now }),
       broadcast: new PlumtreeCore({ self: id, config: this.plumtree, now: this.now }),
       up: true,
       delivered: new Map(),
@@ -195,7 +175,8 @@ export class OverlaySim {
   fingerprint (): string {
     const hash = createHash('sha256')
     for (const node of this.nodes) {
-      hash.update(`${node.id} ${node.up ? 1 : 0} ${node.overlay.active().sort().join(',')} | ${node.overlay.passive().sort().join(',')} | ${node.delivered.size}\n`)
+      const passive = node.overlay instanceof HyParViewCore ? node.overlay.passive().sort().join(',') : node.overlay.role
+      hash.update(`${node.id} ${node.up ? 1 : 0} ${node.overlay.active().sort().join(',')} | ${passive} | ${node.delivered.size}\n`)
     }
     hash.update(`${this.now} ${this.sent.overlay} ${this.sent.broadcast}`)
     return hash.digest('hex').slice(0, 16)
@@ -216,6 +197,8 @@ export class OverlaySim {
   }
 
   private rejoinIfAlone (node: OverlayNode): void {
+    // a client-server node links from the member list alone
+    if (!(node.overlay instanceof HyParViewCore)) { return }
     if (node.overlay.activeCount > 0) {
       node.aloneSince = undefined
       return
@@ -227,7 +210,7 @@ export class OverlaySim {
     if (contact != null) { this.feedOverlay(node, node.overlay.join(contact.id, this.now)) }
   }
 
-  private feedOverlay (node: OverlayNode, out: OverlayOutput): void {
+  private feedOverlay (node: OverlayNode, out: OverlayOutput | ClientServerOutput): void {
     for (const { to, message } of out.send) { this.carry(node, to, { layer: 'overlay', message }) }
     for (const event of out.events) {
       const changed = event.type === 'up' ? node.broadcast.neighborUp(event.peer, this.now) : node.broadcast.neighborDown(event.peer, this.now)
@@ -262,7 +245,10 @@ export class OverlaySim {
       }
       if (wire.layer === 'broadcast' && wire.message.type === 'gossip') { this.tallyOf(wire.message.id).payloads++ }
       if (wire.layer === 'overlay') {
-        this.feedOverlay(target, target.overlay.receive(from.id, wire.message, this.now))
+        const overlay = target.overlay
+        this.feedOverlay(target, overlay instanceof HyParViewCore
+          ? overlay.receive(from.id, wire.message as HyParViewMessage, this.now)
+          : overlay.receive(from.id, wire.message as ClientServerMessage, this.now))
       } else {
         this.deliverAll(target, target.broadcast.receive(from.id, wire.message, this.now))
       }
@@ -271,18 +257,7 @@ export class OverlaySim {
 
   /** When a message sent now from `from` to `to` arrives: after its link's delay and some jitter, never before the previous one. */
   private arrival (from: OverlayNode, to: OverlayNode | undefined): number {
-    const [min, max] = this.latency
-    const jitter = randomInt(this.random, this.jitter + 1)
-    if (to == null) { return this.now + min + jitter }
-    const links = this.links[from.index] ?? (this.links[from.index] = new Map())
-    let link = links.get(to.index)
-    if (link == null) {
-      link = { delay: min + randomInt(this.random, max - min + 1), lastArrival: 0 }
-      links.set(to.index, link)
-    }
-    // one connection per pair: messages between two nodes arrive in the order they were sent
-    link.lastArrival = Math.max(this.now + link.delay + jitter, link.lastArrival)
-    return link.lastArrival
+    return this.delays.arrival(from.index, to?.index, this.now)
   }
 
   /** A node up other than `node`, drawn at random; undefined when there is none. */

@@ -1,0 +1,10 @@
+// The client-server overlay: the sans-IO core, which members serve, its configuration and its wire messages.
+export { ClientServerCore } from './client-server-core.ts'
+export type { ClientServerCoreInit, ClientServerOutput, ClientServerRole } from './client-server-core.ts'
+export { DEFAULT_CLIENT_SERVER_CONFIG, resolveClientServerConfig, serverCount } from './client-server-config.ts'
+export type { ClientServerConfig } from './client-server-config.ts'
+export { InvalidClientServerConfigError } from './errors.ts'
+export { validateClientServerMessage } from './messages.ts'
+export type { ClientServerMessage, ClientServerOutbound, LinkMessage, LinkedMessage, UnlinkMessage } from './messages.ts'
+export { preferredServers, serverScore, serverView } from './server-view.ts'
+export type { ServerView } from './server-view.ts'

@@ -1,0 +1,41 @@
+// Which members serve: a pure function of the agreed member list, so every member that agrees on the list agrees on
+// the servers without a vote. Rendezvous scores make the choice stable: a member joining or leaving changes the
+// servers only when it ranks among them or was one.
+import { hash32 } from '../../placement/hash.ts'
+import { score } from '../../placement/rendezvous.ts'
+import { serverCount } from './client-server-config.ts'
+import type { ClientServerConfig } from './client-server-config.ts'
+
+/** the key members are scored on for the server role */
+const SERVER_KEY = 'foundation/overlay/servers'
+
+/** The servers of one member list, best ranked first. */
+export interface ServerView {
+  readonly servers: readonly string[]
+  readonly members: number
+}
+
+/** A member's score for the server role; the same on every node. */
+export function serverScore (id: string): number {
+  return score(SERVER_KEY, hash32(id))
+}
+
+/**
+ * The servers among `members`: the serverCount best scored. `scoreOf` may be a memo of serverScore, for a simulator
+ * that ranks ten thousand members many times.
+ */
+export function serverView (members: readonly string[], config: Pick<ClientServerConfig, 'serverLinks' | 'minServers'>, scoreOf = serverScore): ServerView {
+  const count = serverCount(members.length, config)
+  const scored = members.map(id => ({ id, score: scoreOf(id) }))
+  scored.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  return { servers: scored.slice(0, count).map(entry => entry.id), members: members.length }
+}
+
+/** The servers in the order `client` prefers them: its own rendezvous ranking, so clients spread evenly. */
+export function preferredServers (client: string, servers: readonly string[]): string[] {
+  const seed = hash32(client)
+  return servers
+    .map(id => ({ id, score: score(id, seed) }))
+    .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1))
+    .map(entry => entry.id)
+}
