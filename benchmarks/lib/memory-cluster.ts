@@ -43,6 +43,8 @@ export interface MemoryCluster {
   bytes: ByteCounter[]
   /** ms from the first start until every node's start() resolved */
   startedMs: number
+  /** starts `count` more nodes with the same options, as the first ones (a cluster growing); resolves with them */
+  grow(count: number): Promise<FoundationNode[]>
   close(): Promise<void>
 }
 
@@ -55,14 +57,16 @@ function memoryAddress (cluster: string, index: number): string {
 export async function startMemoryCluster (options: MemoryClusterOptions): Promise<MemoryCluster> {
   const cluster = `${options.clusterPrefix}-${randomBytes(4).toString('hex')}`
   const seeds = Array.from({ length: Math.min(options.seeds ?? 1, options.nodes) }, (_, i) => memoryAddress(cluster, i))
-  const nodes: FoundationNode[] = new Array(options.nodes)
-  const bytes = Array.from({ length: options.nodes }, () => new ByteCounter())
+  const nodes: FoundationNode[] = []
+  const bytes: ByteCounter[] = []
   const close = async (): Promise<void> => {
     await Promise.allSettled(nodes.filter(n => n != null).map(async n => { await n.stop() }))
   }
-  const t0 = now()
-  try {
-    await forEachLimit(bytes, options.startConcurrency ?? DEFAULT_START_CONCURRENCY, async (counter, index) => {
+  const grow = async (count: number): Promise<FoundationNode[]> => {
+    const first = nodes.length
+    const indexes = Array.from({ length: count }, (_, i) => first + i)
+    for (const index of indexes) { bytes[index] = new ByteCounter() }
+    await forEachLimit(indexes, options.startConcurrency ?? DEFAULT_START_CONCURRENCY, async (index) => {
       const listen = memoryAddress(cluster, index)
       const peers = seeds.filter(address => address !== listen)
       nodes[index] = await startFoundationNode(resolveConfig({
@@ -73,15 +77,20 @@ export async function startMemoryCluster (options: MemoryClusterOptions): Promis
         discovery: { mdns: false, ...(peers.length > 0 ? { static: peers } : {}) },
         http: { enabled: false }
       }), {
-        transports: countedTransports([memory(options.transport)], counter),
+        transports: countedTransports([memory(options.transport)], bytes[index]),
         encrypters: options.encryption === 'plaintext' ? [plaintext()] : undefined
       })
     })
+    return nodes.slice(first)
+  }
+  const t0 = now()
+  try {
+    await grow(options.nodes)
   } catch (err) {
     await close()
     throw err
   }
-  return { nodes, bytes, startedMs: Math.round(now() - t0), close }
+  return { nodes, bytes, startedMs: Math.round(now() - t0), grow, close }
 }
 
 /** Alive members each node counts (suspect, dead and left ones not). */

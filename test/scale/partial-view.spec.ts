@@ -1,16 +1,23 @@
 // Scale in the partial-view shape: Foundation nodes in one process on the libp2p memory transport, each keeping links
 // to a few neighbours, work as one cluster: one overlay component, every member alive on every node, a publication
 // reaches every subscriber, a name registered on one node resolves on every node, and no member is declared gone.
-// (The live switch from the full mesh is tested from 8 to 12 nodes, thresholds lowered: test/overlay/topology-switch.spec.ts.)
+// Then the same size grown from a full mesh of 20, 20 nodes at a time, switching to partial views live while a
+// publisher publishes. (The live switch is also tested from 8 to 12 nodes, thresholds lowered:
+// test/overlay/topology-switch.spec.ts.)
 //
 // Runs only with RUN_SCALE_TESTS=1 (PARTIAL_VIEW_TEST_NODES sets the size, default 200): it takes minutes. The nodes
 // skip noise (`encryption: 'plaintext'`): in one process its handshakes and ciphers took most of the one core the
 // whole cluster shares. They use the production profile's failure detector (a 500 ms probe timeout, 10 s suspicions):
 // 200 nodes forming at once keep the process saturated for the first two minutes, event-loop delays of 1-4 s, far
-// from the LAN a few nodes share that the development profile's 1 s suspicion is made for. Measured: 100 nodes pass in
-// about 2 minutes. 200 nodes in a script had every member alive on every node after about 165 s, then stayed so with
-// about 4 connections per node and event-loop delays of 10 ms; the one run of this test at 200 failed (the message was
-// lost: stopping the 200 nodes then ran the process out of its 4 GB heap), so the default size does not pass yet.
+// from the LAN a few nodes share that the development profile's 1 s suspicion is made for.
+//
+// Measured: 200 nodes formed at once pass in under 3 minutes (every member alive everywhere after about 25 s, then
+// the overlay churns and the saturated process suspects members until about 160 s). The grown cluster does not pass
+// yet: in one run 120 nodes were not all alive everywhere 150 s after the last 20 joined (some members had not heard
+// of the newest ones), in a script each step of 20 settled in 25-35 s up to 140 and then a few old members went 30 s
+// and more without hearing of the newest 20. Membership news reaches a partial view's members by gossip among
+// neighbours, whose retransmissions can run out before every member heard it; the periodic full sync repairs that
+// only minutes later at this size.
 import { expect } from 'aegir/chai'
 import { startMemoryCluster } from '../../benchmarks/lib/memory-cluster.ts'
 import { eventually } from '../fixtures/nodes.ts'
@@ -19,7 +26,10 @@ import type { MemoryCluster } from '../../benchmarks/lib/memory-cluster.ts'
 import type { FoundationNode } from '../../src/cluster/foundation-node.ts'
 
 const NODES = Number(process.env.PARTIAL_VIEW_TEST_NODES ?? 200)
-const FORM_TIMEOUT_MS = 240_000
+/** the grown cluster starts at this size, a full mesh, and grows by GROWTH_STEP nodes at a time */
+const FIRST = 20
+const GROWTH_STEP = 20
+const FORM_TIMEOUT_MS = 300_000
 /** libp2p's connection manager caps a node at 300; the overlay's target at 200 members */
 const MAX_CONNECTIONS = 10
 
@@ -43,10 +53,58 @@ async function publishToAll (nodes: FoundationNode[], publisher: FoundationNode,
   return missing()
 }
 
+function settled (nodes: FoundationNode[]): boolean {
+  return aliveCounts(nodes).every(c => c === nodes.length) && Math.max(...connectionCounts(nodes)) <= MAX_CONNECTIONS &&
+    overlayComponents(nodes).length === 1
+}
+
+function unsettled (nodes: FoundationNode[]): string {
+  return `alive counts ${summary(aliveCounts(nodes))}; connections per node ${summary(connectionCounts(nodes))}, ${busiest(nodes)}; ` +
+    `overlay components ${overlayComponents(nodes).join(' ')}`
+}
+
+/** The node with the most connections, and what they are: for a failure message. */
+function busiest (nodes: FoundationNode[]): string {
+  const counts = connectionCounts(nodes)
+  const node = nodes[counts.indexOf(Math.max(...counts))]
+  const peers = new Set(node.host.getConnections().map(c => c.remotePeer.toString()))
+  const neighbours = [...peers].filter(peer => node.overlay.overlay.isActive(peer)).length
+  return `${node.name} holds ${peers.size} (${neighbours} overlay links, ${node.info().overlay.outside} outside)`
+}
+
+/** Publishes from `publisher` every `everyMs` until stopped; what each node received, by node id. */
+function keepPublishing (publisher: FoundationNode, topic: string, everyMs: number): { received: Map<string, Set<number>>, published(): number, subscribe(node: FoundationNode): number, stop(): Promise<number> } {
+  const received = new Map<string, Set<number>>()
+  const stopping = new AbortController()
+  let published = 0
+  const loop = (async () => {
+    while (!stopping.signal.aborted) {
+      await publisher.pubsub.publish(topic, published++)
+      await new Promise(resolve => setTimeout(resolve, everyMs))
+    }
+  })()
+  return {
+    received,
+    published: () => published,
+    subscribe: (node) => {
+      const got = new Set<number>()
+      received.set(node.id, got)
+      node.pubsub.subscribe<number>(topic, (n) => { got.add(n) })
+      return published
+    },
+    stop: async () => {
+      stopping.abort()
+      await loop
+      return published
+    }
+  }
+}
+
 const describeScale = process.env.RUN_SCALE_TESTS === '1' ? describe : describe.skip
 
 describeScale(`scale: ${NODES} nodes in one process in the partial-view shape`, function () {
-  this.timeout(FORM_TIMEOUT_MS + 180_000)
+  // forming, the work, and stopping 200 nodes
+  this.timeout(2 * FORM_TIMEOUT_MS + 300_000)
   let cluster: MemoryCluster | undefined
 
   afterEach(async () => { await cluster?.close() })
@@ -59,11 +117,9 @@ describeScale(`scale: ${NODES} nodes in one process in the partial-view shape`, 
       init: { overlay: { topology: 'partial-view' }, membership: { probeTimeout: 500, suspectTimeout: 10_000 } }
     })
     const { nodes } = cluster
-    await eventually(() => aliveCounts(nodes).every(c => c === NODES), () => `alive counts: ${summary(aliveCounts(nodes))}`, FORM_TIMEOUT_MS)
-    await eventually(() => overlayComponents(nodes).length === 1, () => `overlay components ${overlayComponents(nodes).join(' ')}`, 30_000)
-    // the seed every node joined through sheds those connections a few seconds after
-    await eventually(() => Math.max(...connectionCounts(nodes)) <= MAX_CONNECTIONS,
-      () => `connections per node: ${summary(connectionCounts(nodes))}`, 60_000)
+    // every member alive everywhere comes first (about 25 s at 200); the overlay then churns, and a saturated process
+    // suspects members, until the views settle: the cluster has formed once all of it holds at one time
+    await eventually(() => settled(nodes), () => `not settled: ${unsettled(nodes)}`, FORM_TIMEOUT_MS)
 
     // from here on nobody may be declared gone; a suspicion that its member refutes is the failure detector at work
     const departures: string[] = []
@@ -79,5 +135,62 @@ describeScale(`scale: ${NODES} nodes in one process in the partial-view shape`, 
     expect(await nodes[123 % NODES].call('scale-echo', 'hi')).to.equal('echo hi')
     await eventually(() => aliveCounts(nodes).every(c => c === NODES), () => `alive counts after the work: ${summary(aliveCounts(nodes))}`, 30_000)
     expect(departures.slice(0, 5)).to.deep.equal([])
+  })
+
+  it(`grows from a full mesh of ${FIRST} to ${NODES} nodes, switching to partial views live without losing a publication`, async () => {
+    cluster = await startMemoryCluster({
+      nodes: FIRST,
+      clusterPrefix: 'grown-scale',
+      encryption: 'plaintext',
+      // the default thresholds (partial views from 64 members); a settling time of 5 s keeps the full mesh from
+      // growing far past them while the cluster grows by 20 every few seconds
+      init: { overlay: { topology: 'auto', settle: 5000 }, membership: { probeTimeout: 500, suspectTimeout: 10_000 } }
+    })
+    const { nodes } = cluster
+    await eventually(() => aliveCounts(nodes).every(c => c === FIRST), () => `alive counts: ${summary(aliveCounts(nodes))}`, 60_000)
+    await eventually(() => connectionCounts(nodes).every(c => c === FIRST - 1), () => `connections: ${summary(connectionCounts(nodes))}`, 60_000)
+    const changes = new Map<string, string[]>()
+    const watch = (node: FoundationNode): void => {
+      changes.set(node.id, [])
+      node.addEventListener('topology:change', (evt) => { changes.get(node.id)?.push(`${evt.detail.from}->${evt.detail.to}`) })
+    }
+    nodes.forEach(watch)
+
+    const ticks = keepPublishing(nodes[0], 'ticks', 100)
+    nodes.forEach(node => ticks.subscribe(node))
+    // from here the first nodes are in the mesh: they must miss nothing
+    await new Promise(resolve => setTimeout(resolve, 5000))
+    const subscribedAt = new Map<string, number>()
+    while (nodes.length < NODES) {
+      const added = await cluster.grow(Math.min(GROWTH_STEP, NODES - nodes.length))
+      for (const node of added) {
+        watch(node)
+        subscribedAt.set(node.id, ticks.subscribe(node))
+      }
+      await eventually(() => aliveCounts(nodes).every(c => c === nodes.length), () => `${nodes.length} nodes, alive counts: ${summary(aliveCounts(nodes))}`, FORM_TIMEOUT_MS / 2)
+    }
+    await eventually(() => nodes.every(n => n.info().topology === 'partial-view'),
+      () => `shapes: ${nodes.filter(n => n.info().topology !== 'partial-view').length} not yet in partial views`, 60_000)
+    await eventually(() => settled(nodes), () => `not settled: ${unsettled(nodes)}`, FORM_TIMEOUT_MS)
+    const settledAt = ticks.published()
+    // publications keep flowing over the overlay's links alone
+    await new Promise(resolve => setTimeout(resolve, 10_000))
+    const total = await ticks.stop()
+
+    const missing = (node: FoundationNode): number => {
+      const got = ticks.received.get(node.id) ?? new Set()
+      // a node that joined is in the topic's mesh a heartbeat or two after it subscribed; from the settled cluster on
+      // it must miss nothing either
+      const from = subscribedAt.has(node.id) ? settledAt : 0
+      let missed = 0
+      for (let n = from; n < total; n++) { if (!got.has(n)) { missed++ } }
+      return missed
+    }
+    await eventually(() => nodes.every(n => missing(n) === 0),
+      () => `missed publications (of ${total}) per node: ${summary(nodes.map(missing))}; first nodes: ${summary(nodes.slice(0, FIRST).map(missing))}`, 30_000)
+    for (const node of nodes.slice(0, FIRST)) {
+      expect(changes.get(node.id), `${node.name}'s switches`).to.deep.equal(['full-mesh->partial-view'])
+    }
+    expect(overlayComponents(nodes)).to.deep.equal([NODES])
   })
 })
