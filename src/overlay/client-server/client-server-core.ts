@@ -29,8 +29,8 @@ export interface ClientServerCoreInit {
  *
  * A client links to the first `serverLinks` servers of its own ranking that have not failed it lately, and drops a
  * link it no longer wants only once every wanted one is up: make-before-break, so a client is never left with fewer
- * links than it had while it moves. A server takes every LINK it has room for; a client takes one only from a server it wants, and
- * answers any other with UNLINK, as does a node whose view of the servers lags the asker's.
+ * links than it had while it moves. A server takes every LINK it has room for; a client takes one only from a server
+ * it wants, and answers any other with UNLINK, as does a node whose view of the servers lags the asker's.
  *
  * Links are symmetric as in HyParView: a link is up at the asker when LINKED arrives, at the other end when it
  * answers, and whoever drops it tells the other with UNLINK. The adapter opens a link on `up`, closes it on `down`
