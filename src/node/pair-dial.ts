@@ -90,7 +90,11 @@ export async function connectToPeer (host: PairHost, peer: PeerId, options: Pair
  */
 export async function unlessAborted<T> (work: Promise<T>, signal?: AbortSignal): Promise<T> {
   if (signal == null) { return work }
-  signal.throwIfAborted()
+  if (signal.aborted) {
+    // the work goes on unobserved by this caller: its failure must not surface as an unhandled rejection
+    work.catch(() => {})
+    throw signal.reason
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => { reject(signal.reason) }
     signal.addEventListener('abort', onAbort, { once: true })

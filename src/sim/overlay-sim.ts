@@ -156,7 +156,7 @@ export class OverlaySim {
       id,
       index,
       overlay: this.agreed != null
-        ? new ClientServerCore({ self: id, config: this.clientServer, now: this.now })
+        ? new ClientServerCore({ self: id, config: this.clientServer })
         : new HyParViewCore({ self: id, config: this.hyparview, random: seededRandom(randomInt(this.random, 2 ** 32)), now: this.now }),
       broadcast: new PlumtreeCore({ self: id, config: this.plumtree, now: this.now }),
       up: true,

@@ -44,7 +44,7 @@ describe('client-server overlay core', () => {
   it('links a client to its two preferred servers, up once each answers', () => {
     const view = serverView(members, config)
     const client = members.find(id => !view.servers.includes(id)) as string
-    const core = new ClientServerCore({ self: client, config, now: 0 })
+    const core = new ClientServerCore({ self: client, config })
     const [first, second] = preferredServers(client, view.servers)
     const out = core.setView(view, 0)
     expect(core.role).to.equal('client')
@@ -57,7 +57,7 @@ describe('client-server overlay core', () => {
   it('links a server to every other server, and takes any LINK', () => {
     const view = serverView(members, config)
     const server = view.servers[0]
-    const core = new ClientServerCore({ self: server, config, now: 0 })
+    const core = new ClientServerCore({ self: server, config })
     const out = core.setView(view, 0)
     expect(core.role).to.equal('server')
     expect(sentTo(out, 'link').sort()).to.deep.equal(view.servers.slice(1).sort())
@@ -70,7 +70,7 @@ describe('client-server overlay core', () => {
   it('keeps a replacement until the server it prefers is back: no moment with fewer links than before', () => {
     const view = serverView(members, config)
     const client = members.find(id => !view.servers.includes(id)) as string
-    const core = new ClientServerCore({ self: client, config, now: 0 })
+    const core = new ClientServerCore({ self: client, config })
     const [first, second, third] = preferredServers(client, view.servers)
     core.setView(view, 0)
     core.receive(first, { type: 'linked' }, 10)
@@ -94,7 +94,7 @@ describe('client-server overlay core', () => {
   it('counts an unanswered LINK as refused after linkTimeout, and asks the next server', () => {
     const view = serverView(members, config)
     const client = members.find(id => !view.servers.includes(id)) as string
-    const core = new ClientServerCore({ self: client, config, now: 0 })
+    const core = new ClientServerCore({ self: client, config })
     const [, , third] = preferredServers(client, view.servers)
     core.setView(view, 0)
     expect(sentTo(core.tick(config.linkTimeout - 1), 'link')).to.deep.equal([])
@@ -105,7 +105,7 @@ describe('client-server overlay core', () => {
   it('refuses a LINK from a member it does not link to when it is a client, and answers a late LINKED with UNLINK', () => {
     const view = serverView(members, config)
     const [client, other] = members.filter(id => !view.servers.includes(id))
-    const core = new ClientServerCore({ self: client, config, now: 0 })
+    const core = new ClientServerCore({ self: client, config })
     core.setView(view, 0)
     expect(sentTo(core.receive(other, { type: 'link' }, 5), 'unlink')).to.deep.equal([other])
     expect(sentTo(core.receive(other, { type: 'linked' }, 6), 'unlink')).to.deep.equal([other])
@@ -116,7 +116,7 @@ describe('client-server overlay core', () => {
     const view = serverView(members, config)
     expect(view.servers).to.have.length(9)
     const server = view.servers[8]
-    const core = new ClientServerCore({ self: server, config, now: 0 })
+    const core = new ClientServerCore({ self: server, config })
     core.setView(view, 0)
     const clients = members.filter(id => !view.servers.includes(id))
     core.receive(clients[0], { type: 'link' }, 5)
@@ -135,7 +135,7 @@ describe('client-server overlay core', () => {
 
   it('tells every peer when it leaves', () => {
     const view = serverView(members, config)
-    const core = new ClientServerCore({ self: view.servers[0], config, now: 0 })
+    const core = new ClientServerCore({ self: view.servers[0], config })
     core.setView(view, 0)
     core.receive(view.servers[1], { type: 'linked' }, 5)
     const out = core.leave()

@@ -18,7 +18,6 @@ export interface ClientServerCoreInit {
   self: string
   /** checked by resolveClientServerConfig */
   config: ClientServerConfig
-  now: number
 }
 
 /**
@@ -40,7 +39,7 @@ export class ClientServerCore {
   private readonly self: string
   private readonly config: ClientServerConfig
   private out: ClientServerOutput = { send: [], events: [] }
-  private view: ServerView = { servers: [], members: 0 }
+  private view: ServerView = { servers: [] }
   private servers = new Set<string>()
   /** the servers in this node's order of preference, while it is a client */
   private preference: string[] = []

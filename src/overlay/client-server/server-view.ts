@@ -12,7 +12,6 @@ const SERVER_KEY = 'foundation/overlay/servers'
 /** The servers of one member list, best ranked first. */
 export interface ServerView {
   readonly servers: readonly string[]
-  readonly members: number
 }
 
 /** A member's score for the server role; the same on every node. */
@@ -28,7 +27,7 @@ export function serverView (members: readonly string[], config: Pick<ClientServe
   const count = serverCount(members.length, config)
   const scored = members.map(id => ({ id, score: scoreOf(id) }))
   scored.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-  return { servers: scored.slice(0, count).map(entry => entry.id), members: members.length }
+  return { servers: scored.slice(0, count).map(entry => entry.id) }
 }
 
 /** The servers in the order `client` prefers them: its own rendezvous ranking, so clients spread evenly. */
