@@ -11,7 +11,7 @@ import { seededRandom } from './swim/random.ts'
 import { SwimCore } from './swim/swim-core.ts'
 import type { ResolvedMembershipConfig } from './config.ts'
 import type { Member, Membership, MembershipComponents, MembershipEvents, MembershipInit } from './index.ts'
-import type { SwimMessage } from './swim/messages.ts'
+import type { Piggyback, SwimMessage } from './swim/messages.ts'
 import type { SwimEventType, SwimOutput } from './swim/swim-core.ts'
 import type { Connection, IdentifyResult, Logger, PeerId, PeerUpdate } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -31,6 +31,13 @@ export interface Libp2pMembership extends Membership {
   setNeighbours(ids?: Iterable<string>): void
   /** Exchanges whole views with a member that just became a neighbour (at most once per probe interval). */
   meet(peer: string): void
+  /**
+   * Hands each record this node learns first-hand (its own, its verdicts, a member's word about itself) to
+   * `spread`, which may broadcast it to every member; undefined stops it.
+   */
+  onNews(spread?: (news: Piggyback) => void): void
+  /** News a broadcast brought from `from`, the neighbour that passed it on: merged as gossip from that peer. */
+  hear(from: string, news: Piggyback): void
 }
 
 /**
@@ -63,6 +70,7 @@ class SwimMembership extends TypedEventEmitter<MembershipEvents> implements Libp
   private neighbours: string[] | undefined
   private running = false
   private timer?: ReturnType<typeof setInterval>
+  private spread: ((news: Piggyback) => void) | undefined
 
   constructor (components: MembershipComponents, init: MembershipInit) {
     super()
@@ -104,6 +112,14 @@ class SwimMembership extends TypedEventEmitter<MembershipEvents> implements Libp
 
   meet (peer: string): void {
     if (this.running) { this.feed(this.core.meet(peer, now())) }
+  }
+
+  onNews (spread?: (news: Piggyback) => void): void {
+    this.spread = spread
+  }
+
+  hear (from: string, news: Piggyback): void {
+    if (this.running) { this.feed(this.core.receive(from, { type: 'gossip', ...news }, now())) }
   }
 
   self (): Member {
@@ -195,6 +211,9 @@ class SwimMembership extends TypedEventEmitter<MembershipEvents> implements Libp
   private feed (out: SwimOutput): void {
     if (!this.running) { return }
     for (const outbound of out.send) { this.transport.send(outbound.to, outbound.message) }
+    if (this.spread != null) {
+      for (const news of out.news) { this.spread(news) }
+    }
     for (const event of out.events) {
       if (event.type === 'join') {
         this.rememberAddresses(event.member)

@@ -1,11 +1,18 @@
 // The partial-view shape on real libp2p nodes (memory transport): each node keeps links to a few neighbours only, and
 // the cluster still works as one: every member alive everywhere, publications reach every subscriber, a crash is
-// detected by the whole cluster, a call to a member without a link dials it and the idle connection closes later.
+// detected by the whole cluster, a call to a member without a link dials it and the idle connection closes later, and
+// the news of a member that joins late crosses the broadcast tree to every member.
 import { expect } from 'aegir/chai'
+import { pEvent } from 'p-event'
 import { startMemoryCluster } from '../../benchmarks/lib/memory-cluster.ts'
+import { protocolName } from '../../src/node/protocols.ts'
+import { Codec } from '../../src/wire/codec.ts'
+import { encodeFrame } from '../../src/wire/frames.ts'
 import { FAST_MEMBERSHIP, eventually } from '../fixtures/nodes.ts'
 import { aliveCounts, connectionCounts, overlayComponents, symmetricShare } from './fixtures.ts'
 import type { MemoryCluster } from '../../benchmarks/lib/memory-cluster.ts'
+import type { Piggyback } from '../../src/membership/swim/messages.ts'
+import type { StreamCloseEvent } from '@libp2p/interface'
 
 const NODES = 16
 const ACTIVE_VIEW = 3
@@ -101,5 +108,40 @@ describe(`overlay: ${NODES} nodes in the partial-view shape`, function () {
       () => `statuses ${survivors.map(n => n.membership.get(victim.id)?.status).join(' ')}`, 30_000)
     await eventually(() => overlayComponents(survivors).length === 1 && survivors.every(n => !n.overlay.overlay.isActive(victim.id)),
       () => `components ${overlayComponents(survivors).join(' ')}`, 30_000)
+  })
+
+  it('takes the news of a member that joins late to every member over the broadcast tree', async () => {
+    const members = cluster.nodes.filter(n => n.host.status === 'started')
+    // which members the tree told of the newcomer, and through whom
+    const heard = new Map<string, string>()
+    let newcomerId = ''
+    for (const node of members) {
+      const hear = node.membership.hear.bind(node.membership)
+      node.membership.hear = (from: string, news: Piggyback) => {
+        if (news.updates.some(u => u.id === newcomerId && u.status === 'alive')) { heard.set(node.id, from) }
+        hear(from, news)
+      }
+    }
+    const [newcomer] = await cluster.grow(1)
+    newcomerId = newcomer.id
+    const everyone = [...members, newcomer]
+    await eventually(() => everyone.every(n => n.membership.get(newcomer.id)?.status === 'alive'),
+      () => `statuses ${members.map(n => n.membership.get(newcomer.id)?.status).join(' ')}`, 30_000)
+    // the member that the newcomer first synced with learnt it first-hand and broadcast it; the tree reached the rest,
+    // though piggybacked gossip may bring it to a neighbour of the newcomer first
+    const viaTree = members.filter(n => heard.has(n.id))
+    expect(viaTree.length, `members told by the tree: ${viaTree.length} of ${members.length}`).to.be.at.least(members.length - 1 - 2 * ACTIVE_VIEW)
+    for (const node of viaTree) { expect(heard.get(node.id)).to.not.equal(newcomer.id) }
+  })
+
+  it('resets a stream that brings malformed news over the broadcast tree, counts it, and keeps running', async () => {
+    const [a, b] = cluster.nodes.filter(n => n.host.status === 'started')
+    const codec = new Codec()
+    const stream = await a.host.dialProtocol(b.host.peerId, protocolName(b.config.clusterName, 'membership-news'), { signal: AbortSignal.timeout(5000) })
+    const closed = pEvent<'close', StreamCloseEvent>(stream, 'close', { timeout: 5000 })
+    stream.send(encodeFrame(codec.encode({ type: 'gossip', id: 'x', round: 0, origin: a.id, payload: { updates: [{ id: a.id, status: 'gone' }] } })))
+    expect((await closed).error).to.be.instanceOf(Error)
+    expect(b.overlay.news.broadcast.invalidFrames).to.equal(1)
+    expect(b.membership.get(a.id)?.status).to.equal('alive')
   })
 })

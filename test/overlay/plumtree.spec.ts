@@ -318,10 +318,10 @@ describe('overlay/plumtree-core', () => {
     expect(a.broadcast('x', 'again', 6)).to.deep.equal({ send: [], deliver: [] })
   })
 
-  it('a new payload is delivered at round + 1 and forwarded with it to every eager neighbour but the sender', () => {
+  it('a new payload is delivered at round + 1 and forwarded with it to every eager neighbour but the sender, who is named', () => {
     const a = core()
     const out = a.receive('b', gossip('x', 4), 0)
-    expect(out.deliver).to.deep.equal([{ id: 'x', payload: new Uint8Array([1, 2, 3]), origin: 'o', hops: 5 }])
+    expect(out.deliver).to.deep.equal([{ id: 'x', payload: new Uint8Array([1, 2, 3]), origin: 'o', hops: 5, from: 'b' }])
     expect(out.send.map(o => [o.to, o.message])).to.deep.equal([['c', gossip('x', 5)], ['d', gossip('x', 5)]])
   })
 
@@ -338,6 +338,18 @@ describe('overlay/plumtree-core', () => {
     const next = a.receive('b', gossip('y'), 2)
     expect(sent(next)).to.deep.equal(['d:gossip'])
     expect(a.tick(2 + ihaveInterval).send).to.deep.equal([{ to: 'c', message: { type: 'ihave', entries: [{ id: 'y', round: 1 }] } }])
+  })
+
+  it('a payload that comes first over a link it pruned makes the link eager on both ends again', () => {
+    const a = core()
+    a.receive('b', gossip('x'), 0)
+    a.receive('c', gossip('x'), 1)
+    expect(a.lazy()).to.deep.equal(['c'])
+    // c pushed y before our PRUNE reached it, and made us lazy when it did: without a GRAFT neither end would push
+    const out = a.receive('c', gossip('y', 2), 2)
+    expect(out.deliver.map(d => d.id)).to.deep.equal(['y'])
+    expect(sent(out)).to.deep.equal(['b:gossip', 'c:graft:-', 'd:gossip'])
+    expect(a.lazy()).to.deep.equal([])
   })
 
   it('a PRUNE makes the link lazy, and a GRAFT makes it eager again and gets the payload at our round', () => {

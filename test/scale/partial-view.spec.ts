@@ -159,8 +159,10 @@ describeScale(`scale: ${NODES} nodes in one process in the partial-view shape`, 
 
     const ticks = keepPublishing(nodes[0], 'ticks', 100)
     nodes.forEach(node => ticks.subscribe(node))
-    // from here the first nodes are in the mesh: they must miss nothing
+    // from here the first nodes are in the mesh: they must miss nothing (the first publications went out before they
+    // subscribed)
     await new Promise(resolve => setTimeout(resolve, 5000))
+    const meshFormedAt = ticks.published()
     const subscribedAt = new Map<string, number>()
     while (nodes.length < NODES) {
       const added = await cluster.grow(Math.min(GROWTH_STEP, NODES - nodes.length))
@@ -182,13 +184,27 @@ describeScale(`scale: ${NODES} nodes in one process in the partial-view shape`, 
       const got = ticks.received.get(node.id) ?? new Set()
       // a node that joined is in the topic's mesh a heartbeat or two after it subscribed; from the settled cluster on
       // it must miss nothing either
-      const from = subscribedAt.has(node.id) ? settledAt : 0
+      const from = subscribedAt.has(node.id) ? settledAt : meshFormedAt
       let missed = 0
       for (let n = from; n < total; n++) { if (!got.has(n)) { missed++ } }
       return missed
     }
+    /** the runs of publications `node` missed, e.g. "412-449 501", to tell a gap in a switch from scattered loss */
+    const gaps = (node: FoundationNode): string => {
+      const got = ticks.received.get(node.id) ?? new Set()
+      const runs: string[] = []
+      for (let n = meshFormedAt; n < total; n++) {
+        if (got.has(n)) { continue }
+        let end = n
+        while (end + 1 < total && !got.has(end + 1)) { end++ }
+        runs.push(end === n ? `${n}` : `${n}-${end}`)
+        n = end
+      }
+      return `${node.name}: ${runs.join(' ')}`
+    }
     await eventually(() => nodes.every(n => missing(n) === 0),
-      () => `missed publications (of ${total}) per node: ${summary(nodes.map(missing))}; first nodes: ${summary(nodes.slice(0, FIRST).map(missing))}`, 30_000)
+      () => `missed publications (of ${total}) per node: ${summary(nodes.map(missing))}; first nodes: ${summary(nodes.slice(0, FIRST).map(missing))}; ` +
+        `${nodes.slice(0, FIRST).filter(n => missing(n) > 0).map(gaps).join('; ')}`, 30_000)
     for (const node of nodes.slice(0, FIRST)) {
       expect(changes.get(node.id), `${node.name}'s switches`).to.deep.equal(['full-mesh->partial-view'])
     }

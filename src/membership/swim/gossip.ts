@@ -41,9 +41,15 @@ export class Gossip {
     return this.queue.size > 0
   }
 
-  /** Queues news to ride on the next messages, replacing older news about the same member. */
-  spread (member: Member): void {
+  /**
+   * Queues news to ride on the next messages, replacing older news about the same member. News this node knows
+   * first-hand (its own record, its own verdict, a member's word about itself) is also handed to the caller, whose
+   * broadcast tree can take it to every member within a few hops: piggybacking alone crosses partial views one
+   * neighbour at a time.
+   */
+  spread (member: Member, firstHand = false): void {
     this.queue.enqueue(member)
+    if (firstHand) { this.outbox.news(this.vouch([copyMember(member)])) }
   }
 
   /** The next message to `to` carries our own record, however busy the queue: `to` holds an old one. */

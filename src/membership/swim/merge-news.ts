@@ -54,11 +54,15 @@ export class NewsMerger {
     this.verify = init.verify
   }
 
-  /** Applies news from a peer; true when some of it doubted us and the sender needs our current record. */
-  merge (updates: Member[], now: number): boolean {
+  /**
+   * Applies news from peer `from`; true when some of it doubted us and the sender needs our current record. A record
+   * `from` holds of itself is its own word, news first-hand: a newcomer's record in its first sync, a leave, a
+   * refutation.
+   */
+  merge (from: string, updates: Member[], now: number): boolean {
     let refuted = false
     for (const update of updates) {
-      if (this.apply(update, now)) { refuted = true }
+      if (this.apply(update, now, update.id === from)) { refuted = true }
     }
     return refuted
   }
@@ -91,11 +95,14 @@ export class NewsMerger {
     if (member.status === 'alive') {
       this.apply({ ...member, status: 'suspect' }, now)
       this.suspicions.witness(id, member.incarnation, closed)
+      // first-hand news once it names us as its witness
+      const suspected = this.view.table.get(id)?.member
+      if (suspected != null) { this.gossip.spread(suspected, true) }
       // tell the suspect at once: if it is alive it refutes now instead of when gossip happens to reach it
       this.gossip.send(id)
     } else if (member.status === 'suspect' && this.suspicions.witness(id, member.incarnation, closed)) {
       // our confirmation is news for the others: send the record again, with us as a witness
-      this.gossip.spread(member)
+      this.gossip.spread(member, true)
     }
   }
 
@@ -112,7 +119,7 @@ export class NewsMerger {
         if (member?.status !== 'suspect') {
           this.suspicions.end(id)
         } else if (this.suspicions.witnessedBySelf(id) || !this.view.isEligible(id)) {
-          this.apply({ ...member, status: 'dead' }, now)
+          this.apply({ ...member, status: 'dead' }, now, true)
         } else if (this.suspicions.verify(id)) {
           this.verify(id, now)
         }
@@ -151,14 +158,14 @@ export class NewsMerger {
   }
 
   /** Returns true when the update was about us and made us refute. */
-  private apply (update: Member, now: number): boolean {
+  private apply (update: Member, now: number, firstHand = false): boolean {
     if (update.id === this.view.self.id) { return this.refute(update) }
     const entry = this.view.table.get(update.id)
     if (entry != null && !supersedes(update, entry.member)) { return false }
     const before = entry?.member.status
     const member = this.view.table.set(update, now).member
     // whoever learns news passes it on: that is what makes the spread infection-style
-    this.gossip.spread(member)
+    this.gossip.spread(member, firstHand)
     if (member.status === 'suspect') {
       this.suspicions.begin(member.id, member.incarnation, now)
     } else {
@@ -197,7 +204,7 @@ export class NewsMerger {
     if (self.status === 'left') { return false }
     if (update.incarnation < self.incarnation) {
       if (update.status === 'alive') { return false }
-      this.gossip.spread(self)
+      this.gossip.spread(self, true)
       return true
     }
     if (update.status === 'alive' && update.incarnation === self.incarnation) { return false }
@@ -206,7 +213,7 @@ export class NewsMerger {
     // being doubted is a sign that we answer late (Lifeguard); an old record of ours coming back is not
     if (update.status === 'suspect' || update.status === 'dead') { this.health.raise() }
     self.incarnation = update.incarnation + 1
-    this.gossip.spread(self)
+    this.gossip.spread(self, true)
     return true
   }
 }

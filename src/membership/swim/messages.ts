@@ -138,6 +138,11 @@ function piggyback (m: Fields): Piggyback {
   return witnesses.length > 0 ? { updates, witnesses } : { updates }
 }
 
+/** Checks news that travels on its own (a broadcast's payload) and returns a clean copy of it. */
+export function validateNews (value: unknown): Piggyback {
+  return piggyback(record(value, 'news'))
+}
+
 /**
  * Returns a clean copy of a decoded message, or throws InvalidMessageError naming the first bad field.
  * The copy drops unknown fields so nothing a peer adds can reach the core.

@@ -1,6 +1,6 @@
 // What one call into the core produced, collected as the parts of the core act and handed to the caller at the end.
 import { copyMember } from './member-table.ts'
-import type { Outbound, SwimMessage } from './messages.ts'
+import type { Outbound, Piggyback, SwimMessage } from './messages.ts'
 import type { Member } from '../index.ts'
 
 export type SwimEventType = 'join' | 'suspect' | 'alive' | 'leave'
@@ -10,15 +10,19 @@ export interface SwimEvent {
   member: Member
 }
 
-/** Everything one call produced: messages for the caller to deliver, view changes for it to announce. */
+/**
+ * Everything one call produced: messages for the caller to deliver, view changes for it to announce, and news this
+ * node learnt first-hand, which a caller with a broadcast tree may push to every member at once.
+ */
 export interface SwimOutput {
   send: Outbound[]
   events: SwimEvent[]
+  news: Piggyback[]
 }
 
 /** The core does no IO: every part writes here, and the caller delivers what each call drained. */
 export class Outbox {
-  private out: SwimOutput = { send: [], events: [] }
+  private out: SwimOutput = { send: [], events: [], news: [] }
 
   send (to: string, message: SwimMessage): void {
     this.out.send.push({ to, message })
@@ -28,9 +32,14 @@ export class Outbox {
     this.out.events.push({ type, member: copyMember(member) })
   }
 
+  /** One record (with its witnesses if a suspicion) this node knows first-hand: its own, its verdict, a peer's word. */
+  news (news: Piggyback): void {
+    this.out.news.push(news)
+  }
+
   drain (): SwimOutput {
     const out = this.out
-    this.out = { send: [], events: [] }
+    this.out = { send: [], events: [], news: [] }
     return out
   }
 }

@@ -184,11 +184,11 @@ export class SwimCore {
         this.prober.relay(from, message.seq, message.target, message.nack === true, now)
         break
       case 'sync':
-        this.news.merge(message.members, now)
+        this.news.merge(from, message.members, now)
         this.sync.answer(from, now)
         return this.outbox.drain()
       case 'sync-ack':
-        if (this.news.merge(message.members, now)) {
+        if (this.news.merge(from, message.members, now)) {
           this.gossip.owe(from)
           this.gossip.send(from)
         }
@@ -257,7 +257,7 @@ export class SwimCore {
     this.time(wall)
     if (this.hasLeft) { return this.outbox.drain() }
     this.view.updateSelf(update)
-    this.gossip.spread(this.view.self)
+    this.gossip.spread(this.view.self, true)
     return this.outbox.drain()
   }
 
@@ -266,7 +266,7 @@ export class SwimCore {
    * sender that doubted us gets our record with whatever we send it next, the ack to its ping included.
    */
   private merge (from: string, message: Piggyback, now: number): boolean {
-    const refuted = this.news.merge(message.updates, now)
+    const refuted = this.news.merge(from, message.updates, now)
     if (refuted) { this.gossip.owe(from) }
     this.news.confirm(from, message.updates, message.witnesses)
     return refuted

@@ -1,7 +1,9 @@
-// A node's overlay: HyParView over libp2p, the keeper of its connections, and the control that switches its shape.
+// A node's overlay: HyParView over libp2p, the broadcast tree that carries membership news over its links, the keeper
+// of its connections, and the control that switches its shape.
 import { DEFAULT_DIAL_YIELD } from '../../node/pair-dial.ts'
 import { Libp2pOverlay } from './libp2p-overlay.ts'
 import { LinkKeeper } from './link-keeper.ts'
+import { MembershipNews } from './membership-news.ts'
 import { TopologyControl } from './topology-control.ts'
 import type { TopologyInfo } from './topology-control.ts'
 import type { FoundationConfig } from '../../config/index.ts'
@@ -41,6 +43,7 @@ function meshPeersOf (host: Host): Set<string> {
 
 export class NodeOverlay implements Startable {
   readonly overlay: Libp2pOverlay
+  readonly news: MembershipNews
   readonly keeper: LinkKeeper
   readonly control: TopologyControl
   private running = false
@@ -52,6 +55,10 @@ export class NodeOverlay implements Startable {
       cluster: init.cluster,
       maxFrameSize: init.maxFrameSize,
       hyparview: activeViewSize != null ? { activeViewSize } : undefined
+    })
+    this.news = new MembershipNews({ host, overlay: this.overlay, membership, logger, shape: () => this.control.shape }, {
+      cluster: init.cluster,
+      maxFrameSize: init.maxFrameSize
     })
     const log = logger.forComponent('foundation:topology')
     this.keeper = new LinkKeeper({
@@ -78,6 +85,7 @@ export class NodeOverlay implements Startable {
   async start (): Promise<void> {
     if (this.running) { return }
     await this.overlay.start()
+    await this.news.start()
     this.control.start()
     this.running = true
   }
@@ -87,6 +95,7 @@ export class NodeOverlay implements Startable {
     if (!this.running) { return }
     this.running = false
     this.control.stop()
+    await this.news.stop()
     await this.overlay.stop()
   }
 

@@ -8,6 +8,8 @@ export interface Delivery {
   origin: string
   /** hops from the origin along the path it came by; 0 for this node's own broadcast */
   hops: number
+  /** the neighbour it came from; absent for this node's own broadcast */
+  from?: string
 }
 
 /** Everything one call produced: messages for the caller to send, messages for the application. */

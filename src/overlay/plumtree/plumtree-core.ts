@@ -167,11 +167,19 @@ export class PlumtreeCore {
     }
     const hops = Math.min(round + 1, PLUMTREE_LIMITS.round)
     this.history.add(id, { payload, origin, round, hops, from }, now)
-    this.outbox.deliver({ id, payload, origin, hops })
+    this.outbox.deliver({ id, payload, origin, hops, from })
     const closest = this.missing.closest(id)
     this.missing.received(id)
-    // whoever brought the payload first is on the fastest path we know: keep that link in the tree
-    if (neighbour) { this.peers.makeEager(from) }
+    // whoever brought the payload first is on the fastest path we know: keep that link in the tree. A payload pushed
+    // over a link we had pruned was sent before our PRUNE arrived, and the sender has made us lazy since: tell it the
+    // link is in the tree again, or each side would count on the other for a parent neither has
+    if (neighbour) {
+      if (this.peers.isLazy(from)) {
+        this.graft(from, { type: 'graft', round: hops })
+      } else {
+        this.peers.makeEager(from)
+      }
+    }
     this.push({ type: 'gossip', id, payload, round: hops, origin }, from)
     // the paper's optimisation, for IHAVEs that came before the payload
     if (closest != null) { this.optimize(id, closest.peer, closest.round) }
