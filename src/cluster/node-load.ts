@@ -171,7 +171,12 @@ export class NodeLoadGossip extends TypedEventEmitter<MemberReportEvents> implem
     this.soon = setTimeout(() => {
       this.soon = undefined
       this.publish()
-    }, Math.max(JOIN_REPORT_DELAY, this.members() * JOIN_DELAY_PER_MEMBER))
+    }, this.joinReportDelay())
+  }
+
+  /** ms this node waits after a join before it reports, once for all the joins until then */
+  joinReportDelay (): number {
+    return Math.max(JOIN_REPORT_DELAY, this.members() * JOIN_DELAY_PER_MEMBER)
   }
 
   /** Reports the load when it changed since the last report, or when the last one is getting old. */

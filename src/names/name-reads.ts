@@ -10,6 +10,11 @@ import type { TypedEventTarget } from '@libp2p/interface'
 export interface MemberNameCounts extends TypedEventTarget<MemberReportEvents> {
   /** undefined before the member's first report */
   heldNames(member: string): number | undefined
+  /**
+   * ms members take to report after they see a join: it grows with the cluster, which spaces its reports out, and a
+   * newcomer that gave up waiting before would read every member
+   */
+  joinReportDelay?(): number
 }
 
 export interface NameReadsComponents {
@@ -22,7 +27,7 @@ export interface NameReadsComponents {
 }
 
 export interface NameReadsInit {
-  /** a member silent this long after it was wanted is read anyway */
+  /** a member silent this long (plus the reports' join delay) after it was wanted is read anyway */
   reportWait: number
   /** after a partition heals, how long members have to see each other again before every one is read */
   healSettle: number
@@ -106,7 +111,8 @@ export class NameReads {
     }
     if (held === undefined) {
       if (!this.awaiting.has(member)) {
-        this.awaiting.set(member, this.components.clock.after(this.init.reportWait, () => { this.readNow(member) }))
+        const wait = this.init.reportWait + (this.components.reports.joinReportDelay?.() ?? 0)
+        this.awaiting.set(member, this.components.clock.after(wait, () => { this.readNow(member) }))
       }
       return
     }

@@ -71,14 +71,20 @@ export class TopologyPolicy {
   private epochs = 0
   /** the shape the size calls for, and since when, while it differs from the one in force */
   private pending: { to: Topology, since: number } | undefined
-  /** when the node started, if it is to take its first shape at once: see joining() */
-  private readonly startedAt: number | undefined
+  /** whether the node takes its first shape at once: see joining() */
+  private readonly joins: boolean
+  /** when the node first counted another member */
+  private firstContact: number | undefined
 
-  /** `startedAt` makes the first switch within one settling time of it immediate (a newcomer learning the size) */
-  constructor (thresholds: Partial<TopologyThresholds> = {}, initial: Topology = 'full-mesh', startedAt?: number) {
+  /**
+   * `joins` makes the first switch immediate while the node is joining (a newcomer learning the size): until one
+   * settling time after it first counted another member. From its start instead, a newcomer on a busy cluster that
+   * took longer than that to hear from its seed would sit in the full mesh a settling time, dialling every member.
+   */
+  constructor (thresholds: Partial<TopologyThresholds> = {}, initial: Topology = 'full-mesh', joins = false) {
     this.thresholds = checkThresholds({ ...DEFAULT_TOPOLOGY_THRESHOLDS, ...thresholds })
     this.shape = initial
-    this.startedAt = startedAt
+    this.joins = joins
   }
 
   get current (): Topology {
@@ -104,6 +110,7 @@ export class TopologyPolicy {
 
   /** The agreed member count now; a change when the shape to switch to has been called for long enough. */
   observe (members: number, now: number): TopologyChange | undefined {
+    if (members > 1) { this.firstContact ??= now }
     const to = this.wanted(members)
     if (to === this.shape) {
       this.pending = undefined
@@ -122,9 +129,12 @@ export class TopologyPolicy {
     return { from, to, members, epoch: this.epochs, reason: `${members} members ${held}: ${describe(from, to, this.thresholds)}` }
   }
 
-  /** Whether this node is still taking its first shape: started within one settling time, and never switched. */
+  /**
+   * Whether this node is still taking its first shape: it has not counted another member yet, or first did within
+   * one settling time, and it never switched.
+   */
   joining (now: number): boolean {
-    return this.startedAt != null && this.epochs === 0 && now - this.startedAt < this.thresholds.settle
+    return this.joins && this.epochs === 0 && (this.firstContact == null || now - this.firstContact < this.thresholds.settle)
   }
 }
 

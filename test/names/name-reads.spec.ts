@@ -10,6 +10,7 @@ import type { MemberNameCounts } from '../../src/names/name-reads.ts'
 class Counts extends TypedEventEmitter<MemberReportEvents> implements MemberNameCounts {
   private readonly counts = new Map<string, number>()
   heldNames (member: string): number | undefined { return this.counts.get(member) }
+  joinReportDelay?: () => number
   report (member: string, names: number): void {
     this.counts.set(member, names)
     this.safeDispatchEvent('member:report', { detail: member })
@@ -76,6 +77,16 @@ describe('name reads', () => {
     start(20)
     reads.want('silent')
     await new Promise(resolve => setTimeout(resolve, 60))
+    expect(read).to.deep.equal(['silent'])
+  })
+
+  it('waits as much longer as members take to report after a join, which grows with the cluster', async () => {
+    counts.joinReportDelay = () => 100
+    start(20)
+    reads.want('silent')
+    await new Promise(resolve => setTimeout(resolve, 60))
+    expect(read, 'within the report wait plus the join delay').to.deep.equal([])
+    for (let waited = 0; read.length === 0 && waited < 2000; waited += 20) { await new Promise(resolve => setTimeout(resolve, 20)) }
     expect(read).to.deep.equal(['silent'])
   })
 

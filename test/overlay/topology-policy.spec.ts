@@ -52,7 +52,8 @@ describe('overlay topology by size', () => {
   })
 
   it('takes the shape the size calls for at once while joining, and waits the settling time after', () => {
-    const policy = new TopologyPolicy({ settle: 30_000 }, 'full-mesh', 1000)
+    const policy = new TopologyPolicy({ settle: 30_000 }, 'full-mesh', true)
+    expect(policy.joining(0), 'before it counts another member').to.equal(true)
     expect(policy.observe(2, 1100)).to.equal(undefined)
     const joined = policy.observe(200, 1500)
     expect(joined, 'a newcomer learning a large cluster').to.include({ from: 'full-mesh', to: 'partial-view', epoch: 1 })
@@ -61,9 +62,14 @@ describe('overlay topology by size', () => {
     expect(policy.observe(20, 3000), 'a shrink waits the settling time').to.equal(undefined)
     expect(policy.observe(20, 33_000)).to.include({ to: 'full-mesh', epoch: 2 })
 
-    const late = new TopologyPolicy({ settle: 30_000 }, 'full-mesh', 0)
-    expect(late.observe(200, 31_000), 'past one settling time from the start, a grown cluster waits too').to.equal(undefined)
+    const late = new TopologyPolicy({ settle: 30_000 }, 'full-mesh', true)
+    expect(late.observe(2, 0)).to.equal(undefined)
+    expect(late.observe(200, 31_000), 'past one settling time from its first contact, a grown cluster waits too').to.equal(undefined)
     expect(late.observe(200, 61_000)).to.include({ to: 'partial-view' })
+
+    const slow = new TopologyPolicy({ settle: 30_000 }, 'full-mesh', true)
+    expect(slow.observe(1, 0)).to.equal(undefined)
+    expect(slow.observe(200, 40_000), 'a newcomer that heard from its seed late still joins at once').to.include({ to: 'partial-view', epoch: 1 })
   })
 
   for (const seed of SEEDS) {

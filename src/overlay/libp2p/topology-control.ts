@@ -82,7 +82,7 @@ export class TopologyControl extends TypedEventEmitter<TopologyEvents> implement
     this.choice = init.choice
     this.checkInterval = init.checkInterval ?? DEFAULT_CHECK_INTERVAL
     const initial: Topology = init.choice === 'auto' ? 'full-mesh' : init.choice
-    this.policy = new TopologyPolicy({ ...init.thresholds, ...NO_CLIENT_SERVER }, initial, Date.now())
+    this.policy = new TopologyPolicy({ ...init.thresholds, ...NO_CLIENT_SERVER }, initial, true)
     this.reason = init.choice === 'auto' ? 'the cluster starts small: every member links to every other' : `fixed by the topology option (${init.choice})`
   }
 
