@@ -114,16 +114,16 @@ describe(`overlay: ${NODES} nodes in the partial-view shape`, function () {
     const members = cluster.nodes.filter(n => n.host.status === 'started')
     // which members the tree told of the newcomer, and through whom
     const heard = new Map<string, string>()
-    let newcomerId = ''
+    const watched = { id: '' }
     for (const node of members) {
       const hear = node.membership.hear.bind(node.membership)
       node.membership.hear = (from: string, news: Piggyback) => {
-        if (news.updates.some(u => u.id === newcomerId && u.status === 'alive')) { heard.set(node.id, from) }
+        if (news.updates.some(u => u.id === watched.id && u.status === 'alive')) { heard.set(node.id, from) }
         hear(from, news)
       }
     }
     const [newcomer] = await cluster.grow(1)
-    newcomerId = newcomer.id
+    watched.id = newcomer.id
     const everyone = [...members, newcomer]
     await eventually(() => everyone.every(n => n.membership.get(newcomer.id)?.status === 'alive'),
       () => `statuses ${members.map(n => n.membership.get(newcomer.id)?.status).join(' ')}`, 30_000)
