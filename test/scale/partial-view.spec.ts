@@ -151,13 +151,18 @@ describeScale(`scale: ${NODES} nodes in one process in the partial-view shape`, 
     await eventually(() => aliveCounts(nodes).every(c => c === FIRST), () => `alive counts: ${summary(aliveCounts(nodes))}`, 60_000)
     await eventually(() => connectionCounts(nodes).every(c => c === FIRST - 1), () => `connections: ${summary(connectionCounts(nodes))}`, 60_000)
     const changes = new Map<string, string[]>()
+    /** the publication under way when each node switched: a failure names it beside the publications missed */
+    const switchedAt = new Map<string, number>()
+    const ticks = keepPublishing(nodes[0], 'ticks', 100)
     const watch = (node: FoundationNode): void => {
       changes.set(node.id, [])
-      node.addEventListener('topology:change', (evt) => { changes.get(node.id)?.push(`${evt.detail.from}->${evt.detail.to}`) })
+      node.addEventListener('topology:change', (evt) => {
+        changes.get(node.id)?.push(`${evt.detail.from}->${evt.detail.to}`)
+        switchedAt.set(node.id, ticks.published())
+      })
     }
     nodes.forEach(watch)
 
-    const ticks = keepPublishing(nodes[0], 'ticks', 100)
     nodes.forEach(node => ticks.subscribe(node))
     // from here the first nodes are in the mesh: they must miss nothing (the first publications went out before they
     // subscribed)
@@ -189,22 +194,26 @@ describeScale(`scale: ${NODES} nodes in one process in the partial-view shape`, 
       for (let n = from; n < total; n++) { if (!got.has(n)) { missed++ } }
       return missed
     }
-    /** the runs of publications `node` missed, e.g. "412-449 501", to tell a gap in a switch from scattered loss */
+    /**
+     * the runs of publications `node` missed, e.g. "412-449 501", to tell a gap in a switch from scattered loss, and
+     * when it subscribed and switched
+     */
     const gaps = (node: FoundationNode): string => {
       const got = ticks.received.get(node.id) ?? new Set()
       const runs: string[] = []
-      for (let n = meshFormedAt; n < total; n++) {
+      for (let n = subscribedAt.get(node.id) ?? meshFormedAt; n < total; n++) {
         if (got.has(n)) { continue }
         let end = n
         while (end + 1 < total && !got.has(end + 1)) { end++ }
         runs.push(end === n ? `${n}` : `${n}-${end}`)
         n = end
       }
-      return `${node.name}: ${runs.join(' ')}`
+      return `${node.name} (subscribed at ${subscribedAt.get(node.id) ?? 0}, switched at ${switchedAt.get(node.id)}) missed ${runs.join(' ')}`
     }
+    const worst = (): FoundationNode[] => nodes.filter(n => missing(n) > 0).sort((a, b) => missing(b) - missing(a)).slice(0, 6)
     await eventually(() => nodes.every(n => missing(n) === 0),
-      () => `missed publications (of ${total}) per node: ${summary(nodes.map(missing))}; first nodes: ${summary(nodes.slice(0, FIRST).map(missing))}; ` +
-        `${nodes.slice(0, FIRST).filter(n => missing(n) > 0).map(gaps).join('; ')}`, 30_000)
+      () => `missed publications (of ${total}, settled at ${settledAt}) per node: ${summary(nodes.map(missing))}; first nodes: ` +
+        `${summary(nodes.slice(0, FIRST).map(missing))}; ${worst().map(gaps).join('; ')}`, 30_000)
     for (const node of nodes.slice(0, FIRST)) {
       expect(changes.get(node.id), `${node.name}'s switches`).to.deep.equal(['full-mesh->partial-view'])
     }
