@@ -273,6 +273,26 @@ describe('membership/swim-core', () => {
       expect(core.get('b')).to.equal(undefined)
     })
 
+    it('hands out as first-hand news what a member says of itself, its own verdicts and its own record, not hearsay', () => {
+      const config = { ...TEST_CONFIG, syncInterval: 0, gossipInterval: 0 }
+      const core = new SwimCore({ self: { id: 'me', name: 'me', roles: [], addresses: [] }, config, random: seededRandom(2), now: 0 })
+      const newsOf = (out: { news: Array<{ updates: Member[] }> }): string[] => out.news.map(n => n.updates.map(u => `${u.id}:${u.status}:${u.incarnation}`).join(','))
+      // a newcomer's first sync: its own record is its word; the members it names are hearsay
+      expect(newsOf(core.receive('n', { type: 'sync', members: [member('n', 'alive', 0), member('x', 'alive', 2)] }, 0))).to.deep.equal(['n:alive:0'])
+      // gossip about others is hearsay; a leave announced by the member that leaves is its word
+      expect(newsOf(core.receive('n', { type: 'gossip', updates: [member('y', 'alive', 0)] }, 10))).to.deep.equal([])
+      expect(newsOf(core.receive('x', { type: 'gossip', updates: [member('x', 'left', 3)] }, 20))).to.deep.equal(['x:left:3'])
+      // a doubt about us is answered by a refutation, which is our own record
+      expect(newsOf(core.receive('n', { type: 'gossip', updates: [member('me', 'suspect', 0)] }, 30))).to.deep.equal(['me:alive:1'])
+      // our own verdict names us as its witness
+      let verdict: Array<{ updates: Member[], witnesses?: Array<{ id: string, by: string[] }> }> = []
+      for (let now = 40; now <= 40 + 20 * config.probeInterval && verdict.length === 0; now += config.tickInterval) {
+        verdict = core.tick(now).news.filter(n => n.updates.some(u => u.status === 'suspect'))
+      }
+      expect(verdict.map(n => n.updates[0].id)).to.have.lengthOf(1)
+      expect(verdict[0].witnesses?.[0].by).to.deep.equal(['me'])
+    })
+
     it('answers doubt about itself with a higher incarnation', () => {
       const core = new SwimCore({ self: { id: 'me', name: 'me', roles: [], addresses: [] }, config: TEST_CONFIG, random: seededRandom(1), now: 0 })
       const out = core.receive('b', { type: 'ping', seq: 4, updates: [member('b', 'alive', 0), member('me', 'suspect', 3)] }, 0)
