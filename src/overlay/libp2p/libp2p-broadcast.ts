@@ -121,14 +121,6 @@ export class Libp2pBroadcast<P> implements Startable {
     if (this.timer != null) { this.feed(this.core.broadcast(id, payload, performance.now())) }
   }
 
-  /**
-   * Sends what is queued for the neighbours, within `signal`: a leaving node's last news goes out before its
-   * streams close.
-   */
-  async flush (signal: AbortSignal): Promise<void> {
-    await this.streams.flush(this.components.overlay.active(), { signal })
-  }
-
   private createCore (): PlumtreeCore {
     return new PlumtreeCore({ self: this.self, config: this.config, now: performance.now() })
   }
