@@ -120,13 +120,19 @@ describe('overlay/hyparview core', () => {
 
   describe('repair', () => {
     it('a failed link is dropped for good, and a passive peer is asked with LOW', () => {
-      const core = coreWith(['a', 'b'], ['p'])
+      const core = coreWith(['a', 'b', 'c'], ['p'])
       const out = core.linkFailed('a', 0)
       expect(out.events).to.deep.equal([{ type: 'down', peer: 'a' }])
       expect(core.passive()).to.not.include('a')
       expect(out.send).to.deep.equal([{ to: 'p', message: { type: 'neighbor', priority: 'low' } }])
       core.receive('p', { type: 'neighbor-reply', accepted: true }, 10)
-      expect(core.active()).to.have.members(['b', 'p'])
+      expect(core.active()).to.have.members(['b', 'c', 'p'])
+    })
+
+    it('a node left with one link asks with HIGH: two nodes linked only to each other are cut off too', () => {
+      const core = coreWith(['a', 'b'], ['p'])
+      const out = core.linkFailed('a', 0)
+      expect(out.send).to.deep.equal([{ to: 'p', message: { type: 'neighbor', priority: 'high' } }])
     })
 
     it('a node left with no link asks with HIGH, one request per free slot', () => {
