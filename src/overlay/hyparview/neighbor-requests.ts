@@ -9,8 +9,7 @@ import type { Random } from '../../membership/swim/random.ts'
 /**
  * Links at most, for a node's NEIGHBOR requests to be HIGH priority, which a full peer takes by evicting a link. The
  * paper says none; but two nodes linked only to each other are as cut off as one alone, and while nearly every view
- * is full their LOW requests are refused: at 10,000 simulated nodes such pairs stayed apart for up to 40 s after
- * bootstrap, in 3 seeds of 20.
+ * is full their LOW requests are refused (at 10,000 simulated nodes one such pair stayed apart 40 s after bootstrap).
  */
 const HIGH_PRIORITY_AT_MOST = 1
 
