@@ -61,10 +61,15 @@ describe(`overlay: ${NODES} nodes in the partial-view shape`, function () {
     expect(info).to.include({ shape: 'partial-view', choice: 'partial-view', routing: 'dial-on-demand' })
     expect(info.neighbours).to.be.within(1, ACTIVE_VIEW)
     // the seed was dialled by every other node and leaves those connections to them: the joiners it did not take
-    // as neighbours closed theirs
+    // as neighbours closed theirs. A joiner the seed took as a neighbour for a while and later dropped saw its link
+    // close with the overlay's DISCONNECT instead, so the check is on the connections left, not on each one's count.
     const seed = nodes[0]
     const strangers = nodes.slice(1).filter(n => !seed.overlay.overlay.isActive(n.id) && !n.overlay.overlay.isActive(seed.id))
-    expect(strangers.filter(n => n.info().overlay.closed === 0).map(n => n.name), 'joiners that closed no connection').to.deep.equal([])
+    const stale = Date.now() - IDLE_TIMEOUT - 5000
+    const heldToSeed = strangers.filter(n => n.host.getConnections(seed.host.peerId)
+      .some(c => c.direction === 'outbound' && c.status === 'open' && c.timeline.open < stale))
+    expect(heldToSeed.map(n => n.name), 'joiners still holding the connection they opened to the seed').to.deep.equal([])
+    expect(strangers.reduce((sum, n) => sum + n.info().overlay.closed, 0), 'connections the joiners closed').to.be.at.least(1)
   })
 
   it('delivers a publication to every subscriber on every node', async () => {
