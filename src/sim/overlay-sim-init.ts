@@ -32,6 +32,11 @@ export interface OverlaySimInit {
    * a node whose passive view holds only crashed peers
    */
   rejoinAfter?: number
+  /**
+   * ms until the member list each node keeps from membership leaves out a crashed node (default 5000): the overlay
+   * draws a few members from it at every promotion (HyParView's membersPerPromotion)
+   */
+  membershipDelay?: number
 }
 
 export interface OverlayNode {
@@ -46,6 +51,8 @@ export interface OverlayNode {
   duplicates: number
   /** since when the node has had no link, if it has none */
   aloneSince?: number
+  /** when it crashed, if it did */
+  crashedAt?: number
 }
 
 /** What happened to one broadcast id so far, over every node. */

@@ -30,6 +30,7 @@ export class OverlaySim {
   private readonly plumtree: PlumtreeConfig
   private readonly failureDetection: number
   private readonly rejoinAfter: number
+  private readonly membershipDelay: number
   private readonly random: () => number
   private readonly delays: LinkDelays
   /** links that carry nothing, both ways; see partition() */
@@ -49,6 +50,7 @@ export class OverlaySim {
     this.delays = new LinkDelays(this.random, init.latency ?? [10, 100], init.jitter ?? 10)
     this.failureDetection = init.failureDetection ?? 1000
     this.rejoinAfter = init.rejoinAfter ?? 5000
+    this.membershipDelay = init.membershipDelay ?? 5000
     const clock = this.scheduler.clock()
     clock.every(init.tickInterval ?? 100, () => { this.tickBroadcast() })
     clock.every(init.overlayTickInterval ?? 500, () => { this.tickOverlay() })
@@ -85,7 +87,10 @@ export class OverlaySim {
 
   /** Crashes these nodes at once: no goodbye; their peers notice as their links fail, and membership after a while. */
   crash (nodes: OverlayNode[]): void {
-    for (const node of nodes) { node.up = false }
+    for (const node of nodes) {
+      node.up = false
+      node.crashedAt = this.now
+    }
     for (const node of nodes) {
       for (const peer of node.overlay.active()) { this.linkBreaks(this.byId.get(peer), node) }
     }
@@ -157,7 +162,13 @@ export class OverlaySim {
       index,
       overlay: this.agreed != null
         ? new ClientServerCore({ self: id, config: this.clientServer })
-        : new HyParViewCore({ self: id, config: this.hyparview, random: seededRandom(randomInt(this.random, 2 ** 32)), now: this.now }),
+        : new HyParViewCore({
+          self: id,
+          config: this.hyparview,
+          random: seededRandom(randomInt(this.random, 2 ** 32)),
+          now: this.now,
+          members: (count) => this.knownMembers(id, count)
+        }),
       broadcast: new PlumtreeCore({ self: id, config: this.plumtree, now: this.now }),
       up: true,
       delivered: new Map(),
@@ -261,6 +272,20 @@ export class OverlaySim {
   }
 
   /** A node up other than `node`, drawn at random; undefined when there is none. */
+  /**
+   * Up to `count` random members as a node's member list has them: every node that joined, less those crashed more
+   * than a membershipDelay ago.
+   */
+  private knownMembers (self: string, count: number): string[] {
+    const members: string[] = []
+    for (let attempt = 0; attempt < 4 * count && members.length < count; attempt++) {
+      const other = this.nodes[randomInt(this.random, this.nodes.length)]
+      if (other.id === self || (other.crashedAt != null && this.now - other.crashedAt > this.membershipDelay)) { continue }
+      members.push(other.id)
+    }
+    return members
+  }
+
   private randomContact (node: OverlayNode): OverlayNode | undefined {
     for (let attempt = 0; attempt < 64; attempt++) {
       const contact = this.nodes[randomInt(this.random, this.nodes.length)]

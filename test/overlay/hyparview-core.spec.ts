@@ -223,6 +223,32 @@ describe('overlay/hyparview core', () => {
       expect(asked).to.deep.equal([{ to: 'p', message: { type: 'neighbor', priority: 'low' } }])
     })
 
+    it('every promotion adds membersPerPromotion members known from elsewhere to the passive view, and may ask them', () => {
+      const asked: number[] = []
+      const known = ['m1', 'm2', 'm3', 'm4', 'm5', 'm6']
+      let next = 0
+      const members = (count: number): string[] => {
+        asked.push(count)
+        return Array.from({ length: count }, () => known[next++ % known.length])
+      }
+      const config = { ...CONFIG, membersPerPromotion: 2 }
+      const core = new HyParViewCore({ self: 'me', config, random: seededRandom(1), now: 0, members })
+      for (const peer of ['a', 'b', 'c', 'd']) { core.receive(peer, { type: 'neighbor', priority: 'high' }, 0) }
+      // the first promotion falls within one promoteInterval of the start (a random phase), then one per interval
+      for (let now = 0; now <= 3 * config.promoteInterval; now += config.neighborTimeout) { core.tick(now) }
+      expect(asked).to.deep.equal([2, 2, 2])
+      expect(core.passive()).to.have.members(known)
+      // a free slot is filled from them
+      const repair = sent(core.linkFailed('a', 4 * config.promoteInterval), 'neighbor').map(a => a.to)
+      expect(known).to.include(repair[0])
+
+      const none = new HyParViewCore({ self: 'me', config: { ...config, membersPerPromotion: 0 }, random: seededRandom(1), now: 0, members })
+      asked.length = 0
+      for (let now = 0; now <= 3 * config.promoteInterval; now += config.neighborTimeout) { none.tick(now) }
+      expect(asked).to.deep.equal([])
+      expect(none.passive()).to.deep.equal([])
+    })
+
     it('DISCONNECT moves the peer to passive and asks another one', () => {
       const core = coreWith(['a', 'b'], ['p'])
       const out = core.receive('a', { type: 'disconnect' }, 0)
@@ -390,15 +416,16 @@ describe('overlay/hyparview config', () => {
       shuffleInterval: 10_000,
       promoteInterval: 5_000,
       neighborTimeout: 1_000,
-      rotateInterval: 120_000
+      rotateInterval: 120_000,
+      membersPerPromotion: 2
     })
   })
 
   it('names every field that cannot work', () => {
-    const resolve = (): HyParViewConfig => resolveHyParViewConfig({ activeViewSize: 0, shuffleTtl: 17, passiveRandomWalkLength: 7, neighborTimeout: -1 })
+    const resolve = (): HyParViewConfig => resolveHyParViewConfig({ activeViewSize: 0, shuffleTtl: 17, passiveRandomWalkLength: 7, neighborTimeout: -1, membersPerPromotion: 1.5 })
     expect(resolve).to.throw(InvalidHyParViewConfigError)
     try { resolve() } catch (err: any) {
-      expect(err.fields).to.have.members(['activeViewSize', 'shuffleTtl', 'passiveRandomWalkLength', 'neighborTimeout'])
+      expect(err.fields).to.have.members(['activeViewSize', 'shuffleTtl', 'passiveRandomWalkLength', 'neighborTimeout', 'membersPerPromotion'])
     }
   })
 })

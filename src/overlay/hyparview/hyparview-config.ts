@@ -30,6 +30,11 @@ export interface HyParViewConfig {
    * a healed partition, the survivors of a mass crash) stay apart, since every LOW request is turned down
    */
   rotateInterval: number
+  /**
+   * members known from elsewhere (membership) added to the passive view at every promotion, when the adapter
+   * gives a source of them (0: none): they keep a group that bootstrapped among itself from knowing only itself
+   */
+  membersPerPromotion: number
 }
 
 /** What viewSizesFor chooses for a cluster of a given size. */
@@ -61,7 +66,8 @@ export const DEFAULT_HYPARVIEW_CONFIG: Readonly<HyParViewConfig> = Object.freeze
   shuffleInterval: 10 * SECOND,
   promoteInterval: 5 * SECOND,
   neighborTimeout: SECOND,
-  rotateInterval: 2 * 60 * SECOND
+  rotateInterval: 2 * 60 * SECOND,
+  membersPerPromotion: 2
 })
 
 const MIN_ACTIVE = 4
@@ -99,6 +105,7 @@ export function resolveHyParViewConfig (options: Partial<HyParViewConfig> = {}):
   atLeast('shuffleTtl', 0)
   atLeast('shuffleActiveCount', 0)
   atLeast('shufflePassiveCount', 0)
+  atLeast('membersPerPromotion', 0)
   for (const field of ['shuffleInterval', 'promoteInterval', 'neighborTimeout'] as const) {
     if (!Number.isFinite(config[field]) || config[field] <= 0) { problems.push([field, 'must be a positive number of ms']) }
   }

@@ -1,7 +1,7 @@
 // HyParView over libp2p: drives the sans-IO core with real timers, one stream per peer, and the host's connection
 // events; announces which peers enter and leave the active view.
 import { TypedEventEmitter } from '@libp2p/interface'
-import { randomInt, seededRandom } from '../../membership/swim/random.ts'
+import { randomInt, sample, seededRandom } from '../../membership/swim/random.ts'
 import { protocolName } from '../../node/protocols.ts'
 import { MessageStreams } from '../../wire/message-streams.ts'
 import { resolveHyParViewConfig, viewSizesFor } from '../hyparview/hyparview-config.ts'
@@ -152,7 +152,7 @@ export class Libp2pOverlay extends TypedEventEmitter<OverlayEvents> implements S
     host.addEventListener('peer:disconnect', this.onDisconnect)
     membership.addEventListener('member:join', this.onMember)
     membership.addEventListener('member:leave', this.onLeave)
-    this.core.suggest(membership.members().filter(m => m.status === 'alive' && m.id !== this.self).map(m => m.id))
+    this.core.suggest(this.aliveMembers())
     this.timer = setInterval(() => { this.tick() }, this.tickInterval)
     this.tick()
   }
@@ -172,7 +172,17 @@ export class Libp2pOverlay extends TypedEventEmitter<OverlayEvents> implements S
   }
 
   private createCore (): HyParViewCore {
-    return new HyParViewCore({ self: this.self, config: this.config, random: this.random, now: performance.now() })
+    return new HyParViewCore({
+      self: this.self,
+      config: this.config,
+      random: this.random,
+      now: performance.now(),
+      members: (count) => sample(this.random, this.aliveMembers(), count)
+    })
+  }
+
+  private aliveMembers (): string[] {
+    return this.components.membership.members().filter(m => m.status === 'alive' && m.id !== this.self).map(m => m.id)
   }
 
   private tick (): void {
