@@ -26,7 +26,7 @@ export interface HyParViewCoreInit {
    * shuffles stayed among themselves during a bootstrap knows no one else, and every repair and rotation it makes
    * links inside the group: at 10,000 simulated nodes one seed of 20 kept a closed group of 27 nodes.
    */
-  members?: (count: number) => Iterable<string>
+  members?(count: number): Iterable<string>
 }
 
 /**
