@@ -157,6 +157,7 @@ export class OverlaySim {
   private add (): OverlayNode {
     const index = this.nodes.length
     const id = `n${index}`
+    const broadcast = new PlumtreeCore({ self: id, config: this.plumtree, now: this.now })
     const node: OverlayNode = {
       id,
       index,
@@ -167,9 +168,10 @@ export class OverlaySim {
           config: this.hyparview,
           random: seededRandom(randomInt(this.random, 2 ** 32)),
           now: this.now,
-          members: (count) => this.knownMembers(id, count)
+          members: (count) => this.knownMembers(id, count),
+          inUse: (peer) => broadcast.carriesPayloads(peer, this.now)
         }),
-      broadcast: new PlumtreeCore({ self: id, config: this.plumtree, now: this.now }),
+      broadcast,
       up: true,
       delivered: new Map(),
       duplicates: 0

@@ -258,6 +258,31 @@ describe('overlay/hyparview core', () => {
     })
   })
 
+  describe('links in use', () => {
+    it('a full view makes room by evicting a link that carries no traffic, and at random only if all do', () => {
+      const busy = new Set(['a', 'b', 'd'])
+      const core = new HyParViewCore({ self: 'me', config: CONFIG, random: seededRandom(1), now: 0, inUse: (peer) => busy.has(peer) })
+      for (const peer of ['a', 'b', 'c', 'd']) { core.receive(peer, { type: 'neighbor', priority: 'high' }, 0) }
+      const out = core.receive('z', { type: 'neighbor', priority: 'high' }, 1)
+      expect(sent(out, 'disconnect').map(o => o.to)).to.deep.equal(['c'])
+      busy.add('z')
+      const next = core.receive('y', { type: 'neighbor', priority: 'high' }, 2)
+      expect(sent(next, 'disconnect')).to.have.lengthOf(1)
+      expect(core.active()).to.include('y')
+    })
+
+    it('a view whose every link is in use skips its rotation', () => {
+      const rotating = (inUse: (peer: string) => boolean): number => {
+        const core = new HyParViewCore({ self: 'me', config: CONFIG, random: seededRandom(1), now: 0, inUse })
+        for (const peer of ['a', 'b', 'c', 'd']) { core.receive(peer, { type: 'neighbor', priority: 'high' }, 0) }
+        core.receive('feeder', { type: 'shuffle-reply', peers: ['p'] }, 0)
+        return sent(core.tick(CONFIG.rotateInterval + 1), 'neighbor').length
+      }
+      expect(rotating(() => true)).to.equal(0)
+      expect(rotating(peer => peer !== 'b')).to.equal(1)
+    })
+  })
+
   describe('rotation', () => {
     it('a full view asks a passive peer with HIGH priority every rotateInterval, and takes it in place of a random link', () => {
       const core = coreWith(['a', 'b', 'c', 'd'], ['p'])

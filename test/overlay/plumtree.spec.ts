@@ -325,31 +325,60 @@ describe('overlay/plumtree-core', () => {
     expect(out.send.map(o => [o.to, o.message])).to.deep.equal([['c', gossip('x', 5)], ['d', gossip('x', 5)]])
   })
 
-  it('a duplicate payload prunes its sender, which then gets IHAVEs instead', () => {
+  it('a duplicate payload prunes its sender, which pushes to us no more; we push to it until it prunes us', () => {
     const a = core()
     a.receive('b', gossip('x'), 0)
     const out = a.receive('c', gossip('x'), 1)
     expect(out.deliver).to.be.empty()
     expect(sent(out)).to.deep.equal(['c:prune'])
-    expect(a.lazy()).to.deep.equal(['c'])
-    expect(a.eager().sort()).to.deep.equal(['b', 'd'])
+    expect(a.pushers().sort()).to.deep.equal(['b', 'd'])
+    expect(a.eager().sort()).to.deep.equal(['b', 'c', 'd'])
     expect(a.counters().duplicates).to.equal(1)
+    // its copies of x still on their way are not pruned again
+    expect(sent(a.receive('c', gossip('x'), 2))).to.deep.equal([])
 
-    const next = a.receive('b', gossip('y'), 2)
+    // c's own PRUNE: from now on it only hears of payloads
+    a.receive('c', { type: 'prune' }, 3)
+    const next = a.receive('b', gossip('y'), ihaveTimeout + 10)
     expect(sent(next)).to.deep.equal(['d:gossip'])
-    expect(a.tick(2 + ihaveInterval).send).to.deep.equal([{ to: 'c', message: { type: 'ihave', entries: [{ id: 'y', round: 1 }] } }])
+    expect(a.tick(ihaveTimeout + 10 + ihaveInterval).send).to.deep.equal([{ to: 'c', message: { type: 'ihave', entries: [{ id: 'y', round: 1 }] } }])
   })
 
-  it('a payload that comes first over a link it pruned makes the link eager on both ends again', () => {
+  it('a payload from a neighbour it pruned moments ago is a straggler: announced, not pushed, and the parent\'s copy goes on down the tree', () => {
     const a = core()
     a.receive('b', gossip('x'), 0)
     a.receive('c', gossip('x'), 1)
-    expect(a.lazy()).to.deep.equal(['c'])
-    // c pushed y before our PRUNE reached it, and made us lazy when it did: without a GRAFT neither end would push
-    const out = a.receive('c', gossip('y', 2), 2)
+    // c pushed y before our PRUNE reached it: a push would reach our parent b as a duplicate, so b and d only hear of it
+    const out = a.receive('c', gossip('y'), 2)
     expect(out.deliver.map(d => d.id)).to.deep.equal(['y'])
-    expect(sent(out)).to.deep.equal(['b:gossip', 'c:graft:-', 'd:gossip'])
-    expect(a.lazy()).to.deep.equal([])
+    expect(sent(out)).to.deep.equal([])
+    expect(sent(a.tick(2 + ihaveInterval))).to.deep.equal(['b:ihave', 'd:ihave'])
+    // the parent's copy prunes no one, and is pushed on to the rest of the tree (not back to c, which sent it)
+    const parents = a.receive('b', gossip('y'), 3)
+    expect(parents.deliver).to.be.empty()
+    expect(sent(parents)).to.deep.equal(['d:gossip'])
+    expect(a.pushers().sort()).to.deep.equal(['b', 'd'])
+    // a payload from c long after the PRUNE means it was asked to push to us again: c is a pusher once more
+    a.receive('c', gossip('z'), 1 + ihaveTimeout + 1)
+    expect(a.pushers().sort()).to.deep.equal(['b', 'c', 'd'])
+  })
+
+  it('a link carries payloads while one crossed it in the last 30 s: a duplicate\'s link does not', () => {
+    const a = core()
+    a.receive('c', { type: 'prune' }, 0)
+    a.receive('b', gossip('x'), 0)
+    a.receive('c', gossip('x'), 5)
+    // b brought x, d got it pushed; c was only told of it, and its copy was a duplicate
+    expect(['b', 'c', 'd'].map(peer => a.carriesPayloads(peer, 10))).to.deep.equal([true, false, true])
+    expect(['b', 'c', 'd'].map(peer => a.carriesPayloads(peer, 30_001))).to.deep.equal([false, false, false])
+    a.receive('c', { type: 'graft', id: 'x', round: 0 }, 30_002)
+    expect(a.carriesPayloads('c', 30_002)).to.equal(true)
+  })
+
+  it('a payload is not pushed to a neighbour that announced it', () => {
+    const a = core()
+    a.receive('c', { type: 'ihave', entries: [{ id: 'x', round: 0 }] }, 0)
+    expect(sent(a.receive('b', gossip('x'), 1))).to.deep.equal(['d:gossip'])
   })
 
   it('a PRUNE makes the link lazy, and a GRAFT makes it eager again and gets the payload at our round', () => {
@@ -376,7 +405,7 @@ describe('overlay/plumtree-core', () => {
     a.receive('d', { type: 'ihave', entries: [{ id: 'x', round: 2 }] }, 20)
     expect(a.tick(10 + ihaveTimeout - 1).send).to.be.empty()
     expect(a.tick(10 + ihaveTimeout).send).to.deep.equal([{ to: 'c', message: { type: 'graft', id: 'x', round: 1 } }])
-    expect(a.eager()).to.include('c')
+    expect(a.pushers()).to.include('c')
     expect(a.tick(10 + ihaveTimeout + graftTimeout - 1).send).to.be.empty()
     expect(sent(a.tick(10 + ihaveTimeout + graftTimeout))).to.deep.equal(['d:graft:x'])
     const out = a.receive('d', gossip('x', 2), 500)
@@ -407,11 +436,11 @@ describe('overlay/plumtree-core', () => {
     expect(a.receive('c', { type: 'ihave', entries: [{ id: 'x', round: 3 }] }, 2).send).to.be.empty()
     const out = a.receive('c', { type: 'ihave', entries: [{ id: 'x', round: 2 }] }, 3)
     expect(sent(out)).to.deep.equal(['b:prune', 'c:graft:-'])
-    expect(a.eager().sort()).to.deep.equal(['c', 'd'])
-    expect(a.lazy()).to.deep.equal(['b'])
-    // and when the IHAVE came first: the payload arrives late from far away
+    expect(a.pushers().sort()).to.deep.equal(['c', 'd'])
+    // and when the IHAVE came first: the payload arrives late from far away, and is not pushed to b, which has it
     a.receive('b', { type: 'ihave', entries: [{ id: 'y', round: 0 }] }, 4)
-    expect(sent(a.receive('d', gossip('y', 9), 5))).to.deep.equal(['b:graft:-', 'c:gossip', 'd:prune'])
+    expect(sent(a.receive('d', gossip('y', 9), 5))).to.deep.equal(['b:graft:-', 'd:prune'])
+    expect(a.pushers().sort()).to.deep.equal(['b', 'c'])
   })
 
   it('IHAVEs leave batched: one message per lazy neighbour each ihaveInterval, split at maxIhaveIds', () => {

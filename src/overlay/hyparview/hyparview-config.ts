@@ -49,11 +49,12 @@ export type HyParViewSizes = Pick<HyParViewConfig, 'activeViewSize' | 'passiveVi
  * catches what the immediate repair could not fill.
  * - neighborTimeout 1 s: a dial plus a round trip in one region (iroh: 500 ms on one machine).
  * - rotateInterval 2 min: each node swaps one link every two minutes. A swap costs the broadcast tree: the new link
- * is eager until its first duplicate prunes it, and the evicted one may be a tree edge, whose subtree then GRAFTs
- * its way back. In the simulator at 1,000 nodes, one sender, after warm-up, payloads per node and broadcast above
- * one (RMR): no rotation 0.014-0.019 mean, 0.04 at most; 60 s 0.05-0.09 mean, 0.18 at most; 2 min 0.03-0.04 mean,
- * 0.06 at most. Without it the halves of a healed partition whose views are all full stay apart; at 2 min they
- * rejoin within a minute of the heal.
+ * is eager until its first duplicate prunes it, and an evicted tree edge leaves its subtree to GRAFT its way back,
+ * so the adapter names the links in use and those are evicted last (HyParViewCoreInit.inUse). Measured at 1,000
+ * nodes before that rule, payloads per node and broadcast above one (RMR): no rotation 0.014-0.019 mean; 60 s
+ * 0.05-0.09; 2 min 0.03-0.04. Without it the halves of a healed partition whose views are all full stay apart; at
+ * 2 min they rejoin within a minute of the heal.
+ * - membersPerPromotion 2: at 10,000 nodes, one bootstrap in 20 left a closed group of 27 nodes without it.
  */
 export const DEFAULT_HYPARVIEW_CONFIG: Readonly<HyParViewConfig> = Object.freeze({
   activeViewSize: 5,

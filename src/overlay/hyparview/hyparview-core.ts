@@ -27,6 +27,14 @@ export interface HyParViewCoreInit {
    * links inside the group: at 10,000 simulated nodes one seed of 20 kept a closed group of 27 nodes.
    */
   members?(count: number): Iterable<string>
+  /**
+   * True for an active peer whose link carries traffic of a layer above, such as an edge of a broadcast tree. A
+   * full view that must make room evicts a link without traffic if it has one: an evicted tree edge leaves a subtree
+   * to GRAFT its way back, message by message, until the tree is repaired. A view whose every link is in use also
+   * skips its rotation. At 10,000 simulated nodes, in a burst of 90 messages 10 ms apart, payloads per node and
+   * message above one (RMR) were 0.019-0.023 over 2 seeds with evictions at random, 0.003 with these two rules.
+   */
+  inUse?(peer: string): boolean
 }
 
 /**
@@ -60,7 +68,7 @@ export class HyParViewCore {
     const outbox = this.outbox
     this.config = config
     this.members = init.members
-    this.views = new Views({ self, config, random, outbox })
+    this.views = new Views({ self, config, random, outbox, inUse: init.inUse })
     this.requests = new NeighborRequests({ config, random, views: this.views, outbox })
     this.joins = new Joins({ config, views: this.views, requests: this.requests, outbox })
     // the shuffler draws its phase before the promoter: another order changes every seeded run
@@ -167,9 +175,11 @@ export class HyParViewCore {
       }
       this.requests.fill(now)
     }
+    // a view whose every link is in use skips its turn: the link it would evict is a tree edge, and the subtree
+    // under it would take each message by GRAFT until the tree is repaired
     if (now >= this.nextRotateAt) {
       this.nextRotateAt = now + this.config.rotateInterval
-      this.requests.rotate(now)
+      if (this.views.hasIdleLink()) { this.requests.rotate(now) }
     }
     return this.outbox.drain()
   }

@@ -9,6 +9,8 @@ export interface ViewsInit {
   config: HyParViewConfig
   random: Random
   outbox: Outbox
+  /** see HyParViewCoreInit.inUse */
+  inUse?(peer: string): boolean
 }
 
 function pick (random: Random, items: readonly string[]): string {
@@ -25,6 +27,7 @@ export class Views {
   private readonly config: HyParViewConfig
   private readonly random: Random
   private readonly outbox: Outbox
+  private readonly inUse: ((peer: string) => boolean) | undefined
   private readonly activeSet = new Set<string>()
   private readonly passiveSet = new Set<string>()
 
@@ -33,6 +36,7 @@ export class Views {
     this.config = init.config
     this.random = init.random
     this.outbox = init.outbox
+    this.inUse = init.inUse
   }
 
   active (): string[] {
@@ -59,6 +63,11 @@ export class Views {
     return Math.max(0, this.config.activeViewSize - this.activeSet.size)
   }
 
+  /** True if some active link carries no traffic of the layers above (or the adapter does not say). */
+  hasIdleLink (): boolean {
+    return this.inUse == null || this.active().some(peer => this.inUse?.(peer) !== true)
+  }
+
   /** A random active peer other than those in `except`, if there is one. */
   randomActive (except: readonly string[] = []): string | undefined {
     const candidates = this.active().filter(peer => !except.includes(peer))
@@ -66,13 +75,16 @@ export class Views {
   }
 
   /**
-   * Links to `peer`, first evicting a random active peer if the view is full: the evicted peer is told with
-   * DISCONNECT and kept in the passive view, as it is alive. Returns false for self or a peer already active.
+   * Links to `peer`, first evicting a random active peer if the view is full (one whose link carries no traffic of
+   * the layers above, if there is one): the evicted peer is told with DISCONNECT and kept in the passive view, as it
+   * is alive. Returns false for self or a peer already active.
    */
   addActive (peer: string): boolean {
     if (peer === this.self || this.activeSet.has(peer)) { return false }
     if (this.activeSet.size >= this.config.activeViewSize) {
-      const evicted = pick(this.random, this.active())
+      const active = this.active()
+      const idle = this.inUse == null ? active : active.filter(p => this.inUse?.(p) !== true)
+      const evicted = pick(this.random, idle.length > 0 ? idle : active)
       this.outbox.send(evicted, { type: 'disconnect' })
       this.dropActive(evicted, true)
     }

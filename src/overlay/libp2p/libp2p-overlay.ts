@@ -21,6 +21,8 @@ export interface OverlayComponents {
   logger: ComponentLogger
   /** how long the higher id of a pair waits for the other's dial (see pair-dial.ts) */
   dialYield?: DialYield
+  /** true for a neighbour whose link carries traffic of the layers above: a full view evicts another first */
+  inUse?(peer: string): boolean
 }
 
 export interface OverlayInit {
@@ -177,7 +179,8 @@ export class Libp2pOverlay extends TypedEventEmitter<OverlayEvents> implements S
       config: this.config,
       random: this.random,
       now: performance.now(),
-      members: (count) => sample(this.random, this.aliveMembers(), count)
+      members: (count) => sample(this.random, this.aliveMembers(), count),
+      inUse: (peer) => this.components.inUse?.(peer) === true
     })
   }
 

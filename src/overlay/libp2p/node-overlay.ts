@@ -51,7 +51,9 @@ export class NodeOverlay implements Startable {
   constructor (components: NodeOverlayComponents, init: NodeOverlayInit) {
     const { host, membership, logger } = components
     const { topology, partialFrom, fullMeshAtMost, settle, idleTimeout, activeViewSize } = init.overlay
-    this.overlay = new Libp2pOverlay({ host, membership, logger, dialYield: () => this.dialYield() }, {
+    // a link on the membership news tree or in a topic mesh is evicted last
+    const inUse = (peer: string): boolean => this.news.broadcast.carriesPayloads(peer) || meshPeersOf(host).has(peer)
+    this.overlay = new Libp2pOverlay({ host, membership, logger, dialYield: () => this.dialYield(), inUse }, {
       cluster: init.cluster,
       maxFrameSize: init.maxFrameSize,
       hyparview: activeViewSize != null ? { activeViewSize } : undefined

@@ -10,6 +10,8 @@ export interface Received {
   round: number
   /** the neighbour on that path; undefined for our own broadcast */
   from?: string
+  /** the payload came first over a link this node had pruned: a copy its sender pushed before the PRUNE reached it */
+  straggler?: true
   /** local time after which the id is forgotten */
   forgetAt: number
 }
@@ -62,8 +64,10 @@ export class History {
    * Records a message delivered at `now`. `round` is what it arrived with, `hops` this node's own distance;
    * its payload is kept for GRAFTs.
    */
-  add (id: string, message: { payload: PlumtreePayload, origin: string, round: number, hops: number, from?: string }, now: number): void {
-    this.received.set(id, { round: message.round, from: message.from, forgetAt: now + this.idRetention })
+  add (id: string, message: { payload: PlumtreePayload, origin: string, round: number, hops: number, from?: string, straggler?: boolean }, now: number): void {
+    const received: Received = { round: message.round, from: message.from, forgetAt: now + this.idRetention }
+    if (message.straggler === true) { received.straggler = true }
+    this.received.set(id, received)
     this.cache.set(id, { payload: message.payload, origin: message.origin, round: message.hops, expireAt: now + this.cacheTtl })
   }
 

@@ -9,6 +9,8 @@ export interface Announcement {
 interface Wanted {
   /** announcers not asked yet, in the order they announced */
   announcers: Announcement[]
+  /** every neighbour that announced it, asked or not: each holds the payload */
+  holders: Set<string>
   /** local time at which the next announcer is asked */
   dueAt: number
 }
@@ -18,6 +20,8 @@ export interface DueGraft {
   id: string
   announcer: Announcement
 }
+
+const NONE: ReadonlySet<string> = new Set()
 
 /**
  * The paper's missing set and its timers. The first IHAVE for an id starts a timer of `ihaveTimeout`: the payload
@@ -51,10 +55,16 @@ export class Missing {
   announce (id: string, peer: string, round: number, now: number): void {
     const entry = this.wanted.get(id)
     if (entry == null) {
-      this.wanted.set(id, { announcers: [{ peer, round }], dueAt: now + this.ihaveTimeout })
-    } else if (!entry.announcers.some(a => a.peer === peer)) {
+      this.wanted.set(id, { announcers: [{ peer, round }], holders: new Set([peer]), dueAt: now + this.ihaveTimeout })
+    } else if (!entry.holders.has(peer)) {
+      entry.holders.add(peer)
       entry.announcers.push({ peer, round })
     }
+  }
+
+  /** The neighbours that announced `id`: they hold its payload, so pushing it to them would only be a duplicate. */
+  holders (id: string): ReadonlySet<string> {
+    return this.wanted.get(id)?.holders ?? NONE
   }
 
   /** The payload arrived: nothing more to ask for. */

@@ -41,6 +41,13 @@ export interface PlumtreeSizes {
  *
  * Every entry point takes the caller's time in ms, as the SWIM core's do, even those that need none today.
  */
+const NO_ONE: ReadonlySet<string> = new Set()
+/**
+ * ms a link counts as a tree edge after a payload last crossed it: long enough to span the gaps between messages
+ * of a steady flow, short enough that a tree that changed shape frees its old edges within a rotation or two
+ */
+const TREE_LINK_MEMORY = 30_000
+
 export class PlumtreeCore {
   private readonly self: string
   private readonly config: PlumtreeConfig
@@ -49,6 +56,8 @@ export class PlumtreeCore {
   private readonly history: History
   private readonly missing: Missing
   private readonly lazyQueue: LazyQueue
+  /** when a payload last went to or came first from each neighbour */
+  private readonly payloadAt = new Map<string, number>()
 
   constructor (init: PlumtreeCoreInit) {
     const { config } = init
@@ -60,12 +69,28 @@ export class PlumtreeCore {
     this.lazyQueue = new LazyQueue({ interval: config.ihaveInterval, maxIds: Math.min(config.maxIhaveIds, PLUMTREE_LIMITS.ihaveEntries) })
   }
 
+  /** the neighbours this node pushes payloads to: every one that has not asked it to stop (with PRUNE) */
   eager (): string[] {
     return this.peers.eager()
   }
 
+  /** the neighbours this node only announces payloads to (IHAVE) */
   lazy (): string[] {
     return this.peers.lazy()
+  }
+
+  /** the neighbours this node has not asked to stop pushing payloads to it (with PRUNE) */
+  pushers (): string[] {
+    return [...this.peers.eager(), ...this.peers.lazy()].filter(peer => this.peers.isPusher(peer))
+  }
+
+  /**
+   * True for a neighbour a payload crossed to or from within the last TREE_LINK_MEMORY ms: an edge of the tree
+   * while messages flow. A quiet cluster has no such links, and losing one costs nothing there.
+   */
+  carriesPayloads (peer: string, now: number): boolean {
+    const at = this.payloadAt.get(peer)
+    return at != null && now - at <= TREE_LINK_MEMORY
   }
 
   counters (): PlumtreeCounters {
@@ -95,6 +120,7 @@ export class PlumtreeCore {
   /** A peer left the active view: it neither gets nor is asked for anything any more. */
   neighborDown (peer: string, now: number): BroadcastOutput {
     this.peers.remove(peer)
+    this.payloadAt.delete(peer)
     this.missing.forget(peer)
     this.lazyQueue.drop(peer)
     return this.outbox.drain()
@@ -108,7 +134,7 @@ export class PlumtreeCore {
     if (!this.history.has(id)) {
       this.history.add(id, { payload, origin: this.self, round: -1, hops: 0 }, now)
       this.outbox.deliver({ id, payload, origin: this.self, hops: 0 })
-      this.push({ type: 'gossip', id, payload, round: 0, origin: this.self })
+      this.push({ type: 'gossip', id, payload, round: 0, origin: this.self }, now)
     }
     return this.outbox.drain()
   }
@@ -125,7 +151,7 @@ export class PlumtreeCore {
           this.onIHave(from, message.entries, now)
           break
         case 'graft':
-          this.onGraft(from, message)
+          this.onGraft(from, message, now)
           break
         case 'prune':
           this.peers.makeLazy(from)
@@ -153,54 +179,74 @@ export class PlumtreeCore {
     return this.outbox.drain()
   }
 
+  /**
+   * A payload from a neighbour this node pruned within an ihaveTimeout (a few round trips) is a straggler: its
+   * sender pushed it before the PRUNE reached it. It is delivered and announced, not pushed: a push would reach the
+   * parent as a duplicate. The parent's copy that follows is then pushed on down the tree, and prunes no one.
+   */
   private onGossip (from: string, message: GossipMessage, now: number): void {
     const { id, payload, round, origin } = message
     const neighbour = this.peers.has(from)
-    if (this.history.has(id)) {
+    const received = this.history.get(id)
+    if (received != null) {
       this.outbox.counters.duplicates++
-      // a second copy means two eager paths reach us: cut the one that was slower
-      if (neighbour) {
-        this.peers.makeLazy(from)
-        this.outbox.send(from, { type: 'prune' })
+      if (!neighbour) { return }
+      if (received.straggler === true && this.peers.isPusher(from)) {
+        received.straggler = undefined
+        const cached = this.history.payload(id)
+        if (cached != null) {
+          this.pushEager({ type: 'gossip', id, payload: cached.payload, round: cached.round, origin: cached.origin }, now, new Set([from, received.from ?? from]))
+        }
+        return
       }
+      // a second copy means two paths push to us: stop the slower one, unless its PRUNE is still on its way
+      if (!this.recentlyPruned(from, now)) { this.prune(from, now) }
       return
     }
+    const straggler = neighbour && this.recentlyPruned(from, now)
+    // a neighbour pruned long ago that pushes again was grafted by a node that lost its view of us: take it back
+    if (neighbour && !straggler) {
+      this.peers.grafted(from)
+      this.payloadAt.set(from, now)
+    }
     const hops = Math.min(round + 1, PLUMTREE_LIMITS.round)
-    this.history.add(id, { payload, origin, round, hops, from }, now)
+    this.history.add(id, { payload, origin, round, hops, from, straggler }, now)
     this.outbox.deliver({ id, payload, origin, hops, from })
     const closest = this.missing.closest(id)
+    // neighbours that announced it hold it already
+    const skip = new Set(this.missing.holders(id)).add(from)
     this.missing.received(id)
-    // whoever brought the payload first is on the fastest path we know: keep that link in the tree. A payload pushed
-    // over a link we had pruned was sent before our PRUNE arrived, and the sender has made us lazy since: tell it the
-    // link is in the tree again, or each side would count on the other for a parent neither has
-    if (neighbour) {
-      if (this.peers.isLazy(from)) {
-        this.graft(from, { type: 'graft', round: hops })
-      } else {
-        this.peers.makeEager(from)
-      }
+    if (straggler) {
+      this.announce({ id, round: hops }, skip)
+      return
     }
-    this.push({ type: 'gossip', id, payload, round: hops, origin }, from)
+    this.push({ type: 'gossip', id, payload, round: hops, origin }, now, skip)
     // the paper's optimisation, for IHAVEs that came before the payload
-    if (closest != null) { this.optimize(id, closest.peer, closest.round) }
+    if (closest != null) { this.optimize(id, closest.peer, closest.round, now) }
+  }
+
+  private recentlyPruned (peer: string, now: number): boolean {
+    const at = this.peers.prunedWhen(peer)
+    return at != null && now - at <= this.config.ihaveTimeout
   }
 
   private onIHave (from: string, entries: IHaveEntry[], now: number): void {
     for (const { id, round } of entries) {
       if (this.history.has(id)) {
-        this.optimize(id, from, round)
+        this.optimize(id, from, round, now)
       } else {
         this.missing.announce(id, from, round, now)
       }
     }
   }
 
-  private onGraft (from: string, message: GraftMessage): void {
+  private onGraft (from: string, message: GraftMessage, now: number): void {
     this.peers.makeEager(from)
     if (message.id == null) { return }
     const cached = this.history.payload(message.id)
     if (cached != null) {
       this.outbox.send(from, { type: 'gossip', id: message.id, payload: cached.payload, round: cached.round, origin: cached.origin })
+      this.payloadAt.set(from, now)
     }
   }
 
@@ -210,32 +256,51 @@ export class PlumtreeCore {
    * eager (without asking for the payload again, which would come back a duplicate) and prune the long one. The
    * threshold keeps the tree from rewiring at every jitter; the id's round is updated so it is done once.
    */
-  private optimize (id: string, announcer: string, announcedRound: number): void {
+  private optimize (id: string, announcer: string, announcedRound: number, now: number): void {
     const received = this.history.get(id)
     const sender = received?.from
     if (received == null || sender == null || sender === announcer) { return }
     if (announcedRound + this.config.optimizationThreshold >= received.round) { return }
-    if (!this.peers.isEager(sender) || !this.peers.has(announcer)) { return }
+    if (!this.peers.isPusher(sender) || !this.peers.has(announcer)) { return }
     received.round = announcedRound
     received.from = announcer
     this.graft(announcer, { type: 'graft', round: announcedRound })
-    this.peers.makeLazy(sender)
-    this.outbox.send(sender, { type: 'prune' })
+    this.prune(sender, now)
   }
 
+  /** Asks `peer` to stop pushing payloads to this node; this node's own pushes to it stop only at its PRUNE. */
+  private prune (peer: string, now: number): void {
+    this.peers.pruned(peer, now)
+    this.outbox.send(peer, { type: 'prune' })
+  }
+
+  /** Asks `peer` to push payloads to this node (and the payload of `message.id`, if any). */
   private graft (peer: string, message: GraftMessage): void {
     if (!this.peers.has(peer)) { return }
-    this.peers.makeEager(peer)
+    this.peers.grafted(peer)
     this.outbox.send(peer, message)
   }
 
-  /** Eager push of the payload, lazy push of its id, to every neighbour but the one it came from. */
-  private push (gossip: GossipMessage, except?: string): void {
-    for (const peer of this.peers.eager()) {
-      if (peer !== except) { this.outbox.send(peer, gossip) }
-    }
+  /** Eager push of the payload, lazy push of its id, to every neighbour but those in `except`. */
+  private push (gossip: GossipMessage, now: number, except: ReadonlySet<string> = NO_ONE): void {
+    this.pushEager(gossip, now, except)
     for (const peer of this.peers.lazy()) {
-      if (peer !== except) { this.lazyQueue.add(peer, { id: gossip.id, round: gossip.round }) }
+      if (!except.has(peer)) { this.lazyQueue.add(peer, { id: gossip.id, round: gossip.round }) }
+    }
+  }
+
+  private pushEager (gossip: GossipMessage, now: number, except: ReadonlySet<string>): void {
+    for (const peer of this.peers.eager()) {
+      if (except.has(peer)) { continue }
+      this.outbox.send(peer, gossip)
+      this.payloadAt.set(peer, now)
+    }
+  }
+
+  /** An IHAVE to every neighbour but those in `except`, eager ones included. */
+  private announce (entry: IHaveEntry, except: ReadonlySet<string>): void {
+    for (const peer of [...this.peers.eager(), ...this.peers.lazy()]) {
+      if (!except.has(peer)) { this.lazyQueue.add(peer, entry) }
     }
   }
 }
