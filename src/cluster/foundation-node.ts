@@ -11,6 +11,7 @@ import { ProcessGroups } from '../groups/process-groups.ts'
 import { createMembership } from '../membership/libp2p-membership.ts'
 import { DirectMessaging } from '../messaging/direct/direct-messaging.ts'
 import { GossipPubSub } from '../messaging/pubsub/gossip-pubsub.ts'
+import { PublicationTree } from '../messaging/pubsub/publication-tree.ts'
 import { placementIn } from '../names/name-homes.ts'
 import { NameService } from '../names/name-service.ts'
 import { Connector, fullMesh } from '../node/connector.ts'
@@ -71,6 +72,8 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
   readonly names: NameService
   readonly messaging: DirectMessaging
   readonly gossip: GossipPubSub
+  /** publications over the overlay's broadcast tree, where gossipsub does not reach every subscriber */
+  readonly publications: PublicationTree
   readonly actors: LocalActors
   readonly messageRate = new RateMeter()
   /** node services reached over the direct protocol at '$' and '~' ids */
@@ -174,10 +177,19 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       logger
     }, { cluster: config.clusterName, maxFrameSize: config.maxMessageSize, overlay: config.overlay })
     forwardEvents(this.overlay.control, this, TOPOLOGY_EVENTS)
-    this.gossip = new GossipPubSub(
-      { host, logger, sendDirect: (node, topic, message, trace) => { this.messaging.publish(node, topic, message, trace) }, tracing: this.tracing },
-      { cluster: config.clusterName, maxMessageSize: config.maxMessageSize }
-    )
+    this.publications = new PublicationTree({ host, overlay: this.overlay.overlay, logger }, {
+      cluster: config.clusterName,
+      maxMessageSize: config.maxMessageSize,
+      deliver: (topic, data) => { this.gossip.receiveBatch(topic, data, true) }
+    })
+    this.gossip = new GossipPubSub({
+      host,
+      logger,
+      sendDirect: (node, topic, message, trace) => { this.messaging.publish(node, topic, message, trace) },
+      tracing: this.tracing,
+      tree: this.publications,
+      paths: () => this.overlay.control.publicationPaths()
+    }, { cluster: config.clusterName, maxMessageSize: config.maxMessageSize })
     this.names = new NameService({
       self: this.id,
       membership: this.membership,
@@ -311,6 +323,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     this.partitions.start()
     await this.membership.start()
     await this.overlay.start()
+    await this.publications.start()
     this.names.start()
     this.names.setPlacement(placementIn(this.overlay.control.shape))
     this.distribution.start()
@@ -342,6 +355,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       await this.discovery.stop()
       await this.connector.stop()
       await this.membership.stop()
+      await this.publications.stop()
       await this.overlay.stop()
       this.distribution.stop()
       // members drop this node's local names as it leaves: none is given up one by one

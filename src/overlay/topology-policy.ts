@@ -66,7 +66,7 @@ export function checkThresholds (t: TopologyThresholds): TopologyThresholds {
 }
 
 export class TopologyPolicy {
-  private readonly thresholds: TopologyThresholds
+  readonly thresholds: TopologyThresholds
   private shape: Topology
   private epochs = 0
   /** the shape the size calls for, and since when, while it differs from the one in force */

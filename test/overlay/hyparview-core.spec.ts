@@ -223,7 +223,7 @@ describe('overlay/hyparview core', () => {
       expect(asked).to.deep.equal([{ to: 'p', message: { type: 'neighbor', priority: 'low' } }])
     })
 
-    it('every promotion adds membersPerPromotion members known from elsewhere to the passive view, and may ask them', () => {
+    it('a promotion that finds a slot free adds membersPerPromotion members known from elsewhere, and may ask them', () => {
       const asked: number[] = []
       const known = ['m1', 'm2', 'm3', 'm4', 'm5', 'm6']
       let next = 0
@@ -231,16 +231,18 @@ describe('overlay/hyparview core', () => {
         asked.push(count)
         return Array.from({ length: count }, () => known[next++ % known.length])
       }
-      const config = { ...CONFIG, membersPerPromotion: 2 }
+      const config = { ...CONFIG, membersPerPromotion: 2, rotateInterval: 0 }
       const core = new HyParViewCore({ self: 'me', config, random: seededRandom(1), now: 0, members })
       for (const peer of ['a', 'b', 'c', 'd']) { core.receive(peer, { type: 'neighbor', priority: 'high' }, 0) }
-      // the first promotion falls within one promoteInterval of the start (a random phase), then one per interval
+      // a full view takes none
       for (let now = 0; now <= 3 * config.promoteInterval; now += config.neighborTimeout) { core.tick(now) }
-      expect(asked).to.deep.equal([2, 2, 2])
-      expect(core.passive()).to.have.members(known)
-      // a free slot is filled from them
-      const repair = sent(core.linkFailed('a', 4 * config.promoteInterval), 'neighbor').map(a => a.to)
-      expect(known).to.include(repair[0])
+      expect(asked).to.deep.equal([])
+      // with a slot free, the next promotion adds two, and asks a passive peer: here only they are
+      core.receive('d', { type: 'disconnect', leaving: true }, 4 * config.promoteInterval)
+      const ask = sent(core.tick(5 * config.promoteInterval), 'neighbor').map(a => a.to)
+      expect(asked).to.deep.equal([2])
+      expect(core.passive()).to.have.members(['m1', 'm2'])
+      expect(['m1', 'm2']).to.include(ask[0])
 
       const none = new HyParViewCore({ self: 'me', config: { ...config, membersPerPromotion: 0 }, random: seededRandom(1), now: 0, members })
       asked.length = 0
@@ -269,6 +271,13 @@ describe('overlay/hyparview core', () => {
       const next = core.receive('y', { type: 'neighbor', priority: 'high' }, 2)
       expect(sent(next, 'disconnect')).to.have.lengthOf(1)
       expect(core.active()).to.include('y')
+    })
+
+    it('a rotation asks a member known from elsewhere, when there is one', () => {
+      const core = new HyParViewCore({ self: 'me', config: CONFIG, random: seededRandom(1), now: 0, members: () => ['far'] })
+      for (const peer of ['a', 'b', 'c', 'd']) { core.receive(peer, { type: 'neighbor', priority: 'high' }, 0) }
+      core.receive('feeder', { type: 'shuffle-reply', peers: ['p'] }, 0)
+      expect(sent(core.tick(CONFIG.rotateInterval + 1), 'neighbor')).to.deep.equal([{ to: 'far', message: { type: 'neighbor', priority: 'high' } }])
     })
 
     it('a view whose every link is in use skips its rotation', () => {

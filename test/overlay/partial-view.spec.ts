@@ -84,6 +84,29 @@ describe(`overlay: ${NODES} nodes in the partial-view shape`, function () {
     for (const s of subscriptions) { s.unsubscribe() }
   })
 
+  it('delivers a publication on a topic that only members far apart subscribe to, once each, over the broadcast tree', async () => {
+    const { nodes } = cluster
+    // no two of publisher and subscribers share a link: gossipsub alone would tell none of them of the others
+    const apart = (x: typeof nodes[number], y: typeof nodes[number]): boolean =>
+      !x.overlay.overlay.isActive(y.id) && !x.host.getConnections().some(c => c.remotePeer.toString() === y.id)
+    const chosen: typeof nodes = []
+    for (const node of nodes) {
+      if (chosen.length < 3 && chosen.every(other => apart(node, other))) { chosen.push(node) }
+    }
+    expect(chosen, 'three members without links between them').to.have.lengthOf(3)
+    const [publisher, ...subscribers] = chosen
+    const got = subscribers.map(() => [] as number[])
+    const subscriptions = subscribers.map((node, i) => node.pubsub.subscribe<number>('sparse-news', (n) => { got[i].push(n) }))
+    const before = subscribers.map(node => node.gossip.stats.receivedOverTree)
+    for (let n = 0; n < 5; n++) { await publisher.pubsub.publish('sparse-news', n) }
+    await eventually(() => got.every(list => list.length >= 5), () => `received ${got.map(l => l.length).join(' ')}`, 20_000)
+    // a copy that comes late by another path is dropped, not delivered again
+    await new Promise(resolve => setTimeout(resolve, 1000))
+    for (const list of got) { expect(list).to.deep.equal([0, 1, 2, 3, 4]) }
+    subscribers.forEach((node, i) => { expect(node.gossip.stats.receivedOverTree - before[i]).to.equal(5) })
+    for (const s of subscriptions) { s.unsubscribe() }
+  })
+
   it('reaches a member it has no link to by dialling it, and closes that connection once idle', async () => {
     const { nodes } = cluster
     const from = nodes[1]
@@ -148,5 +171,16 @@ describe(`overlay: ${NODES} nodes in the partial-view shape`, function () {
     expect((await closed).error).to.be.instanceOf(Error)
     expect(b.overlay.news.broadcast.invalidFrames).to.equal(1)
     expect(b.membership.get(a.id)?.status).to.equal('alive')
+  })
+
+  it('resets a stream that brings a malformed publication over the tree, counts it, and keeps running', async () => {
+    const [a, b] = cluster.nodes.filter(n => n.host.status === 'started')
+    const codec = new Codec()
+    const stream = await a.host.dialProtocol(b.host.peerId, protocolName(b.config.clusterName, 'publications'), { signal: AbortSignal.timeout(5000) })
+    const closed = pEvent<'close', StreamCloseEvent>(stream, 'close', { timeout: 5000 })
+    stream.send(encodeFrame(codec.encode({ type: 'gossip', id: 'x', round: 0, origin: a.id, payload: { topic: '', data: 'not bytes' } })))
+    expect((await closed).error).to.be.instanceOf(Error)
+    expect(b.publications.invalidFrames).to.equal(1)
+    expect(b.host.status).to.equal('started')
   })
 })

@@ -1,14 +1,21 @@
-// PubSub on gossipsub: topics are namespaced by cluster, local subscribers are served in-process.
+// PubSub on gossipsub, and on the overlay's broadcast tree in the partial-view shape: topics are namespaced by
+// cluster, local subscribers are served in-process.
 import { MIB } from '../../config/units.ts'
 import { Codec } from '../../wire/codec.ts'
 import { MessageTooLargeError } from '../errors.ts'
 import { PublicationBatches } from './publication-batches.ts'
-import { PublicationIds, decodePublication, encodePublication } from './publication.ts'
-import type { PubSub, PublicationMeta, PublishOptions, Subscription, SubscriptionHandler } from './index.ts'
+import { handleTraced, traceContexts } from './publication-traces.ts'
+import { treeIdOf } from './publication-tree.ts'
+import { PUBLICATION_ID_LENGTH, PublicationIds, decodePublication, encodePublication } from './publication.ts'
+import { emptyPubSubStats } from './pubsub-stats.ts'
+import { SeenPublications } from './seen-publications.ts'
+import { checkTopic } from './topics.ts'
+import type { PubSub, PublishOptions, Subscription, SubscriptionHandler } from './index.ts'
 import type { TraceEntry } from './publication.ts'
+import type { PubSubStats } from './pubsub-stats.ts'
 import type { Host } from '../../node/create-host.ts'
 import type { NodeTracing } from '../../observability/tracing/node-tracing.ts'
-import type { MessageTrace, TraceContext } from '../../observability/tracing/trace-context.ts'
+import type { MessageTrace } from '../../observability/tracing/trace-context.ts'
 import type { Message } from '@libp2p/gossipsub'
 import type { ComponentLogger, Logger, Startable } from '@libp2p/interface'
 
@@ -20,40 +27,30 @@ export interface GossipPubSubComponents {
   sendDirect(node: string, topic: string, message: unknown, trace?: MessageTrace): void
   /** the node's tracing, when on: publications carry their trace, subscribers run in it */
   tracing?: NodeTracing
+  /** the overlay's broadcast tree for publications: sends a batch to every member, returns the links it went on */
+  tree?: { send(topic: string, data: Uint8Array): number }
+  /** which ways a batch leaves this node in the shape in force (default gossipsub only) */
+  paths?(): PublicationPaths
 }
+
+/** The ways a batch published here leaves the node: both while some members may use one and some the other. */
+export interface PublicationPaths {
+  gossipsub: boolean
+  tree: boolean
+}
+
+const GOSSIPSUB_ONLY: PublicationPaths = { gossipsub: true, tree: false }
+/**
+ * ms a publication id is remembered, so the copy that comes by the other path is dropped (see SeenPublications).
+ * Ids are kept only while the tree may be in use here (this node would send on it, or it brought a batch lately):
+ * a small full mesh has only gossipsub, which drops its own duplicates, and at thousands of batches a second the
+ * ids would take megabytes.
+ */
+const SEEN_RETENTION = 30_000
 
 export interface GossipPubSubInit {
   cluster: string
   maxMessageSize: number
-}
-
-export interface PubSubStats {
-  published: number
-  /** encoded bytes of the publications made here */
-  publishedBytes: number
-  /** publications from other nodes that came by gossip, and their bytes as gossiped (batched with their header) */
-  received: number
-  receivedBytes: number
-  /** publications that gossipsub failed to send: no other node got them */
-  publishFailures: number
-  /**
-   * publications gossipsub sent to at least one other node. Of those made here, the rest are `sentToNoPeer`,
-   * `publishFailures`, or still queued
-   */
-  sentToPeers: number
-  /**
-   * publications gossipsub sent to no other node: none subscribed as far as this node knew, or gossipsub would send
-   * to none of them. Rising while other nodes subscribe, it means pub/sub is silent
-   */
-  sentToNoPeer: number
-  /** copies of publications sent to other nodes: one per publication and node it went to straight from here */
-  peerCopies: number
-  /** handler calls for publications, local and remote */
-  delivered: number
-  /** publications from the network that could not be decoded, or carried a malformed trace context */
-  invalidMessages: number
-  /** subscriber handlers that threw */
-  handlerErrors: number
 }
 
 /** Above this many bytes queued for gossipsub, publish waits for the queue to drain. */
@@ -76,19 +73,7 @@ class LocalSubscription implements Subscription {
 }
 
 export class GossipPubSub implements PubSub, Startable {
-  readonly stats: PubSubStats = {
-    published: 0,
-    publishedBytes: 0,
-    received: 0,
-    receivedBytes: 0,
-    publishFailures: 0,
-    sentToPeers: 0,
-    sentToNoPeer: 0,
-    peerCopies: 0,
-    delivered: 0,
-    invalidMessages: 0,
-    handlerErrors: 0
-  }
+  readonly stats: PubSubStats = emptyPubSubStats()
 
   private readonly components: GossipPubSubComponents
   private readonly init: GossipPubSubInit
@@ -98,6 +83,9 @@ export class GossipPubSub implements PubSub, Startable {
   private readonly ids = new PublicationIds()
   private readonly subscriptions = new Map<string, Set<LocalSubscription>>()
   private readonly batches: PublicationBatches
+  private readonly seen = new SeenPublications(SEEN_RETENTION, Date.now())
+  /** Date.now() until which batch ids are kept: a retention past the tree's last use here */
+  private treeInUseUntil = 0
   private readonly onGossip = (evt: CustomEvent<Message>): void => { this.receive(evt.detail) }
   private started = false
 
@@ -213,24 +201,39 @@ export class GossipPubSub implements PubSub, Startable {
 
   private receive (msg: Message): void {
     if (!msg.topic.startsWith(this.prefix)) { return }
-    const topic = msg.topic.slice(this.prefix.length)
+    this.receiveBatch(msg.topic.slice(this.prefix.length), msg.data, false)
+  }
+
+  /** A batch from another node, by gossipsub or over the tree; the copy that comes second by the other is dropped. */
+  receiveBatch (topic: string, data: Uint8Array, overTree: boolean): void {
+    const now = Date.now()
+    if (overTree || this.components.paths?.().tree === true) { this.treeInUseUntil = now + SEEN_RETENTION }
+    if (now < this.treeInUseUntil && data.byteLength > PUBLICATION_ID_LENGTH && !this.seen.firstTime(treeIdOf(data), now)) {
+      this.stats.duplicates++
+      return
+    }
     let publication
     try {
-      publication = decodePublication(this.codec, msg.data, this.init.maxMessageSize)
+      publication = decodePublication(this.codec, data, this.init.maxMessageSize)
     } catch (err: any) {
       this.stats.invalidMessages++
       this.log.error('dropped a malformed publication on %s: %s', topic, err.message)
       return
     }
     this.stats.received += publication.bodies.length
-    this.stats.receivedBytes += msg.data.byteLength
+    this.stats.receivedBytes += data.byteLength
+    if (overTree) { this.stats.receivedOverTree += publication.bodies.length }
     const tracing = this.components.tracing
     if (tracing === undefined) {
       for (const body of publication.bodies) { this.deliver(topic, body, publication.from, false) }
       return
     }
-    const contexts = this.traceContexts(tracing, topic, publication.traces)
-    if (contexts === null) { return }
+    const contexts = traceContexts(tracing, publication.traces)
+    if (contexts === null) {
+      this.stats.invalidMessages++
+      this.log.error('dropped a publication on %s with a malformed trace context', topic)
+      return
+    }
     // gossipsub's callbacks run in the context its connection was opened in, which may be an earlier trace
     const stale = tracing.current() !== undefined
     for (let i = 0; i < publication.bodies.length; i++) {
@@ -240,32 +243,27 @@ export class GossipPubSub implements PubSub, Startable {
     }
   }
 
-  /** The parsed trace context of each message; null, and the publication dropped and counted, when one is malformed. */
-  private traceContexts (tracing: NodeTracing, topic: string, traces: Array<[string, string?] | undefined> | undefined): Array<TraceContext | undefined> | undefined | null {
-    if (traces === undefined) { return undefined }
-    const contexts = new Array<TraceContext | undefined>(traces.length)
-    for (let i = 0; i < traces.length; i++) {
-      const trace = traces[i]
-      if (trace === undefined) { continue }
-      contexts[i] = tracing.codec.extract(trace[0], trace[1])
-      if (contexts[i] === undefined) {
-        tracing.stats.rejected++
-        this.stats.invalidMessages++
-        this.log.error('dropped a publication on %s with a malformed trace context', topic)
-        return null
-      }
-    }
-    return contexts
-  }
-
-  /** Sends one batch of a topic's publications as one gossipsub message. */
+  /**
+   * Sends one batch of a topic's publications as one message: by gossipsub to the subscribers it knows, over the
+   * overlay's tree to every member, or both while the cluster changes shape.
+   */
   private async sendBatch (topic: string, bodies: Uint8Array[], traces?: TraceEntry[]): Promise<void> {
     const data = encodePublication(this.ids.next(), this.self, bodies, traces === undefined ? undefined : this.codec.encode(traces))
-    const { recipients } = await this.components.host.services.pubsub.publish(this.prefix + topic, data)
+    const { tree, paths } = this.components
+    const { gossipsub, tree: overTree } = paths?.() ?? GOSSIPSUB_ONLY
+    let copies = 0
+    if (overTree && tree != null) {
+      this.treeInUseUntil = Date.now() + SEEN_RETENTION
+      copies += tree.send(topic, data)
+    }
+    if (gossipsub) {
+      const { recipients } = await this.components.host.services.pubsub.publish(this.prefix + topic, data)
+      copies += recipients.length
+    }
     // gossipsub resolves alike whether the batch went to every subscriber or to none: count which it was
-    if (recipients.length > 0) {
+    if (copies > 0) {
       this.stats.sentToPeers += bodies.length
-      this.stats.peerCopies += bodies.length * recipients.length
+      this.stats.peerCopies += bodies.length * copies
     } else {
       this.stats.sentToNoPeer += bodies.length
     }
@@ -292,23 +290,5 @@ export class GossipPubSub implements PubSub, Startable {
         this.log.error('a subscriber of %s threw: %s', topic, err.message)
       }
     }
-  }
-}
-
-/** A subscriber's handler in a span of its own, child of the publish span. */
-function handleTraced (tracing: NodeTracing, parent: TraceContext, subscription: LocalSubscription, message: unknown, meta: PublicationMeta): void {
-  const span = tracing.start('receive', meta.topic, 'consumer', parent, undefined, meta.topic)
-  try {
-    span.run(() => { subscription.handler(message, meta) })
-    span.end()
-  } catch (err) {
-    span.end(err)
-    throw err
-  }
-}
-
-function checkTopic (topic: unknown): void {
-  if (typeof topic !== 'string' || topic.length === 0 || topic.length > 256) {
-    throw new TypeError(`topic must be a string of 1 to 256 characters, got ${typeof topic === 'string' ? JSON.stringify(topic) : typeof topic}`)
   }
 }

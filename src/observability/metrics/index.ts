@@ -3,7 +3,7 @@ import type { LocalActors } from '../../actors/local-actors.ts'
 import type { ClusterEvents } from '../../cluster/index.ts'
 import type { Member } from '../../membership/index.ts'
 import type { DirectMessagingStats } from '../../messaging/direct/direct-messaging.ts'
-import type { PubSubStats } from '../../messaging/pubsub/gossip-pubsub.ts'
+import type { PubSubStats } from '../../messaging/pubsub/pubsub-stats.ts'
 import type { TypedEventTarget } from '@libp2p/interface'
 import type { Registry } from 'prom-client'
 

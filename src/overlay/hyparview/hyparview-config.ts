@@ -31,8 +31,9 @@ export interface HyParViewConfig {
    */
   rotateInterval: number
   /**
-   * members known from elsewhere (membership) added to the passive view at every promotion, when the adapter
-   * gives a source of them (0: none): they keep a group that bootstrapped among itself from knowing only itself
+   * members known from elsewhere (membership) added to the passive view at a promotion that finds a slot free, when
+   * the adapter gives a source of them; a rotation then asks one such member (0: neither). They keep a group that
+   * bootstrapped among itself from knowing only itself
    */
   membersPerPromotion: number
 }

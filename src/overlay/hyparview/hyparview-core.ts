@@ -21,10 +21,12 @@ export interface HyParViewCoreInit {
   random: Random
   now: number
   /**
-   * A random sample of `count` live members this node knows from elsewhere (membership), itself excluded; at every
-   * promotion they go into the passive view (config.membersPerPromotion). Without it, a group whose walks and
-   * shuffles stayed among themselves during a bootstrap knows no one else, and every repair and rotation it makes
-   * links inside the group: at 10,000 simulated nodes one seed of 20 kept a closed group of 27 nodes.
+   * A random sample of `count` live members this node knows from elsewhere (membership), itself excluded. A
+   * promotion that finds a slot free adds config.membersPerPromotion of them to the passive view, and a rotation
+   * asks one of them. Without it, a group whose walks and shuffles stayed among themselves during a bootstrap knows
+   * no one else, and every repair and rotation it makes links inside the group: at 10,000 simulated nodes one seed
+   * of 20 kept a closed group of 27 nodes. Only a view with a free slot takes them into its passive view: added to
+   * every view, they displaced the peers that walks and shuffles had put there.
    */
   members?(count: number): Iterable<string>
   /**
@@ -171,7 +173,7 @@ export class HyParViewCore {
     if (now >= this.nextPromoteAt || this.views.activeCount === 0) {
       if (now >= this.nextPromoteAt) {
         this.schedulePromotion(now)
-        if (this.members != null && this.config.membersPerPromotion > 0) { this.suggest(this.members(this.config.membersPerPromotion)) }
+        if (this.views.freeSlots > 0) { this.suggest(this.knownMembers(this.config.membersPerPromotion)) }
       }
       this.requests.fill(now)
     }
@@ -179,7 +181,7 @@ export class HyParViewCore {
     // under it would take each message by GRAFT until the tree is repaired
     if (now >= this.nextRotateAt) {
       this.nextRotateAt = now + this.config.rotateInterval
-      if (this.views.hasIdleLink()) { this.requests.rotate(now) }
+      if (this.views.hasIdleLink()) { this.requests.rotate(now, this.knownMembers(1)[0]) }
     }
     return this.outbox.drain()
   }
@@ -192,6 +194,12 @@ export class HyParViewCore {
   suggest (peers: Iterable<string>): void {
     if (this.left) { return }
     for (const peer of peers) { this.views.addPassive(peer) }
+  }
+
+  /** Up to `count` members from the adapter's source (membership), none if it has none or membersPerPromotion is 0. */
+  private knownMembers (count: number): string[] {
+    if (this.members == null || this.config.membersPerPromotion === 0) { return [] }
+    return [...this.members(count)]
   }
 
   /** A peer known to be gone (declared dead, or left): out of both views, and never asked again. */

@@ -78,9 +78,9 @@ export class NeighborRequests {
    * one of its own, and on acceptance this node evicts one of its links at random. Groups whose views are all full
    * meet this way; the evicted peers, now with a free slot, refill from their passive views.
    */
-  rotate (now: number): void {
+  rotate (now: number, member?: string): void {
     if (this.views.freeSlots > 0 || this.pending.size > 0) { return }
-    const peer = this.candidate(now)
+    const peer = member != null && member !== this.views.self && !this.views.isActive(member) ? member : this.candidate(now)
     if (peer == null) { return }
     this.pending.set(peer, { sentAt: now, priority: 'high', rotation: true })
     this.outbox.send(peer, { type: 'neighbor', priority: 'high' })

@@ -121,6 +121,11 @@ export class Libp2pBroadcast<P> implements Startable {
     if (this.timer != null) { this.feed(this.core.broadcast(id, payload, performance.now())) }
   }
 
+  /** the links the tree sends on */
+  neighbours (): number {
+    return this.components.overlay.active().length
+  }
+
   /** True for a neighbour a payload crossed to or from lately: an edge of the tree while messages flow. */
   carriesPayloads (peer: string): boolean {
     return this.timer != null && this.core.carriesPayloads(peer, performance.now())

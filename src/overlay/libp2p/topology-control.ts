@@ -97,6 +97,22 @@ export class TopologyControl extends TypedEventEmitter<TopologyEvents> implement
     return this.shape === 'full-mesh' || this.components.overlay.isActive(member)
   }
 
+  /**
+   * Which ways this node's publications leave it. Over the broadcast tree in a partial-view shape, and in the full
+   * mesh too once the cluster is past fullMeshAtMost, where other members may have switched already; by gossipsub
+   * in the full mesh, and for one settling time after a switch away from it, while members that have not switched
+   * still count on it. Receivers drop the second copy.
+   */
+  publicationPaths (): { gossipsub: boolean, tree: boolean } {
+    const fullMesh = this.shape === 'full-mesh'
+    const { fullMeshAtMost, settle } = this.policy.thresholds
+    const othersMaySwitch = this.choice === 'auto' && this.components.membership.activeMembers().length > fullMeshAtMost
+    return {
+      gossipsub: fullMesh || Date.now() - this.since < settle,
+      tree: !fullMesh || othersMaySwitch
+    }
+  }
+
   isStarted (): boolean {
     return this.timer != null
   }
