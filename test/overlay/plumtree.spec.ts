@@ -375,6 +375,15 @@ describe('overlay/plumtree-core', () => {
     expect(a.carriesPayloads('c', 30_002)).to.equal(true)
   })
 
+  it('a new neighbour is told of the payloads of the last announceOnLinkUp ms', () => {
+    const a = core()
+    a.receive('b', gossip('old'), 0)
+    a.receive('b', gossip('recent', 2), DEFAULT_PLUMTREE_CONFIG.announceOnLinkUp)
+    const at = DEFAULT_PLUMTREE_CONFIG.announceOnLinkUp + 1
+    expect(a.neighborUp('e', at).send).to.be.empty()
+    expect(a.tick(at + ihaveInterval).send).to.deep.equal([{ to: 'e', message: { type: 'ihave', entries: [{ id: 'recent', round: 3 }] } }])
+  })
+
   it('a payload is not pushed to a neighbour that announced it', () => {
     const a = core()
     a.receive('c', { type: 'ihave', entries: [{ id: 'x', round: 0 }] }, 0)

@@ -23,12 +23,6 @@ export interface PublicationTreeInit {
   deliver(topic: string, data: Uint8Array): void
 }
 
-/**
- * A payload is kept this long to answer GRAFTs (default 30 s for membership news): a GRAFT comes within an
- * IHAVE timeout and a few GRAFT timeouts of the IHAVE, well under a second, and publications may be large and many.
- */
-const PUBLICATION_CACHE_TTL = 5000
-
 /** A clean copy of a tree payload, or MalformedFrameError: the stream it came on is reset, and the node keeps running. */
 export function validateTreePublication (value: unknown): TreePublication {
   if (typeof value !== 'object' || value === null) { throw new MalformedFrameError('publication is not an object') }
@@ -57,8 +51,7 @@ export class PublicationTree implements Startable {
       // the batch and its topic, in one frame
       maxFrameSize: init.maxMessageSize + MAX_TOPIC_LENGTH * 4 + 1024,
       validatePayload: validateTreePublication,
-      deliver: ({ payload }) => { init.deliver(payload.topic, payload.data) },
-      plumtree: { cacheTtl: PUBLICATION_CACHE_TTL }
+      deliver: ({ payload }) => { init.deliver(payload.topic, payload.data) }
     })
   }
 

@@ -59,6 +59,13 @@ export interface TopologyControlInit {
 
 const DEFAULT_CHECK_INTERVAL = 1000
 /**
+ * ms at least that publications still go by gossipsub as well after a switch to partial views. In a cluster grown
+ * from 20 to 200 nodes in one process (settling time 5 s), a few nodes missed single publications in the seconds
+ * after their switch, while switches closed connections under both ways; with this, a payload cache of 30 s and new
+ * tree links told of the last 5 s of payloads (PlumtreeConfig.announceOnLinkUp), none did.
+ */
+const DUAL_PATHS_AFTER_SWITCH = 30_000
+/**
  * Client-server is not run over libp2p yet: past partial views' range a node stays in them. The policy is told that
  * no cluster reaches client-server size.
  */
@@ -100,15 +107,16 @@ export class TopologyControl extends TypedEventEmitter<TopologyEvents> implement
   /**
    * Which ways this node's publications leave it. Over the broadcast tree in a partial-view shape, and in the full
    * mesh too once the cluster is past fullMeshAtMost, where other members may have switched already; by gossipsub
-   * in the full mesh, and for one settling time after a switch away from it, while members that have not switched
-   * still count on it. Receivers drop the second copy.
+   * in the full mesh, and after a switch away from it for a settling time, at least DUAL_PATHS_AFTER_SWITCH, while
+   * members that have not switched still count on it and the tree's links change under the switch. Receivers drop
+   * the second copy.
    */
   publicationPaths (): { gossipsub: boolean, tree: boolean } {
     const fullMesh = this.shape === 'full-mesh'
     const { fullMeshAtMost, settle } = this.policy.thresholds
     const othersMaySwitch = this.choice === 'auto' && this.components.membership.activeMembers().length > fullMeshAtMost
     return {
-      gossipsub: fullMesh || Date.now() - this.since < settle,
+      gossipsub: fullMesh || Date.now() - this.since < Math.max(settle, DUAL_PATHS_AFTER_SWITCH),
       tree: !fullMesh || othersMaySwitch
     }
   }

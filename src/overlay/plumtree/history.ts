@@ -71,6 +71,15 @@ export class History {
     this.cache.set(id, { payload: message.payload, origin: message.origin, round: message.hops, expireAt: now + this.cacheTtl })
   }
 
+  /** The ids whose payloads arrived (or were sent) at `since` or later and are still kept, with this node's round. */
+  cachedSince (since: number): Array<{ id: string, round: number }> {
+    const recent: Array<{ id: string, round: number }> = []
+    for (const [id, entry] of this.cache) {
+      if (entry.expireAt - this.cacheTtl >= since) { recent.push({ id, round: entry.round }) }
+    }
+    return recent
+  }
+
   expire (now: number): void {
     for (const [id, entry] of this.cache) {
       if (entry.expireAt > now) { break }

@@ -31,6 +31,11 @@ export interface PlumtreeConfig {
   /** ms a payload is kept to answer GRAFTs; a GRAFT after that gets nothing. Default 30 s, as iroh. */
   cacheTtl: number
   /**
+   * ms of payloads a new neighbour is told of (IHAVE) when its link comes up, so a node whose links changed while
+   * one went by still asks for it. Default 5 s; at most cacheTtl is useful.
+   */
+  announceOnLinkUp: number
+  /**
    * ms a message id is remembered, longer than payloads: an IHAVE that comes after its payload has expired must
    * not make an old message look new and be delivered twice. Default 90 s, as iroh.
    */
@@ -48,6 +53,7 @@ export const DEFAULT_PLUMTREE_CONFIG: Readonly<PlumtreeConfig> = Object.freeze({
   graftTimeout: 150,
   optimizationThreshold: 7,
   cacheTtl: 30 * SECOND,
+  announceOnLinkUp: 5 * SECOND,
   idRetention: 90 * SECOND,
   maxIhaveIds: 256
 })

@@ -29,6 +29,13 @@ export interface PlumtreeSizes {
   queuedIhaves: number
 }
 
+const NO_ONE: ReadonlySet<string> = new Set()
+/**
+ * ms a link counts as a tree edge after a payload last crossed it: long enough to span the gaps between messages
+ * of a steady flow, short enough that a tree that changed shape frees its old edges within a rotation or two
+ */
+const TREE_LINK_MEMORY = 30_000
+
 /**
  * Leitão, Pereira and Rodrigues, "Epidemic Broadcast Trees" (SRDS 2007), over the active view of an overlay such as
  * HyParView. Payloads travel eagerly along a spanning tree that duplicates prune out of the overlay; every other
@@ -41,13 +48,6 @@ export interface PlumtreeSizes {
  *
  * Every entry point takes the caller's time in ms, as the SWIM core's do, even those that need none today.
  */
-const NO_ONE: ReadonlySet<string> = new Set()
-/**
- * ms a link counts as a tree edge after a payload last crossed it: long enough to span the gaps between messages
- * of a steady flow, short enough that a tree that changed shape frees its old edges within a rotation or two
- */
-const TREE_LINK_MEMORY = 30_000
-
 export class PlumtreeCore {
   private readonly self: string
   private readonly config: PlumtreeConfig
@@ -113,7 +113,11 @@ export class PlumtreeCore {
    * than the pruning of new eager links does.
    */
   neighborUp (peer: string, now: number): BroadcastOutput {
-    if (peer !== this.self) { this.peers.makeEager(peer) }
+    if (peer === this.self) { return this.outbox.drain() }
+    this.peers.makeEager(peer)
+    // the new neighbour hears of what passed lately: a node whose links changed while a payload went by (a switch
+    // of shape closes many) had no link to be told of it on, and asks for it now
+    for (const entry of this.history.cachedSince(now - this.config.announceOnLinkUp)) { this.lazyQueue.add(peer, entry) }
     return this.outbox.drain()
   }
 
@@ -204,7 +208,7 @@ export class PlumtreeCore {
       return
     }
     const straggler = neighbour && this.recentlyPruned(from, now)
-    // a neighbour pruned long ago that pushes again was grafted by a node that lost its view of us: take it back
+    // one that pushes long after our PRUNE has started over (the PRUNE was lost with its stream): a pusher again
     if (neighbour && !straggler) {
       this.peers.grafted(from)
       this.payloadAt.set(from, now)
