@@ -48,7 +48,7 @@ export async function run (): Promise<BenchResult> {
       `${NODES.toLocaleString('en')} simulated nodes in one process, ${SEEDS} seeds; links and delays as in the overlay suite (10-100 ms per pair, plus 0-10 ms per message); the agreed member list reaches every node 1 s after a join or crash (membership is simulated elsewhere)`,
       `servers: √(2N) chosen by rendezvous score from the member list (${runs[0].servers} at ${NODES.toLocaleString('en')}); each client links to its two best-ranked servers, each server to every other server and to its clients, up to 280 links`,
       `per seed: bootstrap (a node every ms, then 10 s), ${WARM_UP} warm-up broadcasts 100 ms apart from one random sender, then ${BROADCASTS - WARM_UP} measured ones 10 ms apart; flooding once over the same links; ${SERVER_CRASH_SHARE * 100}% of the servers crashed at once, a broadcast at once and one 5 s later`,
-      'right after the crash a client whose two servers both crashed (about one in a hundred) misses the broadcast: Plumtree does not resend what was sent before a link came up',
+      'a client whose two servers both crashed (about one in a hundred) gets the broadcast sent right after the crash once it relinks: a new link is told of the last 5 s of payloads (PlumtreeConfig.announceOnLinkUp)',
       'over libp2p, clusters stay in partial views past 5,000 members for now: the client-server shape runs in this simulator only'
     ]
   })
