@@ -127,14 +127,17 @@ export class NameReads {
 
   /** A member joined, or came back after this node declared it dead: then a partition healed. */
   joined (member: string): void {
+    // the heal begins before the returning member's own read is sent, so that read counts as one since the heal
+    const at = this.components.clock.now()
     this.want(member)
-    if (this.declaredDead.delete(member)) { this.healed() }
+    if (this.declaredDead.delete(member)) { this.healed(at) }
   }
 
   /** A suspect refuted the suspicion: it was cut off from this node for a while. */
   refuted (member: string): void {
+    const at = this.components.clock.now()
     this.want(member)
-    this.healed()
+    this.healed(at)
   }
 
   /**
@@ -236,8 +239,7 @@ export class NameReads {
    * not only the returning member's: a member this node never suspected may have written to this side while its
    * batches could not cross. Every member is read again, once the heal settled.
    */
-  private healed (): void {
-    const since = this.components.clock.now()
+  private healed (since = this.components.clock.now()): void {
     this.rereading ??= this.components.clock.after(this.init.healSettle, () => {
       this.rereading = undefined
       for (const member of this.components.others()) {

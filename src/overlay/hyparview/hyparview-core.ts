@@ -162,7 +162,7 @@ export class HyParViewCore {
 
   /**
    * Times out NEIGHBOR requests, starts a SHUFFLE every shuffleInterval, fills free slots every promoteInterval (with
-   * a few members known from elsewhere added to the passive view first) and swaps one link of a full view every
+   * members known from elsewhere added to the passive view first) and swaps one link of a full view every
    * rotateInterval.
    */
   tick (now: number): OverlayOutput {

@@ -81,6 +81,8 @@ export class TopologyControl extends TypedEventEmitter<TopologyEvents> implement
   private readonly checkInterval: number
   private since = Date.now()
   private reason: string
+  /** active members at the last check */
+  private members = 0
   private timer: ReturnType<typeof setInterval> | undefined
 
   constructor (components: TopologyControlComponents, init: TopologyControlInit) {
@@ -114,7 +116,8 @@ export class TopologyControl extends TypedEventEmitter<TopologyEvents> implement
   publicationPaths (): { gossipsub: boolean, tree: boolean } {
     const fullMesh = this.shape === 'full-mesh'
     const { fullMeshAtMost, settle } = this.policy.thresholds
-    const othersMaySwitch = this.choice === 'auto' && this.components.membership.activeMembers().length > fullMeshAtMost
+    // the count the last check read: this runs for every batch sent and received, and the list is the cluster's size
+    const othersMaySwitch = this.choice === 'auto' && this.members > fullMeshAtMost
     return {
       gossipsub: fullMesh || Date.now() - this.since < Math.max(settle, DUAL_PATHS_AFTER_SWITCH),
       tree: !fullMesh || othersMaySwitch
@@ -166,7 +169,8 @@ export class TopologyControl extends TypedEventEmitter<TopologyEvents> implement
   /** Reads the member count; a change the policy calls for goes into force at once. */
   check (): void {
     if (this.choice !== 'auto') { return }
-    const change = this.policy.observe(this.components.membership.activeMembers().length, Date.now())
+    this.members = this.components.membership.activeMembers().length
+    const change = this.policy.observe(this.members, Date.now())
     if (change == null) { return }
     this.since = Date.now()
     this.reason = change.reason

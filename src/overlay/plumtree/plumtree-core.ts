@@ -199,7 +199,8 @@ export class PlumtreeCore {
         received.straggler = undefined
         const cached = this.history.payload(id)
         if (cached != null) {
-          this.pushEager({ type: 'gossip', id, payload: cached.payload, round: cached.round, origin: cached.origin }, now, new Set([from, received.from ?? from]))
+          // on down the tree: not back to the parent, nor to the straggler's sender, which has it
+          this.pushEager({ type: 'gossip', id, payload: cached.payload, round: cached.round, origin: cached.origin }, now, from, new Set([received.from ?? from]))
         }
         return
       }
@@ -218,13 +219,13 @@ export class PlumtreeCore {
     this.outbox.deliver({ id, payload, origin, hops, from })
     const closest = this.missing.closest(id)
     // neighbours that announced it hold it already
-    const skip = new Set(this.missing.holders(id)).add(from)
+    const holders = this.missing.holders(id)
     this.missing.received(id)
     if (straggler) {
-      this.announce({ id, round: hops }, skip)
+      this.announce({ id, round: hops }, from, holders)
       return
     }
-    this.push({ type: 'gossip', id, payload, round: hops, origin }, now, skip)
+    this.push({ type: 'gossip', id, payload, round: hops, origin }, now, from, holders)
     // the paper's optimisation, for IHAVEs that came before the payload
     if (closest != null) { this.optimize(id, closest.peer, closest.round, now) }
   }
@@ -285,26 +286,26 @@ export class PlumtreeCore {
     this.outbox.send(peer, message)
   }
 
-  /** Eager push of the payload, lazy push of its id, to every neighbour but those in `except`. */
-  private push (gossip: GossipMessage, now: number, except: ReadonlySet<string> = NO_ONE): void {
-    this.pushEager(gossip, now, except)
+  /** Eager push of the payload, lazy push of its id, to every neighbour but `from` and the `holders` of it. */
+  private push (gossip: GossipMessage, now: number, from?: string, holders: ReadonlySet<string> = NO_ONE): void {
+    this.pushEager(gossip, now, from, holders)
     for (const peer of this.peers.lazy()) {
-      if (!except.has(peer)) { this.lazyQueue.add(peer, { id: gossip.id, round: gossip.round }) }
+      if (peer !== from && !holders.has(peer)) { this.lazyQueue.add(peer, { id: gossip.id, round: gossip.round }) }
     }
   }
 
-  private pushEager (gossip: GossipMessage, now: number, except: ReadonlySet<string>): void {
+  private pushEager (gossip: GossipMessage, now: number, from: string | undefined, holders: ReadonlySet<string>): void {
     for (const peer of this.peers.eager()) {
-      if (except.has(peer)) { continue }
+      if (peer === from || holders.has(peer)) { continue }
       this.outbox.send(peer, gossip)
       this.payloadAt.set(peer, now)
     }
   }
 
-  /** An IHAVE to every neighbour but those in `except`, eager ones included. */
-  private announce (entry: IHaveEntry, except: ReadonlySet<string>): void {
+  /** An IHAVE to every neighbour but `from` and the `holders` of it, eager ones included. */
+  private announce (entry: IHaveEntry, from: string, holders: ReadonlySet<string>): void {
     for (const peer of [...this.peers.eager(), ...this.peers.lazy()]) {
-      if (!except.has(peer)) { this.lazyQueue.add(peer, entry) }
+      if (peer !== from && !holders.has(peer)) { this.lazyQueue.add(peer, entry) }
     }
   }
 }
