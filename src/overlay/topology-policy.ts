@@ -44,6 +44,8 @@ export interface TopologyChange {
   members: number
   /** counts every switch: a node that hears of a switch with a lower epoch than its own ignores it */
   epoch: number
+  /** the node took its first shape while joining, learning the size rather than watching it change */
+  joining: boolean
   reason: string
 }
 
@@ -126,7 +128,27 @@ export class TopologyPolicy {
     this.pending = undefined
     this.epochs++
     const held = joining ? 'on joining' : `for ${this.thresholds.settle / 1000} s`
-    return { from, to, members, epoch: this.epochs, reason: `${members} members ${held}: ${describe(from, to, this.thresholds)}` }
+    return { from, to, members, epoch: this.epochs, joining, reason: `${members} members ${held}: ${describe(from, to, this.thresholds)}` }
+  }
+
+  /**
+   * A newcomer told which shape the members are in takes it, if the size it counts lies where that shape holds:
+   * which shape holds inside a hysteresis band is the cluster's history, and a newcomer has none. Counted alone, 450
+   * members call for partial views; a cluster that grew past 500 and shrank back to 450 is in client-server, and
+   * newcomers that took partial views there sat alone, or linked only to one another, until the next crossing.
+   */
+  adopt (shape: Topology, members: number, now: number): TopologyChange | undefined {
+    if (this.epochs !== 0 || shape === this.shape) { return undefined }
+    const from = this.shape
+    this.shape = shape
+    if (this.wanted(members) !== shape) {
+      this.shape = from
+      return undefined
+    }
+    if (members > 1) { this.firstContact ??= now }
+    this.pending = undefined
+    this.epochs++
+    return { from, to: shape, members, epoch: this.epochs, joining: true, reason: `${members} members on joining: the shape the members are in` }
   }
 
   /**

@@ -3,8 +3,11 @@
 import { randomInt } from '../membership/swim/random.ts'
 import type { OverlayNode, OverlaySim } from './overlay-sim.ts'
 
-/** Connected components among the nodes that are up, over active links taken both ways. */
-export function components (nodes: readonly OverlayNode[], byId: (id: string) => OverlayNode | undefined): number {
+/**
+ * Connected components among the nodes that are up, over active links taken both ways; with `counted`, only the
+ * components holding a node it accepts (such as one past joining) are counted, every node up still linking them.
+ */
+export function components (nodes: readonly OverlayNode[], byId: (id: string) => OverlayNode | undefined, counted?: (node: OverlayNode) => boolean): number {
   const parent = new Map<OverlayNode, OverlayNode>()
   const find = (node: OverlayNode): OverlayNode => {
     let root = node
@@ -32,7 +35,7 @@ export function components (nodes: readonly OverlayNode[], byId: (id: string) =>
       }
     }
   }
-  return count
+  return counted == null ? count : new Set(up.filter(counted).map(find)).size
 }
 
 /** The share of active links between nodes that are up whose other end holds the link too. */

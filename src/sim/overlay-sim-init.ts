@@ -1,7 +1,9 @@
 // What an overlay simulation is set up with, and what it shows of each node and each broadcast.
-import type { ClientServerConfig, ClientServerCore } from '../overlay/client-server/index.ts'
-import type { HyParViewConfig, HyParViewCore } from '../overlay/hyparview/index.ts'
+import type { SimOverlay } from './sim-overlays.ts'
+import type { ClientServerConfig } from '../overlay/client-server/index.ts'
+import type { HyParViewConfig } from '../overlay/hyparview/index.ts'
 import type { PlumtreeConfig, PlumtreeCore } from '../overlay/plumtree/index.ts'
+import type { TopologyChange, TopologyThresholds } from '../overlay/topology-policy.ts'
 
 export interface OverlaySimInit {
   seed: number
@@ -9,7 +11,13 @@ export interface OverlaySimInit {
    * 'partial-view' (default): HyParView, each node joining through a random one. 'client-server': members link to
    * servers chosen from the agreed member list, which changes a failureDetection after each join or crash
    */
-  shape?: 'partial-view' | 'client-server'
+  shape?: 'partial-view' | 'client-server' | 'auto'
+  /**
+   * 'auto': each node runs the topology policy on the member count as its membership has it (a lag of
+   * failureDetection to membershipDelay behind the truth, drawn per node) and switches between HyParView and the
+   * client-server core, make-before-break (SwitchingOverlay)
+   */
+  switching?: { thresholds?: Partial<TopologyThresholds>, grace?: number }
   /**
    * one-way delay range in ms (default 10 to 100): each pair of nodes draws its own delay from it once, as two
    * hosts keep their distance, and every message adds up to `jitter` ms
@@ -42,7 +50,7 @@ export interface OverlaySimInit {
 export interface OverlayNode {
   readonly id: string
   readonly index: number
-  readonly overlay: HyParViewCore | ClientServerCore
+  readonly overlay: SimOverlay
   readonly broadcast: PlumtreeCore
   up: boolean
   /** hops each broadcast id took to reach this node */
@@ -51,8 +59,14 @@ export interface OverlayNode {
   duplicates: number
   /** since when the node has had no link, if it has none */
   aloneSince?: number
-  /** when it crashed, if it did */
+  /** when it crashed or left, if it did */
   crashedAt?: number
+  /** it left gracefully (its farewells still arrive) */
+  left?: boolean
+  /** the shapes a switching node took, the one taken on joining first */
+  readonly changes: TopologyChange[]
+  /** ms behind the truth this node's member count runs */
+  readonly countLag: number
 }
 
 /** What happened to one broadcast id so far, over every node. */

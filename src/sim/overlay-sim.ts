@@ -1,5 +1,5 @@
-// Ten thousand nodes in one process: the real overlay and Plumtree cores of each (HyParView's partial views, or the
-// client-server shape), on one scheduler's virtual time, over a network with seeded delays, crashes and cuts. A node
+// Ten thousand nodes in one process: the real overlay and Plumtree cores of each (HyParView's partial views, the
+// client-server shape, or both switched by the cluster's size), on one scheduler's virtual time, over a network with seeded delays, crashes and cuts. A node
 // learns that a link broke as over TCP: a message to a crashed or cut-off peer is lost, and the sender's link to it
 // fails a detection delay later.
 import { createHash } from 'node:crypto'
@@ -7,25 +7,32 @@ import { randomInt, seededRandom } from '../membership/swim/random.ts'
 import { ClientServerCore, resolveClientServerConfig } from '../overlay/client-server/index.ts'
 import { HyParViewCore, resolveHyParViewConfig } from '../overlay/hyparview/index.ts'
 import { DEFAULT_PLUMTREE_CONFIG, PlumtreeCore } from '../overlay/plumtree/index.ts'
+import { SwitchingOverlay } from '../overlay/switching/index.ts'
 import { AgreedServers } from './agreed-servers.ts'
 import { LinkDelays } from './link-delays.ts'
 import { Scheduler } from './scheduler.ts'
+import { SimMembers } from './sim-members.ts'
+import { coreOfMessage, createOverlay, leaveOverlay, receiveOverlay, stateOf } from './sim-overlays.ts'
+import type { MemberCounts } from './member-counts.ts'
 import type { BroadcastTally, OverlayNode, OverlaySimInit } from './overlay-sim-init.ts'
-import type { ClientServerConfig, ClientServerMessage, ClientServerOutput } from '../overlay/client-server/index.ts'
-import type { HyParViewConfig, HyParViewMessage, OverlayOutput } from '../overlay/hyparview/index.ts'
+import type { SimOverlayMessage, SimOverlayOutput } from './sim-overlays.ts'
+import type { ClientServerConfig, ServerView } from '../overlay/client-server/index.ts'
+import type { HyParViewConfig } from '../overlay/hyparview/index.ts'
 import type { BroadcastOutput, PlumtreeConfig, PlumtreeMessage } from '../overlay/plumtree/index.ts'
+import type { OverlayCoreName } from '../overlay/switching/index.ts'
 
 export type { BroadcastTally, OverlayNode, OverlaySimInit } from './overlay-sim-init.ts'
 
-type Wire = { layer: 'overlay', message: HyParViewMessage | ClientServerMessage } | { layer: 'broadcast', message: PlumtreeMessage }
+type Wire = { layer: 'overlay', message: SimOverlayMessage } | { layer: 'broadcast', message: PlumtreeMessage }
 
 export class OverlaySim {
   readonly scheduler: Scheduler
-  readonly nodes: OverlayNode[] = []
-  private readonly byId = new Map<string, OverlayNode>()
+  private readonly members: SimMembers
   private readonly hyparview: HyParViewConfig
-  /** the agreed servers, in the client-server shape */
+  /** the agreed servers, in the client-server shape or one that may switch to it */
   private readonly agreed: AgreedServers | undefined
+  private agreedView: ServerView = { servers: [] }
+  private readonly init: OverlaySimInit
   private readonly clientServer: ClientServerConfig
   private readonly plumtree: PlumtreeConfig
   private readonly failureDetection: number
@@ -41,16 +48,18 @@ export class OverlaySim {
   readonly tallies = new Map<string, BroadcastTally>()
 
   constructor (init: OverlaySimInit) {
+    this.init = init
     this.scheduler = new Scheduler(init.seed)
     this.random = seededRandom(init.seed ^ 0x0f1a7)
     this.hyparview = resolveHyParViewConfig(init.hyparview)
     this.clientServer = resolveClientServerConfig(init.clientServer)
-    this.agreed = init.shape === 'client-server' ? new AgreedServers(this.clientServer) : undefined
+    this.agreed = init.shape === 'client-server' || init.shape === 'auto' ? new AgreedServers(this.clientServer) : undefined
     this.plumtree = { ...DEFAULT_PLUMTREE_CONFIG, ...init.plumtree }
     this.delays = new LinkDelays(this.random, init.latency ?? [10, 100], init.jitter ?? 10)
     this.failureDetection = init.failureDetection ?? 1000
     this.rejoinAfter = init.rejoinAfter ?? 5000
     this.membershipDelay = init.membershipDelay ?? 5000
+    this.members = new SimMembers(this.random, this.membershipDelay)
     const clock = this.scheduler.clock()
     clock.every(init.tickInterval ?? 100, () => { this.tickBroadcast() })
     clock.every(init.overlayTickInterval ?? 500, () => { this.tickOverlay() })
@@ -62,6 +71,16 @@ export class OverlaySim {
 
   get seed (): number {
     return this.scheduler.seed
+  }
+
+  /** every node that ever joined, in the order it did */
+  get nodes (): OverlayNode[] {
+    return this.members.nodes
+  }
+
+  /** the true member count over time */
+  get counts (): MemberCounts {
+    return this.members.counts
   }
 
   up (): OverlayNode[] {
@@ -76,8 +95,15 @@ export class OverlaySim {
     for (let i = 0; i < count; i++) {
       const node = this.add()
       if (node.overlay instanceof HyParViewCore) {
-        const contact = this.randomContact(node)
+        const contact = this.members.contact(node)
         if (contact != null) { this.feedOverlay(node, node.overlay.join(contact.id, this.now)) }
+      } else if (node.overlay instanceof SwitchingOverlay) {
+        // a newcomer receives the member list on joining: it counts the members, and knows the servers, at once
+        node.overlay.setView(this.agreedView, this.now)
+        const contact = this.members.contact(node)?.overlay
+        const membersShape = contact instanceof SwitchingOverlay ? contact.shape : undefined
+        this.feedOverlay(node, node.overlay.start(this.members.size, this.now, membersShape))
+        this.membersChanged()
       } else {
         this.membersChanged()
       }
@@ -87,12 +113,20 @@ export class OverlaySim {
 
   /** Crashes these nodes at once: no goodbye; their peers notice as their links fail, and membership after a while. */
   crash (nodes: OverlayNode[]): void {
+    for (const node of nodes) { this.members.down(node, this.now) }
     for (const node of nodes) {
-      node.up = false
-      node.crashedAt = this.now
+      for (const peer of node.overlay.active()) { this.linkBreaks(this.members.get(peer), node) }
     }
+    this.membersChanged()
+  }
+
+  /** These nodes leave gracefully: each tells its linked peers, and the farewells arrive after it has gone. */
+  leave (nodes: OverlayNode[]): void {
     for (const node of nodes) {
-      for (const peer of node.overlay.active()) { this.linkBreaks(this.byId.get(peer), node) }
+      if (!node.up) { continue }
+      this.feedOverlay(node, leaveOverlay(node.overlay, this.now))
+      node.left = true
+      this.members.down(node, this.now)
     }
     this.membersChanged()
   }
@@ -104,8 +138,9 @@ export class OverlaySim {
     this.scheduler.after(this.failureDetection, () => {
       const up = this.up()
       const view = agreed.view(up.map(node => node.id))
+      this.agreedView = view
       for (const node of up) {
-        if (node.overlay instanceof ClientServerCore) { this.feedOverlay(node, node.overlay.setView(view, this.now)) }
+        if (node.overlay instanceof ClientServerCore || node.overlay instanceof SwitchingOverlay) { this.feedOverlay(node, node.overlay.setView(view, this.now)) }
       }
     })
   }
@@ -118,7 +153,7 @@ export class OverlaySim {
     this.cut = (x, y) => side[x] !== 0 && side[y] !== 0 && side[x] !== side[y]
     for (const node of [...a, ...b]) {
       for (const peer of node.overlay.active()) {
-        const other = this.byId.get(peer)
+        const other = this.members.get(peer)
         if (other != null && this.cut(node.index, other.index)) { this.linkBreaks(node, other) }
       }
     }
@@ -142,7 +177,7 @@ export class OverlaySim {
   }
 
   node (id: string): OverlayNode | undefined {
-    return this.byId.get(id)
+    return this.members.get(id)
   }
 
   tallyOf (id: string): BroadcastTally {
@@ -161,23 +196,28 @@ export class OverlaySim {
     const node: OverlayNode = {
       id,
       index,
-      overlay: this.agreed != null
-        ? new ClientServerCore({ self: id, config: this.clientServer })
-        : new HyParViewCore({
-          self: id,
-          config: this.hyparview,
-          random: seededRandom(randomInt(this.random, 2 ** 32)),
-          now: this.now,
-          members: (count) => this.knownMembers(id, count),
-          inUse: (peer) => broadcast.carriesPayloads(peer, this.now)
-        }),
+      overlay: createOverlay(this.init.shape ?? 'partial-view', {
+        self: id,
+        now: this.now,
+        random: () => seededRandom(randomInt(this.random, 2 ** 32)),
+        hyparview: this.hyparview,
+        clientServer: this.clientServer,
+        thresholds: this.init.switching?.thresholds,
+        grace: this.init.switching?.grace,
+        rejoinAfter: this.rejoinAfter,
+        contact: () => this.members.contact(this.members.get(id))?.id,
+        members: (count) => this.members.sample(id, count, this.now),
+        inUse: (peer) => broadcast.carriesPayloads(peer, this.now)
+      }),
       broadcast,
       up: true,
       delivered: new Map(),
-      duplicates: 0
+      duplicates: 0,
+      changes: [],
+      // membership tells a node of a change after a detection delay, and its gossip spreads it over a few more seconds
+      countLag: this.init.shape === 'auto' ? this.failureDetection + this.random() * Math.max(0, this.membershipDelay - this.failureDetection) : 0
     }
-    this.nodes.push(node)
-    this.byId.set(id, node)
+    this.members.add(node, this.now)
     return node
   }
 
@@ -188,8 +228,7 @@ export class OverlaySim {
   fingerprint (): string {
     const hash = createHash('sha256')
     for (const node of this.nodes) {
-      const passive = node.overlay instanceof HyParViewCore ? node.overlay.passive().sort().join(',') : node.overlay.role
-      hash.update(`${node.id} ${node.up ? 1 : 0} ${node.overlay.active().sort().join(',')} | ${passive} | ${node.delivered.size}\n`)
+      hash.update(`${node.id} ${node.up ? 1 : 0} ${node.overlay.active().sort().join(',')} | ${stateOf(node.overlay)} | ${node.delivered.size}\n`)
     }
     hash.update(`${this.now} ${this.sent.overlay} ${this.sent.broadcast}`)
     return hash.digest('hex').slice(0, 16)
@@ -204,6 +243,7 @@ export class OverlaySim {
   private tickOverlay (): void {
     for (const node of this.nodes) {
       if (!node.up) { continue }
+      if (node.overlay instanceof SwitchingOverlay) { this.feedOverlay(node, node.overlay.observe(this.counts.at(this.now - node.countLag), this.now)) }
       this.feedOverlay(node, node.overlay.tick(this.now))
       this.rejoinIfAlone(node)
     }
@@ -219,12 +259,13 @@ export class OverlaySim {
     node.aloneSince ??= this.now
     if (this.now - node.aloneSince < this.rejoinAfter) { return }
     node.aloneSince = this.now
-    const contact = this.randomContact(node)
+    const contact = this.members.contact(node)
     if (contact != null) { this.feedOverlay(node, node.overlay.join(contact.id, this.now)) }
   }
 
-  private feedOverlay (node: OverlayNode, out: OverlayOutput | ClientServerOutput): void {
+  private feedOverlay (node: OverlayNode, out: SimOverlayOutput): void {
     for (const { to, message } of out.send) { this.carry(node, to, { layer: 'overlay', message }) }
+    if ('changes' in out) { node.changes.push(...out.changes) }
     for (const event of out.events) {
       const changed = event.type === 'up' ? node.broadcast.neighborUp(event.peer, this.now) : node.broadcast.neighborDown(event.peer, this.now)
       this.deliverAll(node, changed)
@@ -248,20 +289,23 @@ export class OverlaySim {
   /** Schedules a message; one to a node that is down or across a cut is lost and its link fails at the sender. */
   private carry (from: OverlayNode, to: string, wire: Wire): void {
     this.sent[wire.layer]++
-    const target = this.byId.get(to)
+    const target = this.members.get(to)
     const at = this.arrival(from, target)
     this.scheduler.after(at - this.now, () => {
-      if (!from.up) { return }
+      // a node that left gracefully is down, but its farewells were on their way
+      if (!from.up && from.left !== true) { return }
       if (target == null || !target.up || this.cut?.(from.index, target.index) === true) {
         this.linkBreaks(from, target, to)
         return
       }
       if (wire.layer === 'broadcast' && wire.message.type === 'gossip') { this.tallyOf(wire.message.id).payloads++ }
       if (wire.layer === 'overlay') {
-        const overlay = target.overlay
-        this.feedOverlay(target, overlay instanceof HyParViewCore
-          ? overlay.receive(from.id, wire.message as HyParViewMessage, this.now)
-          : overlay.receive(from.id, wire.message as ClientServerMessage, this.now))
+        const out = receiveOverlay(target.overlay, from.id, wire.message, this.now)
+        if (out != null) {
+          this.feedOverlay(target, out)
+        } else if (from.up) {
+          this.linkBreaks(from, target, to, coreOfMessage(wire.message))
+        }
       } else {
         this.deliverAll(target, target.broadcast.receive(from.id, wire.message, this.now))
       }
@@ -273,34 +317,16 @@ export class OverlaySim {
     return this.delays.arrival(from.index, to?.index, this.now)
   }
 
-  /** A node up other than `node`, drawn at random; undefined when there is none. */
   /**
-   * Up to `count` random members as a node's member list has them: every node that joined, less those crashed more
-   * than a membershipDelay ago.
+   * `node`'s link to `peer` fails a detection delay from now, unless `node` is down by then; with `core`, only that
+   * core's link, as for a protocol the peer refused.
    */
-  private knownMembers (self: string, count: number): string[] {
-    const members: string[] = []
-    for (let attempt = 0; attempt < 4 * count && members.length < count; attempt++) {
-      const other = this.nodes[randomInt(this.random, this.nodes.length)]
-      if (other.id === self || (other.crashedAt != null && this.now - other.crashedAt > this.membershipDelay)) { continue }
-      members.push(other.id)
-    }
-    return members
-  }
-
-  private randomContact (node: OverlayNode): OverlayNode | undefined {
-    for (let attempt = 0; attempt < 64; attempt++) {
-      const contact = this.nodes[randomInt(this.random, this.nodes.length)]
-      if (contact.up && contact !== node) { return contact }
-    }
-    return this.nodes.find(other => other.up && other !== node)
-  }
-
-  /** `node`'s link to `peer` fails a detection delay from now, unless `node` is down by then. */
-  private linkBreaks (node: OverlayNode | undefined, peer: OverlayNode | undefined, peerId = peer?.id): void {
+  private linkBreaks (node: OverlayNode | undefined, peer: OverlayNode | undefined, peerId = peer?.id, core?: OverlayCoreName): void {
     if (node == null || peerId == null) { return }
     this.scheduler.after(this.failureDetection, () => {
-      if (node.up) { this.feedOverlay(node, node.overlay.linkFailed(peerId, this.now)) }
+      if (!node.up) { return }
+      const overlay = node.overlay
+      this.feedOverlay(node, overlay instanceof SwitchingOverlay ? overlay.linkFailed(peerId, this.now, core) : overlay.linkFailed(peerId, this.now))
     })
   }
 }

@@ -74,9 +74,13 @@ export class ClientServerCore {
   /** The agreed servers changed (the member list did): links move to match. */
   setView (view: ServerView, now: number): ClientServerOutput {
     if (this.left) { return this.drain() }
+    // most changes of the member list leave the servers as they were: the ranking is kept, not made again
+    const same = view.servers.length === this.view.servers.length && view.servers.every((id, i) => id === this.view.servers[i])
     this.view = view
-    this.servers = new Set(view.servers)
-    this.preference = this.servers.has(this.self) ? [] : preferredServers(this.self, view.servers)
+    if (!same) {
+      this.servers = new Set(view.servers)
+      this.preference = this.servers.has(this.self) ? [] : preferredServers(this.self, view.servers)
+    }
     this.reconcile(now)
     return this.drain()
   }
