@@ -12,14 +12,13 @@ import { AgreedServers } from './agreed-servers.ts'
 import { LinkDelays } from './link-delays.ts'
 import { Scheduler } from './scheduler.ts'
 import { SimMembers } from './sim-members.ts'
-import { coreOfMessage, createOverlay, leaveOverlay, receiveOverlay, stateOf } from './sim-overlays.ts'
+import { createOverlay, leaveOverlay, receiveOverlay, stateOf } from './sim-overlays.ts'
 import type { MemberCounts } from './member-counts.ts'
 import type { BroadcastTally, OverlayNode, OverlaySimInit } from './overlay-sim-init.ts'
 import type { SimOverlayMessage, SimOverlayOutput } from './sim-overlays.ts'
 import type { ClientServerConfig, ServerView } from '../overlay/client-server/index.ts'
 import type { HyParViewConfig } from '../overlay/hyparview/index.ts'
 import type { BroadcastOutput, PlumtreeConfig, PlumtreeMessage } from '../overlay/plumtree/index.ts'
-import type { OverlayCoreName } from '../overlay/switching/index.ts'
 
 export type { BroadcastTally, OverlayNode, OverlaySimInit } from './overlay-sim-init.ts'
 
@@ -300,12 +299,7 @@ export class OverlaySim {
       }
       if (wire.layer === 'broadcast' && wire.message.type === 'gossip') { this.tallyOf(wire.message.id).payloads++ }
       if (wire.layer === 'overlay') {
-        const out = receiveOverlay(target.overlay, from.id, wire.message, this.now)
-        if (out != null) {
-          this.feedOverlay(target, out)
-        } else if (from.up) {
-          this.linkBreaks(from, target, to, coreOfMessage(wire.message))
-        }
+        this.feedOverlay(target, receiveOverlay(target.overlay, from.id, wire.message, this.now))
       } else {
         this.deliverAll(target, target.broadcast.receive(from.id, wire.message, this.now))
       }
@@ -317,16 +311,11 @@ export class OverlaySim {
     return this.delays.arrival(from.index, to?.index, this.now)
   }
 
-  /**
-   * `node`'s link to `peer` fails a detection delay from now, unless `node` is down by then; with `core`, only that
-   * core's link, as for a protocol the peer refused.
-   */
-  private linkBreaks (node: OverlayNode | undefined, peer: OverlayNode | undefined, peerId = peer?.id, core?: OverlayCoreName): void {
+  /** `node`'s link to `peer` fails a detection delay from now, unless `node` is down by then. */
+  private linkBreaks (node: OverlayNode | undefined, peer: OverlayNode | undefined, peerId = peer?.id): void {
     if (node == null || peerId == null) { return }
     this.scheduler.after(this.failureDetection, () => {
-      if (!node.up) { return }
-      const overlay = node.overlay
-      this.feedOverlay(node, overlay instanceof SwitchingOverlay ? overlay.linkFailed(peerId, this.now, core) : overlay.linkFailed(peerId, this.now))
+      if (node.up) { this.feedOverlay(node, node.overlay.linkFailed(peerId, this.now)) }
     })
   }
 }

@@ -1,13 +1,12 @@
 // The overlay core a simulated node runs (HyParView, client-server, or the one that switches between them by size),
-// and how a message reaches it: a node that does not run the core a message is for refuses it, as a libp2p node
-// refuses a protocol it does not speak.
+// and how a message reaches it.
 import { ClientServerCore } from '../overlay/client-server/index.ts'
 import { HyParViewCore } from '../overlay/hyparview/index.ts'
 import { SwitchingOverlay } from '../overlay/switching/index.ts'
 import type { OverlaySimInit } from './overlay-sim-init.ts'
 import type { ClientServerMessage, ClientServerOutput } from '../overlay/client-server/index.ts'
 import type { HyParViewMessage, OverlayOutput, Random } from '../overlay/hyparview/index.ts'
-import type { OverlayCoreName, SwitchingMessage, SwitchingOutput, SwitchingOverlayInit } from '../overlay/switching/index.ts'
+import type { SwitchingMessage, SwitchingOutput, SwitchingOverlayInit } from '../overlay/switching/index.ts'
 
 export type SimOverlay = HyParViewCore | ClientServerCore | SwitchingOverlay
 export type SimOverlayMessage = HyParViewMessage | ClientServerMessage | SwitchingMessage
@@ -31,17 +30,11 @@ export function createOverlay (shape: NonNullable<OverlaySimInit['shape']>, init
   }
 }
 
-/** What the node's core answered; undefined when it does not run the core the message is for. */
-export function receiveOverlay (overlay: SimOverlay, from: string, message: SimOverlayMessage, now: number): SimOverlayOutput | undefined {
+/** What the node's core answered; a switching node answers a message for a core it does not run with a refusal. */
+export function receiveOverlay (overlay: SimOverlay, from: string, message: SimOverlayMessage, now: number): SimOverlayOutput {
   if (overlay instanceof HyParViewCore) { return overlay.receive(from, message as HyParViewMessage, now) }
   if (overlay instanceof ClientServerCore) { return overlay.receive(from, message as ClientServerMessage, now) }
-  const switching = message as SwitchingMessage
-  return overlay.runs(switching.core) ? overlay.receive(from, switching, now) : undefined
-}
-
-/** The core a message of a switching node is for; undefined for a node of one fixed shape. */
-export function coreOfMessage (message: SimOverlayMessage): OverlayCoreName | undefined {
-  return 'core' in message ? message.core : undefined
+  return overlay.receive(from, message as SwitchingMessage, now)
 }
 
 /** What a run's fingerprint takes of a core beyond its links: the passive view, the role or the shape. */

@@ -115,6 +115,20 @@ describe('switching overlay', () => {
     expect(fresh.runs('client-server'), 'past partialAtMost the members may be in client-server').to.equal(true)
   })
 
+  it('refuses a message for a core it does not run with that core\'s own unlink, and never answers an unlink', () => {
+    const partial = overlay()
+    partial.start(20, 0)
+    expect(sent(partial.receive('m5', { core: 'client-server', message: { type: 'link' } }, 1), 'client-server', 'unlink')).to.deep.equal(['m5'])
+    expect(partial.receive('m5', { core: 'client-server', message: { type: 'unlink' } }, 2).send).to.deep.equal([])
+    const client = overlay()
+    client.setView(view(55), 0)
+    client.start(55, 0)
+    client.tick(GRACE * 4)
+    expect(client.runs('hyparview')).to.equal(false)
+    expect(sent(client.receive('m6', { core: 'hyparview', message: { type: 'join' } }, GRACE * 4), 'hyparview', 'disconnect')).to.deep.equal(['m6'])
+    expect(client.isActive('m6')).to.equal(false)
+  })
+
   it('joins HyParView again through another member after a while without a link', () => {
     let contacts = 0
     const node = new SwitchingOverlay({

@@ -47,6 +47,8 @@ export interface SwitchingOverlayInit {
   thresholds?: Partial<TopologyThresholds>
   grace?: number
   rejoinAfter?: number
+  /** the shape before the first switch (default 'full-mesh'); a node whose shape is fixed never observes a count */
+  initial?: Topology
   /** a random member to join HyParView through, from membership */
   contact(): string | undefined
   /** see HyParViewCoreInit.members */
@@ -77,7 +79,7 @@ export class SwitchingOverlay {
 
   constructor (init: SwitchingOverlayInit) {
     this.init = init
-    this.policy = new TopologyPolicy(init.thresholds, 'full-mesh', true)
+    this.policy = new TopologyPolicy(init.thresholds, init.initial ?? 'full-mesh', true)
     this.grace = init.grace ?? DEFAULT_SWITCH_GRACE
     this.rejoinAfter = init.rejoinAfter ?? DEFAULT_REJOIN_AFTER
   }
@@ -95,7 +97,7 @@ export class SwitchingOverlay {
     return this.policy.epoch
   }
 
-  /** Whether a core runs here: a message of a core that does not is refused, as a protocol the node does not speak. */
+  /** Whether a core runs here: a message for a core that does not is refused (see receive). */
   runs (core: OverlayCoreName): boolean {
     return (core === 'hyparview' ? this.hyparview : this.clientServer) != null
   }
@@ -111,6 +113,16 @@ export class SwitchingOverlay {
 
   active (): string[] {
     return this.links.peers()
+  }
+
+  /** HyParView's passive view, while it runs */
+  passive (): string[] {
+    return this.hyparview?.passive() ?? []
+  }
+
+  /** the client-server role, while that core runs */
+  get role (): 'server' | 'client' | undefined {
+    return this.clientServer?.role
   }
 
   isActive (peer: string): boolean {
@@ -129,13 +141,15 @@ export class SwitchingOverlay {
    * `membersShape`, the shape of the member it joins through, settles which shape holds where both could (see
    * TopologyPolicy.adopt).
    */
-  start (members: number, now: number, membersShape?: Topology): SwitchingOutput {
-    const adopted = membersShape == null ? undefined : this.policy.adopt(membersShape, members, now)
-    if (adopted != null) { this.out.changes.push(adopted) }
-    this.decide(members, now)
+  start (members: number | undefined, now: number, membersShape?: Topology): SwitchingOutput {
+    if (members != null) {
+      const adopted = membersShape == null ? undefined : this.policy.adopt(membersShape, members, now)
+      if (adopted != null) { this.out.changes.push(adopted) }
+      this.decide(members, now)
+    }
     const core = coreOf(this.shape)
     const other: OverlayCoreName = core === 'hyparview' ? 'client-server' : 'hyparview'
-    if (other === 'hyparview' || members > this.policy.thresholds.partialAtMost) {
+    if (members != null && (other === 'hyparview' || members > this.policy.thresholds.partialAtMost)) {
       this.startCore(other, now)
       this.retiring = { core: other, since: now }
     }
@@ -156,12 +170,23 @@ export class SwitchingOverlay {
     return this.drain()
   }
 
-  /** Handles one validated message of a core that runs here (see runs); `from` must be the authenticated sender. */
+  /**
+   * Handles one validated message; `from` must be the authenticated sender. A message for a core that does not run
+   * here is refused with that core's own unlink (DISCONNECT, UNLINK): the sender drops the link it thinks it has,
+   * rests this node and links elsewhere, as if this node were full.
+   */
   receive (from: string, message: SwitchingMessage, now: number): SwitchingOutput {
+    if (this.left) { return this.drain() }
     if (message.core === 'hyparview') {
-      if (this.hyparview != null) { this.take('hyparview', this.hyparview.receive(from, message.message, now)) }
+      if (this.hyparview != null) {
+        this.take('hyparview', this.hyparview.receive(from, message.message, now))
+      } else if (message.message.type !== 'disconnect') {
+        this.out.send.push({ to: from, message: { core: 'hyparview', message: { type: 'disconnect' } } })
+      }
     } else if (this.clientServer != null) {
       this.take('client-server', this.clientServer.receive(from, message.message, now))
+    } else if (message.message.type !== 'unlink') {
+      this.out.send.push({ to: from, message: { core: 'client-server', message: { type: 'unlink' } } })
     }
     return this.drain()
   }
