@@ -6,10 +6,10 @@
 //
 //   BENCH_SWITCH_LARGE_SEEDS  seeds around the default client-server threshold, 5,000 members (default 1)
 //   BENCH_SWITCH_SEEDS        seeds of each other scenario (default 3)
+import { DEFAULT_TOPOLOGY_THRESHOLDS } from '../../src/overlay/topology-policy.ts'
 import { makeResult, round2 } from '../lib/result.ts'
 import { mean } from '../lib/stats.ts'
 import { runOscillation } from '../overlay/oscillation-scenario.ts'
-import { DEFAULT_TOPOLOGY_THRESHOLDS } from '../../src/overlay/topology-policy.ts'
 import type { BenchResult, SubjectResult } from '../lib/result.ts'
 import type { OscillationFigures, OscillationInit } from '../overlay/oscillation-scenario.ts'
 
