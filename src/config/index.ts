@@ -117,6 +117,10 @@ export interface OverlayConfigInit {
   partialFrom?: number
   /** members at or below which 'auto' switches back to the full mesh; below partialFrom (default 48) */
   fullMeshAtMost?: number
+  /** members from which 'auto' switches to client-server: most members link to a few servers (default 5,000) */
+  clientServerFrom?: number
+  /** members at or below which 'auto' switches back to partial views; below clientServerFrom (default 4,000) */
+  partialAtMost?: number
   /** ms a size must call for the other shape before the switch (default 30 s) */
   settle?: number
   /** neighbours each node keeps in the partial-view shape (default 4: log10(1,000) + 1) */
@@ -238,7 +242,7 @@ export interface FoundationConfig {
   callTimeout: number
   maxQueuedBytes: number
   lookupTimeout: number
-  overlay: { topology: TopologyChoice, partialFrom: number, fullMeshAtMost: number, settle: number, idleTimeout: number, activeViewSize?: number }
+  overlay: { topology: TopologyChoice, partialFrom: number, fullMeshAtMost: number, clientServerFrom: number, partialAtMost: number, settle: number, idleTimeout: number, activeViewSize?: number }
   distribution: { rebalance: boolean, drainTimeout: number }
   tracing: { enabled: boolean, sampleRate: number, maxSpans: number }
 }

@@ -145,6 +145,8 @@ function overlayOf (options: ValidatedInit, layers: Layers): FoundationConfig['o
     topology: topology ?? 'auto',
     partialFrom: thresholds.partialFrom ?? DEFAULT_TOPOLOGY_THRESHOLDS.partialFrom,
     fullMeshAtMost: thresholds.fullMeshAtMost ?? DEFAULT_TOPOLOGY_THRESHOLDS.fullMeshAtMost,
+    clientServerFrom: thresholds.clientServerFrom ?? DEFAULT_TOPOLOGY_THRESHOLDS.clientServerFrom,
+    partialAtMost: thresholds.partialAtMost ?? DEFAULT_TOPOLOGY_THRESHOLDS.partialAtMost,
     settle: thresholds.settle ?? DEFAULT_TOPOLOGY_THRESHOLDS.settle,
     idleTimeout: idleTimeout ?? DEFAULT_OVERLAY_IDLE_TIMEOUT,
     ...(activeViewSize != null ? { activeViewSize } : {})
@@ -153,6 +155,15 @@ function overlayOf (options: ValidatedInit, layers: Layers): FoundationConfig['o
     // between the two, every join and leave would switch the shape back and forth
     const origin = originOf(layers, ['overlay', thresholds.fullMeshAtMost != null ? 'fullMeshAtMost' : 'partialFrom'])
     throw new ConfigError(origin.field, `fullMeshAtMost below partialFrom (now ${overlay.fullMeshAtMost} and ${overlay.partialFrom})`, undefined, { note: origin.note })
+  }
+  if (overlay.partialAtMost >= overlay.clientServerFrom) {
+    const origin = originOf(layers, ['overlay', thresholds.partialAtMost != null ? 'partialAtMost' : 'clientServerFrom'])
+    throw new ConfigError(origin.field, `partialAtMost below clientServerFrom (now ${overlay.partialAtMost} and ${overlay.clientServerFrom})`, undefined, { note: origin.note })
+  }
+  if (overlay.partialFrom > overlay.partialAtMost) {
+    // partial views would be called for and left at once
+    const origin = originOf(layers, ['overlay', thresholds.partialAtMost != null ? 'partialAtMost' : 'partialFrom'])
+    throw new ConfigError(origin.field, `partialFrom at most partialAtMost (now ${overlay.partialFrom} and ${overlay.partialAtMost})`, undefined, { note: origin.note })
   }
   return overlay
 }

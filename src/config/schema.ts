@@ -67,10 +67,12 @@ export const initSchema = strict({
     topology: oneOf(TOPOLOGY_CHOICES).optional(),
     partialFrom: integer(2, 1_000_000).optional(),
     fullMeshAtMost: integer(1, 1_000_000).optional(),
+    clientServerFrom: integer(2, 1_000_000).optional(),
+    partialAtMost: integer(1, 1_000_000).optional(),
     settle: integer(0, 3_600_000, 'a duration in ms from 0 to 3600000').optional(),
     activeViewSize: integer(1, 32).optional(),
     idleTimeout: duration.optional()
-  }, '{ topology, partialFrom, fullMeshAtMost, settle, activeViewSize, idleTimeout }').optional(),
+  }, '{ topology, partialFrom, fullMeshAtMost, clientServerFrom, partialAtMost, settle, activeViewSize, idleTimeout }').optional(),
   distribution: strict({
     rebalance: boolean().optional(),
     drainTimeout: duration.optional()

@@ -1,5 +1,5 @@
 // Protocol ids of a cluster: every Foundation protocol is namespaced by cluster name, so clusters never mix.
-export type FoundationProtocol = 'membership' | 'direct' | 'overlay' | 'membership-news' | 'publications'
+export type FoundationProtocol = 'membership' | 'direct' | 'overlay' | 'overlay-servers' | 'membership-news' | 'publications'
 
 export function protocolName (cluster: string, protocol: FoundationProtocol, version = '1.0.0'): string {
   return `${protocolPrefix(cluster)}${protocol}/${version}`

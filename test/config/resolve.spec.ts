@@ -101,6 +101,9 @@ describe('config', () => {
     ['overlay.topology', { overlay: { topology: 'star' } }, /"auto", "full-mesh", "partial-view"/],
     ['overlay.fullMeshAtMost', { overlay: { fullMeshAtMost: 64 } }, /below partialFrom \(now 64 and 64\)/],
     ['overlay.partialFrom', { overlay: { partialFrom: 20 } }, /below partialFrom \(now 48 and 20\)/],
+    ['overlay.partialAtMost', { overlay: { partialAtMost: 5000 } }, /below clientServerFrom \(now 5000 and 5000\)/],
+    ['overlay.clientServerFrom', { overlay: { clientServerFrom: 300, partialFrom: 80 } }, /below clientServerFrom \(now 4000 and 300\)/],
+    ['overlay.partialAtMost', { overlay: { partialAtMost: 40, clientServerFrom: 60 } }, /partialFrom at most partialAtMost \(now 64 and 40\)/],
     ['overlay.activeViewSize', { overlay: { activeViewSize: 0 } }],
     ['clusters', { clusters: 'typo' }, /known options/]
   ]

@@ -1,18 +1,25 @@
-// HyParView over libp2p: drives the sans-IO core with real timers, one stream per peer, and the host's connection
-// events; announces which peers enter and leave the active view.
+// The overlay over libp2p: drives the sans-IO switching core (HyParView, and the client-server core past its
+// threshold) with real timers, one stream per peer and core, and the host's connection events; announces which peers
+// enter and leave the node's links, and which shape the member count calls for.
 import { TypedEventEmitter } from '@libp2p/interface'
-import { randomInt, sample, seededRandom } from '../../membership/swim/random.ts'
+import { sample, seededRandom, randomInt } from '../../membership/swim/random.ts'
 import { protocolName } from '../../node/protocols.ts'
 import { MessageStreams } from '../../wire/message-streams.ts'
+import { resolveClientServerConfig } from '../client-server/client-server-config.ts'
+import { validateClientServerMessage } from '../client-server/messages.ts'
+import { serverScore, serverView } from '../client-server/server-view.ts'
 import { resolveHyParViewConfig, viewSizesFor } from '../hyparview/hyparview-config.ts'
-import { HyParViewCore } from '../hyparview/hyparview-core.ts'
 import { validateHyParViewMessage } from '../hyparview/messages.ts'
+import { SwitchingOverlay } from '../switching/switching-overlay.ts'
 import type { Member, Membership } from '../../membership/index.ts'
 import type { Host } from '../../node/create-host.ts'
 import type { DialYield } from '../../node/pair-dial.ts'
+import type { ClientServerConfig } from '../client-server/client-server-config.ts'
+import type { ClientServerMessage } from '../client-server/messages.ts'
 import type { HyParViewConfig } from '../hyparview/hyparview-config.ts'
 import type { HyParViewMessage } from '../hyparview/messages.ts'
-import type { OverlayOutput } from '../hyparview/outbox.ts'
+import type { OverlayCoreName, SwitchingOutput } from '../switching/switching-overlay.ts'
+import type { Topology, TopologyChange, TopologyThresholds } from '../topology-policy.ts'
 import type { ComponentLogger, Logger, PeerId, Startable } from '@libp2p/interface'
 
 export interface OverlayComponents {
@@ -30,29 +37,35 @@ export interface OverlayInit {
   maxFrameSize: number
   /** HyParView's settings; the view sizes default to what viewSizesFor gives the expected cluster size */
   hyparview?: Partial<HyParViewConfig>
+  /** the client-server shape's settings */
+  clientServer?: Partial<ClientServerConfig>
+  /** the sizes that call for each shape (checked by TopologyPolicy) */
+  thresholds?: Partial<TopologyThresholds>
+  /** the shape before the first switch (default 'full-mesh'); a fixed shape never switches */
+  initial?: Topology
   /** the cluster size the view sizes are chosen for (default 1,000: active view 4, passive 30) */
   expectedSize?: number
   /** ms between the core's ticks (default 250) */
   tickInterval?: number
-  /** ms between two joins while the active view stays empty (default 2 s) */
+  /** ms between two joins while HyParView has no link (default 2 s) */
   rejoinInterval?: number
-  /** ms the leave may take to reach the active peers (default 1 s) */
+  /** ms the leave may take to reach the linked peers (default 1 s) */
   leaveTimeout?: number
 }
 
 export interface OverlayEvents {
-  /** a peer entered the active view: the link to it is one the overlay keeps */
+  /** a peer became linked, by either core: the link to it is one the overlay keeps */
   'neighbor:up': CustomEvent<string>
-  /** a peer left the active view */
+  /** a peer is linked by neither core any more */
   'neighbor:down': CustomEvent<string>
 }
 
 export interface OverlayStats {
-  /** joins this node started: the first, and each rejoin after its active view ran empty */
+  /** joins of HyParView this node started: the first, and each rejoin after it ran out of links */
   joins: number
-  /** active links that broke, and dials to would-be neighbours that failed */
+  /** links that broke, and dials to would-be neighbours that failed */
   linkFailures: number
-  /** HyParView messages sent and received */
+  /** overlay messages sent and received, both cores */
   sent: number
   received: number
 }
@@ -69,64 +82,75 @@ const DEFAULT_NEIGHBOR_TIMEOUT = 3000
 const DEFAULT_LEAVE_TIMEOUT = 1000
 
 /**
- * The transport is HyParView's failure detector, as in the paper: a closed connection or a stream that cannot be
- * opened reports the link failed. Membership is the second one: a member declared dead or gone leaves the active
- * view even if its connection lingers. A node whose active view is empty joins again through a member it knows.
+ * The transport is the overlay's failure detector, as in HyParView's paper: a closed connection or a stream that
+ * cannot be opened reports the link failed. Membership is the second one: a member declared dead or gone leaves
+ * every view even if its connection lingers. Membership also gives the member list the client-server core takes its
+ * servers from, and the members HyParView joins through.
  */
 export class Libp2pOverlay extends TypedEventEmitter<OverlayEvents> implements Startable {
   readonly stats: OverlayStats = { joins: 0, linkFailures: 0, sent: 0, received: 0 }
   readonly config: HyParViewConfig
+  readonly clientServerConfig: ClientServerConfig
   private readonly components: OverlayComponents
+  private readonly init: OverlayInit
   private readonly self: string
   private readonly tickInterval: number
   private readonly rejoinInterval: number
   private readonly leaveTimeout: number
   private readonly random = seededRandom(crypto.getRandomValues(new Uint32Array(1))[0])
-  private readonly streams: MessageStreams<HyParViewMessage>
+  private readonly hyparviewStreams: MessageStreams<HyParViewMessage>
+  private readonly clientServerStreams: MessageStreams<ClientServerMessage>
+  /** serverScore by id: a member's score never changes */
+  private readonly scores = new Map<string, number>()
   private readonly log: Logger
-  private core: HyParViewCore
+  private core: SwitchingOverlay
+  /** the member list changed since the servers were last worked out */
+  private membersChanged = true
   private timer: ReturnType<typeof setInterval> | undefined
-  private lastJoinAt = -Infinity
   private running = false
 
   constructor (components: OverlayComponents, init: OverlayInit) {
     super()
     this.components = components
+    this.init = init
     this.self = components.host.peerId.toString()
     this.config = resolveHyParViewConfig({
       ...viewSizesFor(init.expectedSize ?? DEFAULT_EXPECTED_SIZE),
       neighborTimeout: DEFAULT_NEIGHBOR_TIMEOUT,
       ...init.hyparview
     })
+    this.clientServerConfig = resolveClientServerConfig(init.clientServer)
     this.tickInterval = init.tickInterval ?? DEFAULT_TICK_INTERVAL
     this.rejoinInterval = init.rejoinInterval ?? DEFAULT_REJOIN_INTERVAL
     this.leaveTimeout = init.leaveTimeout ?? DEFAULT_LEAVE_TIMEOUT
     this.log = components.logger.forComponent('foundation:overlay')
     this.core = this.createCore()
-    this.streams = new MessageStreams({
-      host: components.host,
+    const streams = { host: components.host, maxFrameSize: init.maxFrameSize, log: this.log, dialYield: components.dialYield }
+    this.hyparviewStreams = new MessageStreams({
+      ...streams,
       protocol: protocolName(init.cluster, 'overlay'),
-      maxFrameSize: init.maxFrameSize,
-      log: this.log,
       validate: validateHyParViewMessage,
-      dialYield: components.dialYield,
-      receive: (from, message) => {
-        if (!this.running) { return }
-        this.stats.received++
-        this.feed(this.core.receive(from, message, performance.now()))
-      },
+      receive: (from, message) => { this.receive(from, { core: 'hyparview', message }) },
       // a NEIGHBOR to a passive peer that is gone fails here: the core asks the next one
-      onBroken: (peer) => { this.linkFailed(peer) }
+      onBroken: (peer) => { this.linkFailed(peer, 'hyparview') }
+    })
+    this.clientServerStreams = new MessageStreams({
+      ...streams,
+      protocol: protocolName(init.cluster, 'overlay-servers'),
+      validate: validateClientServerMessage,
+      receive: (from, message) => { this.receive(from, { core: 'client-server', message }) },
+      onBroken: (peer) => { this.linkFailed(peer, 'client-server') }
     })
   }
 
   readonly [Symbol.toStringTag] = 'foundation:overlay'
 
-  /** the peers whose links the overlay keeps */
+  /** the peers whose links the overlay keeps, by either core */
   active (): string[] {
     return this.core.active()
   }
 
+  /** HyParView's passive view, while it runs */
   passive (): string[] {
     return this.core.passive()
   }
@@ -135,9 +159,31 @@ export class Libp2pOverlay extends TypedEventEmitter<OverlayEvents> implements S
     return this.core.isActive(peer)
   }
 
+  get shape (): Topology {
+    return this.core.shape
+  }
+
+  get thresholds (): TopologyThresholds {
+    return this.core.thresholds
+  }
+
+  /** switches so far */
+  get epoch (): number {
+    return this.core.epoch
+  }
+
+  /** 'server' or 'client' in the client-server shape */
+  get role (): 'server' | 'client' | undefined {
+    return this.core.role
+  }
+
+  joining (): boolean {
+    return this.core.joining(performance.now())
+  }
+
   /** frames from peers that were malformed or oversize; each reset its stream */
   get invalidFrames (): number {
-    return this.streams.invalidFrames
+    return this.hyparviewStreams.invalidFrames + this.clientServerStreams.invalidFrames
   }
 
   isStarted (): boolean {
@@ -148,12 +194,16 @@ export class Libp2pOverlay extends TypedEventEmitter<OverlayEvents> implements S
     if (this.running) { return }
     // a stopped overlay has told its peers it left: coming back is a new life with empty views
     if (this.core.hasLeft) { this.core = this.createCore() }
-    await this.streams.start()
+    await this.hyparviewStreams.start()
+    await this.clientServerStreams.start()
     this.running = true
     const { host, membership } = this.components
     host.addEventListener('peer:disconnect', this.onDisconnect)
     membership.addEventListener('member:join', this.onMember)
     membership.addEventListener('member:leave', this.onLeave)
+    this.membersChanged = true
+    this.updateServers()
+    this.feed(this.core.start(undefined, performance.now()))
     this.core.suggest(this.aliveMembers())
     this.timer = setInterval(() => { this.tick() }, this.tickInterval)
     this.tick()
@@ -167,18 +217,37 @@ export class Libp2pOverlay extends TypedEventEmitter<OverlayEvents> implements S
     membership.removeEventListener('member:join', this.onMember)
     membership.removeEventListener('member:leave', this.onLeave)
     const { send } = this.core.leave(performance.now())
-    for (const { to, message } of send) { this.streams.send(to, message) }
+    for (const { to, message } of send) { this.send(to, message) }
     this.running = false
-    await this.streams.flush(send.map(o => o.to), { signal: AbortSignal.timeout(this.leaveTimeout) })
-    await this.streams.stop()
+    const peers = (core: OverlayCoreName): string[] => send.filter(o => o.message.core === core).map(o => o.to)
+    const options = { signal: AbortSignal.timeout(this.leaveTimeout) }
+    await Promise.all([
+      this.hyparviewStreams.flush(peers('hyparview'), options),
+      this.clientServerStreams.flush(peers('client-server'), options)
+    ])
+    await this.hyparviewStreams.stop()
+    await this.clientServerStreams.stop()
   }
 
-  private createCore (): HyParViewCore {
-    return new HyParViewCore({
+  /** The member count as membership has it now; the switches it calls for, already under way. */
+  observe (members: number): TopologyChange[] {
+    if (!this.running) { return [] }
+    const out = this.core.observe(members, performance.now())
+    this.feed(out)
+    return out.changes
+  }
+
+  private createCore (): SwitchingOverlay {
+    return new SwitchingOverlay({
       self: this.self,
-      config: this.config,
-      random: this.random,
       now: performance.now(),
+      random: this.random,
+      hyparview: this.config,
+      clientServer: this.clientServerConfig,
+      thresholds: this.init.thresholds,
+      initial: this.init.initial,
+      rejoinAfter: this.rejoinInterval,
+      contact: () => this.contact(),
       members: (count) => sample(this.random, this.aliveMembers(), count),
       inUse: (peer) => this.components.inUse?.(peer) === true
     })
@@ -188,41 +257,68 @@ export class Libp2pOverlay extends TypedEventEmitter<OverlayEvents> implements S
     return this.components.membership.members().filter(m => m.status === 'alive' && m.id !== this.self).map(m => m.id)
   }
 
-  private tick (): void {
-    if (!this.running) { return }
-    const now = performance.now()
-    this.feed(this.core.tick(now))
-    if (this.core.activeCount === 0 && now - this.lastJoinAt >= this.rejoinInterval) { this.join(now) }
-  }
-
   /**
-   * Joins through a random alive member. Not one already connected, though its link would cost no dial: every node
-   * of a cluster that starts at once is connected to the same seed first, and the seed, adding each newcomer to its
-   * active view and walking it on, would evict a link per join, so the overlay would settle only long after.
+   * A random alive member to join HyParView through. Not one already connected, though its link would cost no dial:
+   * every node of a cluster that starts at once is connected to the same seed first, and the seed, adding each
+   * newcomer to its active view and walking it on, would evict a link per join, so the overlay would settle only
+   * long after.
    */
-  private join (now: number): void {
-    const { membership } = this.components
-    const alive = membership.members().filter(m => m.id !== this.self && m.status === 'alive').map(m => m.id)
-    if (alive.length === 0) { return }
+  private contact (): string | undefined {
+    const alive = this.aliveMembers()
+    if (alive.length === 0) { return undefined }
     const contact = alive[randomInt(this.random, alive.length)]
-    this.lastJoinAt = now
     this.stats.joins++
     this.log('joining through %s', contact)
-    this.feed(this.core.join(contact, now))
+    return contact
   }
 
-  private linkFailed (peer: string): void {
+  /** The servers of the member list as it is now: every member with the same list works out the same ones. */
+  private updateServers (): void {
+    if (!this.membersChanged) { return }
+    this.membersChanged = false
+    const members = this.components.membership.members().filter(m => m.status === 'alive' || m.status === 'suspect').map(m => m.id)
+    if (!members.includes(this.self)) { members.push(this.self) }
+    const view = serverView(members, this.clientServerConfig, (id) => {
+      let score = this.scores.get(id)
+      if (score == null) {
+        score = serverScore(id)
+        this.scores.set(id, score)
+      }
+      return score
+    })
+    this.feed(this.core.setView(view, performance.now()))
+  }
+
+  private tick (): void {
+    if (!this.running) { return }
+    this.updateServers()
+    this.feed(this.core.tick(performance.now()))
+  }
+
+  private receive (from: string, message: Parameters<SwitchingOverlay['receive']>[1]): void {
+    if (!this.running) { return }
+    this.stats.received++
+    this.feed(this.core.receive(from, message, performance.now()))
+  }
+
+  private linkFailed (peer: string, core?: OverlayCoreName): void {
     if (!this.running) { return }
     this.stats.linkFailures++
-    this.feed(this.core.linkFailed(peer, performance.now()))
+    this.feed(this.core.linkFailed(peer, performance.now(), core))
   }
 
-  private feed (out: OverlayOutput): void {
-    if (!this.running) { return }
-    for (const { to, message } of out.send) {
-      this.stats.sent++
-      this.streams.send(to, message)
+  private send (to: string, message: SwitchingOutput['send'][number]['message']): void {
+    this.stats.sent++
+    if (message.core === 'hyparview') {
+      this.hyparviewStreams.send(to, message.message)
+    } else {
+      this.clientServerStreams.send(to, message.message)
     }
+  }
+
+  private feed (out: SwitchingOutput): void {
+    if (!this.running) { return }
+    for (const { to, message } of out.send) { this.send(to, message) }
     for (const event of out.events) {
       this.log.trace('%s %s', event.type, event.peer)
       this.safeDispatchEvent(event.type === 'up' ? 'neighbor:up' : 'neighbor:down', { detail: event.peer })
@@ -239,13 +335,16 @@ export class Libp2pOverlay extends TypedEventEmitter<OverlayEvents> implements S
    * more than their contact), and the first one is this node's way into the overlay.
    */
   private readonly onMember = (evt: CustomEvent<Member>): void => {
+    this.membersChanged = true
     if (evt.detail.id !== this.self) { this.core.suggest([evt.detail.id]) }
-    if (this.core.activeCount === 0) { this.tick() }
+    // the core rejoins by itself every rejoinInterval without a link; the first member need not wait for it
+    if (this.running && this.stats.joins === 0) { this.feed(this.core.rejoin(performance.now())) }
   }
 
-  /** A member declared dead or gone leaves both views, even if its connection lingers. */
+  /** A member declared dead or gone leaves every view, even if its connection lingers. */
   private readonly onLeave = (evt: CustomEvent<Member>): void => {
     if (!this.running) { return }
+    this.membersChanged = true
     if (this.core.isActive(evt.detail.id)) { this.stats.linkFailures++ }
     this.feed(this.core.forget(evt.detail.id, performance.now()))
   }

@@ -1,4 +1,4 @@
-// A node's overlay: HyParView over libp2p, the broadcast tree that carries membership news over its links, the keeper
+// A node's overlay: HyParView and the client-server core over libp2p, the broadcast tree that carries membership news over its links, the keeper
 // of its connections, and the control that switches its shape.
 import { DEFAULT_DIAL_YIELD } from '../../node/pair-dial.ts'
 import { Libp2pOverlay } from './libp2p-overlay.ts'
@@ -50,13 +50,15 @@ export class NodeOverlay implements Startable {
 
   constructor (components: NodeOverlayComponents, init: NodeOverlayInit) {
     const { host, membership, logger } = components
-    const { topology, partialFrom, fullMeshAtMost, settle, idleTimeout, activeViewSize } = init.overlay
+    const { topology, partialFrom, fullMeshAtMost, clientServerFrom, partialAtMost, settle, idleTimeout, activeViewSize } = init.overlay
     // a link on the membership news tree or in a topic mesh is evicted last
     const inUse = (peer: string): boolean => this.news.broadcast.carriesPayloads(peer) || meshPeersOf(host).has(peer)
     this.overlay = new Libp2pOverlay({ host, membership, logger, dialYield: () => this.dialYield(), inUse }, {
       cluster: init.cluster,
       maxFrameSize: init.maxFrameSize,
-      hyparview: activeViewSize != null ? { activeViewSize } : undefined
+      hyparview: activeViewSize != null ? { activeViewSize } : undefined,
+      thresholds: { partialFrom, fullMeshAtMost, clientServerFrom, partialAtMost, settle },
+      initial: topology === 'auto' ? 'full-mesh' : topology
     })
     this.news = new MembershipNews({ host, overlay: this.overlay, membership, logger, shape: () => this.control.shape }, {
       cluster: init.cluster,
@@ -76,7 +78,7 @@ export class NodeOverlay implements Startable {
       keeper: this.keeper,
       reconnect: components.reconnect,
       log
-    }, { choice: topology, thresholds: { partialFrom, fullMeshAtMost, settle } })
+    }, { choice: topology })
   }
 
   isStarted (): boolean {

@@ -1,13 +1,13 @@
 // Puts the shape the topology policy chooses into force on a live node: which members membership watches, which
-// connections the node keeps, and the event that says so. A switch is make-before-break: the overlay runs in every
-// shape, so its links already exist and carry traffic when the full mesh's other connections start to close.
+// connections the node keeps, and the event that says so. The overlay holds the policy and switches its own cores
+// make-before-break (HyParView runs in the full mesh too, so its links already exist and carry traffic when the full
+// mesh's other connections start to close); this reads it the member count and acts on what it decides.
 import { TypedEventEmitter } from '@libp2p/interface'
-import { TopologyPolicy } from '../topology-policy.ts'
 import type { Libp2pOverlay } from './libp2p-overlay.ts'
 import type { LinkKeeper } from './link-keeper.ts'
 import type { TopologyChoice } from '../../config/defaults.ts'
 import type { Libp2pMembership } from '../../membership/libp2p-membership.ts'
-import type { Topology, TopologyChange, TopologyThresholds } from '../topology-policy.ts'
+import type { Topology, TopologyChange } from '../topology-policy.ts'
 import type { Logger, Startable } from '@libp2p/interface'
 
 export type { TopologyChoice }
@@ -21,8 +21,10 @@ export interface TopologyInfo {
   reason: string
   /** switches so far */
   epoch: number
-  /** peers in the overlay's active view: the links this node keeps in a partial-view shape */
+  /** the peers the overlay links: the links this node keeps in the partial-view and client-server shapes */
   neighbours: number
+  /** in the client-server shape, whether this node serves */
+  role?: 'server' | 'client'
   /** other peers this node holds a connection to now, and how many of those are outside the overlay */
   connections: number
   outside: number
@@ -51,8 +53,8 @@ export interface TopologyControlComponents {
 }
 
 export interface TopologyControlInit {
+  /** 'auto' reads the member count; a fixed shape is the overlay's initial one, and never switches */
   choice: TopologyChoice
-  thresholds?: Partial<TopologyThresholds>
   /** ms between two readings of the member count (default 1 s) */
   checkInterval?: number
 }
@@ -65,19 +67,10 @@ const DEFAULT_CHECK_INTERVAL = 1000
  * tree links told of the last 5 s of payloads (PlumtreeConfig.announceOnLinkUp), none did.
  */
 const DUAL_PATHS_AFTER_SWITCH = 30_000
-/**
- * Client-server is not run over libp2p yet: past partial views' range a node stays in them. The policy is told that
- * no cluster reaches client-server size.
- */
-const NO_CLIENT_SERVER: Pick<TopologyThresholds, 'clientServerFrom' | 'partialAtMost'> = {
-  clientServerFrom: Number.MAX_SAFE_INTEGER,
-  partialAtMost: Number.MAX_SAFE_INTEGER - 1
-}
 
 export class TopologyControl extends TypedEventEmitter<TopologyEvents> implements Startable {
   private readonly components: TopologyControlComponents
   private readonly choice: TopologyChoice
-  private readonly policy: TopologyPolicy
   private readonly checkInterval: number
   private since = Date.now()
   private reason: string
@@ -90,15 +83,13 @@ export class TopologyControl extends TypedEventEmitter<TopologyEvents> implement
     this.components = components
     this.choice = init.choice
     this.checkInterval = init.checkInterval ?? DEFAULT_CHECK_INTERVAL
-    const initial: Topology = init.choice === 'auto' ? 'full-mesh' : init.choice
-    this.policy = new TopologyPolicy({ ...init.thresholds, ...NO_CLIENT_SERVER }, initial, true)
     this.reason = init.choice === 'auto' ? 'the cluster starts small: every member links to every other' : `fixed by the topology option (${init.choice})`
   }
 
   readonly [Symbol.toStringTag] = 'foundation:topology'
 
   get shape (): Topology {
-    return this.policy.current
+    return this.components.overlay.shape
   }
 
   /** Whether this node keeps a connection to `member`: every member in the full mesh, its neighbours otherwise. */
@@ -115,7 +106,7 @@ export class TopologyControl extends TypedEventEmitter<TopologyEvents> implement
    */
   publicationPaths (): { gossipsub: boolean, tree: boolean } {
     const fullMesh = this.shape === 'full-mesh'
-    const { fullMeshAtMost, settle } = this.policy.thresholds
+    const { fullMeshAtMost, settle } = this.components.overlay.thresholds
     // the count the last check read: this runs for every batch sent and received, and the list is the cluster's size
     const othersMaySwitch = this.choice === 'auto' && this.members > fullMeshAtMost
     return {
@@ -156,8 +147,9 @@ export class TopologyControl extends TypedEventEmitter<TopologyEvents> implement
       choice: this.choice,
       since: this.since,
       reason: this.reason,
-      epoch: this.policy.epoch,
+      epoch: overlay.epoch,
       neighbours: overlay.active().length,
+      ...(overlay.role != null ? { role: overlay.role } : {}),
       connections: connected,
       outside,
       routing: 'dial-on-demand',
@@ -170,13 +162,13 @@ export class TopologyControl extends TypedEventEmitter<TopologyEvents> implement
   check (): void {
     if (this.choice !== 'auto') { return }
     this.members = this.components.membership.activeMembers().length
-    const change = this.policy.observe(this.members, Date.now())
-    if (change == null) { return }
-    this.since = Date.now()
-    this.reason = change.reason
-    this.components.log('topology %s -> %s: %s', change.from, change.to, change.reason)
-    this.apply()
-    this.safeDispatchEvent('topology:change', { detail: change })
+    for (const change of this.components.overlay.observe(this.members)) {
+      this.since = Date.now()
+      this.reason = change.reason
+      this.components.log('topology %s -> %s: %s', change.from, change.to, change.reason)
+      this.apply()
+      this.safeDispatchEvent('topology:change', { detail: change })
+    }
   }
 
   private apply (): void {
@@ -196,7 +188,7 @@ export class TopologyControl extends TypedEventEmitter<TopologyEvents> implement
    * names every member at once, and the full mesh would dial them all within that second.
    */
   private readonly onMemberJoin = (): void => {
-    if (this.policy.joining(Date.now())) { this.check() }
+    if (this.components.overlay.joining()) { this.check() }
   }
 
   private readonly onNeighbours = (): void => {

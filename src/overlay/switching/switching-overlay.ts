@@ -106,6 +106,11 @@ export class SwitchingOverlay {
     return this.hyparview != null || this.clientServer != null || this.left
   }
 
+  /** Whether the node left: every later call returns nothing. */
+  get hasLeft (): boolean {
+    return this.left
+  }
+
   /** Whether the core of the shape left still holds links. */
   get switching (): boolean {
     return this.retiring != null
@@ -160,6 +165,33 @@ export class SwitchingOverlay {
   /** The member count as this node's membership has it now; a switch the policy calls for starts here. */
   observe (members: number, now: number): SwitchingOutput {
     if (!this.left) { this.decide(members, now) }
+    return this.drain()
+  }
+
+  /** Whether the node is still taking its first shape (see TopologyPolicy.joining). */
+  joining (now: number): boolean {
+    return this.policy.joining(now)
+  }
+
+  /** Members heard of, as HyParView's passive candidates while it runs. */
+  suggest (peers: Iterable<string>): void {
+    this.hyparview?.suggest(peers)
+  }
+
+  /** A member known to be gone (declared dead, or left): out of both cores, and never asked again by HyParView. */
+  forget (peer: string, now: number): SwitchingOutput {
+    if (this.left) { return this.drain() }
+    if (this.hyparview != null) { this.take('hyparview', this.hyparview.forget(peer, now)) }
+    if (this.clientServer != null) { this.take('client-server', this.clientServer.linkFailed(peer, now)) }
+    return this.drain()
+  }
+
+  /** Joins HyParView again at once, if it is in force and has no link: a first member was just heard of. */
+  rejoin (now: number): SwitchingOutput {
+    if (!this.left && this.hyparview != null && coreOf(this.shape) === 'hyparview' && this.hyparview.activeCount === 0) {
+      this.aloneSince = now
+      this.joinHyParView(now)
+    }
     return this.drain()
   }
 

@@ -1,0 +1,126 @@
+// The client-server shape on real libp2p nodes (memory transport), with its thresholds lowered so that 26 nodes
+// reach it: the cluster grows from the full mesh through partial views to client-server while a publisher keeps
+// publishing, and no subscriber misses a publication; clients keep links to two servers and few connections, the
+// servers are the ones the member list names; shrunk to the lower threshold, it goes back to partial views.
+import { randomBytes } from 'node:crypto'
+import { memory } from '@libp2p/memory'
+import { expect } from 'aegir/chai'
+import { startFoundationNode } from '../../src/cluster/start-node.ts'
+import { resolveConfig } from '../../src/config/resolve.ts'
+import { resolveClientServerConfig, serverCount, serverView } from '../../src/overlay/client-server/index.ts'
+import { FAST_MEMBERSHIP, eventually } from '../fixtures/nodes.ts'
+import { aliveCounts, connectionCounts, overlayComponents } from './fixtures.ts'
+import type { FoundationNode } from '../../src/cluster/foundation-node.ts'
+import type { TopologyChange } from '../../src/overlay/topology-policy.ts'
+
+const NODES = 26
+const OVERLAY = {
+  topology: 'auto',
+  partialFrom: 8,
+  fullMeshAtMost: 6,
+  clientServerFrom: 20,
+  partialAtMost: 16,
+  settle: 2000,
+  activeViewSize: 3,
+  idleTimeout: 1000
+} as const
+const SERVER_LINKS = resolveClientServerConfig().serverLinks
+
+describe('overlay: the client-server shape on libp2p', function () {
+  this.timeout(240_000)
+  const cluster = `servers-${randomBytes(4).toString('hex')}`
+  const nodes: FoundationNode[] = []
+  const changes = new Map<string, TopologyChange[]>()
+
+  async function start (index: number): Promise<FoundationNode> {
+    const node = await startFoundationNode(resolveConfig({
+      clusterName: cluster,
+      name: `node-${index}`,
+      listen: [`/memory/${cluster}-${index}`],
+      discovery: { mdns: false, ...(index > 0 ? { static: [`/memory/${cluster}-0`] } : {}) },
+      http: { enabled: false },
+      membership: FAST_MEMBERSHIP,
+      overlay: OVERLAY
+    }), { transports: [memory()] })
+    changes.set(node.id, [])
+    node.addEventListener('topology:change', (evt) => { changes.get(node.id)?.push(evt.detail) })
+    nodes.push(node)
+    return node
+  }
+
+  after(async () => { await Promise.allSettled(nodes.map(async n => n.stop())) })
+
+  it(`grows from the full mesh through partial views to client-server at ${NODES} nodes, losing no publication in flight`, async () => {
+    const received = new Map<string, Set<number>>()
+    const subscribe = (node: FoundationNode): void => {
+      const got = new Set<number>()
+      received.set(node.id, got)
+      node.pubsub.subscribe<number>('ticks', (n) => { got.add(n) })
+    }
+    subscribe(await start(0))
+    await new Promise(resolve => setTimeout(resolve, 1000))
+    let published = 0
+    const publishing = new AbortController()
+    const publisher = (async () => {
+      while (!publishing.signal.aborted) {
+        await nodes[0].pubsub.publish('ticks', published++)
+        await new Promise(resolve => setTimeout(resolve, 100))
+      }
+    })()
+    const joinedAt = new Map<string, number>()
+    for (let i = 1; i < NODES; i++) {
+      const node = await start(i)
+      subscribe(node)
+      joinedAt.set(node.id, published)
+    }
+
+    await eventually(() => nodes.every(n => n.info().topology === 'client-server'),
+      () => `shapes ${nodes.map(n => n.info().topology).join(' ')}`, 90_000)
+    await eventually(() => aliveCounts(nodes).every(c => c === NODES), () => `alive ${aliveCounts(nodes).join(' ')}`, 30_000)
+    // the servers every member works out from the same member list
+    const expected = new Set(serverView(nodes.map(n => n.id), resolveClientServerConfig()).servers)
+    expect(expected.size).to.equal(serverCount(NODES, resolveClientServerConfig()))
+    await eventually(() => nodes.every(n => (n.info().overlay.role === 'server') === expected.has(n.id)),
+      () => `roles ${nodes.map(n => n.info().overlay.role).join(' ')}`, 30_000)
+    const clients = nodes.filter(n => !expected.has(n.id))
+    await eventually(() => clients.every(n => {
+      const links = n.overlay.overlay.active()
+      return links.length === SERVER_LINKS && links.every(peer => expected.has(peer))
+    }), () => `client links ${clients.map(n => n.overlay.overlay.active().length).join(' ')}`, 30_000)
+    // a client keeps connections to its servers only, once those it dialled for anything else idle out
+    await eventually(() => clients.every(n => connectionCounts([n])[0] <= SERVER_LINKS + 2),
+      () => `client connections ${connectionCounts(clients).join(' ')}`, 30_000)
+    expect(overlayComponents(nodes)).to.deep.equal([NODES])
+
+    const switchedAt = published
+    await new Promise(resolve => setTimeout(resolve, 3000))
+    publishing.abort()
+    await publisher
+    const total = published
+    const missing = (node: FoundationNode, from: number): number[] => {
+      const got = received.get(node.id) ?? new Set()
+      return Array.from({ length: total - from }, (_, i) => from + i).filter(n => !got.has(n))
+    }
+    // every publication after a node joined reached it, and every one after the switch reached everyone
+    await eventually(() => nodes.every(n => missing(n, (joinedAt.get(n.id) ?? 0) + 10).length === 0 && missing(n, switchedAt).length === 0),
+      () => nodes.map(n => `${n.name} misses ${missing(n, (joinedAt.get(n.id) ?? 0) + 10).length}`).join(', '), 20_000)
+
+    for (const node of nodes) {
+      const shapes = (changes.get(node.id) ?? []).map(c => c.to)
+      expect(shapes.at(-1), node.name).to.equal('client-server')
+      expect(shapes.filter(s => s === 'client-server'), `${node.name} switched to client-server once`).to.have.length(1)
+    }
+  })
+
+  it('goes back to partial views once the cluster shrinks to the lower threshold, in one component', async () => {
+    const leaving = nodes.splice(OVERLAY.partialAtMost - 2)
+    await Promise.all(leaving.map(async n => n.stop()))
+    await eventually(() => nodes.every(n => n.info().topology === 'partial-view'),
+      () => `shapes ${nodes.map(n => n.info().topology).join(' ')}`, 60_000)
+    await eventually(() => nodes.every(n => n.info().overlay.role == null), () => 'the client-server core retired', 60_000)
+    await eventually(() => overlayComponents(nodes).length === 1, () => `components ${overlayComponents(nodes).join(' ')}`, 30_000)
+    for (const node of nodes) {
+      expect(changes.get(node.id)?.at(-1)?.to).to.equal('partial-view')
+    }
+  })
+})
