@@ -7,27 +7,14 @@
 // links for a grace period, and past it until the new core holds a link, before it leaves. Members count the size
 // a little apart and switch seconds apart; the grace covers that spread, so a member that switched early still
 // reaches, by its old links, the members that have not switched yet.
-import { ClientServerCore } from '../client-server/client-server-core.ts'
-import { HyParViewCore } from '../hyparview/hyparview-core.ts'
 import { TopologyPolicy } from '../topology-policy.ts'
-import { LinkUnion } from './link-union.ts'
+import { OverlayCores } from './overlay-cores.ts'
 import type { OverlayCoreName } from './link-union.ts'
-import type { ClientServerConfig, ClientServerMessage, ServerView } from '../client-server/index.ts'
-import type { HyParViewConfig, HyParViewMessage, OverlayEvent, Random } from '../hyparview/index.ts'
-import type { Topology, TopologyChange, TopologyThresholds } from '../topology-policy.ts'
+import type { OverlayCoresInit, SwitchingMessage, SwitchingOutput } from './overlay-cores.ts'
+import type { ServerView } from '../client-server/index.ts'
+import type { Topology, TopologyThresholds } from '../topology-policy.ts'
 
-export type { OverlayCoreName }
-
-/** A message of one of the two cores: the adapter carries each core's messages on that core's protocol. */
-export type SwitchingMessage = { core: 'hyparview', message: HyParViewMessage } | { core: 'client-server', message: ClientServerMessage }
-
-export interface SwitchingOutput {
-  send: Array<{ to: string, message: SwitchingMessage }>
-  /** links of either core, as one set */
-  events: OverlayEvent[]
-  /** the shape changed */
-  changes: TopologyChange[]
-}
+export type { OverlayCoreName, SwitchingMessage, SwitchingOutput }
 
 /** ms the core of the shape left keeps its links after a switch (default 30 s, the policy's settling time) */
 export const DEFAULT_SWITCH_GRACE = 30_000
@@ -36,14 +23,8 @@ export const DEFAULT_REJOIN_AFTER = 5000
 /** the grace is outlasted this many times over when the new core has no link yet: a node is not left linkless forever */
 const GRACE_LIMIT = 4
 
-export interface SwitchingOverlayInit {
-  self: string
+export interface SwitchingOverlayInit extends OverlayCoresInit {
   now: number
-  random: Random
-  /** checked by resolveHyParViewConfig */
-  hyparview: HyParViewConfig
-  /** checked by resolveClientServerConfig */
-  clientServer: ClientServerConfig
   thresholds?: Partial<TopologyThresholds>
   grace?: number
   rejoinAfter?: number
@@ -51,10 +32,6 @@ export interface SwitchingOverlayInit {
   initial?: Topology
   /** a random member to join HyParView through, from membership */
   contact(): string | undefined
-  /** see HyParViewCoreInit.members */
-  members?(count: number): Iterable<string>
-  /** see HyParViewCoreInit.inUse */
-  inUse?(peer: string): boolean
 }
 
 export function coreOf (shape: Topology): OverlayCoreName {
@@ -62,24 +39,22 @@ export function coreOf (shape: Topology): OverlayCoreName {
 }
 
 export class SwitchingOverlay {
-  private readonly init: SwitchingOverlayInit
   private readonly policy: TopologyPolicy
+  private readonly cores: OverlayCores
+  private readonly contact: () => string | undefined
   private readonly grace: number
   private readonly rejoinAfter: number
-  private readonly links = new LinkUnion()
-  private hyparview: HyParViewCore | undefined
-  private clientServer: ClientServerCore | undefined
-  private view: ServerView = { servers: [] }
   /** the core of the shape left, and when the switch was */
   private retiring: { core: OverlayCoreName, since: number } | undefined
   /** since when HyParView, in force, has had no link */
   private aloneSince: number | undefined
-  private out: SwitchingOutput = { send: [], events: [], changes: [] }
+  private started = false
   private left = false
 
   constructor (init: SwitchingOverlayInit) {
-    this.init = init
     this.policy = new TopologyPolicy(init.thresholds, init.initial ?? 'full-mesh', true)
+    this.cores = new OverlayCores(init)
+    this.contact = init.contact
     this.grace = init.grace ?? DEFAULT_SWITCH_GRACE
     this.rejoinAfter = init.rejoinAfter ?? DEFAULT_REJOIN_AFTER
   }
@@ -99,11 +74,7 @@ export class SwitchingOverlay {
 
   /** Whether a core runs here: a message for a core that does not is refused (see receive). */
   runs (core: OverlayCoreName): boolean {
-    return (core === 'hyparview' ? this.hyparview : this.clientServer) != null
-  }
-
-  private get started (): boolean {
-    return this.hyparview != null || this.clientServer != null || this.left
+    return this.cores.runs(core)
   }
 
   /** Whether the node left: every later call returns nothing. */
@@ -116,26 +87,27 @@ export class SwitchingOverlay {
     return this.retiring != null
   }
 
+  /** the peers linked by either core */
   active (): string[] {
-    return this.links.peers()
+    return this.cores.active()
   }
 
   /** HyParView's passive view, while it runs */
   passive (): string[] {
-    return this.hyparview?.passive() ?? []
+    return this.cores.passive()
   }
 
   /** the client-server role, while that core runs */
   get role (): 'server' | 'client' | undefined {
-    return this.clientServer?.role
+    return this.cores.role
   }
 
   isActive (peer: string): boolean {
-    return this.links.has(peer)
+    return this.cores.isActive(peer)
   }
 
   get activeCount (): number {
-    return this.links.size
+    return this.cores.activeCount
   }
 
   /**
@@ -144,14 +116,15 @@ export class SwitchingOverlay {
    * both shapes serve, the newcomer starts the other core too and retires it as after a switch: at 500 simulated
    * members, newcomers that took client-server at once sat alone for the 30 s until the members switched.
    * `membersShape`, the shape of the member it joins through, settles which shape holds where both could (see
-   * TopologyPolicy.adopt).
+   * TopologyPolicy.adopt). Without a count (the libp2p adapter learns it later), the node starts in its initial shape.
    */
   start (members: number | undefined, now: number, membersShape?: Topology): SwitchingOutput {
     if (members != null) {
       const adopted = membersShape == null ? undefined : this.policy.adopt(membersShape, members, now)
-      if (adopted != null) { this.out.changes.push(adopted) }
+      if (adopted != null) { this.cores.change(adopted) }
       this.decide(members, now)
     }
+    this.started = true
     const core = coreOf(this.shape)
     const other: OverlayCoreName = core === 'hyparview' ? 'client-server' : 'hyparview'
     if (members != null && (other === 'hyparview' || members > this.policy.thresholds.partialAtMost)) {
@@ -159,13 +132,13 @@ export class SwitchingOverlay {
       this.retiring = { core: other, since: now }
     }
     this.startCore(core, now)
-    return this.drain()
+    return this.cores.drain()
   }
 
   /** The member count as this node's membership has it now; a switch the policy calls for starts here. */
   observe (members: number, now: number): SwitchingOutput {
     if (!this.left) { this.decide(members, now) }
-    return this.drain()
+    return this.cores.drain()
   }
 
   /** Whether the node is still taking its first shape (see TopologyPolicy.joining). */
@@ -175,83 +148,66 @@ export class SwitchingOverlay {
 
   /** Members heard of, as HyParView's passive candidates while it runs. */
   suggest (peers: Iterable<string>): void {
-    this.hyparview?.suggest(peers)
+    this.cores.suggest(peers)
   }
 
   /** A member known to be gone (declared dead, or left): out of both cores, and never asked again by HyParView. */
   forget (peer: string, now: number): SwitchingOutput {
-    if (this.left) { return this.drain() }
-    if (this.hyparview != null) { this.take('hyparview', this.hyparview.forget(peer, now)) }
-    if (this.clientServer != null) { this.take('client-server', this.clientServer.linkFailed(peer, now)) }
-    return this.drain()
+    if (!this.left) { this.cores.forget(peer, now) }
+    return this.cores.drain()
   }
 
   /** Joins HyParView again at once, if it is in force and has no link: a first member was just heard of. */
   rejoin (now: number): SwitchingOutput {
-    if (!this.left && this.hyparview != null && coreOf(this.shape) === 'hyparview' && this.hyparview.activeCount === 0) {
+    if (!this.left && this.cores.runs('hyparview') && coreOf(this.shape) === 'hyparview' && this.cores.linksOf('hyparview') === 0) {
       this.aloneSince = now
       this.joinHyParView(now)
     }
-    return this.drain()
+    return this.cores.drain()
   }
 
   /** The agreed servers, from the member list: kept while HyParView is in force, for a switch to client-server. */
   setView (view: ServerView, now: number): SwitchingOutput {
-    this.view = view
-    if (this.clientServer != null) { this.take('client-server', this.clientServer.setView(view, now)) }
-    return this.drain()
+    this.cores.setView(view, now)
+    return this.cores.drain()
   }
 
   /**
    * Handles one validated message; `from` must be the authenticated sender. A message for a core that does not run
-   * here is refused with that core's own unlink (DISCONNECT, UNLINK): the sender drops the link it thinks it has,
-   * rests this node and links elsewhere, as if this node were full.
+   * here is refused with that core's own unlink (see OverlayCores.receive).
    */
   receive (from: string, message: SwitchingMessage, now: number): SwitchingOutput {
-    if (this.left) { return this.drain() }
-    if (message.core === 'hyparview') {
-      if (this.hyparview != null) {
-        this.take('hyparview', this.hyparview.receive(from, message.message, now))
-      } else if (message.message.type !== 'disconnect') {
-        this.out.send.push({ to: from, message: { core: 'hyparview', message: { type: 'disconnect' } } })
-      }
-    } else if (this.clientServer != null) {
-      this.take('client-server', this.clientServer.receive(from, message.message, now))
-    } else if (message.message.type !== 'unlink') {
-      this.out.send.push({ to: from, message: { core: 'client-server', message: { type: 'unlink' } } })
-    }
-    return this.drain()
+    if (!this.left) { this.cores.receive(from, message, now) }
+    return this.cores.drain()
   }
 
   /** A link or dial to `peer` failed: for one core's protocol, or for both when the connection broke. */
   linkFailed (peer: string, now: number, core?: OverlayCoreName): SwitchingOutput {
-    if (core !== 'client-server' && this.hyparview != null) { this.take('hyparview', this.hyparview.linkFailed(peer, now)) }
-    if (core !== 'hyparview' && this.clientServer != null) { this.take('client-server', this.clientServer.linkFailed(peer, now)) }
-    return this.drain()
+    if (!this.left) { this.cores.linkFailed(peer, now, core) }
+    return this.cores.drain()
   }
 
   tick (now: number): SwitchingOutput {
-    if (this.left) { return this.drain() }
-    if (this.hyparview != null) { this.take('hyparview', this.hyparview.tick(now)) }
-    if (this.clientServer != null) { this.take('client-server', this.clientServer.tick(now)) }
+    if (this.left) { return this.cores.drain() }
+    this.cores.tick(now)
     this.retireIfDue(now)
     this.rejoinIfAlone(now)
-    return this.drain()
+    return this.cores.drain()
   }
 
   /** Leaves both cores, telling every linked peer. */
   leave (now: number): SwitchingOutput {
-    if (this.left) { return this.drain() }
+    if (this.left) { return this.cores.drain() }
     this.left = true
-    this.stopCore('hyparview', now)
-    this.stopCore('client-server', now)
-    return this.drain()
+    this.cores.stop('hyparview', now)
+    this.cores.stop('client-server', now)
+    return this.cores.drain()
   }
 
   private decide (members: number, now: number): void {
     const change = this.policy.observe(members, now)
     if (change == null) { return }
-    this.out.changes.push(change)
+    this.cores.change(change)
     const from = coreOf(change.from)
     const to = coreOf(change.to)
     // before start() no core runs yet: start() starts the one of the shape taken
@@ -262,27 +218,12 @@ export class SwitchingOverlay {
   }
 
   private startCore (core: OverlayCoreName, now: number): void {
-    if (this.runs(core)) { return }
-    if (core === 'client-server') {
-      this.clientServer = new ClientServerCore({ self: this.init.self, config: this.init.clientServer })
-      this.take('client-server', this.clientServer.setView(this.view, now))
-      return
+    if (this.cores.runs(core)) { return }
+    this.cores.start(core, now)
+    if (core === 'hyparview') {
+      this.aloneSince = now
+      this.joinHyParView(now)
     }
-    const { self, hyparview: config, random, members, inUse } = this.init
-    this.hyparview = new HyParViewCore({ self, config, random, now, members, inUse })
-    this.aloneSince = now
-    this.joinHyParView(now)
-  }
-
-  private stopCore (core: OverlayCoreName, now: number): void {
-    if (core === 'hyparview' && this.hyparview != null) {
-      this.take('hyparview', this.hyparview.leave(now))
-      this.hyparview = undefined
-    } else if (core === 'client-server' && this.clientServer != null) {
-      this.take('client-server', this.clientServer.leave())
-      this.clientServer = undefined
-    }
-    this.out.events.push(...this.links.dropCore(core))
   }
 
   /** The shape left stops once the grace has passed and the new core holds a link, or long past the grace anyway. */
@@ -294,10 +235,9 @@ export class SwitchingOverlay {
     }
     const waited = now - retiring.since
     if (waited < this.grace) { return }
-    const current = coreOf(this.shape) === 'hyparview' ? this.hyparview : this.clientServer
-    if ((current?.activeCount ?? 0) === 0 && waited < GRACE_LIMIT * this.grace) { return }
+    if (this.cores.linksOf(coreOf(this.shape)) === 0 && waited < GRACE_LIMIT * this.grace) { return }
     this.retiring = undefined
-    this.stopCore(retiring.core, now)
+    this.cores.stop(retiring.core, now)
   }
 
   /**
@@ -305,7 +245,7 @@ export class SwitchingOverlay {
    * away): it joins again through a member, as the libp2p adapter does.
    */
   private rejoinIfAlone (now: number): void {
-    if (this.hyparview == null || coreOf(this.shape) !== 'hyparview' || this.hyparview.activeCount > 0) {
+    if (!this.cores.runs('hyparview') || coreOf(this.shape) !== 'hyparview' || this.cores.linksOf('hyparview') > 0) {
       this.aloneSince = undefined
       return
     }
@@ -316,21 +256,7 @@ export class SwitchingOverlay {
   }
 
   private joinHyParView (now: number): void {
-    const contact = this.init.contact()
-    if (contact != null && this.hyparview != null) { this.take('hyparview', this.hyparview.join(contact, now)) }
-  }
-
-  private take (core: OverlayCoreName, out: { send: Array<{ to: string, message: unknown }>, events: OverlayEvent[] }): void {
-    for (const { to, message } of out.send) { this.out.send.push({ to, message: { core, message } as SwitchingMessage }) }
-    for (const event of out.events) {
-      const union = this.links.apply(core, event)
-      if (union != null) { this.out.events.push(union) }
-    }
-  }
-
-  private drain (): SwitchingOutput {
-    const out = this.out
-    this.out = { send: [], events: [], changes: [] }
-    return out
+    const contact = this.contact()
+    if (contact != null) { this.cores.join(contact, now) }
   }
 }
