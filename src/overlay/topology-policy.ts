@@ -71,6 +71,8 @@ export class TopologyPolicy {
   readonly thresholds: TopologyThresholds
   private shape: Topology
   private epochs = 0
+  /** every switch so far was taken on joining: the node has not watched the size change yet */
+  private onlyJoining = true
   /** the shape the size calls for, and since when, while it differs from the one in force */
   private pending: { to: Topology, since: number } | undefined
   /** whether the node takes its first shape at once: see joining() */
@@ -127,6 +129,7 @@ export class TopologyPolicy {
     this.shape = to
     this.pending = undefined
     this.epochs++
+    if (!joining) { this.onlyJoining = false }
     const held = joining ? 'on joining' : `for ${this.thresholds.settle / 1000} s`
     return { from, to, members, epoch: this.epochs, joining, reason: `${members} members ${held}: ${describe(from, to, this.thresholds)}` }
   }
@@ -136,9 +139,10 @@ export class TopologyPolicy {
    * which shape holds inside a hysteresis band is the cluster's history, and a newcomer has none. Counted alone, 450
    * members call for partial views; a cluster that grew past 500 and shrank back to 450 is in client-server, and
    * newcomers that took partial views there sat alone, or linked only to one another, until the next crossing.
+   * A node that only took shapes on joining so far may still adopt one: it learns the members' shape after its size.
    */
   adopt (shape: Topology, members: number, now: number): TopologyChange | undefined {
-    if (this.epochs !== 0 || shape === this.shape) { return undefined }
+    if (!this.onlyJoining || shape === this.shape) { return undefined }
     const from = this.shape
     this.shape = shape
     if (this.wanted(members) !== shape) {

@@ -112,6 +112,31 @@ describe('overlay: the client-server shape on libp2p', function () {
     }
   })
 
+  it('has a newcomer take client-server in a cluster shrunk between the thresholds, where its count alone calls for partial views', async () => {
+    // 18 members: below clientServerFrom, above partialAtMost; the cluster stays in client-server
+    const leaving = nodes.splice(18)
+    await Promise.all(leaving.map(async n => n.stop()))
+    await eventually(() => aliveCounts(nodes).every(c => c === 18), () => `alive ${aliveCounts(nodes).join(' ')}`, 30_000)
+    expect(nodes.every(n => n.info().topology === 'client-server')).to.equal(true)
+    const newcomer = await start(NODES)
+    const got: number[] = []
+    newcomer.pubsub.subscribe<number>('late', (n) => { got.push(n) })
+    await eventually(() => newcomer.info().topology === 'client-server' && newcomer.overlay.overlay.active().length >= 1,
+      () => `newcomer ${newcomer.info().topology}, links ${newcomer.overlay.overlay.active().length}, changes ${(changes.get(newcomer.id) ?? []).map(c => c.reason).join('; ')}`, 30_000)
+    // the topology control announces it at its next reading of the count
+    await eventually(() => changes.get(newcomer.id)?.at(-1)?.to === 'client-server', () => 'the change announced', 5000)
+    expect(changes.get(newcomer.id)?.at(-1)).to.include({ to: 'client-server', joining: true })
+    // once HyParView retires, the newcomer links to servers only
+    const servers = new Set(nodes.filter(n => n.info().overlay.role === 'server').map(n => n.id))
+    await eventually(() => newcomer.overlay.overlay.active().every(peer => servers.has(peer)),
+      () => `newcomer links ${newcomer.overlay.overlay.active().map(peer => servers.has(peer) ? 'server' : 'other').join(' ')}`, 60_000)
+    await eventually(async () => {
+      await nodes[1].pubsub.publish('late', got.length)
+      return got.length > 0
+    }, () => 'a publication reached the newcomer', 20_000)
+    expect(overlayComponents(nodes)).to.deep.equal([nodes.length])
+  })
+
   it('goes back to partial views once the cluster shrinks to the lower threshold, in one component', async () => {
     const leaving = nodes.splice(OVERLAY.partialAtMost - 2)
     await Promise.all(leaving.map(async n => n.stop()))

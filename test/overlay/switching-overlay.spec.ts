@@ -129,6 +129,35 @@ describe('switching overlay', () => {
     expect(client.isActive('m6')).to.equal(false)
   })
 
+  it('takes client-server when a newcomer that learnt the size after it started finds servers and no member speaking HyParView', () => {
+    const node = overlay()
+    node.setView(view(55), 0)
+    node.start(undefined, 0)
+    expect(node.shape).to.equal('full-mesh')
+    const learnt = node.observe(45, 10)
+    expect(node.shape, 'the size alone calls for partial views').to.equal('partial-view')
+    expect(node.runs('client-server'), 'a probe of the members\' shape').to.equal(true)
+    node.receive('m0', { core: 'hyparview', message: { type: 'disconnect' } }, 20)
+    linkFirstServer(node, learnt, 30)
+    expect(node.tick(1000).changes).to.deep.equal([])
+    const adopted = node.tick(5010)
+    expect(adopted.changes.map(c => [c.from, c.to, c.joining])).to.deep.equal([['partial-view', 'client-server', true]])
+    expect(node.shape).to.equal('client-server')
+    node.tick(5010 + GRACE)
+    expect(node.runs('hyparview'), 'HyParView retired after the grace').to.equal(false)
+  })
+
+  it('keeps partial views when a newcomer finds members speaking HyParView, and retires the probe', () => {
+    const node = overlay()
+    node.setView(view(55), 0)
+    node.start(45, 0)
+    expect(node.runs('client-server')).to.equal(true)
+    node.tick(6000)
+    expect(node.shape, 'the contact kept the join: HyParView holds a link').to.equal('partial-view')
+    node.tick(GRACE)
+    expect(node.runs('client-server')).to.equal(false)
+  })
+
   it('joins HyParView again through another member after a while without a link', () => {
     let contacts = 0
     const node = new SwitchingOverlay({
@@ -187,11 +216,15 @@ describe('link union', () => {
 })
 
 describe('topology policy: a newcomer adopting the members\' shape', () => {
-  it('adopts only a shape the size it counts allows from that shape, and only before its first switch', () => {
+  it('adopts only a shape the size it counts allows from that shape, and only while every switch was taken on joining', () => {
     const policy = new TopologyPolicy(THRESHOLDS, 'full-mesh', true)
     expect(policy.adopt('client-server', 30, 0), 'partial views at 30 from client-server').to.equal(undefined)
-    expect(policy.adopt('client-server', 45, 0)).to.include({ from: 'full-mesh', to: 'client-server', joining: true, epoch: 1 })
-    expect(policy.adopt('partial-view', 45, 0), 'after a switch').to.equal(undefined)
+    expect(policy.observe(45, 0)).to.include({ to: 'partial-view', joining: true })
+    expect(policy.adopt('client-server', 45, 10)).to.include({ from: 'partial-view', to: 'client-server', joining: true, epoch: 2 })
     expect(policy.current).to.equal('client-server')
+    // past joining, the size falls to partial views' range and holds: a switch the node watched
+    policy.observe(30, 60_000)
+    expect(policy.observe(30, 60_000 + THRESHOLDS.settle)).to.include({ to: 'partial-view', joining: false })
+    expect(policy.adopt('client-server', 45, 70_000), 'after a switch it watched').to.equal(undefined)
   })
 })

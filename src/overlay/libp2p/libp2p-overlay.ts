@@ -106,6 +106,8 @@ export class Libp2pOverlay extends TypedEventEmitter<OverlayEvents> implements S
   private core: SwitchingOverlay
   /** the member list changed since the servers were last worked out */
   private membersChanged = true
+  /** shape changes the core made outside observe (a newcomer adopting the members' shape), for the next observe */
+  private changes: TopologyChange[] = []
   private timer: ReturnType<typeof setInterval> | undefined
   private running = false
 
@@ -229,12 +231,13 @@ export class Libp2pOverlay extends TypedEventEmitter<OverlayEvents> implements S
     await this.clientServerStreams.stop()
   }
 
-  /** The member count as membership has it now; the switches it calls for, already under way. */
+  /** The member count as membership has it now; the switches made since the last call, already under way. */
   observe (members: number): TopologyChange[] {
     if (!this.running) { return [] }
-    const out = this.core.observe(members, performance.now())
-    this.feed(out)
-    return out.changes
+    this.feed(this.core.observe(members, performance.now()))
+    const changes = this.changes
+    this.changes = []
+    return changes
   }
 
   private createCore (): SwitchingOverlay {
@@ -318,6 +321,7 @@ export class Libp2pOverlay extends TypedEventEmitter<OverlayEvents> implements S
 
   private feed (out: SwitchingOutput): void {
     if (!this.running) { return }
+    this.changes.push(...out.changes)
     for (const { to, message } of out.send) { this.send(to, message) }
     for (const event of out.events) {
       this.log.trace('%s %s', event.type, event.peer)

@@ -48,6 +48,10 @@ export class SwitchingOverlay {
   private retiring: { core: OverlayCoreName, since: number } | undefined
   /** since when HyParView, in force, has had no link */
   private aloneSince: number | undefined
+  /** since when a newcomer's client-server core has been finding out whether the members are in that shape */
+  private probingSince: number | undefined
+  /** the member count last observed */
+  private members = 0
   private started = false
   private left = false
 
@@ -130,6 +134,7 @@ export class SwitchingOverlay {
     if (members != null && (other === 'hyparview' || members > this.policy.thresholds.partialAtMost)) {
       this.startCore(other, now)
       this.retiring = { core: other, since: now }
+      if (other === 'client-server') { this.probingSince = now }
     }
     this.startCore(core, now)
     return this.cores.drain()
@@ -190,6 +195,7 @@ export class SwitchingOverlay {
   tick (now: number): SwitchingOutput {
     if (this.left) { return this.cores.drain() }
     this.cores.tick(now)
+    this.adoptIfMembersServe(now)
     this.retireIfDue(now)
     this.rejoinIfAlone(now)
     return this.cores.drain()
@@ -205,16 +211,46 @@ export class SwitchingOverlay {
   }
 
   private decide (members: number, now: number): void {
+    this.members = members
     const change = this.policy.observe(members, now)
     if (change == null) { return }
     this.cores.change(change)
     const from = coreOf(change.from)
     const to = coreOf(change.to)
     // before start() no core runs yet: start() starts the one of the shape taken
-    if (from === to || !this.started) { return }
-    // a switch back within the grace keeps the core that was retiring, and retires the other
-    this.retiring = { core: from, since: now }
-    this.startCore(to, now)
+    if (!this.started) { return }
+    if (from !== to) {
+      // a switch back within the grace keeps the core that was retiring, and retires the other
+      this.retiring = { core: from, since: now }
+      this.startCore(to, now)
+    } else if (change.joining && members > this.policy.thresholds.partialAtMost && !this.cores.runs('client-server')) {
+      // a newcomer that learnt the size after it started (over libp2p): the members may be in client-server
+      this.startCore('client-server', now)
+      this.retiring = { core: 'client-server', since: now }
+      this.probingSince = now
+    }
+  }
+
+  /**
+   * A newcomer whose client-server core found servers while HyParView found no member that speaks it, a rejoin
+   * interval after it started looking, is in a cluster that is in client-server: it takes that shape (see
+   * TopologyPolicy.adopt). Over libp2p a newcomer learns the size before any word of the members' shape, and one
+   * that took partial views in the band where either shape holds was refused by every member it tried to join.
+   */
+  private adoptIfMembersServe (now: number): void {
+    if (this.probingSince == null) { return }
+    // the probe retired with its grace (HyParView found members that speak it), or the shape changed otherwise
+    if (!this.cores.runs('client-server') || coreOf(this.shape) !== 'hyparview') {
+      this.probingSince = undefined
+      return
+    }
+    // a HyParView link may be one a member is about to refuse: the next tick looks again
+    if (this.cores.linksOf('hyparview') > 0 || this.cores.linksOf('client-server') === 0 || now - this.probingSince < this.rejoinAfter) { return }
+    this.probingSince = undefined
+    const change = this.policy.adopt('client-server', this.members, now)
+    if (change == null) { return }
+    this.cores.change(change)
+    this.retiring = { core: 'hyparview', since: now }
   }
 
   private startCore (core: OverlayCoreName, now: number): void {
