@@ -2,23 +2,18 @@
 // threshold) with real timers, one stream per peer and core, and the host's connection events; announces which peers
 // enter and leave the node's links, and which shape the member count calls for.
 import { TypedEventEmitter } from '@libp2p/interface'
-import { sample, seededRandom, randomInt } from '../../membership/swim/random.ts'
-import { protocolName } from '../../node/protocols.ts'
-import { MessageStreams } from '../../wire/message-streams.ts'
+import { randomInt, sample, seededRandom } from '../../membership/swim/random.ts'
 import { resolveClientServerConfig } from '../client-server/client-server-config.ts'
-import { validateClientServerMessage } from '../client-server/messages.ts'
-import { serverScore, serverView } from '../client-server/server-view.ts'
 import { resolveHyParViewConfig, viewSizesFor } from '../hyparview/hyparview-config.ts'
-import { validateHyParViewMessage } from '../hyparview/messages.ts'
 import { SwitchingOverlay } from '../switching/switching-overlay.ts'
+import { CoreStreams } from './core-streams.ts'
+import { MemberServers } from './member-servers.ts'
 import type { Member, Membership } from '../../membership/index.ts'
 import type { Host } from '../../node/create-host.ts'
 import type { DialYield } from '../../node/pair-dial.ts'
 import type { ClientServerConfig } from '../client-server/client-server-config.ts'
-import type { ClientServerMessage } from '../client-server/messages.ts'
 import type { HyParViewConfig } from '../hyparview/hyparview-config.ts'
-import type { HyParViewMessage } from '../hyparview/messages.ts'
-import type { OverlayCoreName, SwitchingOutput } from '../switching/switching-overlay.ts'
+import type { OverlayCoreName, SwitchingMessage, SwitchingOutput } from '../switching/switching-overlay.ts'
 import type { Topology, TopologyChange, TopologyThresholds } from '../topology-policy.ts'
 import type { ComponentLogger, Logger, PeerId, Startable } from '@libp2p/interface'
 
@@ -98,14 +93,10 @@ export class Libp2pOverlay extends TypedEventEmitter<OverlayEvents> implements S
   private readonly rejoinInterval: number
   private readonly leaveTimeout: number
   private readonly random = seededRandom(crypto.getRandomValues(new Uint32Array(1))[0])
-  private readonly hyparviewStreams: MessageStreams<HyParViewMessage>
-  private readonly clientServerStreams: MessageStreams<ClientServerMessage>
-  /** serverScore by id: a member's score never changes */
-  private readonly scores = new Map<string, number>()
+  private readonly streams: CoreStreams
+  private readonly servers: MemberServers
   private readonly log: Logger
   private core: SwitchingOverlay
-  /** the member list changed since the servers were last worked out */
-  private membersChanged = true
   /** shape changes the core made outside observe (a newcomer adopting the members' shape), for the next observe */
   private changes: TopologyChange[] = []
   private timer: ReturnType<typeof setInterval> | undefined
@@ -127,21 +118,15 @@ export class Libp2pOverlay extends TypedEventEmitter<OverlayEvents> implements S
     this.leaveTimeout = init.leaveTimeout ?? DEFAULT_LEAVE_TIMEOUT
     this.log = components.logger.forComponent('foundation:overlay')
     this.core = this.createCore()
-    const streams = { host: components.host, maxFrameSize: init.maxFrameSize, log: this.log, dialYield: components.dialYield }
-    this.hyparviewStreams = new MessageStreams({
-      ...streams,
-      protocol: protocolName(init.cluster, 'overlay'),
-      validate: validateHyParViewMessage,
-      receive: (from, message) => { this.receive(from, { core: 'hyparview', message }) },
-      // a NEIGHBOR to a passive peer that is gone fails here: the core asks the next one
-      onBroken: (peer) => { this.linkFailed(peer, 'hyparview') }
-    })
-    this.clientServerStreams = new MessageStreams({
-      ...streams,
-      protocol: protocolName(init.cluster, 'overlay-servers'),
-      validate: validateClientServerMessage,
-      receive: (from, message) => { this.receive(from, { core: 'client-server', message }) },
-      onBroken: (peer) => { this.linkFailed(peer, 'client-server') }
+    this.servers = new MemberServers(components.membership, this.self, this.clientServerConfig)
+    this.streams = new CoreStreams({
+      host: components.host,
+      cluster: init.cluster,
+      maxFrameSize: init.maxFrameSize,
+      log: this.log,
+      dialYield: components.dialYield,
+      receive: (from, message) => { this.receive(from, message) },
+      onBroken: (peer, core) => { this.linkFailed(peer, core) }
     })
   }
 
@@ -185,7 +170,7 @@ export class Libp2pOverlay extends TypedEventEmitter<OverlayEvents> implements S
 
   /** frames from peers that were malformed or oversize; each reset its stream */
   get invalidFrames (): number {
-    return this.hyparviewStreams.invalidFrames + this.clientServerStreams.invalidFrames
+    return this.streams.invalidFrames
   }
 
   isStarted (): boolean {
@@ -196,14 +181,13 @@ export class Libp2pOverlay extends TypedEventEmitter<OverlayEvents> implements S
     if (this.running) { return }
     // a stopped overlay has told its peers it left: coming back is a new life with empty views
     if (this.core.hasLeft) { this.core = this.createCore() }
-    await this.hyparviewStreams.start()
-    await this.clientServerStreams.start()
+    await this.streams.start()
     this.running = true
     const { host, membership } = this.components
     host.addEventListener('peer:disconnect', this.onDisconnect)
     membership.addEventListener('member:join', this.onMember)
     membership.addEventListener('member:leave', this.onLeave)
-    this.membersChanged = true
+    this.servers.markChanged()
     this.updateServers()
     this.feed(this.core.start(undefined, performance.now()))
     this.core.suggest(this.aliveMembers())
@@ -221,14 +205,8 @@ export class Libp2pOverlay extends TypedEventEmitter<OverlayEvents> implements S
     const { send } = this.core.leave(performance.now())
     for (const { to, message } of send) { this.send(to, message) }
     this.running = false
-    const peers = (core: OverlayCoreName): string[] => send.filter(o => o.message.core === core).map(o => o.to)
-    const options = { signal: AbortSignal.timeout(this.leaveTimeout) }
-    await Promise.all([
-      this.hyparviewStreams.flush(peers('hyparview'), options),
-      this.clientServerStreams.flush(peers('client-server'), options)
-    ])
-    await this.hyparviewStreams.stop()
-    await this.clientServerStreams.stop()
+    await this.streams.flush(send, { signal: AbortSignal.timeout(this.leaveTimeout) })
+    await this.streams.stop()
   }
 
   /** The member count as membership has it now; the switches made since the last call, already under way. */
@@ -275,21 +253,9 @@ export class Libp2pOverlay extends TypedEventEmitter<OverlayEvents> implements S
     return contact
   }
 
-  /** The servers of the member list as it is now: every member with the same list works out the same ones. */
   private updateServers (): void {
-    if (!this.membersChanged) { return }
-    this.membersChanged = false
-    const members = this.components.membership.members().filter(m => m.status === 'alive' || m.status === 'suspect').map(m => m.id)
-    if (!members.includes(this.self)) { members.push(this.self) }
-    const view = serverView(members, this.clientServerConfig, (id) => {
-      let score = this.scores.get(id)
-      if (score == null) {
-        score = serverScore(id)
-        this.scores.set(id, score)
-      }
-      return score
-    })
-    this.feed(this.core.setView(view, performance.now()))
+    const view = this.servers.viewIfChanged()
+    if (view != null) { this.feed(this.core.setView(view, performance.now())) }
   }
 
   private tick (): void {
@@ -298,7 +264,7 @@ export class Libp2pOverlay extends TypedEventEmitter<OverlayEvents> implements S
     this.feed(this.core.tick(performance.now()))
   }
 
-  private receive (from: string, message: Parameters<SwitchingOverlay['receive']>[1]): void {
+  private receive (from: string, message: SwitchingMessage): void {
     if (!this.running) { return }
     this.stats.received++
     this.feed(this.core.receive(from, message, performance.now()))
@@ -310,13 +276,9 @@ export class Libp2pOverlay extends TypedEventEmitter<OverlayEvents> implements S
     this.feed(this.core.linkFailed(peer, performance.now(), core))
   }
 
-  private send (to: string, message: SwitchingOutput['send'][number]['message']): void {
+  private send (to: string, message: SwitchingMessage): void {
     this.stats.sent++
-    if (message.core === 'hyparview') {
-      this.hyparviewStreams.send(to, message.message)
-    } else {
-      this.clientServerStreams.send(to, message.message)
-    }
+    this.streams.send(to, message)
   }
 
   private feed (out: SwitchingOutput): void {
@@ -339,7 +301,7 @@ export class Libp2pOverlay extends TypedEventEmitter<OverlayEvents> implements S
    * more than their contact), and the first one is this node's way into the overlay.
    */
   private readonly onMember = (evt: CustomEvent<Member>): void => {
-    this.membersChanged = true
+    this.servers.markChanged()
     if (evt.detail.id !== this.self) { this.core.suggest([evt.detail.id]) }
     // the core rejoins by itself every rejoinInterval without a link; the first member need not wait for it
     if (this.running && this.stats.joins === 0) { this.feed(this.core.rejoin(performance.now())) }
@@ -348,7 +310,7 @@ export class Libp2pOverlay extends TypedEventEmitter<OverlayEvents> implements S
   /** A member declared dead or gone leaves every view, even if its connection lingers. */
   private readonly onLeave = (evt: CustomEvent<Member>): void => {
     if (!this.running) { return }
-    this.membersChanged = true
+    this.servers.markChanged(evt.detail.id)
     if (this.core.isActive(evt.detail.id)) { this.stats.linkFailures++ }
     this.feed(this.core.forget(evt.detail.id, performance.now()))
   }
