@@ -158,6 +158,43 @@ describe('switching overlay', () => {
     expect(node.runs('client-server')).to.equal(false)
   })
 
+  it('has HyParView ask a random member to link every rejoinAfter while the client-server links remain, after a switch back', () => {
+    let drawn = 0
+    /** members drawn one at a time: a reach (or a rotation, every 2 min) */
+    let single = 0
+    const node = new SwitchingOverlay({
+      self: 'me',
+      now: 0,
+      random: seededRandom(3),
+      hyparview: resolveHyParViewConfig(),
+      clientServer: resolveClientServerConfig(),
+      thresholds: THRESHOLDS,
+      grace: GRACE,
+      rejoinAfter: 1000,
+      contact: () => 'm0',
+      members: (count) => {
+        if (count === 1) { single++ }
+        return Array.from({ length: count }, () => `r${++drawn}`)
+      }
+    })
+    node.setView(view(55), 0)
+    node.start(55, 0)
+    node.tick(GRACE * 4)
+    expect(node.runs('hyparview')).to.equal(false)
+    node.observe(30, 100_000)
+    const back = node.observe(30, 100_000 + THRESHOLDS.settle)
+    expect(back.changes.map(c => c.to)).to.deep.equal(['partial-view'])
+    const asked = (out: SwitchingOutput): string[] => out.send.filter(o => o.message.core === 'hyparview' && o.message.message.type === 'neighbor' && o.message.message.priority === 'high').map(o => o.to)
+    const before = single
+    const first = node.tick(101_100)
+    expect(single - before, 'one member drawn to reach').to.equal(1)
+    expect(asked(first), 'a HIGH NEIGHBOR to it').to.include(`r${drawn}`)
+    node.tick(101_500)
+    expect(single - before, 'not again before rejoinAfter').to.equal(1)
+    node.tick(102_200)
+    expect(single - before).to.equal(2)
+  })
+
   it('joins HyParView again through another member after a while without a link', () => {
     let contacts = 0
     const node = new SwitchingOverlay({

@@ -186,6 +186,12 @@ export class HyParViewCore {
     return this.outbox.drain()
   }
 
+  /** Asks a member from the adapter's source to link now, as a rotation does (see NeighborRequests.reach). */
+  reachMember (now: number): OverlayOutput {
+    if (!this.left) { this.requests.reach(now, this.knownMembers(1)[0]) }
+    return this.outbox.drain()
+  }
+
   /**
    * Peers learnt from elsewhere (membership, discovery) as candidates for repair: each goes into the passive view,
    * where a full view makes room at random, so the view stays a random sample of the peers heard of. A node whose

@@ -87,6 +87,16 @@ export class NeighborRequests {
   }
 
   /**
+   * Asks `member` to link now with HIGH priority, full view or not: a full view evicts one of its links on
+   * acceptance, as after a rotation, and a view with a slot free takes it there.
+   */
+  reach (now: number, member: string | undefined): void {
+    if (member == null || member === this.views.self || this.views.isActive(member) || this.pending.has(member)) { return }
+    this.pending.set(member, this.views.freeSlots === 0 ? { sentAt: now, priority: 'high', rotation: true } : { sentAt: now, priority: 'high' })
+    this.outbox.send(member, { type: 'neighbor', priority: 'high' })
+  }
+
+  /**
    * Requests unanswered for neighborTimeout count as rejected: their peers rest. An isolated node asks others at
    * once; one with links waits for the next promotion, as after a rejection: on a loaded machine every request
    * times out, and asking again at each timeout made a connection per free slot per second.

@@ -159,6 +159,11 @@ export class Libp2pOverlay extends TypedEventEmitter<OverlayEvents> implements S
     return this.core.epoch
   }
 
+  /** whether the core of the shape left still holds its links, after a switch */
+  get switching (): boolean {
+    return this.core.switching
+  }
+
   /** 'server' or 'client' in the client-server shape */
   get role (): 'server' | 'client' | undefined {
     return this.core.role

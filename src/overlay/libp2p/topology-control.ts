@@ -25,6 +25,8 @@ export interface TopologyInfo {
   neighbours: number
   /** in the client-server shape, whether this node serves */
   role?: 'server' | 'client'
+  /** the links of the shape left are still kept: a switch is under way (make-before-break) */
+  switching: boolean
   /** other peers this node holds a connection to now, and how many of those are outside the overlay */
   connections: number
   outside: number
@@ -150,6 +152,7 @@ export class TopologyControl extends TypedEventEmitter<TopologyEvents> implement
       epoch: overlay.epoch,
       neighbours: overlay.active().length,
       ...(overlay.role != null ? { role: overlay.role } : {}),
+      switching: overlay.switching,
       connections: connected,
       outside,
       routing: 'dial-on-demand',

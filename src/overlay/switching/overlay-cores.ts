@@ -101,6 +101,11 @@ export class OverlayCores {
     if (this.hyparview != null) { this.take('hyparview', this.hyparview.join(contact, now)) }
   }
 
+  /** HyParView asks a random member to link (see HyParViewCore.reachMember). */
+  reachMember (now: number): void {
+    if (this.hyparview != null) { this.take('hyparview', this.hyparview.reachMember(now)) }
+  }
+
   suggest (peers: Iterable<string>): void {
     this.hyparview?.suggest(peers)
   }

@@ -52,6 +52,8 @@ export class SwitchingOverlay {
   private probingSince: number | undefined
   /** the member count last observed */
   private members = 0
+  /** when HyParView, started by a switch back from client-server, next asks a random member to link */
+  private nextReachAt = 0
   private started = false
   private left = false
 
@@ -196,6 +198,7 @@ export class SwitchingOverlay {
     if (this.left) { return this.cores.drain() }
     this.cores.tick(now)
     this.adoptIfMembersServe(now)
+    this.reachAcrossIfBack(now)
     this.retireIfDue(now)
     this.rejoinIfAlone(now)
     return this.cores.drain()
@@ -260,6 +263,19 @@ export class SwitchingOverlay {
       this.aloneSince = now
       this.joinHyParView(now)
     }
+  }
+
+  /**
+   * Every member starts HyParView afresh within seconds of the others after a switch back from client-server, and
+   * the early ones can join only one another: 14 libp2p nodes back from client-server formed two groups of 7 whose
+   * views held only each other, and the old links retired. While they still join everyone, HyParView asks a random
+   * member to link every rejoinAfter, as a rotation does, so the groups' views cross.
+   */
+  private reachAcrossIfBack (now: number): void {
+    // a newcomer's probe of client-server is no switch back: its HyParView joined like any newcomer's
+    if (this.retiring?.core !== 'client-server' || this.probingSince != null || coreOf(this.shape) !== 'hyparview' || now < this.nextReachAt) { return }
+    this.nextReachAt = now + this.rejoinAfter
+    this.cores.reachMember(now)
   }
 
   /** The shape left stops once the grace has passed and the new core holds a link, or long past the grace anyway. */
