@@ -13,6 +13,7 @@ export type SimOverlayMessage = HyParViewMessage | ClientServerMessage | Switchi
 export type SimOverlayOutput = OverlayOutput | ClientServerOutput | SwitchingOutput
 
 export interface SimOverlayInit extends Omit<SwitchingOverlayInit, 'random'> {
+  now: number
   /** a fresh seeded randomness, drawn only by a core that uses one */
   random(): Random
 }

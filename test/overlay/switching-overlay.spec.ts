@@ -18,7 +18,6 @@ const members = Array.from({ length: 60 }, (_, i) => `m${i}`)
 function overlay (self = 'me', contact = 'm0'): SwitchingOverlay {
   return new SwitchingOverlay({
     self,
-    now: 0,
     random: seededRandom(7),
     hyparview: resolveHyParViewConfig(),
     clientServer: resolveClientServerConfig(),
@@ -164,7 +163,6 @@ describe('switching overlay', () => {
     let single = 0
     const node = new SwitchingOverlay({
       self: 'me',
-      now: 0,
       random: seededRandom(3),
       hyparview: resolveHyParViewConfig(),
       clientServer: resolveClientServerConfig(),
@@ -199,7 +197,6 @@ describe('switching overlay', () => {
     let contacts = 0
     const node = new SwitchingOverlay({
       self: 'me',
-      now: 0,
       random: seededRandom(1),
       hyparview: resolveHyParViewConfig(),
       clientServer: resolveClientServerConfig(),

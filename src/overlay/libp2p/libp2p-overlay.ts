@@ -226,7 +226,6 @@ export class Libp2pOverlay extends TypedEventEmitter<OverlayEvents> implements S
   private createCore (): SwitchingOverlay {
     return new SwitchingOverlay({
       self: this.self,
-      now: performance.now(),
       random: this.random,
       hyparview: this.config,
       clientServer: this.clientServerConfig,

@@ -24,7 +24,6 @@ export const DEFAULT_REJOIN_AFTER = 5000
 const GRACE_LIMIT = 4
 
 export interface SwitchingOverlayInit extends OverlayCoresInit {
-  now: number
   thresholds?: Partial<TopologyThresholds>
   grace?: number
   rejoinAfter?: number
