@@ -1,7 +1,7 @@
 // Ten thousand nodes in one process: the real overlay and Plumtree cores of each (HyParView's partial views, the
-// client-server shape, or both switched by the cluster's size), on one scheduler's virtual time, over a network with seeded delays, crashes and cuts. A node
-// learns that a link broke as over TCP: a message to a crashed or cut-off peer is lost, and the sender's link to it
-// fails a detection delay later.
+// client-server shape, or both switched by the cluster's size), on one scheduler's virtual time, over a network with
+// seeded delays, crashes, graceful leaves and cuts. A node learns that a link broke as over TCP: a message to a
+// crashed or cut-off peer is lost, and the sender's link to it fails a detection delay later.
 import { createHash } from 'node:crypto'
 import { randomInt, seededRandom } from '../membership/swim/random.ts'
 import { ClientServerCore, resolveClientServerConfig } from '../overlay/client-server/index.ts'
