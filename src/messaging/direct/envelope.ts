@@ -53,9 +53,12 @@ export function validateEnvelope (value: unknown): Envelope {
   throw new MalformedFrameError(`malformed envelope of kind ${String(kind)}`)
 }
 
-/** `length` fields, then optionally a traceparent and a tracestate, both strings. */
+/**
+ * `length` fields, then optionally a traceparent and a tracestate, both strings. A shorter array is malformed: its
+ * body is missing (a body of undefined or null is encoded, and decodes as null).
+ */
 function traced (value: unknown[], length: number): boolean {
-  if (value.length === length) { return true }
+  if (value.length < length) { return false }
   return value.length <= length + 2 && value.slice(length).every(field => typeof field === 'string')
 }
 
