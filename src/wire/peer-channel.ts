@@ -113,12 +113,17 @@ export class PeerChannel {
       // we never read from our outbound stream: answers come on the peer's own channel to us
       const writer = new FrameWriter(stream, this.init.onLost)
       stream.addEventListener('close', (evt) => {
-        if (this.writer === writer) {
+        // a stream still in use that closes, cleanly or not, took with it whatever the peer had not read yet, and
+        // usually the connection the answers came back on: only a stream we retired after a move was read to its end
+        const inUse = this.writer === writer
+        if (inUse) {
           this.writer = undefined
           this.connection = undefined
           this.unwatch()
         }
-        if (evt.error != null && !this.closed) { this.init.onBroken(this.init.node, evt.error) }
+        if ((evt.error != null || inUse) && !this.closed) {
+          this.init.onBroken(this.init.node, evt.error ?? new Error(`the stream to ${this.init.node} closed while in use`))
+        }
       }, { once: true })
       this.writer = writer
       this.connection = connection

@@ -26,13 +26,18 @@ async function stockNode (swarmKey: Uint8Array): Promise<Libp2p<{ ping: Ping }>>
 }
 
 /** Runs test/fixtures/secret-burst.ts in a process of its own; resolves with its exit and output. */
-async function runBurst (): Promise<{ code: number | null, signal: string | null, output: string }> {
-  const child = spawn(process.execPath, ['test/fixtures/secret-burst.ts'], { stdio: ['ignore', 'pipe', 'pipe'] })
+async function runBurst (...args: string[]): Promise<{ code: number | null, signal: string | null, output: string }> {
+  const child = spawn(process.execPath, ['test/fixtures/secret-burst.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString() })
   child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString() })
   const [code, signal] = await new Promise<[number | null, string | null]>(resolve => child.on('close', (c, s) => { resolve([c, s]) }))
   return { code, signal, output }
+}
+
+/** The JSON lines a burst printed, one per run. */
+function runsOf (output: string): any[] {
+  return output.split('\n').filter(line => line.startsWith('{')).map(line => JSON.parse(line))
 }
 
 describe('cluster: secret', function () {
@@ -74,8 +79,29 @@ describe('cluster: secret', function () {
       const { code, signal, output } = await runBurst()
       expect(output, `run ${run}`).to.not.include('Maximum memory size exceeded')
       expect({ code, signal }, `run ${run}: ${output.slice(-2000)}`).to.deep.equal({ code: 0, signal: null })
-      const result = JSON.parse(output.split('\n').find(line => line.startsWith('{')) ?? '{}')
-      expect(result, `run ${run}`).to.deep.equal({ sent: 50_000, received: 120_000, calls: 20_000, answered: 20_000, errors: {} })
+      const [result] = runsOf(output)
+      expect({ ...result, callsMs: 0 }, `run ${run}`).to.deep.equal({ cut: false, sent: 50_000, received: 120_000, calls: 20_000, answered: 20_000, errors: {}, callsMs: 0 })
     }
+  })
+
+  // a connection aborted under such a load once left every call in flight waiting its full 30 s timeout: each call is
+  // answered or fails with NodeDownError, at once
+  it('answers or fails fast every call of a burst whose connection is cut, never by timeout (20 runs, 10 cut: aborted by the caller or closed by the callee)', async () => {
+    const { code, signal, output } = await runBurst('10000', '5000', '20', 'cut')
+    expect({ code, signal }, output.slice(-2000)).to.deep.equal({ code: 0, signal: null })
+    const runs = runsOf(output)
+    expect(runs).to.have.lengthOf(20)
+    for (const [i, run] of runs.entries()) {
+      const failed = run.errors.NodeDownError ?? 0
+      expect(Object.keys(run.errors).filter(name => name !== 'NodeDownError'), `run ${i + 1}: ${JSON.stringify(run)}`).to.deep.equal([])
+      expect(run.answered + failed, `run ${i + 1}: ${JSON.stringify(run)}`).to.equal(run.calls)
+      expect(run.callsMs, `run ${i + 1}: well inside the 30 s call timeout`).to.be.below(10_000)
+      if (run.cut === false) { expect(run.answered, `run ${i + 1}`).to.equal(run.calls) }
+    }
+    // an aborted connection takes the answers on the wire with it (unless all were in already); a clean close lets
+    // them arrive first
+    const aborted = runs.filter(run => run.cut === 'abort')
+    expect(aborted).to.have.lengthOf(5)
+    expect(aborted.filter(run => run.errors.NodeDownError > 0), 'aborted runs that failed calls in flight').to.have.length.above(0)
   })
 })

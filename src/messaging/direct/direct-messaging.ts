@@ -9,7 +9,7 @@ import { CALL, FAIL, PUBLISH, REPLY, SEND, TRACE_AT, validateEnvelope } from './
 import { PendingCalls } from './pending-calls.ts'
 import { fromWireError, toWireError } from './wire-error.ts'
 import type { Envelope } from './envelope.ts'
-import type { CallObserver, CallOptions } from './pending-calls.ts'
+import type { CallObserver, CallOptions, Settled } from './pending-calls.ts'
 import type { Host } from '../../node/create-host.ts'
 import type { DialYield } from '../../node/pair-dial.ts'
 import type { NodeTracing } from '../../observability/tracing/node-tracing.ts'
@@ -59,6 +59,11 @@ export interface DirectMessagingStats {
   /** sends that reached no actor: unknown target, node not a member */
   undeliverable: number
   /**
+   * replies and failures from a node other than the one the call went to: dropped, the call still waits for its own
+   * answer (a forgery, or a bug in that node)
+   */
+  forgedReplies: number
+  /**
    * frames queued for a peer whose stream closed or could not be opened before they were written, or dropped
    * because that peer already had messaging.maxQueuedBytes waiting
    */
@@ -83,7 +88,7 @@ function kindCounts (): KindCounts {
 }
 
 export class DirectMessaging implements Startable {
-  readonly stats: DirectMessagingStats = { messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0, invalidFrames: 0, undeliverable: 0, lost: 0, kinds: kindCounts() }
+  readonly stats: DirectMessagingStats = { messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0, invalidFrames: 0, undeliverable: 0, forgedReplies: 0, lost: 0, kinds: kindCounts() }
   private readonly components: DirectMessagingComponents
   private readonly init: DirectMessagingInit
   private readonly protocol: string
@@ -233,8 +238,16 @@ export class DirectMessaging implements Startable {
     })
     // the peer has said all it will on this stream (it moves to another connection, or stops): closing ours tells it
     // every frame was read, so what it sends next on a new stream cannot overtake them
+    let ended = false
     stream.addEventListener('remoteCloseWrite', () => {
+      ended = true
       stream.close().catch((err: any) => { stream.abort(err) })
+    }, { once: true })
+    // a stream that breaks before the peer ended it lost the answers it was carrying, with no way to tell which: the
+    // calls waiting on that peer fail now, rather than each at its timeout
+    stream.addEventListener('close', (evt) => {
+      if (evt.error == null && ended) { return }
+      this.pending.failNode(from, evt.error ?? new Error(`the stream from ${from} closed before its end`))
     }, { once: true })
   }
 
@@ -279,10 +292,10 @@ export class DirectMessaging implements Startable {
         break
       }
       case REPLY:
-        this.pending.resolve(envelope[1], envelope[2])
+        this.counted(from, this.pending.answer(envelope[1], from, envelope[2]))
         break
       case FAIL:
-        this.pending.reject(envelope[1], fromWireError(envelope[2]))
+        this.counted(from, this.pending.refuse(envelope[1], from, fromWireError(envelope[2])))
         break
       case PUBLISH:
         this.components.local.publish(envelope[1], envelope[2], from, trace)
@@ -291,6 +304,13 @@ export class DirectMessaging implements Startable {
         // validateEnvelope lets no other kind through
         break
     }
+  }
+
+  /** An answer for another node's call is counted; one for no call in flight is a late answer to a call timed out. */
+  private counted (from: string, settled: Settled): void {
+    if (settled !== 'wrong-sender') { return }
+    this.stats.forgedReplies++
+    this.log('dropped an answer from %s to a call that went to another node', from)
   }
 
   private answer (node: string, envelope: Envelope): void {

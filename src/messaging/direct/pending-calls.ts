@@ -1,4 +1,6 @@
-// Calls waiting for an answer: settled by a reply, a failure, a timeout, an abort, or the loss of their node.
+// Calls waiting for an answer: settled by a reply or failure from the node they went to, a timeout, an abort, or the
+// loss of their node.
+import { randomFillSync } from 'node:crypto'
 import { AbortError, CallTimeoutError, NodeDownError } from '../errors.ts'
 
 interface PendingCall {
@@ -21,9 +23,21 @@ export type CallOutcome = 'ok' | 'error' | 'timeout'
 /** Told how long each call took, in ms, once it settles. */
 export type CallObserver = (outcome: CallOutcome, ms: number) => void
 
+/** How a reply or failure that came in was taken. */
+export type Settled = 'settled' | 'unknown' | 'wrong-sender'
+
+/** random ids drawn at once: one call to the system's random source per this many calls */
+const ID_BATCH = 1024
+
 export class PendingCalls {
   private readonly calls = new Map<number, PendingCall>()
-  private nextId = 1
+  /**
+   * Call ids are random 32-bit numbers, not a count: a peer that reaches this node cannot guess the ids of its calls
+   * in flight to others. The sender check below is what keeps a reply from another node out; random ids also keep
+   * one node's call ids from telling how many calls it made.
+   */
+  private readonly ids = new Uint32Array(ID_BATCH)
+  private nextIdAt = ID_BATCH
   private readonly observer: CallObserver | undefined
 
   /** Without an observer no call is timed: nothing is read or recorded per call. */
@@ -37,7 +51,7 @@ export class PendingCalls {
 
   /** Registers a call and returns its id with the promise of its answer. */
   open (node: string, target: string, options: CallOptions): { id: number, answer: Promise<unknown> } {
-    const id = this.nextId++
+    const id = this.newId()
     const answer = new Promise<unknown>((resolve, reject) => {
       if (options.signal?.aborted === true) {
         reject(new AbortError(options.signal.reason))
@@ -58,6 +72,27 @@ export class PendingCalls {
       })
     })
     return { id, answer }
+  }
+
+  /**
+   * Settles a call with the reply `from` sent. A reply from any node but the one the call went to settles nothing:
+   * it is a forgery or a bug, and the call still waits for its own answer.
+   */
+  answer (id: number, from: string, value: unknown): Settled {
+    const call = this.calls.get(id)
+    if (call == null) { return 'unknown' }
+    if (call.node !== from) { return 'wrong-sender' }
+    this.resolve(id, value)
+    return 'settled'
+  }
+
+  /** Fails a call with the failure `from` sent; as answer(), only from the node the call went to. */
+  refuse (id: number, from: string, err: Error): Settled {
+    const call = this.calls.get(id)
+    if (call == null) { return 'unknown' }
+    if (call.node !== from) { return 'wrong-sender' }
+    this.reject(id, err)
+    return 'settled'
   }
 
   resolve (id: number, value: unknown): boolean {
@@ -90,6 +125,18 @@ export class PendingCalls {
 
   failAll (err: () => Error): void {
     for (const id of [...this.calls.keys()]) { this.reject(id, err()) }
+  }
+
+  private newId (): number {
+    for (;;) {
+      if (this.nextIdAt === ID_BATCH) {
+        randomFillSync(this.ids)
+        this.nextIdAt = 0
+      }
+      const id = this.ids[this.nextIdAt++]
+      // 0 is not a valid id on the wire; a clash with a call in flight is drawn again
+      if (id !== 0 && !this.calls.has(id)) { return id }
+    }
   }
 
   private settle (id: number): PendingCall | undefined {

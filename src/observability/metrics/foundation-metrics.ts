@@ -96,6 +96,11 @@ export function registerFoundationMetrics (registry: Registry, sources: MetricsS
     set(sources.names.invalidMessages, { protocol: 'names' })
     set(pubsub.stats.invalidMessages, { protocol: 'pubsub' })
   })
+  counter(registry, 'foundation_refused_messages_total',
+    'Well-formed messages refused because they lied about their sender: an answer to a call from a node the call did not go to',
+    ['protocol', 'reason'], (set) => {
+      set(messaging.stats.forgedReplies, { protocol: 'direct', reason: 'wrong-sender' })
+    })
   counter(registry, 'foundation_undeliverable_messages_total', 'Messages that reached no actor: unknown name or id, or node not a member', [], (set) => {
     set(messaging.stats.undeliverable)
   })
