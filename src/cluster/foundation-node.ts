@@ -15,6 +15,7 @@ import { PublicationTree } from '../messaging/pubsub/publication-tree.ts'
 import { placementIn } from '../names/name-homes.ts'
 import { NameService } from '../names/name-service.ts'
 import { Connector, fullMesh } from '../node/connector.ts'
+import { nodeKeys } from '../node/node-keys.ts'
 import { createNodeObservability } from '../observability/node-observability.ts'
 import { NodeTracing } from '../observability/tracing/node-tracing.ts'
 import { NodeOverlay } from '../overlay/libp2p/node-overlay.ts'
@@ -50,7 +51,7 @@ import type { NodeMetrics } from '../observability/metrics/node-metrics.ts'
 import type { Traced, TraceRequestOptions, TraceResult } from '../observability/tracing/index.ts'
 import type { TraceRequests } from '../observability/tracing/trace-requests.ts'
 import type { Supervisor, SupervisorSpec } from '../supervision/index.ts'
-import type { ComponentLogger, Logger } from '@libp2p/interface'
+import type { ComponentLogger, Logger, PrivateKey } from '@libp2p/interface'
 
 /** How long connect() waits for a reached peer to join: a membership sync takes milliseconds on a LAN. */
 const DEFAULT_JOIN_TIMEOUT = 10 * SECOND
@@ -111,7 +112,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
   private stopping: Promise<void> | undefined
 
   /** Use `Foundation.start()`: it builds the host first, which is async. */
-  constructor (config: FoundationConfig, host: Host, logger: ComponentLogger, seams: NodeSeams = {}, metrics?: NodeMetrics) {
+  constructor (config: FoundationConfig, host: Host, privateKey: PrivateKey, logger: ComponentLogger, seams: NodeSeams = {}, metrics?: NodeMetrics) {
     super()
     this.config = config
     this.metrics = metrics
@@ -131,9 +132,11 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       // an actor that ended itself with context.stop() gives its name up, as stopActor does
       onExit: (cell) => { if (cell.name != null) { this.unregisterName(cell.name) } }
     })
+    // what this node publishes is signed with its key, and what others publish is checked against theirs
+    const keys = nodeKeys(privateKey)
     // the overlay, made below, knows the shape that decides how long a dial yields to the peer's
     const dialYield = (): number => this.overlay.dialYield()
-    this.membership = createMembership({ host, logger, dialYield }, {
+    this.membership = createMembership({ host, privateKey, logger, dialYield }, {
       cluster: config.clusterName,
       name: config.name,
       roles: config.roles,
@@ -158,6 +161,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     // the load report tells what this node holds: members that join skip asking a node that holds none
     this.load = new NodeLoadGossip({
       host,
+      keys,
       log: this.log,
       local: () => this.localLoad(),
       holdings: () => ({ names: this.names.readableCount(), groups: this.groups.localVersion() }),
@@ -185,6 +189,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     this.gossip = new GossipPubSub({
       host,
       logger,
+      keys,
       sendDirect: (node, topic, message, trace) => { this.messaging.publish(node, topic, message, trace) },
       tracing: this.tracing,
       tree: this.publications,

@@ -10,6 +10,7 @@ import type { Version } from '../groups/group-table.ts'
 import type { MemberReportEvents } from '../groups/index.ts'
 import type { MemberNameCounts } from '../names/index.ts'
 import type { Host } from '../node/create-host.ts'
+import type { NodeKeys } from '../node/node-keys.ts'
 import type { Message, SubscriptionChangeData } from '@libp2p/gossipsub'
 import type { Logger } from '@libp2p/interface'
 
@@ -62,6 +63,8 @@ export interface Holdings {
 export interface NodeLoadGossipComponents {
   host: Host
   log: Logger
+  /** signs this node's reports; checks each report is signed by the node it names */
+  keys: NodeKeys
   /** this node's load, now */
   local(): NodeLoad
   /** what this node holds, now (default: the report does not tell) */
@@ -114,7 +117,7 @@ export class NodeLoadGossip extends TypedEventEmitter<MemberReportEvents> implem
 
   private timer: ReturnType<typeof setInterval> | undefined
   private soon: ReturnType<typeof setTimeout> | undefined
-  /** load messages from the network that were malformed and dropped */
+  /** load messages from the network that were malformed, or not signed by the node they name, and dropped */
   invalidMessages = 0
 
   constructor (components: NodeLoadGossipComponents, init: NodeLoadGossipInit) {
@@ -192,7 +195,7 @@ export class NodeLoadGossip extends TypedEventEmitter<MemberReportEvents> implem
     const refresh = Math.max(this.refresh, this.members() * SECOND / CLUSTER_REPORTS_PER_SECOND)
     this.refreshAt = now + refresh * (1 - REFRESH_JITTER / 2 + Math.random() * REFRESH_JITTER)
     const self = this.components.host.peerId.toString()
-    const data = encodePublication(this.ids.next(), self, [this.codec.encode(report)])
+    const data = encodePublication(this.ids.next(), self, [this.codec.encode(report)], (bytes) => this.components.keys.own.sign(bytes))
     this.components.host.services.pubsub.publish(this.topic, data).catch((err: Error) => {
       this.components.log.trace('could not publish the node load - %e', err)
     })
@@ -232,12 +235,12 @@ export class NodeLoadGossip extends TypedEventEmitter<MemberReportEvents> implem
     let from: string
     let report: LoadReport
     try {
-      const publication = decodePublication(this.codec, msg.data, MAX_LOAD_MESSAGE)
+      const publication = decodePublication(this.codec, msg.data, MAX_LOAD_MESSAGE, this.components.keys.peers)
       from = publication.from
       report = validateReport(publication.bodies[0])
     } catch (err: any) {
       this.invalidMessages++
-      this.components.log.error('dropped a malformed load report: %s', err.message)
+      this.components.log.error('dropped a load report: %s', err.message)
       return
     }
     const { processes, messageRate, ...holdings } = report

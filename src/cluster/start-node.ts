@@ -1,4 +1,5 @@
 // Builds a node's host from its configuration, then the node, and starts it; a start that fails leaves nothing open.
+import { generateKeyPair } from '@libp2p/crypto/keys'
 import { loadIdentity } from '../config/identity.ts'
 import { preSharedKeyFrom } from '../config/secret.ts'
 import { createHost } from '../node/create-host.ts'
@@ -26,13 +27,15 @@ export async function startFoundationNode (config: FoundationConfig, seams: Node
   const logger = quietLogger()
   // before the host, whose libp2p metrics go into the same registry
   const metrics = config.metrics.enabled ? new NodeMetrics({ process: config.metrics.process }) : undefined
+  // the node's key signs its membership records too, so it is made here rather than left to libp2p
+  const privateKey = config.identity.keyFile != null ? await loadIdentity(config.identity.keyFile) : await generateKeyPair('Ed25519')
   const host = await createHost({
     cluster: config.clusterName,
     listen: config.listen,
     secret: config.secret != null ? preSharedKeyFrom(config.secret) : undefined,
     mdns: mdnsOf(config),
     maxMessageSize: config.maxMessageSize,
-    privateKey: config.identity.keyFile != null ? await loadIdentity(config.identity.keyFile) : undefined,
+    privateKey,
     allowPeers: config.security.allowPeers,
     refusePeer: seams.refusePeer,
     protector: seams.protector,
@@ -41,7 +44,7 @@ export async function startFoundationNode (config: FoundationConfig, seams: Node
     metrics: metrics?.libp2p(),
     logger
   })
-  const node = new FoundationNode(config, host, logger, seams, metrics)
+  const node = new FoundationNode(config, host, privateKey, logger, seams, metrics)
   try {
     await node.start()
   } catch (err) {

@@ -47,12 +47,18 @@ async function read (path: string): Promise<Uint8Array | undefined> {
 }
 
 function decode (bytes: Uint8Array, path: string): PrivateKey {
+  let key: PrivateKey
   try {
-    return privateKeyFromProtobuf(bytes)
+    key = privateKeyFromProtobuf(bytes)
   } catch (err) {
     throw new ConfigError(FIELD, 'a libp2p private key in protobuf encoding (delete the file to make a new identity)', path, {
       note: `${path} holds ${bytes.byteLength} bytes that are not a private key`,
       cause: err
     })
   }
+  // members sign their membership records with it, and check each other's with the key read from the peer id
+  if (key.type !== 'Ed25519') {
+    throw new ConfigError(FIELD, 'an Ed25519 key (delete the file to make a new identity)', path, { note: `${path} holds a ${key.type} key` })
+  }
+  return key
 }

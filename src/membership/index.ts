@@ -1,7 +1,7 @@
 // Membership: the agreed view of who is in the cluster, kept by a gossip failure detector over whatever links exist.
 import type { Host } from '../node/create-host.ts'
 import type { DialYield } from '../node/pair-dial.ts'
-import type { ComponentLogger, Startable, TypedEventTarget } from '@libp2p/interface'
+import type { ComponentLogger, PrivateKey, Startable, TypedEventTarget } from '@libp2p/interface'
 
 export type MemberStatus = 'alive' | 'suspect' | 'dead' | 'left'
 
@@ -16,6 +16,16 @@ export interface Member {
   status: MemberStatus
   /** raised only by the member itself, to refute a suspicion of it */
   incarnation: number
+}
+
+/**
+ * A member's record as members hold it and pass it on: with `proof`, the member's own signature of what it says about
+ * itself (its name, roles, addresses and incarnation while alive; its leave), which every member checks before it
+ * believes the record or passes it on (see member-proofs.ts). What members say of others (suspect, dead) carries the
+ * proof of the incarnation it is about. Records handed to users leave the proof out.
+ */
+export interface MemberRecord extends Member {
+  proof?: Uint8Array
 }
 
 export interface MemberEventDetail {
@@ -47,6 +57,8 @@ export interface Membership extends Startable, TypedEventTarget<MembershipEvents
 
 export interface MembershipComponents {
   host: Host
+  /** the host's own key: this node signs its membership records with it (Ed25519) */
+  privateKey: PrivateKey
   logger: ComponentLogger
   /** how long the higher id of a pair waits for the other's dial (see pair-dial.ts) */
   dialYield?: DialYield

@@ -5,12 +5,15 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { protocolName } from '../node/protocols.ts'
 import { MessageStreams } from '../wire/message-streams.ts'
 import { resolveConfig } from './config.ts'
+import { MemberProofs, MemberSigner } from './member-proofs.ts'
+import { RecordScreen } from './record-screen.ts'
 import { isActiveStatus } from './swim/member-table.ts'
-import { validateMessage } from './swim/messages.ts'
+import { MESSAGE_LIMITS, validateMessage } from './swim/messages.ts'
 import { seededRandom } from './swim/random.ts'
 import { SwimCore } from './swim/swim-core.ts'
 import type { ResolvedMembershipConfig } from './config.ts'
-import type { Member, Membership, MembershipComponents, MembershipEvents, MembershipInit } from './index.ts'
+import type { Member, MemberRecord, Membership, MembershipComponents, MembershipEvents, MembershipInit } from './index.ts'
+import type { RefusedRecords } from './record-screen.ts'
 import type { Piggyback, SwimMessage } from './swim/messages.ts'
 import type { SwimEventType, SwimOutput } from './swim/swim-core.ts'
 import type { Connection, IdentifyResult, Logger, PeerId, PeerUpdate } from '@libp2p/interface'
@@ -20,6 +23,8 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 export interface Libp2pMembership extends Membership {
   /** membership frames that were malformed, oversize, truncated or of the wrong shape; each reset its stream */
   readonly invalidFrames: number
+  /** well-formed records dropped because their member's signature was missing or did not match what they say */
+  readonly refusedRecords: Readonly<RefusedRecords>
   /** Lifeguard's local health score: 0 when healthy, higher while this node sees signs of its own slowness */
   readonly localHealth: number
   isStarted(): boolean
@@ -59,12 +64,23 @@ function sameList (a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i])
 }
 
+/** What users are handed: the record without its proof, which only members need. */
+function publicMember (record: MemberRecord): Member {
+  const { proof, ...member } = record
+  return member
+}
+
+/** Members whose last proven statement is kept: more than any one sync can name, so a sync never checks one twice. */
+const PROVEN_MEMBERS = 2 * MESSAGE_LIMITS.members
+
 class SwimMembership extends TypedEventEmitter<MembershipEvents> implements Libp2pMembership {
   private readonly components: MembershipComponents
   private readonly config: ResolvedMembershipConfig
   private readonly protocol: string
   private readonly log: Logger
   private readonly transport: MessageStreams<SwimMessage>
+  private readonly signer: MemberSigner
+  private readonly screen: RecordScreen
   private core: SwimCore
   /** kept for a new core after a restart */
   private neighbours: string[] | undefined
@@ -78,6 +94,10 @@ class SwimMembership extends TypedEventEmitter<MembershipEvents> implements Libp
     this.config = resolveConfig(init)
     this.protocol = protocolName(this.config.cluster, 'membership')
     this.log = components.logger.forComponent('foundation:membership')
+    this.signer = new MemberSigner(components.privateKey, this.config.cluster)
+    this.screen = new RecordScreen(new MemberProofs(this.config.cluster, PROVEN_MEMBERS), (record, why) => {
+      this.log('dropped a record of %s (%s, incarnation %d): its proof is %s', record.id, record.status, record.incarnation, why)
+    })
     this.core = this.createCore()
     this.transport = new MessageStreams({
       host: components.host,
@@ -87,7 +107,7 @@ class SwimMembership extends TypedEventEmitter<MembershipEvents> implements Libp
       validate: validateMessage,
       dialYield: components.dialYield,
       // nothing reaches the core while stopped
-      receive: (from, message) => { if (this.running) { this.feed(this.core.receive(from, message, now())) } }
+      receive: (from, message) => { if (this.running) { this.feed(this.core.receive(from, this.screen.message(message), now())) } }
     })
   }
 
@@ -95,6 +115,10 @@ class SwimMembership extends TypedEventEmitter<MembershipEvents> implements Libp
 
   get invalidFrames (): number {
     return this.transport.invalidFrames
+  }
+
+  get refusedRecords (): Readonly<RefusedRecords> {
+    return this.screen.refused
   }
 
   get localHealth (): number {
@@ -119,23 +143,24 @@ class SwimMembership extends TypedEventEmitter<MembershipEvents> implements Libp
   }
 
   hear (from: string, news: Piggyback): void {
-    if (this.running) { this.feed(this.core.receive(from, { type: 'gossip', ...news }, now())) }
+    if (this.running) { this.feed(this.core.receive(from, { type: 'gossip', ...this.screen.news(news) }, now())) }
   }
 
   self (): Member {
-    return this.core.self()
+    return publicMember(this.core.self())
   }
 
   members (): Member[] {
-    return this.core.members()
+    return this.core.members().map(publicMember)
   }
 
   activeMembers (): Member[] {
-    return this.core.members().filter(m => isActiveStatus(m.status))
+    return this.core.members().filter(m => isActiveStatus(m.status)).map(publicMember)
   }
 
   get (id: string): Member | undefined {
-    return this.core.get(id)
+    const record = this.core.get(id)
+    return record === undefined ? undefined : publicMember(record)
   }
 
   isActive (id: string): boolean {
@@ -203,7 +228,8 @@ class SwimMembership extends TypedEventEmitter<MembershipEvents> implements Libp
       },
       config: this.config.swim,
       random: seededRandom(seed),
-      now: now()
+      now: now(),
+      sign: (self) => this.signer.sign(self)
     })
   }
 
@@ -220,7 +246,7 @@ class SwimMembership extends TypedEventEmitter<MembershipEvents> implements Libp
         if (this.connected(event.member.id)) { this.core.linked(event.member.id, now()) }
       }
       this.log('%s %s (%s) incarnation %d', event.type, event.member.id, event.member.name, event.member.incarnation)
-      this.safeDispatchEvent(EVENTS[event.type], { detail: event.member })
+      this.safeDispatchEvent(EVENTS[event.type], { detail: publicMember(event.member) })
     }
   }
 

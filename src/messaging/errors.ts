@@ -59,3 +59,18 @@ export class PeerOverloadedError extends Error {
     this.node = node
   }
 }
+
+/**
+ * A publication whose signature is not its named sender's: a peer claiming to publish as another node, or a batch
+ * changed on its way. It is dropped and counted; the node keeps running.
+ */
+export class ForgedPublicationError extends Error {
+  static readonly name = 'ForgedPublicationError'
+  readonly from: string
+
+  constructor (from: string) {
+    super(`publication claiming sender ${from.slice(0, 80)} is not signed by it`)
+    this.name = 'ForgedPublicationError'
+    this.from = from
+  }
+}

@@ -7,6 +7,7 @@ import { logger } from '@libp2p/logger'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { expect } from 'aegir/chai'
 import { NodeLoadGossip } from '../../src/cluster/node-load.ts'
+import { nodeKeys } from '../../src/node/node-keys.ts'
 import type { Host } from '../../src/node/create-host.ts'
 import type { PeerId } from '@libp2p/interface'
 
@@ -28,9 +29,11 @@ async function randomPeer (): Promise<PeerId> {
 
 async function loadGossip (members: number): Promise<{ load: NodeLoadGossip, pubsub: RecordingPubSub }> {
   const pubsub = new RecordingPubSub()
-  const host = { peerId: await randomPeer(), services: { pubsub } } as unknown as Host
+  const key = await generateKeyPair('Ed25519')
+  const host = { peerId: peerIdFromPrivateKey(key), services: { pubsub } } as unknown as Host
   const load = new NodeLoadGossip({
     host,
+    keys: nodeKeys(key),
     log: logger('test:node-load'),
     local: () => ({ processes: 0, messageRate: 0 }),
     members: () => members

@@ -1,6 +1,6 @@
-import { readFile, readdir, stat } from 'node:fs/promises'
+import { readFile, readdir, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { privateKeyFromProtobuf } from '@libp2p/crypto/keys'
+import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { expect } from 'aegir/chai'
 import { ConfigError } from '../../src/config/errors.ts'
@@ -37,6 +37,14 @@ describe('config identity', () => {
     expect(err).to.be.an.instanceOf(ConfigError).with.property('field', 'identity.keyFile')
     expect(err.message).to.include(keyFile).and.include('not a private key')
     expect(err.cause).to.be.an.instanceOf(Error)
+  })
+
+  it('names a key file that holds another type of key than Ed25519, which membership records are signed with', async () => {
+    const keyFile = join(folder.path, 'secp.key')
+    await writeFile(keyFile, privateKeyToProtobuf(await generateKeyPair('secp256k1')))
+    const err = await thrownByAsync(async () => loadIdentity(keyFile))
+    expect(err).to.be.an.instanceOf(ConfigError).with.property('field', 'identity.keyFile')
+    expect(err.message).to.include('an Ed25519 key').and.include('secp256k1')
   })
 
   it('names a key file it cannot create', async () => {

@@ -6,7 +6,7 @@ import { protocolName } from '../../src/node/protocols.ts'
 import { Codec } from '../../src/wire/codec.ts'
 import { encodeFrame } from '../../src/wire/frames.ts'
 import { TestCluster, until } from '../node/test-nodes.ts'
-import type { Member } from '../../src/membership/index.ts'
+import type { Member, MemberRecord } from '../../src/membership/index.ts'
 import type { TestNode } from '../node/test-nodes.ts'
 import type { StreamCloseEvent } from '@libp2p/interface'
 
@@ -66,12 +66,14 @@ describe('membership/libp2p-bad-input', function () {
     const cId = c.host.peerId.toString()
     let died = false
     b.membership.addEventListener('member:leave', (evt) => { if (evt.detail.id === cId) { died = true } })
-    const incarnation = b.membership.get(cId)?.incarnation ?? 0
+    // c's record as every member holds it, with c's signature: what a liar among the members can repeat
+    const held = (a.membership as any).core.get(cId) as MemberRecord
+    const incarnation = held.incarnation
     // a tells b a thousand times that c is suspect, naming witnesses that do not exist
     const stream = await a.host.dialProtocol(b.host.peerId, protocol, { signal: AbortSignal.timeout(5000) })
     const witnesses = [{ id: cId, by: [a.host.peerId.toString(), 'x1', 'x2', 'x3'], closed: ['x1', 'x2', 'x3'] }]
     for (let i = 0; i < 1000; i++) {
-      stream.send(encodeFrame(codec.encode({ type: 'gossip', updates: [record(cId, 'suspect', incarnation)], witnesses })))
+      stream.send(encodeFrame(codec.encode({ type: 'gossip', updates: [{ ...held, status: 'suspect' }], witnesses })))
     }
     await until(() => (b.membership.get(cId)?.incarnation ?? 0) > incarnation && b.membership.get(cId)?.status === 'alive', 'c refuted', { node: b })
     // a lone suspicion has six suspect timeouts to run: well past what a refutation takes

@@ -260,9 +260,10 @@ describe('membership/swim-core', () => {
     it('keeps a tombstone so stale gossip cannot revive a dead member, then forgets it', () => {
       const config = { ...TEST_CONFIG, tombstoneTimeout: 1000 }
       const core = new SwimCore({ self: { id: 'me', name: 'me', roles: [], addresses: [] }, config, random: seededRandom(1), now: 0 })
-      core.receive('b', { type: 'gossip', updates: [member('b', 'alive', 0)] }, 0)
+      // a member we never held alive, known to us only as dead
       const dead = core.receive('c', { type: 'gossip', updates: [member('b', 'dead', 0)] }, 10)
-      expect(dead.events.map(e => e.type)).to.deep.equal(['leave'])
+      expect(dead.events.map(e => e.type)).to.deep.equal([])
+      expect(core.get('b')?.status).to.equal('dead')
       core.receive('c', { type: 'gossip', updates: [member('b', 'alive', 0)] }, 20)
       expect(core.get('b')?.status).to.equal('dead')
       const back = core.receive('c', { type: 'gossip', updates: [member('b', 'alive', 1)] }, 30)
@@ -271,6 +272,32 @@ describe('membership/swim-core', () => {
       // ticks as the adapter drives them: one call a second later would be a stall of this node, not time passing
       for (let now = 40; now <= 40 + 1000; now += config.tickInterval) { core.tick(now) }
       expect(core.get('b')).to.equal(undefined)
+    })
+
+    it('takes another member\'s word that a member is dead as a suspicion of its own, with that member as witness', () => {
+      const config = { ...TEST_CONFIG, syncInterval: 0, gossipInterval: 0 }
+      const core = new SwimCore({ self: { id: 'me', name: 'me', roles: [], addresses: [] }, config, random: seededRandom(3), now: 0 })
+      core.receive('b', { type: 'gossip', updates: [member('b', 'alive', 0)] }, 0)
+      core.receive('c', { type: 'gossip', updates: [member('c', 'alive', 0)] }, 0)
+      // one member says b is dead: b is suspect here, not dead, and nothing says it left
+      const heard = core.receive('c', { type: 'gossip', updates: [member('b', 'dead', 0)] }, 10)
+      expect(heard.events.map(e => `${e.type}:${e.member.id}`)).to.deep.equal(['suspect:b'])
+      expect(core.get('b')?.status).to.equal('suspect')
+      // b refutes with a higher incarnation: alive again, never declared dead
+      const refuted = core.receive('b', { type: 'gossip', updates: [member('b', 'alive', 1)] }, 20)
+      expect(refuted.events.map(e => `${e.type}:${e.member.id}`)).to.deep.equal(['alive:b'])
+      // the same member says so again, at b's new incarnation, and b stays silent: our own timer and our own ping
+      // decide, and b dies here only once they ran out
+      core.receive('c', { type: 'gossip', updates: [member('b', 'dead', 1)] }, 30)
+      const events: string[] = []
+      let diedAt = 0
+      for (let now = 30; now <= 30 + 30 * config.suspectTimeout && diedAt === 0; now += config.tickInterval) {
+        const out = core.tick(now)
+        for (const e of out.events) { if (e.member.id === 'b') { events.push(`${e.type}:${e.member.status}`) } }
+        if (out.events.some(e => e.type === 'leave' && e.member.id === 'b')) { diedAt = now }
+      }
+      expect(events).to.deep.equal(['leave:dead'])
+      expect(diedAt - 30, 'a lone accuser\'s suspicion runs its longest').to.be.at.least(config.suspectTimeout * 4)
     })
 
     it('hands out as first-hand news what a member says of itself, its own verdicts and its own record, not hearsay', () => {

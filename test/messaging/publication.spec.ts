@@ -1,16 +1,47 @@
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { expect } from 'aegir/chai'
+import { ForgedPublicationError } from '../../src/messaging/errors.ts'
 import { PublicationBatches } from '../../src/messaging/pubsub/publication-batches.ts'
 import { PUBLICATION_ID_LENGTH, PublicationIds, decodePublication, encodePublication } from '../../src/messaging/pubsub/publication.ts'
+import { PeerKeys, SigningKey } from '../../src/node/node-keys.ts'
 import { Codec } from '../../src/wire/codec.ts'
 import { MalformedFrameError } from '../../src/wire/errors.ts'
+import type { Sign } from '../../src/messaging/pubsub/publication.ts'
 
 describe('publications', () => {
   const codec = new Codec()
+  const keys = new PeerKeys(16)
+  let a: string
+  let signA: Sign, signB: Sign
+
+  before(async () => {
+    const [keyA, keyB] = await Promise.all([generateKeyPair('Ed25519'), generateKeyPair('Ed25519')])
+    a = peerIdFromPrivateKey(keyA).toString()
+    const [ownA, ownB] = [new SigningKey(keyA), new SigningKey(keyB)]
+    signA = (data) => ownA.sign(data)
+    signB = (data) => ownB.sign(data)
+  })
 
   it('round-trips a batch with its sender, in order', () => {
     const ids = new PublicationIds()
-    const data = encodePublication(ids.next(), 'peer-a', [codec.encode({ n: 1 }), codec.encode('two')])
-    expect(decodePublication(codec, data, 1024)).to.deep.equal({ from: 'peer-a', bodies: [{ n: 1 }, 'two'] })
+    const data = encodePublication(ids.next(), a, [codec.encode({ n: 1 }), codec.encode('two')], signA)
+    expect(decodePublication(codec, data, 1024, keys)).to.deep.equal({ from: a, bodies: [{ n: 1 }, 'two'] })
+  })
+
+  it('refuses a batch its named sender did not sign: another node\'s signature, a changed byte, a new id', () => {
+    const ids = new PublicationIds()
+    const claimed = encodePublication(ids.next(), a, [codec.encode('as a')], signB)
+    expect(() => decodePublication(codec, claimed, 1024, keys)).to.throw(ForgedPublicationError, a)
+    const data = encodePublication(ids.next(), a, [codec.encode('as a')], signA)
+    const changed = data.slice()
+    changed[data.byteLength - 65] ^= 1
+    expect(() => decodePublication(codec, changed, 1024, keys)).to.throw(ForgedPublicationError)
+    const replayed = data.slice()
+    replayed[0] ^= 1
+    expect(() => decodePublication(codec, replayed, 1024, keys)).to.throw(ForgedPublicationError)
+    // a sender that is no peer id has no key to sign with
+    expect(() => decodePublication(codec, encodePublication(ids.next(), 'peer-a', [codec.encode('x')], signA), 1024, keys)).to.throw(ForgedPublicationError)
   })
 
   it('gives every publication a distinct id', () => {
@@ -21,13 +52,15 @@ describe('publications', () => {
 
   it('rejects another version, a cut-off batch and a missing body', () => {
     const ids = new PublicationIds()
-    const data = encodePublication(ids.next(), 'peer-a', [codec.encode('x'.repeat(50))])
+    const data = encodePublication(ids.next(), a, [codec.encode('x'.repeat(50))], signA)
     const otherVersion = data.slice()
     otherVersion[PUBLICATION_ID_LENGTH] = 9
-    expect(() => decodePublication(codec, otherVersion, 1024)).to.throw(MalformedFrameError)
-    expect(() => decodePublication(codec, data.subarray(0, data.byteLength - 10), 1024)).to.throw(/missing/)
-    expect(() => decodePublication(codec, encodePublication(ids.next(), 'peer-a', []), 1024)).to.throw(MalformedFrameError)
-    expect(() => decodePublication(codec, data, 16)).to.throw(/limit/)
+    expect(() => decodePublication(codec, otherVersion, 1024, keys)).to.throw(MalformedFrameError)
+    // cut off: the bytes taken for the signature end a frame early
+    expect(() => decodePublication(codec, data.subarray(0, data.byteLength - 10), 1024, keys)).to.throw(/missing/)
+    expect(() => decodePublication(codec, data.subarray(0, 20), 1024, keys)).to.throw(/shorter/)
+    expect(() => decodePublication(codec, encodePublication(ids.next(), a, [], signA), 1024, keys)).to.throw(MalformedFrameError)
+    expect(() => decodePublication(codec, data, 16, keys)).to.throw(/limit/)
   })
 
   it('sends the publishes of one turn as one batch, and cuts batches at the size limit', async () => {

@@ -1,8 +1,10 @@
 // Pub/sub among many nodes that share one address: every subscriber gets every publication (issue 11: gossipsub's
 // IP colocation penalty once silenced every cluster of 15 or more nodes on one machine).
+import { generateKeyPair } from '@libp2p/crypto/keys'
 import { expect } from 'aegir/chai'
 import { GossipPubSub } from '../../src/messaging/pubsub/gossip-pubsub.ts'
 import { createHost } from '../../src/node/create-host.ts'
+import { nodeKeys } from '../../src/node/node-keys.ts'
 import { eventually, uniqueCluster } from '../fixtures/nodes.ts'
 import type { Host } from '../../src/node/create-host.ts'
 
@@ -40,8 +42,9 @@ async function until (check: () => boolean, what: string, state: () => string, t
  */
 async function startNodes (cluster: string, count: number): Promise<PubSubNode[]> {
   const nodes = await Promise.all(Array.from({ length: count }, async (_, index) => {
-    const host = await createHost({ cluster, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: { enabled: false, interval: 1000 }, maxMessageSize: MAX_MESSAGE_SIZE })
-    const pubsub = new GossipPubSub({ host, logger: host.logger, sendDirect: () => {} }, { cluster, maxMessageSize: MAX_MESSAGE_SIZE })
+    const privateKey = await generateKeyPair('Ed25519')
+    const host = await createHost({ cluster, privateKey, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: { enabled: false, interval: 1000 }, maxMessageSize: MAX_MESSAGE_SIZE })
+    const pubsub = new GossipPubSub({ host, logger: host.logger, keys: nodeKeys(privateKey), sendDirect: () => {} }, { cluster, maxMessageSize: MAX_MESSAGE_SIZE })
     return { index, host, pubsub }
   }))
   for (const node of nodes) {

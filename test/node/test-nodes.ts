@@ -1,5 +1,6 @@
 // Real nodes on 127.0.0.1 for tests (a host with membership and connector), started and stopped as a node does.
 import { randomBytes } from 'node:crypto'
+import { generateKeyPair } from '@libp2p/crypto/keys'
 import { pEvent } from 'p-event'
 import { createMembership } from '../../src/membership/libp2p-membership.ts'
 import { Connector } from '../../src/node/connector.ts'
@@ -37,13 +38,15 @@ export class TestCluster {
   /** Starts membership before the host, as a Foundation node does, so identify already announces the protocol. */
   async startNode (init: TestNodeInit = {}): Promise<TestNode> {
     const name = init.name ?? `n${this.nodes.length}`
+    const privateKey = await generateKeyPair('Ed25519')
     const host = await createHost({
+      privateKey,
       cluster: this.name,
       listen: ['/ip4/127.0.0.1/tcp/0'],
       mdns: { enabled: init.mdns ?? false, interval: MDNS_INTERVAL },
       maxMessageSize: 1 << 20
     })
-    const membership = createMembership({ host, logger: host.logger }, { cluster: this.name, name, roles: init.roles ?? [] })
+    const membership = createMembership({ host, privateKey, logger: host.logger }, { cluster: this.name, name, roles: init.roles ?? [] })
     const connector = new Connector({ host, membership, logger: host.logger }, { dialYield: init.dialYield })
     const node = { name, host, membership, connector }
     this.nodes.push(node)

@@ -1,9 +1,9 @@
 // Membership news waiting to be piggybacked: each update rides a bounded number of messages, least-sent first.
 import { copyMember } from './member-table.ts'
-import type { Member } from '../index.ts'
+import type { MemberRecord } from '../index.ts'
 
 interface Pending {
-  update: Member
+  update: MemberRecord
   transmits: number
   order: number
 }
@@ -20,12 +20,12 @@ export class DisseminationQueue {
     return this.pending.size
   }
 
-  enqueue (update: Member): void {
+  enqueue (update: MemberRecord): void {
     this.pending.set(update.id, { update: copyMember(update), transmits: 0, order: this.counter++ })
   }
 
   /** Takes up to `max` updates, fewest transmissions first, skipping members in `skip`. */
-  take (max: number, limit: number, skip?: ReadonlySet<string>): Member[] {
+  take (max: number, limit: number, skip?: ReadonlySet<string>): MemberRecord[] {
     if (max <= 0 || this.pending.size === 0) { return [] }
     const chosen = [...this.pending.values()]
       .filter(p => skip?.has(p.update.id) !== true)

@@ -6,12 +6,12 @@ import type { Piggyback, Witnesses } from './messages.ts'
 import type { Outbox } from './outbox.ts'
 import type { WitnessReport } from './suspicion.ts'
 import type { SwimConfig } from './swim-config.ts'
-import type { Member } from '../index.ts'
+import type { MemberRecord } from '../index.ts'
 
 export interface GossipInit {
   config: Pick<SwimConfig, 'retransmitMult' | 'maxPiggyback'>
   /** this node's own record, as it changes */
-  self: Member
+  self: MemberRecord
   table: MemberTable
   outbox: Outbox
   /** who this node knows to suspect `id` at `incarnation` */
@@ -20,7 +20,7 @@ export interface GossipInit {
 
 export class Gossip {
   private readonly config: GossipInit['config']
-  private readonly self: Member
+  private readonly self: MemberRecord
   private readonly table: MemberTable
   private readonly outbox: Outbox
   private readonly witnesses: GossipInit['witnesses']
@@ -47,7 +47,7 @@ export class Gossip {
    * broadcast tree can take it to every member within a few hops: piggybacking alone crosses partial views one
    * neighbour at a time.
    */
-  spread (member: Member, firstHand = false): void {
+  spread (member: MemberRecord, firstHand = false): void {
     this.queue.enqueue(member)
     if (firstHand) { this.outbox.news(this.vouch([copyMember(member)])) }
   }
@@ -63,7 +63,7 @@ export class Gossip {
    * suspicion travels with the witnesses we know of.
    */
   piggyback (to: string): Piggyback {
-    const updates: Member[] = []
+    const updates: MemberRecord[] = []
     const skip = new Set<string>()
     const about = this.table.get(to)?.member
     if (about != null && about.status !== 'alive') {
@@ -84,7 +84,7 @@ export class Gossip {
   }
 
   /** Sends news that cannot wait for a probe to carry it (a leave), with whatever else is queued. */
-  announce (news: Member, to: string[]): void {
+  announce (news: MemberRecord, to: string[]): void {
     const skip = new Set([news.id])
     for (const id of to) {
       const updates = [news, ...this.queue.take(this.config.maxPiggyback - 1, this.retransmitLimit(), skip)]
@@ -92,7 +92,7 @@ export class Gossip {
     }
   }
 
-  private vouch (updates: Member[]): Piggyback {
+  private vouch (updates: MemberRecord[]): Piggyback {
     const witnesses: Witnesses[] = []
     for (const u of updates) {
       const report = u.status === 'suspect' ? this.witnesses(u.id, u.incarnation) : undefined

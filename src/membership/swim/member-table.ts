@@ -1,5 +1,5 @@
 // The local view of the other members, and the rule that decides which of two records about one member wins.
-import type { Member, MemberStatus } from '../index.ts'
+import type { MemberRecord, MemberStatus } from '../index.ts'
 
 /** At one incarnation, later statuses win: a suspicion beats an older alive, a death beats a suspicion. */
 const RANK: Record<MemberStatus, number> = { alive: 0, suspect: 1, dead: 2, left: 3 }
@@ -9,7 +9,7 @@ const RANK: Record<MemberStatus, number> = { alive: 0, suspect: 1, dead: 2, left
  * newer news; 'left' is final because the member said so itself. A dead member can come back only with a
  * higher incarnation (it refuted a false verdict), which stale gossip never carries.
  */
-export function supersedes (next: Member, current: Member): boolean {
+export function supersedes (next: MemberRecord, current: MemberRecord): boolean {
   if (current.status === 'left') { return false }
   if (next.incarnation !== current.incarnation) { return next.incarnation > current.incarnation }
   return RANK[next.status] > RANK[current.status]
@@ -19,12 +19,12 @@ export function isActiveStatus (status: MemberStatus): boolean {
   return status === 'alive' || status === 'suspect'
 }
 
-export function copyMember (member: Member): Member {
+export function copyMember (member: MemberRecord): MemberRecord {
   return { ...member, roles: [...member.roles], addresses: [...member.addresses] }
 }
 
 export interface MemberEntry {
-  member: Member
+  member: MemberRecord
   /** when this node last saw the status change */
   changedAt: number
 }
@@ -38,7 +38,7 @@ export class MemberTable {
     return this.entries.get(id)
   }
 
-  set (member: Member, now: number): MemberEntry {
+  set (member: MemberRecord, now: number): MemberEntry {
     const previous = this.entries.get(member.id)
     const changedAt = previous?.member.status === member.status && previous.member.incarnation === member.incarnation
       ? previous.changedAt

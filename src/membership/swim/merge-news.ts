@@ -8,7 +8,7 @@ import type { Outbox } from './outbox.ts'
 import type { SuspicionBounds, Suspicions } from './suspicion.ts'
 import type { SwimConfig } from './swim-config.ts'
 import type { View } from './view.ts'
-import type { Member } from '../index.ts'
+import type { MemberRecord } from '../index.ts'
 
 /**
  * How much longer the shortest suspicion of a member that only went silent is than that of a member whose
@@ -59,12 +59,29 @@ export class NewsMerger {
    * `from` holds of itself is its own word, news first-hand: a newcomer's record in its first sync, a leave, a
    * refutation.
    */
-  merge (from: string, updates: Member[], now: number): boolean {
+  merge (from: string, updates: MemberRecord[], now: number): boolean {
     let refuted = false
     for (const update of updates) {
+      if (this.heardOfDeath(from, update, now)) { continue }
       if (this.apply(update, now, update.id === from)) { refuted = true }
     }
     return refuted
+  }
+
+  /**
+   * Another member's verdict that a member we hold alive or suspect is dead counts as that member's suspicion, with
+   * the sender as its witness: we declare the death ourselves when our own suspicion runs out (after a ping of ours,
+   * where we may send one). One member's word, a bug's, a liar's, or a stale verdict from across a partition that
+   * just healed, then cannot take down a live member, which refutes the suspicion as it would any other; a member
+   * really dead is suspected by others as well, and dies here a ping later than it would have. True when handled.
+   */
+  private heardOfDeath (from: string, update: MemberRecord, now: number): boolean {
+    if (update.status !== 'dead' || update.id === this.view.self.id) { return false }
+    const held = this.view.table.get(update.id)?.member
+    if (held == null || !isActiveStatus(held.status) || !supersedes(update, held)) { return false }
+    this.apply({ ...update, status: 'suspect' }, now)
+    this.suspicions.report(update.id, update.incarnation, from, { by: [from], closed: [] })
+    return true
   }
 
   /**
@@ -72,7 +89,7 @@ export class NewsMerger {
    * suspect count, so a stale or refuted suspicion confirms nothing. New witnesses are news to pass on, as long
    * as the others may still need them to reach the shortest timeout.
    */
-  confirm (from: string, updates: Member[], witnesses: Witnesses[] | undefined): void {
+  confirm (from: string, updates: MemberRecord[], witnesses: Witnesses[] | undefined): void {
     if (witnesses == null) { return }
     const k = this.bounds().k
     for (const report of witnesses) {
@@ -158,7 +175,7 @@ export class NewsMerger {
   }
 
   /** Returns true when the update was about us and made us refute. */
-  private apply (update: Member, now: number, firstHand = false): boolean {
+  private apply (update: MemberRecord, now: number, firstHand = false): boolean {
     if (update.id === this.view.self.id) { return this.refute(update) }
     const entry = this.view.table.get(update.id)
     if (entry != null && !supersedes(update, entry.member)) { return false }
@@ -199,7 +216,7 @@ export class NewsMerger {
    * A doubt about an older incarnation means the sender missed our refutation: it gets our current record.
    * Either way the caller sends our record back to the sender.
    */
-  private refute (update: Member): boolean {
+  private refute (update: MemberRecord): boolean {
     const self = this.view.self
     if (self.status === 'left') { return false }
     if (update.incarnation < self.incarnation) {
@@ -212,7 +229,7 @@ export class NewsMerger {
     if (update.incarnation >= MAX_INCARNATION) { return false }
     // being doubted is a sign that we answer late (Lifeguard); an old record of ours coming back is not
     if (update.status === 'suspect' || update.status === 'dead') { this.health.raise() }
-    self.incarnation = update.incarnation + 1
+    this.view.raiseIncarnation(update.incarnation + 1)
     this.gossip.spread(self, true)
     return true
   }

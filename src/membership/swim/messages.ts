@@ -1,6 +1,6 @@
 // The SWIM wire messages, and the validator every decoded message passes before the core sees it.
 import { InvalidMessageError } from '../errors.ts'
-import type { Member, MemberStatus } from '../index.ts'
+import type { MemberRecord, MemberStatus } from '../index.ts'
 
 /**
  * Who suspects the member of a suspect record in the same message, at that record's incarnation: the members whose
@@ -10,7 +10,7 @@ import type { Member, MemberStatus } from '../index.ts'
 export interface Witnesses { id: string, by: string[], closed: string[] }
 
 /** News riding on a message. */
-export interface Piggyback { updates: Member[], witnesses?: Witnesses[] }
+export interface Piggyback { updates: MemberRecord[], witnesses?: Witnesses[] }
 /** Direct probe; answered by an ack with the same seq. */
 export interface PingMessage extends Piggyback { type: 'ping', seq: number }
 /** Answer to a ping, or a relayed answer to a ping-req. */
@@ -23,9 +23,9 @@ export interface PingReqMessage extends Piggyback { type: 'ping-req', seq: numbe
 /** A relay's ping for a ping-req got no answer in time. */
 export interface NackMessage { type: 'nack', seq: number }
 /** Push half of a push-pull sync: the sender's whole view. */
-export interface SyncMessage { type: 'sync', members: Member[] }
+export interface SyncMessage { type: 'sync', members: MemberRecord[] }
 /** Pull half of a push-pull sync: the receiver's whole view. */
-export interface SyncAckMessage { type: 'sync-ack', members: Member[] }
+export interface SyncAckMessage { type: 'sync-ack', members: MemberRecord[] }
 /** News with no probe attached, e.g. a graceful leave. */
 export interface GossipMessage extends Piggyback { type: 'gossip' }
 
@@ -54,6 +54,8 @@ export const MESSAGE_LIMITS = {
   updates: 1024,
   /** witnesses named for one suspect record */
   witnesses: 64,
+  /** bytes of a member's proof: an Ed25519 signature is 64 */
+  proofLength: 128,
   /**
    * A real record takes at least ~64 bytes on the wire (a peer id alone is 52 characters), so a 1 MiB frame holds
    * at most ~16k of them: a longer list is made of fake records. Views beyond that need paginated syncs anyway.
@@ -97,14 +99,23 @@ function strings (value: unknown, field: string, max: number, maxLength: number)
   return list(value, field, max).map((item, i) => string(item, `${field}[${i}]`, maxLength))
 }
 
-/** Checks one member record and returns a clean copy holding only the known fields. */
-export function validateMember (value: unknown, field: string): Member {
+function bytes (value: unknown, field: string, max: number): Uint8Array {
+  if (!(value instanceof Uint8Array)) { throw new InvalidMessageError(field, 'is not bytes') }
+  if (value.byteLength > max) { throw new InvalidMessageError(field, `is longer than ${max} bytes`) }
+  return value
+}
+
+/**
+ * Checks one member record and returns a clean copy holding only the known fields. Its proof is only checked for
+ * shape here: whether it proves anything is membership's check, which drops the record alone (see member-proofs.ts).
+ */
+export function validateMember (value: unknown, field: string): MemberRecord {
   const m = record(value, field)
   const status = m.status
   if (typeof status !== 'string' || !STATUSES.has(status)) {
     throw new InvalidMessageError(`${field}.status`, 'is not one of alive, suspect, dead, left')
   }
-  return {
+  const member: MemberRecord = {
     id: string(m.id, `${field}.id`, MESSAGE_LIMITS.idLength),
     name: string(m.name, `${field}.name`, MESSAGE_LIMITS.nameLength, true),
     roles: strings(m.roles, `${field}.roles`, MESSAGE_LIMITS.roles, MESSAGE_LIMITS.roleLength),
@@ -112,9 +123,11 @@ export function validateMember (value: unknown, field: string): Member {
     status: status as MemberStatus,
     incarnation: counter(m.incarnation, `${field}.incarnation`, MAX_INCARNATION)
   }
+  if (m.proof != null) { member.proof = bytes(m.proof, `${field}.proof`, MESSAGE_LIMITS.proofLength) }
+  return member
 }
 
-function members (value: unknown, field: string, max: number): Member[] {
+function members (value: unknown, field: string, max: number): MemberRecord[] {
   return list(value, field, max).map((item, i) => validateMember(item, `${field}[${i}]`))
 }
 

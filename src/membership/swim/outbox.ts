@@ -1,13 +1,13 @@
 // What one call into the core produced, collected as the parts of the core act and handed to the caller at the end.
 import { copyMember } from './member-table.ts'
 import type { Outbound, Piggyback, SwimMessage } from './messages.ts'
-import type { Member } from '../index.ts'
+import type { MemberRecord } from '../index.ts'
 
 export type SwimEventType = 'join' | 'suspect' | 'alive' | 'leave'
 
 export interface SwimEvent {
   type: SwimEventType
-  member: Member
+  member: MemberRecord
 }
 
 /**
@@ -28,7 +28,7 @@ export class Outbox {
     this.out.send.push({ to, message })
   }
 
-  emit (type: SwimEventType, member: Member): void {
+  emit (type: SwimEventType, member: MemberRecord): void {
     this.out.events.push({ type, member: copyMember(member) })
   }
 

@@ -16,18 +16,20 @@ import type { Piggyback, SwimMessage } from './messages.ts'
 import type { SwimOutput } from './outbox.ts'
 import type { Random } from './random.ts'
 import type { SwimConfig } from './swim-config.ts'
-import type { SelfUpdate } from './view.ts'
-import type { Member } from '../index.ts'
+import type { SelfSigner, SelfUpdate } from './view.ts'
+import type { MemberRecord } from '../index.ts'
 
 export type { SwimEvent, SwimEventType, SwimOutput } from './outbox.ts'
 export type { SwimConfig } from './swim-config.ts'
 export type { SelfUpdate } from './view.ts'
 
 export interface SwimCoreInit {
-  self: Pick<Member, 'id' | 'name' | 'roles' | 'addresses'>
+  self: Pick<MemberRecord, 'id' | 'name' | 'roles' | 'addresses'>
   config: SwimConfig
   random: Random
   now: number
+  /** signs each new version of this node's record; without it records carry no proof (the simulator) */
+  sign?: SelfSigner
 }
 
 /**
@@ -64,7 +66,7 @@ export class SwimCore {
     // a stall as long as a probe timeout could fail a probe on its own; shorter lags are a busy process's normal
     this.clock = new RunClock({ tickInterval: config.tickInterval, lateAfter: config.probeTimeout, now })
     this.health = new LocalHealth(config.localHealthMax)
-    this.view = new View(init.self, table)
+    this.view = new View(init.self, table, init.sign)
     const suspicions = new Suspicions(init.self.id)
     this.gossip = new Gossip({
       config,
@@ -101,15 +103,15 @@ export class SwimCore {
     this.rounds = new GossipRounds({ config, random, view: this.view, gossip: this.gossip })
   }
 
-  self (): Member {
+  self (): MemberRecord {
     return copyMember(this.view.self)
   }
 
-  members (): Member[] {
+  members (): MemberRecord[] {
     return this.view.members()
   }
 
-  get (id: string): Member | undefined {
+  get (id: string): MemberRecord | undefined {
     return this.view.get(id)
   }
 

@@ -1,17 +1,21 @@
 // This node's view of the cluster: its own record, the others', and which of them it talks to directly.
 import { copyMember, isActiveStatus } from './member-table.ts'
 import type { MemberTable } from './member-table.ts'
-import type { Member, MemberStatus } from '../index.ts'
+import type { MemberRecord, MemberStatus } from '../index.ts'
 
-export type SelfUpdate = Partial<Pick<Member, 'name' | 'roles' | 'addresses'>>
+export type SelfUpdate = Partial<Pick<MemberRecord, 'name' | 'roles' | 'addresses'>>
+
+/** Signs this node's own record (see member-proofs.ts); the simulator runs without. */
+export type SelfSigner = (self: MemberRecord) => Uint8Array
 
 export class View {
   /** this node's own record; only this node changes it */
-  readonly self: Member
+  readonly self: MemberRecord
   readonly table: MemberTable
+  private readonly sign: SelfSigner | undefined
   private neighbours?: Set<string>
 
-  constructor (self: Pick<Member, 'id' | 'name' | 'roles' | 'addresses'>, table: MemberTable) {
+  constructor (self: Pick<MemberRecord, 'id' | 'name' | 'roles' | 'addresses'>, table: MemberTable, sign?: SelfSigner) {
     this.self = {
       id: self.id,
       name: self.name,
@@ -21,6 +25,8 @@ export class View {
       incarnation: 0
     }
     this.table = table
+    this.sign = sign
+    this.prove()
   }
 
   get hasLeft (): boolean {
@@ -28,13 +34,13 @@ export class View {
   }
 
   /** Every known member, self first, as copies the caller may keep. */
-  members (): Member[] {
+  members (): MemberRecord[] {
     const all = [copyMember(this.self)]
     for (const entry of this.table.values()) { all.push(copyMember(entry.member)) }
     return all
   }
 
-  get (id: string): Member | undefined {
+  get (id: string): MemberRecord | undefined {
     if (id === this.self.id) { return copyMember(this.self) }
     const entry = this.table.get(id)
     return entry == null ? undefined : copyMember(entry.member)
@@ -101,10 +107,23 @@ export class View {
     if (update.addresses != null) { this.self.addresses = [...update.addresses] }
     // a new incarnation makes the news win over every older record of this node
     this.self.incarnation++
+    this.prove()
+  }
+
+  /** A refutation: this node's record at a higher incarnation, which wins over the doubt. */
+  raiseIncarnation (incarnation: number): void {
+    this.self.incarnation = incarnation
+    this.prove()
   }
 
   /** Final for this life of the node: a restart builds a new core. */
   markLeft (): void {
     this.self.status = 'left'
+    this.prove()
+  }
+
+  /** Every change of this node's record is signed anew: the others believe no word of it without. */
+  private prove (): void {
+    if (this.sign != null) { this.self.proof = this.sign(this.self) }
   }
 }

@@ -2,7 +2,7 @@
 // cluster, local subscribers are served in-process.
 import { MIB } from '../../config/units.ts'
 import { Codec } from '../../wire/codec.ts'
-import { MessageTooLargeError } from '../errors.ts'
+import { ForgedPublicationError, MessageTooLargeError } from '../errors.ts'
 import { PublicationBatches } from './publication-batches.ts'
 import { handleTraced, traceContexts } from './publication-traces.ts'
 import { treeIdOf } from './publication-tree.ts'
@@ -14,6 +14,7 @@ import type { PubSub, PublishOptions, Subscription, SubscriptionHandler } from '
 import type { TraceEntry } from './publication.ts'
 import type { PubSubStats } from './pubsub-stats.ts'
 import type { Host } from '../../node/create-host.ts'
+import type { NodeKeys } from '../../node/node-keys.ts'
 import type { NodeTracing } from '../../observability/tracing/node-tracing.ts'
 import type { MessageTrace } from '../../observability/tracing/trace-context.ts'
 import type { Message } from '@libp2p/gossipsub'
@@ -22,6 +23,8 @@ import type { ComponentLogger, Logger, Startable } from '@libp2p/interface'
 export interface GossipPubSubComponents {
   host: Host
   logger: ComponentLogger
+  /** signs this node's batches; checks each batch's signature against the sender it names */
+  keys: NodeKeys
   /** sends a publication to the subscribers of one other node */
   /** `trace`: the publication's trace as its caller knows it (see MessageTrace) */
   sendDirect(node: string, topic: string, message: unknown, trace?: MessageTrace): void
@@ -87,6 +90,7 @@ export class GossipPubSub implements PubSub, Startable {
   /** Date.now() until which batch ids are kept: a retention past the tree's last use here */
   private treeInUseUntil = 0
   private readonly onGossip = (evt: CustomEvent<Message>): void => { this.receive(evt.detail) }
+  private readonly sign = (data: Uint8Array): Uint8Array => this.components.keys.own.sign(data)
   private started = false
 
   constructor (components: GossipPubSubComponents, init: GossipPubSubInit) {
@@ -214,10 +218,14 @@ export class GossipPubSub implements PubSub, Startable {
     }
     let publication
     try {
-      publication = decodePublication(this.codec, data, this.init.maxMessageSize)
+      publication = decodePublication(this.codec, data, this.init.maxMessageSize, this.components.keys.peers)
     } catch (err: any) {
-      this.stats.invalidMessages++
-      this.log.error('dropped a malformed publication on %s: %s', topic, err.message)
+      if (err instanceof ForgedPublicationError) {
+        this.stats.forgedSenders++
+      } else {
+        this.stats.invalidMessages++
+      }
+      this.log.error('dropped a publication on %s: %s', topic, err.message)
       return
     }
     this.stats.received += publication.bodies.length
@@ -248,7 +256,7 @@ export class GossipPubSub implements PubSub, Startable {
    * overlay's tree to every member, or both while the cluster changes shape.
    */
   private async sendBatch (topic: string, bodies: Uint8Array[], traces?: TraceEntry[]): Promise<void> {
-    const data = encodePublication(this.ids.next(), this.self, bodies, traces === undefined ? undefined : this.codec.encode(traces))
+    const data = encodePublication(this.ids.next(), this.self, bodies, this.sign, traces === undefined ? undefined : this.codec.encode(traces))
     const { tree, paths } = this.components
     const { gossipsub, tree: overTree } = paths?.() ?? GOSSIPSUB_ONLY
     let copies = 0

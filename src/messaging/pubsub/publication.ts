@@ -1,16 +1,24 @@
-// The bytes of one gossipsub message: a 16-byte id, a version, the sender, then one or more encoded messages.
+// The bytes of one gossipsub message: a 16-byte id, a version, the sender, then one or more encoded messages, and the
+// sender's signature of all that. gossipsub relays a message from node to node, so the connection it came on names
+// only the last relay: the signature is what proves the sender, at one Ed25519 signature per batch (not per message).
+import { SIGNATURE_LENGTH } from '../../node/node-keys.ts'
 import { MalformedFrameError } from '../../wire/errors.ts'
 import { FrameDecoder, encodeFrames } from '../../wire/frames.ts'
+import { ForgedPublicationError } from '../errors.ts'
+import type { PeerKeys } from '../../node/node-keys.ts'
 import type { WireTrace } from '../../observability/tracing/wire.ts'
 import type { Codec } from '../../wire/codec.ts'
 
 /** 8 bytes of publisher nonce and 8 of sequence: unique per publication, and cheap for gossipsub to read as its id. */
 export const PUBLICATION_ID_LENGTH = 16
-/** a batch of untraced messages: the sender, then the messages */
-export const PUBLICATION_VERSION = 1
-/** a batch with traced messages: the sender, a trace table, then the messages; untraced batches stay version 1 */
-export const TRACED_PUBLICATION_VERSION = 2
+/** a batch of untraced messages: the sender, then the messages, then the signature */
+export const PUBLICATION_VERSION = 3
+/** a batch with traced messages: the sender, a trace table, then the messages, then the signature */
+export const TRACED_PUBLICATION_VERSION = 4
 const HEADER_LENGTH = PUBLICATION_ID_LENGTH + 1
+
+/** Signs bytes with this node's key (see node-keys.ts). */
+export type Sign = (data: Uint8Array) => Uint8Array
 
 /** The trace context of one message of a batch: its index, its traceparent and tracestate. */
 export type TraceEntry = [index: number, ...WireTrace]
@@ -39,30 +47,43 @@ export class PublicationIds {
   }
 }
 
-/** `bodies` are already encoded by the codec, so their size was checked once, at publish; `traces` too, when given. */
-export function encodePublication (id: Uint8Array, from: string, bodies: Uint8Array[], traces?: Uint8Array): Uint8Array {
+/**
+ * `bodies` are already encoded by the codec, so their size was checked once, at publish; `traces` too, when given.
+ * `sign` signs everything before the signature, the id included: a relay can neither change a batch nor send it
+ * again under a new id.
+ */
+export function encodePublication (id: Uint8Array, from: string, bodies: Uint8Array[], sign: Sign, traces?: Uint8Array): Uint8Array {
   const sender = new TextEncoder().encode(from)
   const frames = encodeFrames(traces === undefined ? [sender, ...bodies] : [sender, traces, ...bodies])
-  const out = new Uint8Array(HEADER_LENGTH + frames.byteLength)
+  const signed = HEADER_LENGTH + frames.byteLength
+  const out = new Uint8Array(signed + SIGNATURE_LENGTH)
   out.set(id, 0)
   out[PUBLICATION_ID_LENGTH] = traces === undefined ? PUBLICATION_VERSION : TRACED_PUBLICATION_VERSION
   out.set(frames, HEADER_LENGTH)
+  out.set(sign(out.subarray(0, signed)), signed)
   return out
 }
 
-export function decodePublication (codec: Codec, data: Uint8Array, maxMessageSize: number): Publication {
-  if (data.byteLength <= HEADER_LENGTH) { throw new MalformedFrameError('publication shorter than its header') }
+/**
+ * The batch in `data`, once its signature proved its sender: MalformedFrameError for bytes that are not a
+ * publication, ForgedPublicationError for one its named sender did not sign.
+ */
+export function decodePublication (codec: Codec, data: Uint8Array, maxMessageSize: number, keys: PeerKeys): Publication {
+  if (data.byteLength <= HEADER_LENGTH + SIGNATURE_LENGTH) { throw new MalformedFrameError('publication shorter than its header and signature') }
   const version = data[PUBLICATION_ID_LENGTH]
   if (version !== PUBLICATION_VERSION && version !== TRACED_PUBLICATION_VERSION) {
     throw new MalformedFrameError(`publication version ${version} is not ${PUBLICATION_VERSION} or ${TRACED_PUBLICATION_VERSION}`)
   }
+  const signed = data.byteLength - SIGNATURE_LENGTH
   const decoder = new FrameDecoder(maxMessageSize)
-  const frames = decoder.push(data.subarray(HEADER_LENGTH))
+  const frames = decoder.push(data.subarray(HEADER_LENGTH, signed))
   decoder.end()
-  const from = frames.shift()
+  const sender = frames.shift()
   const table = version === TRACED_PUBLICATION_VERSION ? frames.shift() : undefined
-  if (from == null || frames.length === 0) { throw new MalformedFrameError('publication without sender or message') }
-  const publication: Publication = { from: new TextDecoder().decode(from), bodies: frames.map(body => codec.decode(body)) }
+  if (sender == null || frames.length === 0) { throw new MalformedFrameError('publication without sender or message') }
+  const from = new TextDecoder().decode(sender)
+  if (!keys.verify(from, data.subarray(0, signed), data.subarray(signed))) { throw new ForgedPublicationError(from) }
+  const publication: Publication = { from, bodies: frames.map(body => codec.decode(body)) }
   if (table !== undefined) { publication.traces = traceTable(codec.decode(table), frames.length) }
   return publication
 }

@@ -29,6 +29,8 @@ export interface PubSubStats {
   delivered: number
   /** publications from the network that could not be decoded, or carried a malformed trace context */
   invalidMessages: number
+  /** batches whose signature is not that of the sender they name: dropped, none of their messages delivered */
+  forgedSenders: number
   /** subscriber handlers that threw */
   handlerErrors: number
 }
@@ -47,6 +49,7 @@ export function emptyPubSubStats (): PubSubStats {
     peerCopies: 0,
     delivered: 0,
     invalidMessages: 0,
+    forgedSenders: 0,
     handlerErrors: 0
   }
 }

@@ -25,6 +25,8 @@ export interface MetricsSources {
   /** the name table: names of live actors it holds, and name messages it rejected */
   names: { knownNames(): number, readonly invalidMessages: number }
   membershipInvalidFrames(): number
+  /** membership records dropped for a missing or forged proof */
+  membershipRefused(): { missing: number, forged: number }
   /** Lifeguard's local health score of this node's failure detector */
   localHealth(): number
   /** members declared dead and not yet forgotten */
