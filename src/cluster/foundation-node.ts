@@ -184,7 +184,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     this.publications = new PublicationTree({ host, overlay: this.overlay.overlay, logger }, {
       cluster: config.clusterName,
       maxMessageSize: config.maxMessageSize,
-      deliver: (topic, data) => { this.gossip.receiveBatch(topic, data, true) }
+      deliver: (topic, data, from) => { this.gossip.receiveBatch(topic, data, true, from) }
     })
     this.gossip = new GossipPubSub({
       host,

@@ -11,7 +11,7 @@ import type { MemberReportEvents } from '../groups/index.ts'
 import type { MemberNameCounts } from '../names/index.ts'
 import type { Host } from '../node/create-host.ts'
 import type { NodeKeys } from '../node/node-keys.ts'
-import type { Message, SubscriptionChangeData } from '@libp2p/gossipsub'
+import type { GossipsubMessage, SubscriptionChangeData } from '@libp2p/gossipsub'
 import type { Logger } from '@libp2p/interface'
 
 /** How often a node looks at its load, and tells the others when it changed: fresh enough for info(). */
@@ -96,7 +96,7 @@ export class NodeLoadGossip extends TypedEventEmitter<MemberReportEvents> implem
   private readonly ids = new PublicationIds()
   private readonly reported = new Map<string, NodeLoad>()
   private readonly holdings = new Map<string, Holdings>()
-  private readonly onMessage = (evt: CustomEvent<Message>): void => { this.receive(evt.detail) }
+  private readonly onMessage = (evt: CustomEvent<GossipsubMessage>): void => { this.receive(evt.detail) }
   /**
    * A newcomer that subscribed after our report for its join went out missed it, and members that join read what
    * others hold from them: it hears ours shortly, not at the next refresh. Only a newcomer's first subscription:
@@ -132,7 +132,7 @@ export class NodeLoadGossip extends TypedEventEmitter<MemberReportEvents> implem
   start (): void {
     if (this.timer != null) { return }
     const pubsub = this.components.host.services.pubsub
-    pubsub.addEventListener('message', this.onMessage)
+    pubsub.addEventListener('gossipsub:message', this.onMessage)
     pubsub.addEventListener('subscription-change', this.onSubscription)
     pubsub.subscribe(this.topic)
     this.timer = setInterval(() => { this.publishIfChanged() }, this.interval)
@@ -145,7 +145,7 @@ export class NodeLoadGossip extends TypedEventEmitter<MemberReportEvents> implem
     this.timer = undefined
     this.soon = undefined
     const pubsub = this.components.host.services.pubsub
-    pubsub.removeEventListener('message', this.onMessage)
+    pubsub.removeEventListener('gossipsub:message', this.onMessage)
     pubsub.removeEventListener('subscription-change', this.onSubscription)
     try {
       pubsub.unsubscribe(this.topic)
@@ -230,12 +230,12 @@ export class NodeLoadGossip extends TypedEventEmitter<MemberReportEvents> implem
     return { ...this.components.local(), ...this.components.holdings?.() }
   }
 
-  private receive (msg: Message): void {
+  private receive ({ msg, propagationSource }: GossipsubMessage): void {
     if (msg.topic !== this.topic) { return }
     let from: string
     let report: LoadReport
     try {
-      const publication = decodePublication(this.codec, msg.data, MAX_LOAD_MESSAGE, this.components.keys.peers)
+      const publication = decodePublication(this.codec, msg.data, MAX_LOAD_MESSAGE, this.components.keys.peers, propagationSource.toString())
       from = publication.from
       report = validateReport(publication.bodies[0])
     } catch (err: any) {

@@ -1,13 +1,13 @@
 // What membership gives the client-server shape in the overlay simulation: the agreed member list, turned into the
 // servers every node computes alike. Membership itself is not simulated here (its own simulations cover it): the
 // list changes a detection delay after a join or crash, on every node at once, and is ranked once for all of them.
-import { serverScore, serverView } from '../overlay/client-server/index.ts'
+import { ServerScores, serverView } from '../overlay/client-server/index.ts'
 import type { ClientServerConfig, ServerView } from '../overlay/client-server/index.ts'
 
 export class AgreedServers {
   private readonly config: ClientServerConfig
-  /** serverScore by id: a pure function of the id, so one memo serves every node */
-  private readonly scores = new Map<string, number>()
+  /** a pure function of the id, so one memo serves every node */
+  private readonly scores = new ServerScores()
   private due = false
 
   constructor (config: ClientServerConfig) {
@@ -24,13 +24,6 @@ export class AgreedServers {
   /** The servers of the members up now; clears the waiting change. */
   view (members: readonly string[]): ServerView {
     this.due = false
-    return serverView(members, this.config, (id) => {
-      let score = this.scores.get(id)
-      if (score == null) {
-        score = serverScore(id)
-        this.scores.set(id, score)
-      }
-      return score
-    })
+    return serverView(members, this.config, this.scores.of)
   }
 }

@@ -44,6 +44,15 @@ describe('publications', () => {
     expect(() => decodePublication(codec, encodePublication(ids.next(), 'peer-a', [codec.encode('x')], signA), 1024, keys)).to.throw(ForgedPublicationError)
   })
 
+  it('takes a batch that came straight from the sender it names on its connection\'s word, and checks one a relay passed on', () => {
+    const ids = new PublicationIds()
+    const unsigned = encodePublication(ids.next(), a, [codec.encode('direct')], () => new Uint8Array(64))
+    expect(decodePublication(codec, unsigned, 1024, keys, a)).to.deep.equal({ from: a, bodies: ['direct'] })
+    expect(() => decodePublication(codec, unsigned, 1024, keys, 'a-relay')).to.throw(ForgedPublicationError)
+    const signed = encodePublication(ids.next(), a, [codec.encode('relayed')], signA)
+    expect(decodePublication(codec, signed, 1024, keys, 'a-relay')).to.deep.equal({ from: a, bodies: ['relayed'] })
+  })
+
   it('gives every publication a distinct id', () => {
     const ids = new PublicationIds()
     const seen = new Set(Array.from({ length: 1000 }, () => Buffer.from(ids.next()).toString('hex')))

@@ -2,16 +2,11 @@
 // reach it: the cluster grows from the full mesh through partial views to client-server while a publisher keeps
 // publishing, and no subscriber misses a publication; clients keep links to two servers and few connections, the
 // servers are the ones the member list names; shrunk to the lower threshold, it goes back to partial views.
-import { randomBytes } from 'node:crypto'
-import { memory } from '@libp2p/memory'
 import { expect } from 'aegir/chai'
-import { startFoundationNode } from '../../src/cluster/start-node.ts'
-import { resolveConfig } from '../../src/config/resolve.ts'
 import { resolveClientServerConfig, serverCount, serverView } from '../../src/overlay/client-server/index.ts'
-import { FAST_MEMBERSHIP, eventually } from '../fixtures/nodes.ts'
-import { aliveCounts, connectionCounts, overlayComponents } from './fixtures.ts'
+import { eventually } from '../fixtures/nodes.ts'
+import { MemoryCluster, aliveCounts, connectionCounts, overlayComponents } from './fixtures.ts'
 import type { FoundationNode } from '../../src/cluster/foundation-node.ts'
-import type { TopologyChange } from '../../src/overlay/topology-policy.ts'
 
 const NODES = 26
 const OVERLAY = {
@@ -28,27 +23,11 @@ const SERVER_LINKS = resolveClientServerConfig().serverLinks
 
 describe('overlay: the client-server shape on libp2p', function () {
   this.timeout(240_000)
-  const cluster = `servers-${randomBytes(4).toString('hex')}`
-  const nodes: FoundationNode[] = []
-  const changes = new Map<string, TopologyChange[]>()
+  const cluster = new MemoryCluster('servers', OVERLAY)
+  const { nodes, changes } = cluster
+  const start = async (index: number): Promise<FoundationNode> => cluster.start(index)
 
-  async function start (index: number): Promise<FoundationNode> {
-    const node = await startFoundationNode(resolveConfig({
-      clusterName: cluster,
-      name: `node-${index}`,
-      listen: [`/memory/${cluster}-${index}`],
-      discovery: { mdns: false, ...(index > 0 ? { static: [`/memory/${cluster}-0`] } : {}) },
-      http: { enabled: false },
-      membership: FAST_MEMBERSHIP,
-      overlay: OVERLAY
-    }), { transports: [memory()] })
-    changes.set(node.id, [])
-    node.addEventListener('topology:change', (evt) => { changes.get(node.id)?.push(evt.detail) })
-    nodes.push(node)
-    return node
-  }
-
-  after(async () => { await Promise.allSettled(nodes.map(async n => n.stop())) })
+  after(async () => { await cluster.stopAll() })
 
   it(`grows from the full mesh through partial views to client-server at ${NODES} nodes, losing no publication in flight`, async () => {
     const received = new Map<string, Set<number>>()

@@ -1,15 +1,10 @@
 // The shape switched live on real libp2p nodes (memory transport): a cluster that grows past the threshold goes from
 // the full mesh to partial views while a publisher keeps publishing, and no subscriber misses a publication; shrunk
 // back below the lower threshold it links every member to every other again.
-import { randomBytes } from 'node:crypto'
-import { memory } from '@libp2p/memory'
 import { expect } from 'aegir/chai'
-import { startFoundationNode } from '../../src/cluster/start-node.ts'
-import { resolveConfig } from '../../src/config/resolve.ts'
-import { FAST_MEMBERSHIP, eventually } from '../fixtures/nodes.ts'
-import { aliveCounts, connectionCounts, overlayComponents } from './fixtures.ts'
+import { eventually } from '../fixtures/nodes.ts'
+import { MemoryCluster, aliveCounts, connectionCounts, overlayComponents } from './fixtures.ts'
 import type { FoundationNode } from '../../src/cluster/foundation-node.ts'
-import type { TopologyChange } from '../../src/overlay/topology-policy.ts'
 
 const FIRST = 8
 const ADDED = 4
@@ -18,27 +13,11 @@ const OVERLAY = { topology: 'auto', partialFrom: 10, fullMeshAtMost: 6, settle: 
 
 describe('overlay: the shape switched live', function () {
   this.timeout(180_000)
-  const cluster = `switch-${randomBytes(4).toString('hex')}`
-  const nodes: FoundationNode[] = []
-  const changes = new Map<string, TopologyChange[]>()
+  const cluster = new MemoryCluster('switch', OVERLAY)
+  const { nodes, changes } = cluster
+  const start = async (index: number): Promise<FoundationNode> => cluster.start(index)
 
-  async function start (index: number): Promise<FoundationNode> {
-    const node = await startFoundationNode(resolveConfig({
-      clusterName: cluster,
-      name: `node-${index}`,
-      listen: [`/memory/${cluster}-${index}`],
-      discovery: { mdns: false, ...(index > 0 ? { static: [`/memory/${cluster}-0`] } : {}) },
-      http: { enabled: false },
-      membership: FAST_MEMBERSHIP,
-      overlay: OVERLAY
-    }), { transports: [memory()] })
-    changes.set(node.id, [])
-    node.addEventListener('topology:change', (evt) => { changes.get(node.id)?.push(evt.detail) })
-    nodes.push(node)
-    return node
-  }
-
-  after(async () => { await Promise.allSettled(nodes.map(async n => n.stop())) })
+  after(async () => { await cluster.stopAll() })
 
   it(`goes from the full mesh to partial views as the cluster grows from ${FIRST} to ${FIRST + ADDED}, losing no publication in flight`, async () => {
     for (let i = 0; i < FIRST; i++) { await start(i) }

@@ -17,7 +17,7 @@ import type { Host } from '../../node/create-host.ts'
 import type { NodeKeys } from '../../node/node-keys.ts'
 import type { NodeTracing } from '../../observability/tracing/node-tracing.ts'
 import type { MessageTrace } from '../../observability/tracing/trace-context.ts'
-import type { Message } from '@libp2p/gossipsub'
+import type { GossipsubMessage } from '@libp2p/gossipsub'
 import type { ComponentLogger, Logger, Startable } from '@libp2p/interface'
 
 export interface GossipPubSubComponents {
@@ -89,7 +89,7 @@ export class GossipPubSub implements PubSub, Startable {
   private readonly seen = new SeenPublications(SEEN_RETENTION, Date.now())
   /** Date.now() until which batch ids are kept: a retention past the tree's last use here */
   private treeInUseUntil = 0
-  private readonly onGossip = (evt: CustomEvent<Message>): void => { this.receive(evt.detail) }
+  private readonly onGossip = (evt: CustomEvent<GossipsubMessage>): void => { this.receive(evt.detail) }
   private readonly sign = (data: Uint8Array): Uint8Array => this.components.keys.own.sign(data)
   private started = false
 
@@ -114,14 +114,14 @@ export class GossipPubSub implements PubSub, Startable {
 
   async start (): Promise<void> {
     if (this.started) { return }
-    this.components.host.services.pubsub.addEventListener('message', this.onGossip)
+    this.components.host.services.pubsub.addEventListener('gossipsub:message', this.onGossip)
     this.started = true
   }
 
   async stop (): Promise<void> {
     if (!this.started) { return }
     this.started = false
-    this.components.host.services.pubsub.removeEventListener('message', this.onGossip)
+    this.components.host.services.pubsub.removeEventListener('gossipsub:message', this.onGossip)
     for (const topic of [...this.subscriptions.keys()]) { this.unsubscribe(topic) }
   }
 
@@ -203,13 +203,16 @@ export class GossipPubSub implements PubSub, Startable {
     return [...this.subscriptions.keys()]
   }
 
-  private receive (msg: Message): void {
+  private receive ({ msg, propagationSource }: GossipsubMessage): void {
     if (!msg.topic.startsWith(this.prefix)) { return }
-    this.receiveBatch(msg.topic.slice(this.prefix.length), msg.data, false)
+    this.receiveBatch(msg.topic.slice(this.prefix.length), msg.data, false, propagationSource.toString())
   }
 
-  /** A batch from another node, by gossipsub or over the tree; the copy that comes second by the other is dropped. */
-  receiveBatch (topic: string, data: Uint8Array, overTree: boolean): void {
+  /**
+   * A batch from another node, by gossipsub or over the tree, passed on by `relay`; the copy that comes second by the
+   * other way is dropped.
+   */
+  receiveBatch (topic: string, data: Uint8Array, overTree: boolean, relay: string): void {
     const now = Date.now()
     if (overTree || this.components.paths?.().tree === true) { this.treeInUseUntil = now + SEEN_RETENTION }
     if (now < this.treeInUseUntil && data.byteLength > PUBLICATION_ID_LENGTH && !this.seen.firstTime(treeIdOf(data), now)) {
@@ -218,7 +221,7 @@ export class GossipPubSub implements PubSub, Startable {
     }
     let publication
     try {
-      publication = decodePublication(this.codec, data, this.init.maxMessageSize, this.components.keys.peers)
+      publication = decodePublication(this.codec, data, this.init.maxMessageSize, this.components.keys.peers, relay)
     } catch (err: any) {
       if (err instanceof ForgedPublicationError) {
         this.stats.forgedSenders++

@@ -19,8 +19,8 @@ export interface TreePublication {
 export interface PublicationTreeInit {
   cluster: string
   maxMessageSize: number
-  /** a batch from another member, once, whichever neighbour brought it */
-  deliver(topic: string, data: Uint8Array): void
+  /** a batch from another member, once, brought by neighbour `from` */
+  deliver(topic: string, data: Uint8Array, from: string): void
 }
 
 /** A clean copy of a tree payload, or MalformedFrameError: the stream it came on is reset, and the node keeps running. */
@@ -51,7 +51,7 @@ export class PublicationTree implements Startable {
       // the batch and its topic, in one frame
       maxFrameSize: init.maxMessageSize + MAX_TOPIC_LENGTH * 4 + 1024,
       validatePayload: validateTreePublication,
-      deliver: ({ payload }) => { init.deliver(payload.topic, payload.data) }
+      deliver: ({ payload, from }) => { init.deliver(payload.topic, payload.data, from) }
     })
   }
 

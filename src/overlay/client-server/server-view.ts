@@ -20,8 +20,29 @@ export function serverScore (id: string): number {
 }
 
 /**
- * The servers among `members`: the serverCount best scored. `scoreOf` may be a memo of serverScore, for a simulator
- * that ranks ten thousand members many times.
+ * serverScore remembered by id: a member's score never changes, and ranking a list of thousands scores each of them.
+ * `forget` drops a member that left, so the memo holds the members seen lately, not every one ever seen.
+ */
+export class ServerScores {
+  private readonly scores = new Map<string, number>()
+
+  readonly of = (id: string): number => {
+    let score = this.scores.get(id)
+    if (score == null) {
+      score = serverScore(id)
+      this.scores.set(id, score)
+    }
+    return score
+  }
+
+  forget (id: string): void {
+    this.scores.delete(id)
+  }
+}
+
+/**
+ * The servers among `members`: the serverCount best scored. `scoreOf` may be a memo of serverScore (ServerScores), for
+ * whoever ranks the members many times.
  */
 export function serverView (members: readonly string[], config: Pick<ClientServerConfig, 'serverLinks' | 'minServers'>, scoreOf = serverScore): ServerView {
   const count = serverCount(members.length, config)

@@ -30,8 +30,8 @@ export interface BroadcastInit<P> {
    * it came on, like any malformed frame, and never reaches `deliver`.
    */
   validatePayload(value: unknown): P
-  /** a payload new to this node, once, whoever sent it */
-  deliver(delivery: Delivery & { payload: P }): void
+  /** a payload new to this node, once, whoever sent it; `from` is the neighbour it came from */
+  deliver(delivery: Delivery & { payload: P, from: string }): void
   plumtree?: Partial<PlumtreeConfig>
   /** ms between the core's ticks (default the IHAVE interval, 100 ms): IHAVE flushes and GRAFT timers run on it */
   tickInterval?: number
@@ -139,7 +139,7 @@ export class Libp2pBroadcast<P> implements Startable {
     for (const { to, message } of out.send) { this.streams.send(to, message) }
     for (const delivery of out.deliver) {
       // the core hands up this node's own broadcasts (no sender), and payloads that passed validatePayload
-      if (delivery.from != null) { this.init.deliver(delivery as Delivery & { payload: P }) }
+      if (delivery.from != null) { this.init.deliver(delivery as Delivery & { payload: P, from: string }) }
     }
   }
 

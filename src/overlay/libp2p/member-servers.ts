@@ -1,6 +1,6 @@
 // The client-server shape's servers as this node works them out from membership's member list: every member with
 // the same list works out the same ones (server-view.ts). Worked out again only after the list changed.
-import { serverScore, serverView } from '../client-server/server-view.ts'
+import { ServerScores, serverView } from '../client-server/server-view.ts'
 import type { Membership } from '../../membership/index.ts'
 import type { ClientServerConfig, ServerView } from '../client-server/index.ts'
 
@@ -8,8 +8,7 @@ export class MemberServers {
   private readonly membership: Membership
   private readonly self: string
   private readonly config: ClientServerConfig
-  /** serverScore by id: a member's score never changes */
-  private readonly scores = new Map<string, number>()
+  private readonly scores = new ServerScores()
   private changed = true
 
   constructor (membership: Membership, self: string, config: ClientServerConfig) {
@@ -21,7 +20,7 @@ export class MemberServers {
   /** A member joined or left. */
   markChanged (gone?: string): void {
     this.changed = true
-    if (gone != null) { this.scores.delete(gone) }
+    if (gone != null) { this.scores.forget(gone) }
   }
 
   /** The servers of the member list now, if it changed since the last call. */
@@ -30,13 +29,6 @@ export class MemberServers {
     this.changed = false
     const members = this.membership.members().filter(m => m.status === 'alive' || m.status === 'suspect').map(m => m.id)
     if (!members.includes(this.self)) { members.push(this.self) }
-    return serverView(members, this.config, (id) => {
-      let score = this.scores.get(id)
-      if (score == null) {
-        score = serverScore(id)
-        this.scores.set(id, score)
-      }
-      return score
-    })
+    return serverView(members, this.config, this.scores.of)
   }
 }
