@@ -20,7 +20,7 @@ const BATCHES = [1, 16, 256]
 const BYTES_PER_ROUND = 8 * 1024 * 1024
 const ROUNDS = 5
 
-interface Path { name: string, sign: (data: Uint8Array) => Uint8Array, relay: (from: string) => string }
+interface Path { name: string, sign(data: Uint8Array): Uint8Array, relay(from: string): string }
 
 /** µs per batch of `size` messages through encode and decode on `path`, median of the rounds. */
 function timePerBatch (size: number, path: Path, from: string, keys: PeerKeys): number {
