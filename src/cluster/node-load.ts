@@ -267,7 +267,8 @@ function optionalCount (value: unknown, field: string): number | undefined {
   return value
 }
 
-function validateReport (value: unknown): LoadReport {
+/** A clean copy of a load report from the network, or MalformedFrameError (exported for the wire tests). */
+export function validateReport (value: unknown): LoadReport {
   if (typeof value !== 'object' || value == null) { throw new MalformedFrameError('malformed load report: not a map') }
   const report = value as Record<string, any>
   if (!isCount(report.processes)) { throw new MalformedFrameError('malformed load report: processes is not a count') }

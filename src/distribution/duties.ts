@@ -1,5 +1,6 @@
 // What each node must do about the directory, decided from its view alone: no sockets, no clock, no randomness.
-import type { DirectoryEntry, QuorumRule } from './entry.ts'
+import { compareVersions } from './entry.ts'
+import type { DirectoryEntry, EntryVersion, QuorumRule } from './entry.ts'
 import type { NameEntry } from '../names/name-entry.ts'
 
 export interface ClusterView {
@@ -29,7 +30,10 @@ export interface HolderDuties {
   start: DirectoryEntry[]
   /** actors running here that must end */
   end: Array<{ name: string, reason: EndReason, entry?: NameEntry }>
-  /** actors running here whose entry names a holder that is gone: this node takes them over in the directory */
+  /**
+   * actors running here whose entry names a holder that is gone, or that were restarted elsewhere while this node,
+   * taken for dead, kept running them: this node takes them (back) in the directory
+   */
   claim: DirectoryEntry[]
 }
 
@@ -38,15 +42,27 @@ export function quorumHolds (entry: DirectoryEntry, view: ClusterView): boolean 
 }
 
 /**
+ * True when the entry restarted an actor of this node's elsewhere, taking this node for dead, while this node kept
+ * running it under the very write the failover replaced: this node was never really dead (it was across a partition,
+ * or slow), and its instance, with its state, is the one to keep. A move or a later spawn of the name is no such
+ * write, and one this node's instance does not run under (it restarted since) neither.
+ */
+function failedOverFromHere (entry: DirectoryEntry, self: string, running: EntryVersion | undefined): boolean {
+  const from = entry.failedOverFrom
+  return from != null && running != null && from.holder === self && compareVersions(from.version, running) === 0
+}
+
+/**
  * Compares the entries this node should run with the ones it runs. `held` are the distributed actors' entries,
- * `running` names the distributed actors alive here; `lookup` reads the name table, where a local actor may have
- * taken the name of one of them after a heal.
+ * `running` names the distributed actors alive here, and `runningUnder` the write each runs under; `lookup` reads
+ * the name table, where a local actor may have taken the name of one of them after a heal.
  */
 export function holderDuties (
   held: Iterable<DirectoryEntry>,
   running: Iterable<string>,
   lookup: (name: string) => NameEntry | undefined,
-  view: ClusterView
+  view: ClusterView,
+  runningUnder: (name: string) => EntryVersion | undefined = () => undefined
 ): HolderDuties {
   const duties: HolderDuties = { start: [], end: [], claim: [] }
   const runs = new Set(running)
@@ -67,7 +83,9 @@ export function holderDuties (
     } else if (!quorumHolds(entry, view)) {
       duties.end.push({ name, reason: 'quorum', entry })
     } else if (entry.holder !== view.self) {
-      if (view.active.has(entry.holder)) {
+      if (failedOverFromHere(entry, view.self, runningUnder(name))) {
+        duties.claim.push(entry)
+      } else if (view.active.has(entry.holder)) {
         duties.end.push({ name, reason: 'duplicate', entry })
       } else if (view.gone(entry.holder)) {
         duties.claim.push(entry)

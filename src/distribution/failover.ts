@@ -42,7 +42,8 @@ export class Failover {
     const byTarget = new Map<string, DirectoryEntry[]>()
     for (const entry of lost) {
       const target = this.components.placement.placeQuietly(entry)
-      if (target != null) { appendTo(byTarget, target, entry) }
+      // the holder may yet turn out to be alive, across a partition: the new write says whom it replaced
+      if (target != null) { appendTo(byTarget, target, { ...entry, failedOverFrom: { holder: entry.holder, version: entry.version } }) }
     }
     for (const [target, entries] of byTarget) {
       for (let i = 0; i < entries.length; i += MOVE_BATCH) {

@@ -5,7 +5,7 @@ import { DISTRIBUTED_PREFIX } from '../cluster/system-endpoints.ts'
 import { compareVersions } from './entry.ts'
 import { UnknownActorTypeError } from './errors.ts'
 import type { Checkpoints } from './checkpoints.ts'
-import type { DirectoryEntry } from './entry.ts'
+import type { DirectoryEntry, EntryVersion } from './entry.ts'
 import type { StartAnswer } from './wire.ts'
 import type { ActorCell, Letter } from '../actors/actor-cell.ts'
 import type { ActorClass } from '../actors/index.ts'
@@ -42,6 +42,8 @@ export interface HostingComponents {
 export class Hosting {
   private readonly components: HostingComponents
   private readonly cells = new Map<string, ActorCell>()
+  /** the write each actor running here was last claimed under */
+  private readonly claimed = new Map<string, EntryVersion>()
   private readonly starting = new Map<string, Promise<DirectoryEntry>>()
   /** names whose start failed here, and when to try again */
   private readonly retryAt = new Map<string, number>()
@@ -131,9 +133,19 @@ export class Hosting {
     const after = known != null && compareVersions(known.version, entry.version) > 0 ? known.version : entry.version
     const version = names.nextVersion(after)
     // the first claim is when the actor took its name; a failover or a move keeps that moment
-    const claimed: DirectoryEntry = { ...entry, holder: this.components.self, stopped: false, version, taken: entry.version.time === 0 ? version : entry.taken ?? entry.version }
+    const { failedOverFrom, ...rest } = entry
+    const claimed: DirectoryEntry = { ...rest, holder: this.components.self, stopped: false, version, taken: entry.version.time === 0 ? version : entry.taken ?? entry.version }
+    // a failover's own write says whom it replaced (the coordinator sent the entry as that holder wrote it); a later
+    // claim of the same actor, a move or a claim back, replaces no one taken for dead
+    if (failedOverFrom != null && failedOverFrom.holder === entry.holder) { claimed.failedOverFrom = failedOverFrom }
     names.write(claimed)
+    this.claimed.set(entry.name, version)
     return claimed
+  }
+
+  /** The write under which the actor of this name runs here; undefined when it does not run here. */
+  runningUnder (name: string): EntryVersion | undefined {
+    return this.cells.has(name) ? this.claimed.get(name) : undefined
   }
 
   /** Stops the instance running here and returns the letters it had not handled, for its next holder. */
@@ -141,6 +153,7 @@ export class Hosting {
     const cell = this.cells.get(name)
     if (cell == null) { return undefined }
     this.cells.delete(name)
+    this.claimed.delete(name)
     this.components.checkpoints.unfollow(name)
     const letters = cell.takeLetters()
     await this.components.actors.stop(cell.ref.id)
@@ -154,6 +167,7 @@ export class Hosting {
 
   clear (): void {
     this.cells.clear()
+    this.claimed.clear()
   }
 
   private async spawn (entry: DirectoryEntry, state: unknown): Promise<DirectoryEntry> {

@@ -24,7 +24,7 @@ export interface ReconcilerComponents {
   self: string
   membership: Pick<Membership, 'activeMembers' | 'get'>
   hasQuorum(rule: QuorumRule): boolean
-  hosting: Pick<Hosting, 'names' | 'cell' | 'startDue' | 'end' | 'claim'>
+  hosting: Pick<Hosting, 'names' | 'cell' | 'startDue' | 'end' | 'claim' | 'runningUnder'>
   delivery: Pick<Delivery, 'expire' | 'flushAllParked'>
   placement: Pick<EntryPlacement, 'drainingNow' | 'selfDraining'>
   failover: Pick<Failover, 'run'>
@@ -78,7 +78,7 @@ export class Reconciler {
     if (!this.running) { return }
     const { hosting, log } = this.components
     const view = this.view()
-    const duties = holderDuties(this.components.entries(), hosting.names(), name => this.components.entryOf(name), view)
+    const duties = holderDuties(this.components.entries(), hosting.names(), name => this.components.entryOf(name), view, name => hosting.runningUnder(name))
     for (const entry of duties.start) { hosting.startDue(entry) }
     for (const { name, reason, entry } of duties.end) {
       const ended = hosting.cell(name)?.ref

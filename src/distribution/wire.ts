@@ -42,7 +42,7 @@ export function validateDistMessage (value: unknown): DistMessage {
       if (value.length === 3 && isName(value[1]) && isName(value[2])) { return ['migrate', value[1], value[2]] }
       break
     case 'checkpoint':
-      if (value.length === 4 && isName(value[1]) && Number.isSafeInteger(value[2])) { return ['checkpoint', value[1], value[2], value[3]] }
+      if (value.length === 4 && isName(value[1]) && isTime(value[2])) { return ['checkpoint', value[1], value[2], value[3]] }
       break
     case 'checkpoints':
       if (value.length === 2 && Array.isArray(value[1]) && value[1].every(isName)) { return ['checkpoints', value[1]] }
@@ -65,7 +65,7 @@ export function validateStartAnswer (value: unknown): StartAnswer {
 }
 
 export function validateCheckpoints (value: unknown): Checkpoint[] {
-  if (!Array.isArray(value) || !value.every(c => Array.isArray(c) && c.length === 3 && isName(c[0]) && Number.isSafeInteger(c[1]))) {
+  if (!Array.isArray(value) || !value.every(c => Array.isArray(c) && c.length === 3 && isName(c[0]) && isTime(c[1]))) {
     throw new MalformedFrameError('malformed checkpoint list')
   }
   return value as Checkpoint[]
@@ -73,4 +73,9 @@ export function validateCheckpoints (value: unknown): Checkpoint[] {
 
 function isName (value: unknown): value is string {
   return typeof value === 'string' && value.length > 0 && value.length <= MAX_DISTRIBUTED_NAME
+}
+
+/** When a checkpoint was taken: its holder's clock.now(), ms that are never below 0; a negative one is forged or a bug. */
+function isTime (value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0
 }

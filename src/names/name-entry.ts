@@ -65,6 +65,12 @@ export interface DistributedNameEntry extends EntryBase {
   quorum: QuorumRule
   /** ms between state checkpoints to `replicas` other members; absent when off */
   checkpoint?: { interval: number, replicas: number }
+  /**
+   * set by the write that restarted the actor because its holder was taken for dead: that holder, and the write it
+   * ran the actor under. A holder that was never really dead (it was across a partition, or slow) and still runs the
+   * actor under that very write claims it back, so the actor it kept running, with its state, is the one that stays
+   */
+  failedOverFrom?: { holder: string, version: NameVersion }
 }
 
 export type NameEntry = LocalNameEntry | DistributedNameEntry
@@ -139,6 +145,10 @@ export function validateEntry (value: unknown): NameEntry {
   if (c != null && !(isPositive(c.interval) && Number.isSafeInteger(c.replicas) && c.replicas >= 0)) {
     throw new MalformedFrameError(`name entry ${e.name}: checkpoint malformed`)
   }
+  const f = e.failedOverFrom
+  if (f != null && (typeof f !== 'object' || !isText(f.holder, MAX_ID_LENGTH) || !isVersion(f.version))) {
+    throw new MalformedFrameError(`name entry ${e.name}: failedOverFrom malformed`)
+  }
   return {
     kind: 'distributed',
     name: base.name,
@@ -148,11 +158,17 @@ export function validateEntry (value: unknown): NameEntry {
     roles: e.roles,
     quorum: e.quorum as QuorumRule,
     ...(c != null ? { checkpoint: { interval: c.interval, replicas: c.replicas } } : {}),
+    ...(f != null ? { failedOverFrom: { holder: f.holder, version: { time: f.version.time, counter: f.version.counter, writer: f.version.writer } } } : {}),
     holder: base.holder,
     stopped: base.stopped,
     version: base.version,
     ...(base.taken != null ? { taken: base.taken } : {})
   }
+}
+
+function isVersion (value: unknown): value is NameVersion {
+  const v = value as Partial<NameVersion> | null
+  return typeof v === 'object' && v != null && isCount(v.time) && isCount(v.counter) && isText(v.writer, MAX_ID_LENGTH)
 }
 
 function isText (value: unknown, max: number): value is string {

@@ -1,6 +1,7 @@
 // Seeded random runs of kills (crashes, as ../fixtures/crash.ts makes them), partitions, heals, joins and graceful
 // stops on 5 nodes. After every heal each distributed actor runs exactly once, every node resolves each name to the
-// same holder, and no state that was handed off is lost. A failing run names its seed: CHAOS_SEED=<seed> replays it
+// same holder, and no state is lost but that of the actors of a node killed: not across a handoff, and not across a
+// partition, after which each holder keeps the actors it never stopped running. A failing run names its seed: CHAOS_SEED=<seed> replays it
 // first.
 import { expect } from 'aegir/chai'
 import { seededRandom } from '../../src/membership/swim/random.ts'
@@ -26,7 +27,7 @@ class ChaosRun {
   private readonly log: string[] = []
   /** the count each actor must answer, for actors whose state only ever moved by handoff */
   private readonly expected = new Map<string, number>()
-  /** actors whose state a kill or a partition may have reset, until the next check reads it again */
+  /** actors whose state a kill reset, until the next check reads it again */
   private readonly tainted = new Set<string>()
   live: FoundationNode[] = []
   /** killed nodes: what their remains still make of the cluster is no part of the trace */
@@ -78,7 +79,8 @@ class ChaosRun {
         this.note('partition')
         const shuffled = [...this.live].sort(() => this.next() - 0.5)
         const cut = 1 + Math.floor(this.next() * (shuffled.length - 1))
-        for (const name of this.expected.keys()) { this.tainted.add(name) }
+        // no state is tainted: each side restarts the other's actors, and on the heal every holder, never really
+        // dead, claims its actors back, with the state they kept
         this.partitioned = true
         await this.nodes.cuts.partition(shuffled.slice(0, cut), shuffled.slice(cut))
         await new Promise(resolve => setTimeout(resolve, 1500))
