@@ -9,6 +9,11 @@ import type { FoundationNode } from '../../src/cluster/foundation-node.ts'
 const ACTORS = 12
 const NAMES = Array.from({ length: ACTORS }, (_, i) => `counter-${i}`)
 
+/** Every node resolves each name to the same holder. */
+function holdersAgree (nodes: FoundationNode[]): boolean {
+  return NAMES.every(name => new Set(nodes.map(n => n.distribution.lookup(name)?.node)).size === 1)
+}
+
 describe('distributed actors across a partition and its heal', function () {
   this.timeout(90_000)
   const nodes = new TestNodes()
@@ -36,7 +41,7 @@ describe('distributed actors across a partition and its heal', function () {
     nodes.cuts.heal()
     await agreed(all, 30_000)
     await eventually(() => runsOnceEach(all, ACTORS), () => `each actor runs once:\n${describeInstances(all, NAMES)}`, 30_000)
-    await eventually(() => NAMES.every(name => new Set(all.map(n => n.distribution.lookup(name)?.node)).size === 1), 'every node agrees on each holder')
+    await eventually(() => holdersAgree(all), 'every node agrees on each holder')
     for (const [i, name] of NAMES.entries()) {
       const answer = await all[3].call<{ count: number, node: string }>(name, { get: true }, { timeout: 5000 })
       expect(answer, name).to.deep.include({ count: i + 1, node: holders.get(name) })
