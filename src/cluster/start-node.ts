@@ -9,6 +9,7 @@ import { FoundationNode } from './foundation-node.ts'
 import type { FoundationConfig } from '../config/index.ts'
 import type { ConnectorInit } from '../node/connector.ts'
 import type { CreateHostOptions } from '../node/create-host.ts'
+import type { PrivateKey } from '@libp2p/interface'
 
 /** Internal settings no user config reaches: tests use them to cut the network and to redial faster. */
 export interface NodeSeams {
@@ -21,6 +22,11 @@ export interface NodeSeams {
   transports?: CreateHostOptions['transports']
   /** the connection encrypters (default noise); see CreateHostOptions */
   encrypters?: CreateHostOptions['encrypters']
+  /**
+   * the node's key, when neither identity.keyFile nor a fresh key should make it: a seeded test run gives its nodes
+   * the same peer ids each time, so that whatever depends on their order (the coordinator, placement) replays
+   */
+  privateKey?: PrivateKey
 }
 
 export async function startFoundationNode (config: FoundationConfig, seams: NodeSeams = {}): Promise<FoundationNode> {
@@ -28,7 +34,7 @@ export async function startFoundationNode (config: FoundationConfig, seams: Node
   // before the host, whose libp2p metrics go into the same registry
   const metrics = config.metrics.enabled ? new NodeMetrics({ process: config.metrics.process }) : undefined
   // the node's key signs its membership records too, so it is made here rather than left to libp2p
-  const privateKey = config.identity.keyFile != null ? await loadIdentity(config.identity.keyFile) : await generateKeyPair('Ed25519')
+  const privateKey = seams.privateKey ?? (config.identity.keyFile != null ? await loadIdentity(config.identity.keyFile) : await generateKeyPair('Ed25519'))
   const host = await createHost({
     cluster: config.clusterName,
     listen: config.listen,

@@ -1,16 +1,17 @@
 // Seeded random runs of kills (crashes, as ../fixtures/crash.ts makes them), partitions, heals, joins and graceful
-// stops on 5 nodes. After every heal each distributed actor runs exactly once, every node resolves each name to the
-// same holder, and no state is lost but that of the actors of a node killed: not across a handoff, and not across a
-// partition, after which each holder keeps the actors it never stopped running. A failing run names its seed: CHAOS_SEED=<seed> replays it
-// first.
+// stops on 5 nodes, 20 runs (CHAOS_RUNS=100 for the long mode). After every heal each distributed actor runs exactly
+// once, every node resolves each name to the same holder, and no state is lost but that of the actors of a node killed: not across a handoff, and not across a
+// partition, after which each holder keeps the actors it never stopped running. A failing run names its seed:
+// CHAOS_SEED=<seed> replays it first, with the same steps and the same peer ids (each node's key comes from the seed),
+// so the same node coordinates and placement chooses alike; only the timing of real sockets differs.
 import { expect } from 'aegir/chai'
 import { seededRandom } from '../../src/membership/swim/random.ts'
-import { TestNodes, agreed, eventually, formed, uniqueCluster } from '../fixtures/nodes.ts'
+import { TestNodes, agreed, eventually, formed, seededKey, uniqueCluster } from '../fixtures/nodes.ts'
 import { Counter, describeInstances, runsOnceEach } from './fixtures.ts'
 import type { FoundationNode } from '../../src/cluster/foundation-node.ts'
 import type { Libp2pMembership } from '../../src/membership/libp2p-membership.ts'
 
-const RUNS = 20
+const RUNS = Number(process.env.CHAOS_RUNS ?? 20)
 const NODES = 5
 const ACTORS = 24
 const STEPS = 4
@@ -23,6 +24,8 @@ function pick<T> (next: () => number, list: readonly T[]): T {
 class ChaosRun {
   private readonly nodes: TestNodes
   private readonly next: () => number
+  private readonly seed: number
+  private started = 0
   private readonly clusterName = uniqueCluster('chaos')
   private readonly log: string[] = []
   /** the count each actor must answer, for actors whose state only ever moved by handoff */
@@ -36,12 +39,16 @@ class ChaosRun {
 
   constructor (nodes: TestNodes, seed: number) {
     this.nodes = nodes
+    this.seed = seed
     this.next = seededRandom(seed)
   }
 
   get history (): string {
     return this.log.join(', ')
   }
+
+  /** the peer ids of every node this run started, in order */
+  readonly ids: string[] = []
 
   async setUp (): Promise<void> {
     for (let i = 0; i < NODES; i++) { await this.join() }
@@ -139,7 +146,7 @@ class ChaosRun {
   }
 
   private async join (): Promise<void> {
-    const node = await this.nodes.start({ clusterName: this.clusterName, name: `n${this.log.length}-${this.live.length}` })
+    const node = await this.nodes.start({ clusterName: this.clusterName, name: `n${this.log.length}-${this.live.length}` }, await seededKey(this.seed, this.started++))
     for (const type of ['member:join', 'member:suspect', 'member:alive', 'member:leave'] as const) {
       node.addEventListener(type, (evt) => {
         if (this.crashed.has(node)) { return }
@@ -148,6 +155,7 @@ class ChaosRun {
       })
     }
     node.define(Counter)
+    this.ids.push(node.id)
     this.live.push(node)
   }
 }
@@ -158,6 +166,21 @@ describe('distributed actors under seeded chaos', function () {
   const base = Number(process.env.CHAOS_SEED ?? Math.floor(Math.random() * 1e9))
 
   afterEach(async () => { await nodes.stopAll() })
+
+  it('replays a run from its seed: the same steps, on nodes with the same peer ids', async () => {
+    const runs: ChaosRun[] = []
+    for (let i = 0; i < 2; i++) {
+      const chaos = new ChaosRun(nodes, base)
+      await chaos.setUp()
+      for (let step = 0; step < STEPS; step++) { await chaos.step() }
+      await chaos.finish()
+      await nodes.stopAll()
+      runs.push(chaos)
+    }
+    expect(runs[1].history).to.equal(runs[0].history)
+    expect(runs[1].ids).to.deep.equal(runs[0].ids)
+    expect(new Set(runs[0].ids).size, 'distinct peer ids').to.equal(runs[0].ids.length)
+  })
 
   for (let run = 0; run < RUNS; run++) {
     const seed = base + run
