@@ -108,6 +108,8 @@ async function churn (): Promise<void> {
   const leaving = live[STABLE + Math.floor(Math.random() * (live.length - STABLE))]
   live = live.filter(n => n !== leaving)
   await leaving.stop()
+  // the cluster helper keeps every node it started, by index; a stopped one kept would read as a leak of this process
+  cluster.nodes[cluster.nodes.indexOf(leaving)] = undefined as unknown as FoundationNode
   counts.leaves++
   const [joined] = await cluster.grow(1)
   subscribe(joined)

@@ -257,18 +257,19 @@ describe('membership/swim-core', () => {
       expect(supersedes(member('a', 'alive', 9), member('a', 'left', 0))).to.equal(false)
     })
 
-    it('keeps a tombstone so stale gossip cannot revive a dead member, then forgets it', () => {
+    it('keeps a tombstone so stale gossip cannot revive a member that left, then forgets it; takes in no stranger\'s tombstone', () => {
       const config = { ...TEST_CONFIG, tombstoneTimeout: 1000 }
       const core = new SwimCore({ self: { id: 'me', name: 'me', roles: [], addresses: [] }, config, random: seededRandom(1), now: 0 })
-      // a member we never held alive, known to us only as dead
-      const dead = core.receive('c', { type: 'gossip', updates: [member('b', 'dead', 0)] }, 10)
-      expect(dead.events.map(e => e.type)).to.deep.equal([])
-      expect(core.get('b')?.status).to.equal('dead')
-      core.receive('c', { type: 'gossip', updates: [member('b', 'alive', 0)] }, 20)
-      expect(core.get('b')?.status).to.equal('dead')
-      const back = core.receive('c', { type: 'gossip', updates: [member('b', 'alive', 1)] }, 30)
-      expect(back.events.map(e => e.type)).to.deep.equal(['join'])
-      core.receive('c', { type: 'gossip', updates: [member('b', 'left', 1)] }, 40)
+      core.receive('b', { type: 'gossip', updates: [member('b', 'alive', 0)] }, 0)
+      // the death of a member never known here is not taken in: nothing would ever forget it
+      core.receive('c', { type: 'gossip', updates: [member('x', 'dead', 0), member('y', 'left', 0)] }, 5)
+      expect(core.get('x')).to.equal(undefined)
+      expect(core.get('y')).to.equal(undefined)
+      // b leaves, in its own words; stale gossip of it alive, even at a higher incarnation, does not bring it back
+      const left = core.receive('b', { type: 'gossip', updates: [member('b', 'left', 0)] }, 10)
+      expect(left.events.map(e => e.type)).to.deep.equal(['leave'])
+      core.receive('c', { type: 'gossip', updates: [member('b', 'alive', 0), member('b', 'alive', 1)] }, 20)
+      expect(core.get('b')?.status).to.equal('left')
       // ticks as the adapter drives them: one call a second later would be a stall of this node, not time passing
       for (let now = 40; now <= 40 + 1000; now += config.tickInterval) { core.tick(now) }
       expect(core.get('b')).to.equal(undefined)

@@ -179,6 +179,10 @@ export class NewsMerger {
     if (update.id === this.view.self.id) { return this.refute(update) }
     const entry = this.view.table.get(update.id)
     if (entry != null && !supersedes(update, entry.member)) { return false }
+    // the death or leave of a member never known here is nothing to remember (as in memberlist): taken in, each
+    // member's copy would live a tombstone timeout from when it came, and syncs hand copies back and forth, so a
+    // member that left would be forgotten by no one while members keep syncing
+    if (entry == null && !isActiveStatus(update.status)) { return false }
     const before = entry?.member.status
     const member = this.view.table.set(update, now).member
     // whoever learns news passes it on: that is what makes the spread infection-style
