@@ -1,7 +1,8 @@
 // Seeded random runs of kills (crashes, as ../fixtures/crash.ts makes them), partitions, heals, joins and graceful
 // stops on 5 nodes, 20 runs (CHAOS_RUNS=100 for the long mode). After every heal each distributed actor runs exactly
-// once, every node resolves each name to the same holder, and no state is lost but that of the actors of a node killed: not across a handoff, and not across a
-// partition, after which each holder keeps the actors it never stopped running. A failing run names its seed:
+// once, every node resolves each name to the same holder, and no state is lost but that of the actors of a node
+// killed: not across a handoff, and not across a partition, after which each holder keeps the actors it never
+// stopped running. A failing run names its seed:
 // CHAOS_SEED=<seed> replays it first, with the same steps and the same peer ids (each node's key comes from the seed),
 // so the same node coordinates and placement chooses alike; only the timing of real sockets differs.
 import { expect } from 'aegir/chai'
