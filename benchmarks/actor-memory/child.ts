@@ -3,6 +3,7 @@
 //
 //   BENCH_MEMORY_KIND   'actors' (unnamed actors through node.spawn), 'named' (actors with a name, which the
 //                       name table keeps too), 'distributed' (distributed actors, with their name table entries)
+//                       'tombstone' (stops of distributed actors of other members, as frames, kept in a name table)
 //                       or 'baseline' (plain { node, id } objects in a Map)
 //   BENCH_MEMORY_COUNT  how many
 //
@@ -11,9 +12,11 @@
 import { startFoundationNode } from '../../src/cluster/start-node.ts'
 import { resolveConfig } from '../../src/config/resolve.ts'
 import { settledMemory } from '../lib/settled-memory.ts'
+import { learnTombstones } from './tombstones.ts'
 import type { FoundationNode } from '../../src/cluster/foundation-node.ts'
+import type { NameTable } from '../../src/names/name-table.ts'
 
-export type MemoryKind = 'actors' | 'named' | 'distributed' | 'baseline'
+export type MemoryKind = 'actors' | 'named' | 'distributed' | 'tombstone' | 'baseline'
 
 export interface MemorySample {
   kind: MemoryKind
@@ -59,6 +62,7 @@ async function hold (node: FoundationNode, kind: MemoryKind, count: number): Pro
     }
     return table
   }
+  if (kind === 'tombstone') { return learnTombstones(node.id, count) }
   if (kind === 'distributed') { node.define(IdleActor) }
   for (let i = 0; i < count; i++) {
     await node.spawn(IdleActor, kind === 'actors' ? {} : { name: `idle-${i}`, distribute: kind === 'distributed' })
@@ -68,8 +72,8 @@ async function hold (node: FoundationNode, kind: MemoryKind, count: number): Pro
 
 const kind = process.env.BENCH_MEMORY_KIND as MemoryKind
 const count = Number(process.env.BENCH_MEMORY_COUNT)
-if (!['actors', 'named', 'distributed', 'baseline'].includes(kind) || !Number.isInteger(count) || count < 1) {
-  throw new Error('BENCH_MEMORY_KIND must be actors, named, distributed or baseline and BENCH_MEMORY_COUNT a positive integer')
+if (!['actors', 'named', 'distributed', 'tombstone', 'baseline'].includes(kind) || !Number.isInteger(count) || count < 1) {
+  throw new Error('BENCH_MEMORY_KIND must be actors, named, distributed, tombstone or baseline and BENCH_MEMORY_COUNT a positive integer')
 }
 
 const node = await startFoundationNode(resolveConfig({
@@ -91,7 +95,7 @@ try {
     await new Promise(resolve => setTimeout(resolve, 1000))
     after = await settledMemory(gcNow)
   }
-  const held = kind === 'baseline' ? (kept as Map<string, unknown>).size : node.info().node.processes
+  const held = kind === 'baseline' ? (kept as Map<string, unknown>).size : kind === 'tombstone' ? (kept as NameTable).size : node.info().node.processes
   const sample: MemorySample = {
     kind,
     count,

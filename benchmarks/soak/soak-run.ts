@@ -3,12 +3,16 @@
 // that leaves and a new one that joins every SOAK_CHURN_MS. Every SOAK_SAMPLE_MS the heap is collected until it stops
 // shrinking and read with the RSS. Prints one line of JSON: the samples and what the load did.
 /* eslint-disable no-console */
+import { join } from 'node:path'
+import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8'
 import { startMemoryCluster, waitFormed } from '../lib/memory-cluster.ts'
 import { settledMemory } from '../lib/settled-memory.ts'
 import { delay } from '../lib/util.ts'
 import type { FoundationNode } from '../../src/cluster/foundation-node.ts'
 
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 30)
+/** a folder: a heap snapshot is written there at each sample, to diff when the heap grows */
+const SNAPSHOTS = process.env.SOAK_HEAP_SNAPSHOTS
 const SAMPLE_MS = Number(process.env.SOAK_SAMPLE_MS ?? 60_000)
 const CHURN_MS = Number(process.env.SOAK_CHURN_MS ?? 60_000)
 /** per second, over the whole cluster */
@@ -48,6 +52,8 @@ interface Sample {
   rssMB: number
   heapMB: number
   externalMB: number
+  /** MB used in each of V8's heap spaces: old objects, compiled code, large objects... */
+  spacesMB: Record<string, number>
   /** what each node's parts hold that could grow, summed over the live nodes */
   held: Record<string, number>
 }
@@ -130,10 +136,15 @@ function held (): Record<string, number> {
   }
 }
 
+function spaces (): Record<string, number> {
+  return Object.fromEntries(getHeapSpaceStatistics().map(s => [s.space_name.replace(/_space$/, ''), round1(s.space_used_size / MB)]))
+}
+
 const samples: Sample[] = []
 async function sample (minute: number): Promise<void> {
   const memory = await settledMemory(gc)
-  samples.push({ minute: round1(minute), rssMB: round1(memory.rss / MB), heapMB: round1(memory.heapUsed / MB), externalMB: round1(memory.external / MB), held: held() })
+  if (SNAPSHOTS != null) { writeHeapSnapshot(join(SNAPSHOTS, `soak-${samples.length}.heapsnapshot`)) }
+  samples.push({ minute: round1(minute), rssMB: round1(memory.rss / MB), heapMB: round1(memory.heapUsed / MB), externalMB: round1(memory.external / MB), spacesMB: spaces(), held: held() })
   console.error(`soak ${round1(minute)} min: heap ${round1(memory.heapUsed / MB)} MB, rss ${round1(memory.rss / MB)} MB, ${JSON.stringify(counts)}`)
 }
 

@@ -15,6 +15,8 @@ const TARGET_BYTES = 1024
 const ACTORS = 1_000_000
 /** named actors: enough that the name table's per-entry cost shows above the noise of a node */
 const NAMED = 100_000
+/** tombstones: an hour of stops at 28 a second, the most a table keeps by default */
+const TOMBSTONES = 100_000
 const CHILD_TIMEOUT_MS = 90_000
 
 interface Measurement {
@@ -27,7 +29,8 @@ const MEASUREMENTS: Measurement[] = [
   { subject: 'plain { node, id } in a Map (baseline)', kind: 'baseline', count: ACTORS },
   { subject: 'Foundation actor', kind: 'actors', count: ACTORS },
   { subject: 'Foundation actor with a name (name table included)', kind: 'named', count: NAMED },
-  { subject: 'Foundation distributed actor (name table included)', kind: 'distributed', count: ACTORS }
+  { subject: 'Foundation distributed actor (name table included)', kind: 'distributed', count: ACTORS },
+  { subject: 'tombstone of a distributed actor stopped on another member', kind: 'tombstone', count: TOMBSTONES }
 ]
 
 export async function run (): Promise<BenchResult> {
@@ -37,6 +40,7 @@ export async function run (): Promise<BenchResult> {
     `baseline: ${ACTORS.toLocaleString('en-US')} objects { node, id } (id base-36 like an actor id) in a Map keyed by id, the least any table of actors pays per entry`,
     `named: ${NAMED.toLocaleString('en-US')} actors spawned with a name, so the name table holds each name too (one entry, also indexed as a name this node holds); measured a second after the last registration, once its batch of writes has gone out; justRegisteredBytesPerItem is the figure right after the last registration`,
     `distributed: ${ACTORS.toLocaleString('en-US')} distributed actors (spawn with distribute: true, so each has a name and an entry in the name table every node keeps), all placed on this one node; in a cluster every other node holds an entry for each of them too`,
+    `tombstone: ${TOMBSTONES.toLocaleString('en-US')} stops of distributed actors held by 4 other members (each with arguments and a checkpoint setting) decoded from name-protocol frames, checked as every frame is, and merged into a name table, which keeps them an hour; what one costs decides how many stops a second a node can remember`,
     'rssDelta (growth of the resident set) is kept for reference: it includes heap the collector has not returned to the system'
   ]
   const results: SubjectResult[] = []

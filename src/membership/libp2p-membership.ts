@@ -240,6 +240,7 @@ class SwimMembership extends TypedEventEmitter<MembershipEvents> implements Libp
     if (this.spread != null) {
       for (const news of out.news) { this.spread(news) }
     }
+    for (const id of out.forgotten) { this.forgetPeer(id) }
     for (const event of out.events) {
       if (event.type === 'join') {
         this.rememberAddresses(event.member)
@@ -308,6 +309,21 @@ class SwimMembership extends TypedEventEmitter<MembershipEvents> implements Libp
     const protocols = await this.components.host.peerStore.get(peer).then(p => p.protocols, (): string[] => [])
     if (!this.running || (protocols.length > 0 && !protocols.includes(this.protocol))) { return }
     this.feed(this.core.join(peer.toString(), now()))
+  }
+
+  /**
+   * Drops what libp2p's peer store keeps of a member that is gone for good: it keeps every peer it ever saw, and a
+   * cluster that replaces its nodes (every deploy of a container brings new peer ids) would otherwise grow it forever.
+   */
+  private forgetPeer (id: string): void {
+    if (this.connected(id)) { return }
+    try {
+      this.components.host.peerStore.delete(peerIdFromString(id)).catch((err: any) => {
+        this.log.trace('could not forget %s - %e', id, err)
+      })
+    } catch (err: any) {
+      this.log.trace('member %s has an unusable id - %e', id, err)
+    }
   }
 
   /** Lets libp2p dial a member learnt by gossip. */

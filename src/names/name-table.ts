@@ -1,8 +1,15 @@
 // The names a node knows, merged by version: every name of the cluster while it is small, so a lookup is a read of a
 // local map; once it is large, the names this node holds, is home to, or read a moment ago.
 // Sans-IO: the clock is injected, and it never sends anything; the name service around it does.
+import { TextInterner } from '../wire/owned-text.ts'
+import { keptTombstone } from './kept-tombstone.ts'
 import { compareEntries } from './name-entry.ts'
 import type { NameEntry } from './name-entry.ts'
+
+/** most tombstones kept: past it the oldest go before their ttl, so a burst of stops cannot grow the table without end */
+export const DEFAULT_MAX_TOMBSTONES = 100_000
+/** peer ids and actor types kept once for all tombstones */
+const INTERNED_IDS = 4096
 
 export interface NameTableInit {
   /** this node's peer id: entries it holds or wrote are the ones it answers for */
@@ -13,6 +20,8 @@ export interface NameTableInit {
    * a distributed actor's must outlive any partition expected to heal.
    */
   tombstoneTtl: { local: number, distributed: number }
+  /** most tombstones kept (default DEFAULT_MAX_TOMBSTONES); the oldest go first */
+  maxTombstones?: number
   now(): number
 }
 
@@ -21,6 +30,8 @@ export class NameTable {
   private readonly entries = new Map<string, NameEntry>()
   /** when each tombstone was learned: entries not in it are live */
   private readonly tombstones = new Map<string, number>()
+  private readonly maxTombstones: number
+  private readonly ids = new TextInterner(INTERNED_IDS)
   /** how many entries of each kind this node holds or wrote last: what it answers with when a member reads it */
   private readonly owned = { local: 0, distributed: 0 }
   /** live entries by kind, kept as entries come and go */
@@ -33,6 +44,7 @@ export class NameTable {
 
   constructor (init: NameTableInit) {
     this.init = init
+    this.maxTombstones = Math.max(1, init.maxTombstones ?? DEFAULT_MAX_TOMBSTONES)
   }
 
   get size (): number {
@@ -75,8 +87,18 @@ export class NameTable {
     if (known != null && compareEntries(entry, known) <= 0) { return false }
     if (known?.stopped === false) { this.liveByKind[known.kind]-- }
     if (!entry.stopped) { this.liveByKind[entry.kind]++ }
-    this.entries.set(entry.name, entry)
-    if (entry.stopped) { this.tombstones.set(entry.name, this.init.now()) } else { this.tombstones.delete(entry.name) }
+    // a tombstone is learned anew: it goes to the back of the line, which is kept oldest first
+    this.tombstones.delete(entry.name)
+    if (entry.stopped) {
+      // keyed by the kept name too: a key lives as long as its entry, and a map keeps the key it was first given
+      const kept = keptTombstone(entry, this.ids)
+      this.entries.delete(entry.name)
+      this.entries.set(kept.name, kept)
+      this.tombstones.set(kept.name, this.init.now())
+      if (this.tombstones.size > this.maxTombstones) { this.dropOldestTombstone() }
+    } else {
+      this.entries.set(entry.name, entry)
+    }
     const wasOwned = known != null && this.isOwned(known)
     const isOwned = this.isOwned(entry)
     // the same name owned before and after, of the same kind, leaves the counts and the sorted names as they were
@@ -121,6 +143,11 @@ export class NameTable {
       const ttl = this.entries.get(name)?.kind === 'local' ? local : distributed
       if (learned < now - ttl) { this.remove(name) }
     }
+  }
+
+  private dropOldestTombstone (): void {
+    const oldest = this.tombstones.keys().next().value
+    if (oldest !== undefined) { this.remove(oldest) }
   }
 
   clear (): void {

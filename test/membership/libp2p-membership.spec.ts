@@ -5,7 +5,7 @@ import { createHost } from '../../src/node/create-host.ts'
 import { protocolName } from '../../src/node/protocols.ts'
 import { Codec } from '../../src/wire/codec.ts'
 import { FrameDecoder, encodeFrame } from '../../src/wire/frames.ts'
-import { MEMBER_EVENTS, TestCluster, until } from '../node/test-nodes.ts'
+import { MEMBER_EVENTS, TestCluster, poll, until } from '../node/test-nodes.ts'
 import type { Member, MemberStatus } from '../../src/membership/index.ts'
 import type { TestNode } from '../node/test-nodes.ts'
 import type { StreamCloseEvent } from '@libp2p/interface'
@@ -81,6 +81,22 @@ describe('membership/libp2p-membership', function () {
     // the leave is final: the closed connections do not turn it into a failure
     await until(() => statusOf(a, b) === 'alive', 'b still alive', { node: a, timeout: 1000 })
     expect(statusOf(a, c)).to.equal('left')
+  })
+
+  it('lets go of what the peer store kept of a member once the member is forgotten', async () => {
+    const [a, b, c] = await Promise.all(['a', 'b', 'c'].map(async name => cluster.startNode({ name, mdns: true, tombstoneTimeout: 1000 })))
+    await Promise.all([a, b, c].map(async n => { await until(() => fullView(n, [a, b, c]), 'full view', { node: n }) }))
+    expect(await a.host.peerStore.has(c.host.peerId)).to.equal(true)
+    await c.connector.stop()
+    await c.membership.stop()
+    await c.host.stop()
+    await until(() => statusOf(a, c) === 'left', 'c left', { node: a })
+    // its tombstone expires a second later: the member and its peer store record go together
+    await until(() => statusOf(a, c) === undefined && statusOf(b, c) === undefined, 'c forgotten', { timeout: 10_000 })
+    await poll(async () => !(await a.host.peerStore.has(c.host.peerId)) && !(await b.host.peerStore.has(c.host.peerId)), 'c gone from the peer stores', 5000)
+    // the members still there keep theirs
+    expect(await a.host.peerStore.has(b.host.peerId)).to.equal(true)
+    expect(statusOf(a, b)).to.equal('alive')
   })
 
   it('a node whose host dies without a leave is declared dead', async () => {

@@ -27,7 +27,7 @@ function coreWith (others: string[], config: Partial<SwimConfig> = {}): SwimCore
 
 /** Drives a core's timers from `from` to `to` as the adapter does, one tick per tickInterval; returns what it did. */
 function runCore (core: SwimCore, from: number, to: number, each?: (out: SwimOutput, now: number) => void): SwimOutput {
-  const all: SwimOutput = { send: [], events: [], news: [] }
+  const all: SwimOutput = { send: [], events: [], news: [], forgotten: [] }
   for (let now = from; now <= to; now += tickInterval) {
     const out = core.tick(now)
     all.send.push(...out.send)
@@ -387,7 +387,7 @@ describe('membership/lifeguard', () => {
         for (let sent = 0; sent < 1000; sent += 9) {
           const incarnation = sim.node('n9').core.get('n2')?.incarnation ?? 0
           const send = ids(9).map(to => ({ to, message: gossip([member('n2', 'suspect', incarnation)], witnesses) }))
-          sim.emit('n9', { send, events: [], news: [] })
+          sim.emit('n9', { send, events: [], news: [], forgotten: [] })
           sim.run(100)
         }
         sim.run(15_000)

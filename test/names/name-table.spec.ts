@@ -74,6 +74,26 @@ describe('name table', () => {
     expect(names.get('d')).to.equal(undefined)
   })
 
+  it('keeps of a tombstone only what orders writes, and at most maxTombstones of them, the oldest going first', () => {
+    const names = new NameTable({ self: 'n1', tombstoneTtl: { local: 100, distributed: 1000 }, maxTombstones: 2, now: () => 0 })
+    const checkpointed = distributed('d', 'n2', 1, { args: [{ big: 'x'.repeat(1000) }], roles: ['r'], checkpoint: { interval: 10, replicas: 1 } })
+    names.merge(checkpointed)
+    const stop = { ...checkpointed, stopped: true, taken: checkpointed.version, version: { time: 2, counter: 0, writer: 'n2' }, failedOverFrom: { holder: 'n3', version: checkpointed.version } }
+    expect(names.merge(stop)).to.equal(true)
+    const kept = names.get('d') as DistributedNameEntry
+    expect(kept).to.deep.equal({ kind: 'distributed', name: 'd', holder: 'n2', stopped: true, version: stop.version, taken: checkpointed.version, type: 'T', args: [], placement: 'rendezvous', roles: [], quorum: 0 })
+    // what is kept still passes a member's checks when it is read, and still keeps older writes out
+    expect(validateEntry(kept)).to.deep.equal(kept)
+    expect(names.merge(checkpointed)).to.equal(false)
+    // a third tombstone pushes out the oldest; the live entry stays
+    names.merge(local('l1', 'n2', 1, { stopped: true }))
+    names.merge(distributed('live', 'n2', 1))
+    names.merge(local('l2', 'n2', 1, { stopped: true }))
+    expect([names.get('d'), names.get('l1')?.stopped, names.get('l2')?.stopped, names.live('live')?.name, names.size]).to.deep.equal([undefined, true, true, 'live', 3])
+    // the pruned name is free again: an older write is taken as new
+    expect(names.merge(checkpointed)).to.equal(true)
+  })
+
   it('pages, in name order, only the entries this node holds or wrote', () => {
     const names = table()
     for (const name of ['c', 'a', 'e', 'b', 'd']) { names.merge(local(name, 'n1', 1)) }

@@ -23,6 +23,8 @@ export interface TestNodeInit {
   mdns?: boolean
   /** passed to the connector (default: the connector's own) */
   dialYield?: number
+  /** how long a member that left or died is remembered (default membership's own) */
+  tombstoneTimeout?: number
 }
 
 export const MEMBER_EVENTS = ['member:join', 'member:suspect', 'member:alive', 'member:leave'] as const
@@ -46,7 +48,7 @@ export class TestCluster {
       mdns: { enabled: init.mdns ?? false, interval: MDNS_INTERVAL },
       maxMessageSize: 1 << 20
     })
-    const membership = createMembership({ host, privateKey, logger: host.logger }, { cluster: this.name, name, roles: init.roles ?? [] })
+    const membership = createMembership({ host, privateKey, logger: host.logger }, { cluster: this.name, name, roles: init.roles ?? [], tombstoneTimeout: init.tombstoneTimeout })
     const connector = new Connector({ host, membership, logger: host.logger }, { dialYield: init.dialYield })
     const node = { name, host, membership, connector }
     this.nodes.push(node)
@@ -88,9 +90,9 @@ export async function until (check: () => boolean, what: string, options: UntilO
 }
 
 /** For conditions no event announces, such as a connection count. */
-async function poll (check: () => boolean, what: string, timeout: number): Promise<void> {
+export async function poll (check: () => boolean | Promise<boolean>, what: string, timeout: number): Promise<void> {
   const deadline = Date.now() + timeout
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) { throw new Error(`timed out waiting until ${what}`) }
     await new Promise(resolve => setTimeout(resolve, 20))
   }

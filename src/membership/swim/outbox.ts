@@ -18,11 +18,13 @@ export interface SwimOutput {
   send: Outbound[]
   events: SwimEvent[]
   news: Piggyback[]
+  /** members gone long enough that nothing of them is kept: the caller lets go of what it kept of them too */
+  forgotten: string[]
 }
 
 /** The core does no IO: every part writes here, and the caller delivers what each call drained. */
 export class Outbox {
-  private out: SwimOutput = { send: [], events: [], news: [] }
+  private out: SwimOutput = { send: [], events: [], news: [], forgotten: [] }
 
   send (to: string, message: SwimMessage): void {
     this.out.send.push({ to, message })
@@ -37,9 +39,13 @@ export class Outbox {
     this.out.news.push(news)
   }
 
+  forget (id: string): void {
+    this.out.forgotten.push(id)
+  }
+
   drain (): SwimOutput {
     const out = this.out
-    this.out = { send: [], events: [], news: [] }
+    this.out = { send: [], events: [], news: [], forgotten: [] }
     return out
   }
 }

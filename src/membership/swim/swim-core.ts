@@ -154,7 +154,10 @@ export class SwimCore {
     const now = this.time(wall, true)
     if (this.hasLeft || now < this.quietUntil) { return this.outbox.drain() }
     this.prober.tick(now)
-    for (const id of this.news.expire(now)) { this.sync.forget(id) }
+    for (const id of this.news.expire(now)) {
+      this.sync.forget(id)
+      this.outbox.forget(id)
+    }
     this.sync.tick(now)
     this.rounds.tick(now)
     return this.outbox.drain()

@@ -79,20 +79,12 @@ export class PendingCalls {
    * it is a forgery or a bug, and the call still waits for its own answer.
    */
   answer (id: number, from: string, value: unknown): Settled {
-    const call = this.calls.get(id)
-    if (call == null) { return 'unknown' }
-    if (call.node !== from) { return 'wrong-sender' }
-    this.resolve(id, value)
-    return 'settled'
+    return this.settleFrom(id, from, () => this.resolve(id, value))
   }
 
   /** Fails a call with the failure `from` sent; as answer(), only from the node the call went to. */
   refuse (id: number, from: string, err: Error): Settled {
-    const call = this.calls.get(id)
-    if (call == null) { return 'unknown' }
-    if (call.node !== from) { return 'wrong-sender' }
-    this.reject(id, err)
-    return 'settled'
+    return this.settleFrom(id, from, () => this.reject(id, err))
   }
 
   resolve (id: number, value: unknown): boolean {
@@ -137,6 +129,14 @@ export class PendingCalls {
       // 0 is not a valid id on the wire; a clash with a call in flight is drawn again
       if (id !== 0 && !this.calls.has(id)) { return id }
     }
+  }
+
+  private settleFrom (id: number, from: string, settle: () => void): Settled {
+    const call = this.calls.get(id)
+    if (call == null) { return 'unknown' }
+    if (call.node !== from) { return 'wrong-sender' }
+    settle()
+    return 'settled'
   }
 
   private settle (id: number): PendingCall | undefined {
