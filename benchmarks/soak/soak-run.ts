@@ -129,6 +129,7 @@ function held (): Record<string, number> {
   const sum = (f: (n: FoundationNode) => number): number => live.reduce((total, n) => total + f(n), 0)
   return {
     names: sum(n => n.names.knownNames()),
+    tombstones: sum(n => n.names.tombstones()),
     actors: sum(n => n.actors.count),
     events: sum(n => n.eventLog.recent().length),
     connections: sum(n => n.host.getConnections().length),

@@ -374,6 +374,11 @@ export class NameService extends TypedEventEmitter<NameEvents> {
     return this.table.liveCount
   }
 
+  /** names of stopped actors kept so that older writes cannot revive them (1 min for a local name, 1 h for a distributed one) */
+  tombstones (): number {
+    return this.table.size - this.table.liveCount
+  }
+
   /** name messages from the network that were malformed and dropped */
   get invalidMessages (): number {
     return this.endpoint.invalidMessages

@@ -44,7 +44,7 @@ export interface NodeObservabilityComponents {
   }
   pubsub: MetricsSources['pubsub']
   /** the name table: its size, the name messages it rejected, and whether every member's names were read */
-  names: { knownNames(): number, readonly invalidMessages: number, synced(): boolean }
+  names: { knownNames(): number, tombstones(): number, readonly invalidMessages: number, synced(): boolean }
   discovery: { info(): DiscoveryInfo }
   /** distributed actors are being handed off to other members */
   draining(): boolean

@@ -113,6 +113,21 @@ describe('node metrics', function () {
     release()
   })
 
+  it('counts the names of stopped actors kept as tombstones, on the node that stopped them and on the others', async () => {
+    const [a, b] = await pair()
+    a.define(Echo)
+    b.define(Echo)
+    await a.spawn(Echo, { name: 'kept-local' })
+    await a.spawn(Echo, { name: 'kept-distributed', distribute: true })
+    await eventually(async () => b.names.knownNames() === 2, 'b knows both names')
+    expect([(await scrape(a)).value('foundation_name_tombstones'), (await scrape(b)).value('foundation_name_tombstones')]).to.deep.equal([0, 0])
+    await a.stopActor('kept-local')
+    await a.stopActor('kept-distributed')
+    await eventually(async () => b.names.tombstones() === 2, 'b keeps both tombstones')
+    const [sa, sb] = await Promise.all([scrape(a), scrape(b)])
+    expect([sa.value('foundation_name_tombstones'), sb.value('foundation_name_tombstones'), sa.value('foundation_names'), sb.value('foundation_names')]).to.deep.equal([2, 2, 0, 0])
+  })
+
   it('leaves the metrics an application put in prom-client\'s global registry in place', async () => {
     const mine = new Counter({ name: 'app_orders_total', help: 'orders' })
     mine.inc(3)

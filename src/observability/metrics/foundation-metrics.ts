@@ -127,6 +127,9 @@ export function registerFoundationMetrics (registry: Registry, sources: MetricsS
   gauge(registry, 'foundation_names', 'Names of live actors in this node\'s name table, local and distributed, on every node', [], (set) => {
     set(sources.names.knownNames())
   })
+  gauge(registry, 'foundation_name_tombstones', 'Names of stopped actors kept so that older writes cannot revive them: they grow with the rate of stops, up to 100,000', [], (set) => {
+    set(sources.names.tombstones())
+  })
   gauge(registry, 'foundation_unreachable_members', 'Members declared dead and not yet forgotten: a partition or crashes, which look alike from here', [], (set) => {
     set(sources.unreachable())
   })

@@ -23,7 +23,7 @@ export interface MetricsSources {
   pubsub: { readonly stats: PubSubStats }
   actors: Pick<LocalActors, 'count' | 'started' | 'restarted' | 'mailboxes'>
   /** the name table: names of live actors it holds, and name messages it rejected */
-  names: { knownNames(): number, readonly invalidMessages: number }
+  names: { knownNames(): number, tombstones(): number, readonly invalidMessages: number }
   membershipInvalidFrames(): number
   /** membership records dropped for a missing or forged proof */
   membershipRefused(): { missing: number, forged: number }
