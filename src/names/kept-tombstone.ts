@@ -1,6 +1,6 @@
 // A tombstone is kept long after its actor stopped (an hour for a distributed actor), so that an older write still
-// travelling cannot revive the name; at a thousand stops a second that is millions of them. What it keeps is only
-// what orders writes and what a member that reads it must be able to check, in strings of its own.
+// travelling cannot revive the name; at 28 stops a second that is the 100,000 a name table keeps at most. What it
+// keeps is only what orders writes and what a member that reads it must be able to check, in strings of its own.
 import { ownedText } from '../wire/owned-text.ts'
 import type { NameEntry, NameVersion, PlacementKind } from './name-entry.ts'
 import type { TextInterner } from '../wire/owned-text.ts'
