@@ -22,6 +22,11 @@ const PUBLICATIONS = Number(process.env.SOAK_PUBLICATIONS ?? 200)
 /** named actors spawned and as many stopped per second, and distributed ones */
 const SPAWNS = Number(process.env.SOAK_SPAWNS ?? 5)
 const DISTRIBUTED_SPAWNS = Number(process.env.SOAK_DISTRIBUTED_SPAWNS ?? 1)
+/**
+ * registry.tombstoneTtl: how long a stopped distributed actor is remembered. The default hour would have the
+ * tombstones fill for the first 60 minutes, longer than the run; 5 minutes lets the warm-up see them level
+ */
+const TOMBSTONE_TTL = Number(process.env.SOAK_TOMBSTONE_TTL ?? 300_000)
 const NODES = 4
 /** nodes 0 and 1 never leave: the load's own actors live there */
 const STABLE = 2
@@ -63,7 +68,7 @@ const MB = 1024 * 1024
 
 const counts = { sent: 0, calls: 0, answered: 0, callErrors: {} as Record<string, number>, published: 0, delivered: 0, spawned: 0, stopped: 0, distributedSpawned: 0, distributedStopped: 0, joins: 0, leaves: 0 }
 
-const cluster = await startMemoryCluster({ nodes: NODES, clusterPrefix: 'soak', init: { membership: { probeInterval: 500, probeTimeout: 200, suspectTimeout: 1500 } } })
+const cluster = await startMemoryCluster({ nodes: NODES, clusterPrefix: 'soak', init: { membership: { probeInterval: 500, probeTimeout: 200, suspectTimeout: 1500 }, registry: { tombstoneTtl: TOMBSTONE_TTL } } })
 let live: FoundationNode[] = [...cluster.nodes]
 if (!await waitFormed(live, 60_000)) { throw new Error('the soak cluster did not form in 60 s') }
 const subscribe = (node: FoundationNode): void => { node.pubsub.subscribe(TOPIC, () => { counts.delivered++ }) }
@@ -171,7 +176,7 @@ try {
   await delay(2000)
   await sample((Date.now() - started) / 60_000)
   counts.delivered = Math.round(counts.delivered)
-  console.log(JSON.stringify({ minutes: MINUTES, samples, counts: { ...counts, received: Sink.received }, nodes: NODES }))
+  console.log(JSON.stringify({ minutes: MINUTES, tombstoneTtl: TOMBSTONE_TTL, samples, counts: { ...counts, received: Sink.received }, nodes: NODES }))
 } finally {
   await cluster.close()
 }

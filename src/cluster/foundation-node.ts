@@ -202,7 +202,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       endpoints: this.endpoints,
       messaging: this.messaging,
       log: logger.forComponent('foundation:names')
-    }, { lookupTimeout: config.lookupTimeout, callTimeout: config.callTimeout })
+    }, { lookupTimeout: config.lookupTimeout, callTimeout: config.callTimeout, tombstoneTtl: config.tombstoneTtl })
     // the name system only reports a conflict: the node, which owns the actors, ends the losing one
     this.names.addEventListener('name:conflict', (evt) => {
       if (evt.detail.local) { void endConflictLoser(this.actors, evt.detail, this.id, this.log) }

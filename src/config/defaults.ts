@@ -28,6 +28,8 @@ export const DEFAULT_MAX_MESSAGE_SIZE = MIB
 export const DEFAULT_CALL_TIMEOUT = 5 * SECOND
 export const DEFAULT_MAX_QUEUED_BYTES = 64 * MIB
 export const DEFAULT_LOOKUP_TIMEOUT = 2 * SECOND
+/** a stopped distributed actor's name outlives any partition expected to heal (the dead-redial window is 10 minutes) */
+export const DEFAULT_TOMBSTONE_TTL = 60 * 60 * SECOND
 export const DEFAULT_HTTP_HOST = '127.0.0.1'
 export const DEFAULT_HTTP_PORT = 9464
 export const DEFAULT_ETCD_TTL = 10 * SECOND

@@ -59,6 +59,12 @@ export interface DistributionConfigInit {
 export interface RegistryInit {
   /** how long a lookup of a name not known yet waits while members that just joined are still being read (default 2 s) */
   lookupTimeout?: number
+  /**
+   * how long every member remembers that a distributed actor stopped, so that a member back from a partition cannot
+   * bring it back (default 1 h, at least 1 min). Each stop costs about 400 bytes on every member for this long, and
+   * at most 100,000 are kept
+   */
+  tombstoneTtl?: number
 }
 
 export interface SecurityInit {
@@ -242,6 +248,7 @@ export interface FoundationConfig {
   callTimeout: number
   maxQueuedBytes: number
   lookupTimeout: number
+  tombstoneTtl: number
   overlay: { topology: TopologyChoice, partialFrom: number, fullMeshAtMost: number, clientServerFrom: number, partialAtMost: number, settle: number, idleTimeout: number, activeViewSize?: number }
   distribution: { rebalance: boolean, drainTimeout: number }
   tracing: { enabled: boolean, sampleRate: number, maxSpans: number }

@@ -3,7 +3,7 @@
 import { hostname } from 'node:os'
 import { STRATEGY_NAMES } from '../discovery/index.ts'
 import { DEFAULT_TOPOLOGY_THRESHOLDS } from '../overlay/topology-policy.ts'
-import { DEFAULT_DRAIN_TIMEOUT, DEFAULT_MAX_SPANS, DEFAULT_OVERLAY_IDLE_TIMEOUT } from './defaults.ts'
+import { DEFAULT_DRAIN_TIMEOUT, DEFAULT_MAX_SPANS, DEFAULT_OVERLAY_IDLE_TIMEOUT, DEFAULT_TOMBSTONE_TTL } from './defaults.ts'
 import { DEFAULT_CLUSTER, DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT } from './defaults.ts'
 import { resolveDiscovery } from './discovery.ts'
 import { readEnv } from './env.ts'
@@ -95,12 +95,13 @@ function metricsOf (options: ValidatedInit, profile: Profile): FoundationConfig[
   }
 }
 
-function limitsOf (options: ValidatedInit, profile: Profile): Pick<FoundationConfig, 'maxMessageSize' | 'callTimeout' | 'maxQueuedBytes' | 'lookupTimeout'> {
+function limitsOf (options: ValidatedInit, profile: Profile): Pick<FoundationConfig, 'maxMessageSize' | 'callTimeout' | 'maxQueuedBytes' | 'lookupTimeout' | 'tombstoneTtl'> {
   return {
     maxMessageSize: options.messaging?.maxMessageSize ?? profile.maxMessageSize,
     callTimeout: options.messaging?.callTimeout ?? profile.callTimeout,
     maxQueuedBytes: options.messaging?.maxQueuedBytes ?? profile.maxQueuedBytes,
-    lookupTimeout: options.registry?.lookupTimeout ?? profile.lookupTimeout
+    lookupTimeout: options.registry?.lookupTimeout ?? profile.lookupTimeout,
+    tombstoneTtl: options.registry?.tombstoneTtl ?? DEFAULT_TOMBSTONE_TTL
   }
 }
 

@@ -62,7 +62,10 @@ export const initSchema = strict({
     callTimeout: duration.optional(),
     maxQueuedBytes: integer(64 * 1024, 4096 * MIB).optional()
   }, '{ maxMessageSize, callTimeout, maxQueuedBytes }').optional(),
-  registry: strict({ lookupTimeout: duration.optional() }, '{ lookupTimeout }').optional(),
+  registry: strict({
+    lookupTimeout: duration.optional(),
+    tombstoneTtl: integer(60_000, 7 * 24 * 3_600_000, 'a duration in ms from 60000 (1 min) to 604800000 (7 days)').optional()
+  }, '{ lookupTimeout, tombstoneTtl }').optional(),
   overlay: strict({
     topology: oneOf(TOPOLOGY_CHOICES).optional(),
     partialFrom: integer(2, 1_000_000).optional(),

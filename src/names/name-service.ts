@@ -3,6 +3,7 @@
 // their entries through it too, so both kinds share one namespace and one table. Names live on every node, or in a
 // large cluster with a few homes each (homed-names.ts).
 import { TypedEventEmitter } from '@libp2p/interface'
+import { DEFAULT_TOMBSTONE_TTL } from '../config/defaults.ts'
 import { systemClock } from '../time/clock.ts'
 import { conflictOf, isMine } from './conflicts.ts'
 import { InvalidNameError, NamesNotStartedError, NameTakenError } from './errors.ts'
@@ -25,8 +26,6 @@ import type { Clock, Timer } from '../time/clock.ts'
 import type { Logger } from '@libp2p/interface'
 
 const SECOND = 1000
-/** a distributed actor's tombstone outlives any partition expected to heal (the dead-redial window is 10 minutes) */
-const DISTRIBUTED_TOMBSTONE_TTL = 60 * 60 * SECOND
 /** a local name's holder corrects stale writes of its names itself: its tombstone only outlives messages in flight */
 const LOCAL_TOMBSTONE_TTL = 60 * SECOND
 /** after a partition heals, how long members have to see each other again before every one is read */
@@ -61,6 +60,8 @@ export interface NameServiceInit {
   visibilityTimeout?: number
   /** bound on one call to a member: a read page, a confirmation */
   callTimeout: number
+  /** how long a stopped distributed actor's tombstone is kept (default 1 h, DEFAULT_TOMBSTONE_TTL) */
+  tombstoneTtl?: number
 }
 
 export class NameService extends TypedEventEmitter<NameEvents> {
@@ -109,13 +110,13 @@ export class NameService extends TypedEventEmitter<NameEvents> {
   constructor (components: NameServiceComponents, init: NameServiceInit) {
     super()
     this.components = components
-    this.init = { visibilityTimeout: DEFAULT_VISIBILITY_TIMEOUT, ...init }
+    this.init = { visibilityTimeout: DEFAULT_VISIBILITY_TIMEOUT, tombstoneTtl: DEFAULT_TOMBSTONE_TTL, ...init }
     this.self = components.self
     this.log = components.log
     this.time = components.clock ?? systemClock()
     const now = (): number => this.time.now()
     this.versions = new VersionClock(now)
-    this.table = new NameTable({ self: this.self, tombstoneTtl: { local: LOCAL_TOMBSTONE_TTL, distributed: DISTRIBUTED_TOMBSTONE_TTL }, now })
+    this.table = new NameTable({ self: this.self, tombstoneTtl: { local: LOCAL_TOMBSTONE_TTL, distributed: this.init.tombstoneTtl }, now })
     this.members = new NameMembers({ self: this.self, membership: components.membership, now })
     this.endpoint = new NameEndpoint({
       table: this.table,

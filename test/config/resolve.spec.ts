@@ -9,7 +9,7 @@ const PEER_ID = '12D3KooWGC6TvWhfapngX6wvJHMYvKpDMXPb3ZnCZ6dMoaMtimQ5'
 describe('config', () => {
   it('fills documented defaults', () => {
     const config = resolveConfig({}, {})
-    expect(config).to.include({ profile: 'development', clusterName: 'foundation', maxMessageSize: 1024 * 1024, callTimeout: 5000 })
+    expect(config).to.include({ profile: 'development', clusterName: 'foundation', maxMessageSize: 1024 * 1024, callTimeout: 5000, lookupTimeout: 2000, tombstoneTtl: 3_600_000 })
     expect(config.discovery.strategies).to.deep.equal([{ name: 'mdns', init: { interval: 1000 } }])
     expect(config.listen).to.deep.equal(['/ip4/0.0.0.0/tcp/0'])
     expect(config.http).to.deep.equal({ enabled: true, host: '127.0.0.1', port: 9464, portIsDefault: true })
@@ -29,9 +29,9 @@ describe('config', () => {
       http: { enabled: false, host: '0.0.0.0', port: 0 },
       membership: { probeInterval: 800, tombstoneTimeout: 120_000 },
       messaging: { maxMessageSize: 4096, callTimeout: 100, maxQueuedBytes: 1024 * 1024 },
-      registry: { lookupTimeout: 300 }
+      registry: { lookupTimeout: 300, tombstoneTtl: 600_000 }
     }, {})
-    expect(config).to.include({ clusterName: 'shop', name: 'n1', maxMessageSize: 4096, callTimeout: 100, maxQueuedBytes: 1024 * 1024, lookupTimeout: 300 })
+    expect(config).to.include({ clusterName: 'shop', name: 'n1', maxMessageSize: 4096, callTimeout: 100, maxQueuedBytes: 1024 * 1024, lookupTimeout: 300, tombstoneTtl: 600_000 })
     expect(config.roles).to.deep.equal(['web', 'web', 'api'])
     expect(config.listen).to.deep.equal(['/ip4/127.0.0.1/tcp/4100'])
     expect(config.security).to.deep.equal({ allowPeers: [PEER_ID] })
@@ -98,6 +98,7 @@ describe('config', () => {
     ['messaging.maxMessageSize', { messaging: { maxMessageSize: 10 } }, /1024 to 67108864/],
     ['messaging.maxQueuedBytes', { messaging: { maxQueuedBytes: 100 } }],
     ['registry', { registry: [] }],
+    ['registry.tombstoneTtl', { registry: { tombstoneTtl: 1000 } }, /60000 \(1 min\)/],
     ['overlay.topology', { overlay: { topology: 'star' } }, /"auto", "full-mesh", "partial-view"/],
     ['overlay.fullMeshAtMost', { overlay: { fullMeshAtMost: 64 } }, /below partialFrom \(now 64 and 64\)/],
     ['overlay.partialFrom', { overlay: { partialFrom: 20 } }, /below partialFrom \(now 48 and 20\)/],
