@@ -11,7 +11,7 @@ import { writeResult } from './lib/result.ts'
 import { writeReadme } from './report.ts'
 import type { BenchResult } from './lib/result.ts'
 
-export const SUITES = ['send', 'call', 'pubsub', 'signatures', 'soak', 'formation', 'actor-memory', 'failover', 'handoff', 'idle', 'scale', 'registry', 'overlay', 'partial-view', 'client-server', 'topology-switch'] as const
+export const SUITES = ['send', 'call', 'pubsub', 'signatures', 'browser', 'soak', 'formation', 'actor-memory', 'failover', 'handoff', 'idle', 'scale', 'registry', 'overlay', 'partial-view', 'client-server', 'topology-switch'] as const
 
 /** A suite taking longer than this is killed. */
 const SUITE_TIMEOUT_MS = 120_000

@@ -5,7 +5,6 @@ import { ActorNotFoundError } from '../actors/errors.ts'
 import { LocalActors } from '../actors/local-actors.ts'
 import { SECOND } from '../config/units.ts'
 import { ClusterDiscovery } from '../discovery/cluster-discovery.ts'
-import { createStrategies } from '../discovery/create-strategies.ts'
 import { DistributedActors } from '../distribution/distributed-actors.ts'
 import { ProcessGroups } from '../groups/process-groups.ts'
 import { createMembership } from '../membership/libp2p-membership.ts'
@@ -50,6 +49,7 @@ import type { HttpEndpoint } from '../observability/http/http-endpoint.ts'
 import type { NodeMetrics } from '../observability/metrics/node-metrics.ts'
 import type { Traced, TraceRequestOptions, TraceResult } from '../observability/tracing/index.ts'
 import type { TraceRequests } from '../observability/tracing/trace-requests.ts'
+import type { NodePlatform } from '../platform/node-platform.ts'
 import type { Supervisor, SupervisorSpec } from '../supervision/index.ts'
 import type { ComponentLogger, Logger, PrivateKey } from '@libp2p/interface'
 
@@ -112,7 +112,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
   private stopping: Promise<void> | undefined
 
   /** Use `Foundation.start()`: it builds the host first, which is async. */
-  constructor (config: FoundationConfig, host: Host, privateKey: PrivateKey, logger: ComponentLogger, seams: NodeSeams = {}, metrics?: NodeMetrics) {
+  constructor (config: FoundationConfig, host: Host, privateKey: PrivateKey, logger: ComponentLogger, platform: NodePlatform, seams: NodeSeams = {}, metrics?: NodeMetrics) {
     super()
     this.config = config
     this.metrics = metrics
@@ -121,7 +121,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     this.name = config.name
     this.log = logger.forComponent('foundation:node')
     this.tracing = config.tracing.enabled
-      ? new NodeTracing({ node: this.id, nodeName: config.name, sampleRate: config.tracing.sampleRate, maxSpans: config.tracing.maxSpans })
+      ? new NodeTracing({ node: this.id, nodeName: config.name, sampleRate: config.tracing.sampleRate, maxSpans: config.tracing.maxSpans, storage: platform.contextStorage() })
       : undefined
 
     this.actors = new LocalActors({
@@ -133,10 +133,10 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       onExit: (cell) => { if (cell.name != null) { this.unregisterName(cell.name) } }
     })
     // what this node publishes is signed with its key, and what others publish is checked against theirs
-    const keys = nodeKeys(privateKey)
+    const keys = nodeKeys(privateKey, platform.keyCrypto)
     // the overlay, made below, knows the shape that decides how long a dial yields to the peer's
     const dialYield = (): number => this.overlay.dialYield()
-    this.membership = createMembership({ host, privateKey, logger, dialYield }, {
+    this.membership = createMembership({ host, keys, logger, dialYield }, {
       cluster: config.clusterName,
       name: config.name,
       roles: config.roles,
@@ -151,7 +151,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     const { strategies, ...choice } = config.discovery
     this.discovery = new ClusterDiscovery(
       { log: logger.forComponent('foundation:discovery'), offer: (candidates) => { this.connector.offer(candidates) } },
-      createStrategies(strategies, {
+      platform.strategies(strategies, {
         logger,
         self: { peerId: this.id, name: config.name, addresses: () => this.addresses() }
       }, { mdns: host.services.mdns }),
@@ -282,7 +282,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       tracing: this.tracing,
       metrics,
       logger
-    }, { http: config.http, callTimeout: config.callTimeout })
+    }, { http: config.http, callTimeout: config.callTimeout, serveHttp: platform.serveHttp })
     this.eventLog = observability.eventLog
     this.debug = observability.debug
     this.readinessChecks = observability.readiness

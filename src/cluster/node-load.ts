@@ -195,7 +195,7 @@ export class NodeLoadGossip extends TypedEventEmitter<MemberReportEvents> implem
     const refresh = Math.max(this.refresh, this.members() * SECOND / CLUSTER_REPORTS_PER_SECOND)
     this.refreshAt = now + refresh * (1 - REFRESH_JITTER / 2 + Math.random() * REFRESH_JITTER)
     const self = this.components.host.peerId.toString()
-    const data = encodePublication(this.ids.next(), self, [this.codec.encode(report)], (bytes) => this.components.keys.own.sign(bytes))
+    const data = encodePublication(this.ids.next(), self, [this.codec.encode(report)], (bytes) => this.components.keys.own.signDigestOf(bytes))
     this.components.host.services.pubsub.publish(this.topic, data).catch((err: Error) => {
       this.components.log.trace('could not publish the node load - %e', err)
     })

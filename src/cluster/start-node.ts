@@ -5,6 +5,7 @@ import { preSharedKeyFrom } from '../config/secret.ts'
 import { createHost } from '../node/create-host.ts'
 import { quietLogger } from '../node/quiet-logger.ts'
 import { NodeMetrics } from '../observability/metrics/node-metrics.ts'
+import { nodePlatform } from '../platform/node/index.ts'
 import { FoundationNode } from './foundation-node.ts'
 import type { FoundationConfig } from '../config/index.ts'
 import type { ConnectorInit } from '../node/connector.ts'
@@ -50,7 +51,7 @@ export async function startFoundationNode (config: FoundationConfig, seams: Node
     metrics: metrics?.libp2p(),
     logger
   })
-  const node = new FoundationNode(config, host, privateKey, logger, seams, metrics)
+  const node = new FoundationNode(config, host, privateKey, logger, nodePlatform(), seams, metrics)
   try {
     await node.start()
   } catch (err) {

@@ -20,6 +20,8 @@ export const CLUSTER_CHOICES = [...STRATEGY_NAMES, 'auto'] as const
 export type ClusterChoice = typeof CLUSTER_CHOICES[number]
 
 export const DEFAULT_CLUSTER = 'foundation'
+/** what a cluster name may be: it goes into protocol ids, topic names and mDNS labels */
+export const CLUSTER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,62}$/
 export const DEFAULT_LISTEN = ['/ip4/0.0.0.0/tcp/0']
 /** address-based discovery dials peers at this node's own port, so production listens on a fixed one */
 export const DEFAULT_PRODUCTION_LISTEN = ['/ip4/0.0.0.0/tcp/4001']

@@ -129,6 +129,11 @@ export interface OverlayConfigInit {
   partialAtMost?: number
   /** ms a size must call for the other shape before the switch (default 30 s) */
   settle?: number
+  /**
+   * ms the links of the shape left are kept after a switch, so that members that switch a little later are still
+   * reached by them (default 30 s, the settling time over which members' counts differ)
+   */
+  switchGrace?: number
   /** neighbours each node keeps in the partial-view shape (default 4: log10(1,000) + 1) */
   activeViewSize?: number
   /** ms a connection outside the overlay, dialled for a call or a read, stays open after its last use (default 15 s) */
@@ -249,7 +254,7 @@ export interface FoundationConfig {
   maxQueuedBytes: number
   lookupTimeout: number
   tombstoneTtl: number
-  overlay: { topology: TopologyChoice, partialFrom: number, fullMeshAtMost: number, clientServerFrom: number, partialAtMost: number, settle: number, idleTimeout: number, activeViewSize?: number }
+  overlay: { topology: TopologyChoice, partialFrom: number, fullMeshAtMost: number, clientServerFrom: number, partialAtMost: number, settle: number, switchGrace: number, idleTimeout: number, activeViewSize?: number }
   distribution: { rebalance: boolean, drainTimeout: number }
   tracing: { enabled: boolean, sampleRate: number, maxSpans: number }
 }

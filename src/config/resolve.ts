@@ -2,6 +2,7 @@
 // in code, validates everything with one schema, then fills the profile's defaults and chooses discovery.
 import { hostname } from 'node:os'
 import { STRATEGY_NAMES } from '../discovery/index.ts'
+import { DEFAULT_SWITCH_GRACE } from '../overlay/switching/index.ts'
 import { DEFAULT_TOPOLOGY_THRESHOLDS } from '../overlay/topology-policy.ts'
 import { DEFAULT_DRAIN_TIMEOUT, DEFAULT_MAX_SPANS, DEFAULT_OVERLAY_IDLE_TIMEOUT, DEFAULT_TOMBSTONE_TTL } from './defaults.ts'
 import { DEFAULT_CLUSTER, DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT } from './defaults.ts'
@@ -141,7 +142,7 @@ function membershipOf (options: ValidatedInit, profile: Profile, layers: Layers)
 }
 
 function overlayOf (options: ValidatedInit, layers: Layers): FoundationConfig['overlay'] {
-  const { topology, idleTimeout, activeViewSize, ...thresholds } = options.overlay ?? {}
+  const { topology, idleTimeout, activeViewSize, switchGrace, ...thresholds } = options.overlay ?? {}
   const overlay = {
     topology: topology ?? 'auto',
     partialFrom: thresholds.partialFrom ?? DEFAULT_TOPOLOGY_THRESHOLDS.partialFrom,
@@ -149,6 +150,7 @@ function overlayOf (options: ValidatedInit, layers: Layers): FoundationConfig['o
     clientServerFrom: thresholds.clientServerFrom ?? DEFAULT_TOPOLOGY_THRESHOLDS.clientServerFrom,
     partialAtMost: thresholds.partialAtMost ?? DEFAULT_TOPOLOGY_THRESHOLDS.partialAtMost,
     settle: thresholds.settle ?? DEFAULT_TOPOLOGY_THRESHOLDS.settle,
+    switchGrace: switchGrace ?? DEFAULT_SWITCH_GRACE,
     idleTimeout: idleTimeout ?? DEFAULT_OVERLAY_IDLE_TIMEOUT,
     ...(activeViewSize != null ? { activeViewSize } : {})
   }

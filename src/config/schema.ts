@@ -2,12 +2,12 @@
 import { isIP } from 'node:net'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { z } from 'zod'
+import { isReservedRole } from '../membership/reserved-roles.ts'
 import { boolean, duration, integer, isHostname, isMultiaddrText, list, oneOf, strict, text, textWhere } from './checks.ts'
-import { CLUSTER_CHOICES, MIN_PASSPHRASE_LENGTH, PROFILE_NAMES, TOPOLOGY_CHOICES } from './defaults.ts'
+import { CLUSTER_CHOICES, CLUSTER_NAME, MIN_PASSPHRASE_LENGTH, PROFILE_NAMES, TOPOLOGY_CHOICES } from './defaults.ts'
 import { discoverySchema } from './discovery-schema.ts'
 import { MIB } from './units.ts'
 
-const CLUSTER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,62}$/
 const SWARM_KEY = /^\/key\/swarm\/psk\/1\.0\.0\/\r?\n\/base16\/\r?\n[0-9a-f]{64}\s*$/
 
 /** A libp2p swarm.key text, or a passphrase long enough to derive a key from. */
@@ -33,7 +33,7 @@ export const initSchema = strict({
     error: `a strategy name or an array of them (${CLUSTER_CHOICES.join(', ')})`
   }).optional(),
   name: text().optional(),
-  roles: list(text(), 'an array of strings').optional(),
+  roles: list(text().refine(role => !isReservedRole(role), { error: 'a role name not beginning with "$" (Foundation\'s own roles do)' }), 'an array of strings').optional(),
   listen: list(textWhere(isMultiaddrText, 'a multiaddr such as /ip4/0.0.0.0/tcp/0'), 'an array of multiaddrs').optional(),
   secret: textWhere(isSecret, `a swarm.key text (/key/swarm/psk/1.0.0/, /base16/, 64 lowercase hex digits) or a passphrase of at least ${MIN_PASSPHRASE_LENGTH} characters (make one with Foundation.generateSecret())`).optional(),
   discovery: discoverySchema.optional(),
@@ -73,9 +73,10 @@ export const initSchema = strict({
     clientServerFrom: integer(2, 1_000_000).optional(),
     partialAtMost: integer(1, 1_000_000).optional(),
     settle: integer(0, 3_600_000, 'a duration in ms from 0 to 3600000').optional(),
+    switchGrace: integer(0, 3_600_000, 'a duration in ms from 0 to 3600000').optional(),
     activeViewSize: integer(1, 32).optional(),
     idleTimeout: duration.optional()
-  }, '{ topology, partialFrom, fullMeshAtMost, clientServerFrom, partialAtMost, settle, activeViewSize, idleTimeout }').optional(),
+  }, '{ topology, partialFrom, fullMeshAtMost, clientServerFrom, partialAtMost, settle, switchGrace, activeViewSize, idleTimeout }').optional(),
   distribution: strict({
     rebalance: boolean().optional(),
     drainTimeout: duration.optional()

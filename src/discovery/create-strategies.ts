@@ -2,6 +2,7 @@
 import { awsDiscovery } from './aws/index.ts'
 import { consulDiscovery } from './consul/index.ts'
 import { dnsDiscovery } from './dns/index.ts'
+import { UnknownStrategyError } from './errors.ts'
 import { etcdDiscovery } from './etcd/index.ts'
 import { gcpDiscovery } from './gcp/index.ts'
 import { kubernetesDiscovery } from './kubernetes/index.ts'
@@ -20,16 +21,6 @@ export interface StrategyChoice {
 export interface StrategyHosts {
   /** the host's mDNS service, which the mdns strategy reads */
   mdns?: ClusterMdns
-}
-
-/** Thrown when a configuration names a strategy this build cannot make (a bug: the configuration checks names). */
-export class UnknownStrategyError extends Error {
-  static readonly name = 'UnknownStrategyError'
-
-  constructor (name: string, why: string) {
-    super(`cannot start discovery strategy "${name}": ${why}`)
-    this.name = 'UnknownStrategyError'
-  }
 }
 
 export function createStrategies (choices: StrategyChoice[], components: DiscoveryComponents, hosts: StrategyHosts = {}): DiscoveryStrategy[] {

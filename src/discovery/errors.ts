@@ -40,3 +40,16 @@ export class DiscoveryResponseError extends DiscoveryError {
     this.name = 'DiscoveryResponseError'
   }
 }
+
+/**
+ * Thrown when a configuration names a strategy this build cannot make (a bug: the configuration checks names), or
+ * one this platform cannot run (a browser runs the static strategy alone).
+ */
+export class UnknownStrategyError extends Error {
+  static readonly name = 'UnknownStrategyError'
+
+  constructor (name: string, why: string) {
+    super(`cannot start discovery strategy "${name}": ${why}`)
+    this.name = 'UnknownStrategyError'
+  }
+}

@@ -5,13 +5,13 @@
 // It has no clock, timer, randomness or socket of its own: time and ids come from its components, messages go
 // through the messaging, endpoints and membership it is given. The node hands it the real ones; the simulator hands
 // it virtual ones, and a run there replays from its seed.
-import { randomBytes } from 'node:crypto'
 import { TypedEventEmitter } from '@libp2p/interface'
 import { ActorNotFoundError } from '../actors/errors.ts'
 import { DISTRIBUTED_PREFIX } from '../cluster/system-endpoints.ts'
 import { NameTakenError } from '../names/errors.ts'
 import { refOf as nameRefOf } from '../names/name-entry.ts'
 import { systemClock } from '../time/clock.ts'
+import { toHex } from '../wire/hex.ts'
 import { createDistributionParts } from './distribution-parts.ts'
 import { quorumHolds } from './duties.ts'
 import { MAX_DISTRIBUTED_NAME } from './entry.ts'
@@ -230,7 +230,7 @@ export class DistributedActors extends TypedEventEmitter<DistributionEvents> {
 
   async spawn (actor: ActorClass, name: string | undefined, args: unknown[], options: DistributeOptions): Promise<ActorRef> {
     const type = this.typeNames.get(actor) ?? this.define(actor)
-    const key = name ?? `${type}-${this.components.newId?.() ?? randomBytes(8).toString('hex')}`
+    const key = name ?? `${type}-${this.components.newId?.() ?? toHex(crypto.getRandomValues(new Uint8Array(8)))}`
     if (key.length > MAX_DISTRIBUTED_NAME) { throw new DistributionOptionError(`a distributed actor's name is at most ${MAX_DISTRIBUTED_NAME} characters`) }
     // any live actor's name, local or distributed: one namespace
     const held = this.names.resolve(key)

@@ -1,7 +1,8 @@
 // Membership: the agreed view of who is in the cluster, kept by a gossip failure detector over whatever links exist.
 import type { Host } from '../node/create-host.ts'
+import type { NodeKeys } from '../node/node-keys.ts'
 import type { DialYield } from '../node/pair-dial.ts'
-import type { ComponentLogger, PrivateKey, Startable, TypedEventTarget } from '@libp2p/interface'
+import type { ComponentLogger, Startable, TypedEventTarget } from '@libp2p/interface'
 
 export type MemberStatus = 'alive' | 'suspect' | 'dead' | 'left'
 
@@ -57,8 +58,8 @@ export interface Membership extends Startable, TypedEventTarget<MembershipEvents
 
 export interface MembershipComponents {
   host: Host
-  /** the host's own key: this node signs its membership records with it (Ed25519) */
-  privateKey: PrivateKey
+  /** the host's own key, which signs this node's membership records (Ed25519), and the keys that check other members' */
+  keys: NodeKeys
   logger: ComponentLogger
   /** how long the higher id of a pair waits for the other's dial (see pair-dial.ts) */
   dialYield?: DialYield

@@ -94,8 +94,8 @@ class SwimMembership extends TypedEventEmitter<MembershipEvents> implements Libp
     this.config = resolveConfig(init)
     this.protocol = protocolName(this.config.cluster, 'membership')
     this.log = components.logger.forComponent('foundation:membership')
-    this.signer = new MemberSigner(components.privateKey, this.config.cluster)
-    this.screen = new RecordScreen(new MemberProofs(this.config.cluster, PROVEN_MEMBERS), (record, why) => {
+    this.signer = new MemberSigner(components.keys.own, this.config.cluster)
+    this.screen = new RecordScreen(new MemberProofs(components.keys.peers, this.config.cluster, PROVEN_MEMBERS), (record, why) => {
       this.log('dropped a record of %s (%s, incarnation %d): its proof is %s', record.id, record.status, record.incarnation, why)
     })
     this.core = this.createCore()

@@ -1,10 +1,9 @@
 // Members sign what they say about themselves, and every member checks the signature before it believes a record or
 // passes it on: without it, one well-formed frame from any peer holding the cluster key could say a member left, died
 // at an incarnation it can never refute, or that two hundred invented members joined.
-import { PeerKeys, SigningKey } from '../node/node-keys.ts'
 import { Codec } from '../wire/codec.ts'
 import type { MemberRecord } from './index.ts'
-import type { PrivateKey } from '@libp2p/interface'
+import type { PeerKeys, SigningKey } from '../node/node-keys.ts'
 
 /** Names what is signed, so a member's signature of its record can never be taken for a signature of anything else. */
 const STATEMENT = 'foundation/member-statement/1'
@@ -25,8 +24,8 @@ export class MemberSigner {
   private readonly key: SigningKey
   private readonly codec = new Codec()
 
-  constructor (privateKey: PrivateKey, cluster: string) {
-    this.key = new SigningKey(privateKey)
+  constructor (key: SigningKey, cluster: string) {
+    this.key = key
     this.cluster = cluster
   }
 
@@ -50,11 +49,11 @@ export class MemberProofs {
   /** the last statement proven for each member, by id, least recently used first */
   private readonly proven = new Map<string, MemberRecord>()
 
-  /** `limit`: members whose key and last proven statement are kept (a few times the cluster's size) */
-  constructor (cluster: string, limit: number) {
+  /** `keys`: the node's peer keys; `limit`: members whose last proven statement is kept (a few times the cluster's size) */
+  constructor (keys: PeerKeys, cluster: string, limit: number) {
+    this.keys = keys
     this.cluster = cluster
     this.limit = limit
-    this.keys = new PeerKeys(limit)
   }
 
   check (record: MemberRecord): ProofCheck {

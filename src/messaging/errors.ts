@@ -74,3 +74,13 @@ export class ForgedPublicationError extends Error {
     this.from = from
   }
 }
+
+/** A publish on a node that is not running: before its start or after its stop, no other node would get it. */
+export class PubSubNotRunningError extends Error {
+  static readonly name = 'PubSubNotRunningError'
+
+  constructor () {
+    super('pub/sub is not running: publish between the node\'s start and its stop')
+    this.name = 'PubSubNotRunningError'
+  }
+}

@@ -1,44 +1,22 @@
-// Builds the libp2p host every Foundation node runs on: the transports, security, muxer and services we rely on.
+// Builds the libp2p host a Foundation node runs on in Node.js: TCP (and WebSockets when asked), noise, the cluster
+// secret and mDNS, over what every host shares (host-options.ts).
 import { noise } from '@chainsafe/libp2p-noise'
-import { gossipsub } from '@libp2p/gossipsub'
-import { identify } from '@libp2p/identify'
-import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
+import { webSockets } from '@libp2p/websockets'
 import { createLibp2p } from 'libp2p'
 import { clusterMdns } from '../discovery/mdns/cluster-mdns.ts'
-import { clusterScoring } from '../messaging/pubsub/cluster-scoring.ts'
-import { publicationMessageId } from '../messaging/pubsub/publication.ts'
-import { duplicatePruner } from './duplicate-pruner.ts'
-import { guardedYamux } from './guarded-yamux.ts'
+import { sharedHostOptions } from './host-options.ts'
 import { privateNetwork } from './private-network/index.ts'
-import { protocolPrefix } from './protocols.ts'
 import { quietLogger } from './quiet-logger.ts'
-import type { DuplicatePruner } from './duplicate-pruner.ts'
-import type { ClusterMdns } from '../discovery/mdns/cluster-mdns.ts'
-import type { GossipSub } from '@libp2p/gossipsub'
-import type { Identify } from '@libp2p/identify'
-import type { ComponentLogger, ConnectionProtector, Metrics, PeerId, PrivateKey } from '@libp2p/interface'
-import type { Ping } from '@libp2p/ping'
+import type { Host, HostServices } from './host-options.ts'
+import type { ComponentLogger, ConnectionProtector, Metrics, PrivateKey } from '@libp2p/interface'
 import type { PrometheusMetricsComponents } from '@libp2p/prometheus-metrics'
-import type { Libp2p, Libp2pOptions, ServiceFactoryMap } from 'libp2p'
+import type { Libp2pOptions } from 'libp2p'
 
-/** inbound connections accepted per second from one address; the cluster secret, not this, keeps strangers out */
-const INBOUND_CONNECTIONS_PER_SECOND = 256
-/** inbound connections still in their handshake at once */
-const MAX_PENDING_INBOUND = 128
+export type { Host, HostServices }
 
-export interface HostServices {
-  identify: Identify
-  ping: Ping
-  pubsub: GossipSub
-  /** closes the second connection of a pair once Foundation's streams have moved off it */
-  duplicates: DuplicatePruner
-  /** the cluster's mDNS responder and querier, when mDNS discovery is on */
-  mdns?: ClusterMdns
-  [key: string]: unknown
-}
-
-export type Host = Libp2p<HostServices>
+/** a listen address that browsers can dial: /ws or /wss at its end, before any /p2p */
+const WEBSOCKETS = /\/(ws|wss|tls\/ws)(\/p2p\/[^/]+)?$/
 
 /** The transports a host listens and dials on, as libp2p takes them. */
 export type HostTransports = NonNullable<Libp2pOptions['transports']>
@@ -49,8 +27,8 @@ export interface CreateHostOptions {
   cluster: string
   listen: string[]
   /**
-   * the transports to listen and dial on (default TCP): tests and benchmarks run a hundred nodes in one process on
-   * `@libp2p/memory`, listening on /memory/<name>
+   * the transports to listen and dial on (default TCP, and WebSockets when `listen` has a /ws address): tests and
+   * benchmarks run a hundred nodes in one process on `@libp2p/memory`, listening on /memory/<name>
    */
   transports?: HostTransports
   /**
@@ -93,60 +71,27 @@ function defaultProtector (swarmKey: Uint8Array): () => ConnectionProtector {
 }
 
 export async function createHost (options: CreateHostOptions): Promise<Host> {
-  const mdns: Partial<ServiceFactoryMap<HostServices>> = {}
+  const shared = sharedHostOptions(options)
   if (options.mdns.enabled) {
-    mdns.mdns = clusterMdns({ serviceTag: mdnsServiceTag(options.cluster), interval: options.mdns.interval })
+    shared.services.mdns = clusterMdns({ serviceTag: mdnsServiceTag(options.cluster), interval: options.mdns.interval })
   }
-  const allowed = options.allowPeers != null ? new Set(options.allowPeers) : undefined
-  const refused = options.refusePeer ?? (() => false)
-  const denied = (peer: PeerId): boolean => (allowed != null && !allowed.has(peer.toString())) || refused(peer.toString())
-
   return createLibp2p<HostServices>({
+    ...shared,
     // started by the node once every Foundation protocol handler is in place
     start: false,
     privateKey: options.privateKey,
     metrics: options.metrics,
     logger: options.logger ?? quietLogger(),
     addresses: { listen: options.listen },
-    transports: options.transports ?? [tcp()],
+    transports: options.transports ?? transportsFor(options.listen),
     connectionEncrypters: options.encrypters ?? [noise()],
-    streamMuxers: [guardedYamux()],
-    connectionProtector: options.secret != null ? (options.protector ?? defaultProtector)(options.secret) : undefined,
-    // membership's failure detector probes every member already: libp2p's own ping of every connection every
-    // 10 s would be a second one, paid by every idle node
-    connectionMonitor: { enabled: false },
-    connectionManager: {
-      // every member dials every other, so a node that joins or returns is dialled by the whole cluster at once,
-      // and nodes that share a host (one machine, one NAT) share one address: libp2p's defaults (5 inbound
-      // connections per second per address, 10 pending) reset the dials past them and fail their calls
-      inboundConnectionThreshold: INBOUND_CONNECTIONS_PER_SECOND,
-      maxIncomingPendingConnections: MAX_PENDING_INBOUND
-    },
-    // checked right after the noise handshake proves the remote's peer id, before any protocol runs
-    connectionGater: {
-      denyDialPeer: denied,
-      denyInboundEncryptedConnection: denied,
-      denyOutboundEncryptedConnection: denied
-    },
-    services: {
-      identify: identify(),
-      ping: ping(),
-      pubsub: gossipsub({
-        // peers are authenticated by noise (and the cluster key): signatures would only cost throughput
-        globalSignaturePolicy: 'StrictNoSign',
-        allowPublishToZeroTopicPeers: true,
-        emitSelf: false,
-        // our publications carry a unique id up front: reading it beats hashing every message
-        msgIdFn: publicationMessageId,
-        maxInboundDataLength: options.maxMessageSize + 1024,
-        // gossipsub's default, relied on: each publication goes from its origin to every subscriber it knows, so
-        // delivery never waits for the mesh to form or heal
-        floodPublish: true,
-        // members share addresses (one machine, one NAT) and are admitted by the cluster key: see cluster-scoring.ts
-        ...clusterScoring()
-      }),
-      duplicates: duplicatePruner({ protocolPrefix: protocolPrefix(options.cluster) }),
-      ...mdns
-    }
+    connectionProtector: options.secret != null ? (options.protector ?? defaultProtector)(options.secret) : undefined
   })
+}
+
+/** TCP between Node members; WebSockets beside it when an address to listen on asks for it, for browsers to dial. */
+function transportsFor (listen: string[]): HostTransports {
+  const transports: HostTransports = [tcp()]
+  if (listen.some(address => WEBSOCKETS.test(address))) { transports.push(webSockets()) }
+  return transports
 }

@@ -13,3 +13,13 @@ export class HttpPortInUseError extends Error {
     this.port = port
   }
 }
+
+/** http.enabled on a platform that cannot listen, such as a browser tab. */
+export class HttpUnavailableError extends Error {
+  static readonly name = 'HttpUnavailableError'
+
+  constructor () {
+    super('http.enabled is set, but this platform cannot serve HTTP: set http.enabled to false')
+    this.name = 'HttpUnavailableError'
+  }
+}

@@ -1,16 +1,14 @@
 // Everything one node offers to look into it: its event log, debug answers, readiness, metrics, traces and HTTP.
 import { DISTRIBUTED_PREFIX } from '../cluster/system-endpoints.ts'
-import { SECOND } from '../config/units.ts'
-import { DashboardFeed } from './dashboard/dashboard-feed.ts'
-import { dashboardSnapshot } from './dashboard/dashboard-snapshot.ts'
 import { DebugService } from './debug/debug-service.ts'
+import { HttpUnavailableError } from './errors.ts'
 import { EventLog } from './events/event-log.ts'
 import { Readiness } from './health/readiness.ts'
-import { HttpEndpoint } from './http/http-endpoint.ts'
-import { installRoutes } from './routes.ts'
 import { TRACE_ENDPOINT, TraceRequests } from './tracing/trace-requests.ts'
+import type { DashboardFeed } from './dashboard/dashboard-feed.ts'
 import type { NodeLifecycle } from './health/readiness.ts'
-import type { HttpEndpointInit } from './http/http-endpoint.ts'
+import type { HttpEndpoint, HttpEndpointInit } from './http/http-endpoint.ts'
+import type { ServeHttp } from './http/serve-http.ts'
 import type { MetricsSources } from './metrics/index.ts'
 import type { NodeMetrics } from './metrics/node-metrics.ts'
 import type { NodeTracing } from './tracing/node-tracing.ts'
@@ -69,6 +67,8 @@ export interface NodeObservabilityInit {
   http: HttpEndpointInit & { enabled: boolean }
   /** ms each member has to answer a trace request */
   callTimeout: number
+  /** builds the HTTP endpoint and the dashboard's feed, where the platform can serve (see http/serve-http.ts) */
+  serveHttp?: ServeHttp
 }
 
 export interface NodeObservability {
@@ -143,22 +143,7 @@ export function createNodeObservability (components: NodeObservabilityComponents
   components.endpoints.register(TRACE_ENDPOINT, traces.endpoint)
 
   if (!init.http.enabled) { return { eventLog, debug, readiness, traces, http: undefined, dashboard: undefined } }
-  const http = new HttpEndpoint({ log: logger.forComponent('foundation:http') }, init.http)
-  const dashboard = new DashboardFeed({
-    gather: async (signal) => {
-      const snapshot = await debug.cluster({ timeout: 2 * SECOND, maxActors: 20, maxEvents: 0, signal })
-      return dashboardSnapshot(components.cluster, id, membership.members(), snapshot, Date.now())
-    },
-    events: eventLog,
-    log: logger.forComponent('foundation:dashboard')
-  })
-  installRoutes(http, {
-    info: () => components.info(),
-    dashboard,
-    lifecycle: () => components.lifecycle(),
-    uptime: () => components.uptime(),
-    readiness: () => readiness.report(),
-    metrics: components.metrics
-  })
+  if (init.serveHttp == null) { throw new HttpUnavailableError() }
+  const { http, dashboard } = init.serveHttp(components, { debug, eventLog, readiness }, init.http)
   return { eventLog, debug, readiness, traces, http, dashboard }
 }

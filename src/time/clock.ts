@@ -1,5 +1,6 @@
 // Time as a part is handed it: the wall clock in production, a simulator's virtual clock in tests. A part that reads
 // time and sets timers only through a Clock runs the same way in both, so a simulated run replays from its seed.
+import { nextTurn } from './next-turn.ts'
 
 export interface Timer {
   cancel(): void
@@ -30,10 +31,7 @@ export function systemClock (): Clock {
       timer.unref?.()
       return { cancel: () => { clearInterval(timer) } }
     },
-    soon: (fn) => {
-      const immediate = setImmediate(fn)
-      return { cancel: () => { clearImmediate(immediate) } }
-    }
+    soon: nextTurn
   }
 }
 

@@ -1,5 +1,6 @@
 // Writes frames to a libp2p stream, coalescing what is queued in one turn of the event loop into bounded writes.
 import { KIB } from '../config/units.ts'
+import { nextTurn } from '../time/next-turn.ts'
 import { encodeFrames } from './frames.ts'
 import type { AbortOptions, Stream } from '@libp2p/interface'
 
@@ -105,7 +106,7 @@ export class FrameWriter {
       } else if (this.queue.length > 0 && !this.scheduled) {
         // the rest of a backlog in the next turn, after what other streams queued meanwhile
         this.scheduled = true
-        setImmediate(() => { this.scheduled = false; this.flush() })
+        nextTurn(() => { this.scheduled = false; this.flush() })
       }
     } catch (err: any) {
       this.closed = true

@@ -1,4 +1,4 @@
-// The soak benchmark's child in its short mode: the same load as the 30-minute run for half a minute, which CI can
+// The soak benchmark's child in its short mode: the same load as the 30-minute run for 20 seconds, which CI can
 // afford. It checks the load itself (nothing lost but what a leaving node had in flight, a node left and one joined)
 // and that memory was sampled; whether the heap stays flat is the long run's figure (benchmarks/suites/soak.ts).
 import { spawn } from 'node:child_process'
@@ -17,8 +17,8 @@ async function runSoak (env: Record<string, string>): Promise<{ code: number | n
 describe('benchmark soak, short mode', function () {
   this.timeout(120_000)
 
-  it('runs every kind of load for half a minute, loses nothing a live node sent, and samples memory', async () => {
-    const { code, stdout, stderr } = await runSoak({ SOAK_MINUTES: '0.5', SOAK_SAMPLE_MS: '10000', SOAK_CHURN_MS: '12000' })
+  it('runs every kind of load for 20 seconds, loses nothing a live node sent, and samples memory', async () => {
+    const { code, stdout, stderr } = await runSoak({ SOAK_MINUTES: String(20 / 60), SOAK_SAMPLE_MS: '5000', SOAK_CHURN_MS: '8000' })
     expect(code, stderr).to.equal(0)
     const result = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}')
     const { counts, samples } = result
@@ -29,9 +29,10 @@ describe('benchmark soak, short mode', function () {
     }
     expect(counts.joins, 'joins').to.be.at.least(2)
     expect(counts.leaves, 'leaves').to.equal(counts.joins)
-    expect(counts.spawned).to.be.above(100)
-    expect(counts.stopped).to.be.above(50)
-    expect(counts.distributedSpawned).to.be.above(20)
+    // 5 named and 1 distributed actor a second; past the 50 kept alive, each spawn stops the oldest
+    expect(counts.spawned).to.be.above(70)
+    expect(counts.stopped).to.be.above(20)
+    expect(counts.distributedSpawned).to.be.above(12)
     // only what a node that was leaving had sent or called, or was yet to deliver, may be missing
     const failed = Object.entries(counts.callErrors as Record<string, number>)
     expect(failed.filter(([name]) => name !== 'NodeDownError'), 'call errors other than a leaving node\'s').to.deep.equal([])

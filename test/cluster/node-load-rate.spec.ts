@@ -8,6 +8,7 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { expect } from 'aegir/chai'
 import { NodeLoadGossip } from '../../src/cluster/node-load.ts'
 import { nodeKeys } from '../../src/node/node-keys.ts'
+import { nodeKeyCrypto } from '../../src/platform/node/node-crypto.ts'
 import type { Host } from '../../src/node/create-host.ts'
 import type { PeerId } from '@libp2p/interface'
 
@@ -33,7 +34,7 @@ async function loadGossip (members: number): Promise<{ load: NodeLoadGossip, pub
   const host = { peerId: peerIdFromPrivateKey(key), services: { pubsub } } as unknown as Host
   const load = new NodeLoadGossip({
     host,
-    keys: nodeKeys(key),
+    keys: nodeKeys(key, nodeKeyCrypto()),
     log: logger('test:node-load'),
     local: () => ({ processes: 0, messageRate: 0 }),
     members: () => members

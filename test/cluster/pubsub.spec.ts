@@ -34,6 +34,14 @@ describe('pub/sub', function () {
     expect(lonely.gossip.stats).to.include({ published: 1, sentToPeers: 0, peerCopies: 0, publishFailures: 0 })
   })
 
+  it('refuses a publish on a stopped node with PubSubNotRunningError, rather than taking it silently', async () => {
+    const stopped = await nodes.start({ clusterName: uniqueCluster(), name: 'stopped' })
+    await stopped.stop()
+    const err = await stopped.pubsub.publish('late', 1).then(() => undefined, (err: Error) => err)
+    expect(err).to.have.property('name', 'PubSubNotRunningError')
+    expect(stopped.gossip.stats.published).to.equal(0)
+  })
+
   it('reaches every subscriber on every node, the publisher included, once each', async () => {
     for (const node of [a, b, c]) { listen(node, 'events') }
     listen(b, 'events', 'b-second')

@@ -68,6 +68,7 @@ describe('config', () => {
   const bad: Array<[string, object, RegExp?]> = [
     ['clusterName', { clusterName: 'has space' }, /1-63 letters/],
     ['roles[1]', { roles: ['a', 7] }],
+    ['roles[0]', { roles: ['$browser'] }, /not beginning with "\$"/],
     ['listen[0]', { listen: ['not-a-multiaddr'] }, /multiaddr/],
     ['secret', { secret: 'short' }, /at least 16 characters/],
     ['discovery.mdns', { discovery: { mdns: 'yes' } }, /true, false or \{ interval \}/],
@@ -106,6 +107,7 @@ describe('config', () => {
     ['overlay.clientServerFrom', { overlay: { clientServerFrom: 300, partialFrom: 80 } }, /below clientServerFrom \(now 4000 and 300\)/],
     ['overlay.partialAtMost', { overlay: { partialAtMost: 40, clientServerFrom: 60 } }, /partialFrom at most partialAtMost \(now 64 and 40\)/],
     ['overlay.activeViewSize', { overlay: { activeViewSize: 0 } }],
+    ['overlay.switchGrace', { overlay: { switchGrace: -1 } }, /0 to 3600000/],
     ['clusters', { clusters: 'typo' }, /known options/]
   ]
   for (const [field, init, expected] of bad) {
@@ -116,6 +118,14 @@ describe('config', () => {
       if (expected != null) { expect(err.message).to.match(expected) }
     })
   }
+
+  it('fills the overlay\'s defaults and keeps what it is given', () => {
+    expect(resolveConfig({}, {}).overlay).to.deep.equal({
+      topology: 'auto', partialFrom: 64, fullMeshAtMost: 48, clientServerFrom: 5000, partialAtMost: 4000, settle: 30_000, switchGrace: 30_000, idleTimeout: 15_000
+    })
+    const overlay = resolveConfig({ overlay: { topology: 'partial-view', settle: 0, switchGrace: 5000, activeViewSize: 6 } }, {}).overlay
+    expect(overlay).to.include({ topology: 'partial-view', settle: 0, switchGrace: 5000, activeViewSize: 6 })
+  })
 
   it('lists every problem of the pass, the first as its field', () => {
     const err = thrownBy(() => resolveConfig({ name: '', roles: ['a', 7], http: { port: -1 } } as any, {}))

@@ -22,6 +22,8 @@ export interface ExampleProblem {
 /** Names examples may use without defining them: the public API, the internal one, and the prelude. */
 const PUBLIC_MODULE = 'foundation-mesh'
 const INTERNAL_MODULE = 'foundation-mesh/internal'
+/** the browser entry: an example imports from it by name, nothing is imported from it for it */
+const BROWSER_MODULE = 'foundation-mesh/browser'
 const PRELUDE_MODULE = '../prelude.ts'
 
 /** The directory the generated example modules pretend to live in, so module resolution finds the project's packages. */
@@ -226,7 +228,8 @@ export function checkExamples (root: string, examples: DocExample[]): ExamplePro
     noUnusedParameters: false,
     paths: {
       [PUBLIC_MODULE]: [join(root, 'src/index.ts')],
-      [INTERNAL_MODULE]: [join(root, 'src/internal.ts')]
+      [INTERNAL_MODULE]: [join(root, 'src/internal.ts')],
+      [BROWSER_MODULE]: [join(root, 'src/browser.ts')]
     }
   }
   const dir = join(root, EXAMPLE_DIR)

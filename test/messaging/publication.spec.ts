@@ -5,22 +5,23 @@ import { ForgedPublicationError } from '../../src/messaging/errors.ts'
 import { PublicationBatches } from '../../src/messaging/pubsub/publication-batches.ts'
 import { PUBLICATION_ID_LENGTH, PublicationIds, decodePublication, encodePublication } from '../../src/messaging/pubsub/publication.ts'
 import { PeerKeys, SigningKey } from '../../src/node/node-keys.ts'
+import { nodeKeyCrypto } from '../../src/platform/node/node-crypto.ts'
 import { Codec } from '../../src/wire/codec.ts'
 import { MalformedFrameError } from '../../src/wire/errors.ts'
 import type { Sign } from '../../src/messaging/pubsub/publication.ts'
 
 describe('publications', () => {
   const codec = new Codec()
-  const keys = new PeerKeys(16)
+  const keys = new PeerKeys(16, nodeKeyCrypto())
   let a: string
   let signA: Sign, signB: Sign
 
   before(async () => {
     const [keyA, keyB] = await Promise.all([generateKeyPair('Ed25519'), generateKeyPair('Ed25519')])
     a = peerIdFromPrivateKey(keyA).toString()
-    const [ownA, ownB] = [new SigningKey(keyA), new SigningKey(keyB)]
-    signA = (data) => ownA.sign(data)
-    signB = (data) => ownB.sign(data)
+    const [ownA, ownB] = [new SigningKey(keyA, nodeKeyCrypto()), new SigningKey(keyB, nodeKeyCrypto())]
+    signA = (data) => ownA.signDigestOf(data)
+    signB = (data) => ownB.signDigestOf(data)
   })
 
   it('round-trips a batch with its sender, in order', () => {

@@ -5,6 +5,7 @@ import { expect } from 'aegir/chai'
 import { GossipPubSub } from '../../src/messaging/pubsub/gossip-pubsub.ts'
 import { createHost } from '../../src/node/create-host.ts'
 import { nodeKeys } from '../../src/node/node-keys.ts'
+import { nodeKeyCrypto } from '../../src/platform/node/node-crypto.ts'
 import { eventually, uniqueCluster } from '../fixtures/nodes.ts'
 import type { Host } from '../../src/node/create-host.ts'
 
@@ -44,7 +45,7 @@ async function startNodes (cluster: string, count: number): Promise<PubSubNode[]
   const nodes = await Promise.all(Array.from({ length: count }, async (_, index) => {
     const privateKey = await generateKeyPair('Ed25519')
     const host = await createHost({ cluster, privateKey, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: { enabled: false, interval: 1000 }, maxMessageSize: MAX_MESSAGE_SIZE })
-    const pubsub = new GossipPubSub({ host, logger: host.logger, keys: nodeKeys(privateKey), sendDirect: () => {} }, { cluster, maxMessageSize: MAX_MESSAGE_SIZE })
+    const pubsub = new GossipPubSub({ host, logger: host.logger, keys: nodeKeys(privateKey, nodeKeyCrypto()), sendDirect: () => {} }, { cluster, maxMessageSize: MAX_MESSAGE_SIZE })
     return { index, host, pubsub }
   }))
   for (const node of nodes) {

@@ -5,6 +5,8 @@ import { pEvent } from 'p-event'
 import { createMembership } from '../../src/membership/libp2p-membership.ts'
 import { Connector } from '../../src/node/connector.ts'
 import { createHost } from '../../src/node/create-host.ts'
+import { nodeKeys } from '../../src/node/node-keys.ts'
+import { nodeKeyCrypto } from '../../src/platform/node/node-crypto.ts'
 import type { Libp2pMembership } from '../../src/membership/libp2p-membership.ts'
 import type { Host } from '../../src/node/create-host.ts'
 
@@ -48,7 +50,7 @@ export class TestCluster {
       mdns: { enabled: init.mdns ?? false, interval: MDNS_INTERVAL },
       maxMessageSize: 1 << 20
     })
-    const membership = createMembership({ host, privateKey, logger: host.logger }, { cluster: this.name, name, roles: init.roles ?? [], tombstoneTimeout: init.tombstoneTimeout })
+    const membership = createMembership({ host, keys: nodeKeys(privateKey, nodeKeyCrypto()), logger: host.logger }, { cluster: this.name, name, roles: init.roles ?? [], tombstoneTimeout: init.tombstoneTimeout })
     const connector = new Connector({ host, membership, logger: host.logger }, { dialYield: init.dialYield })
     const node = { name, host, membership, connector }
     this.nodes.push(node)

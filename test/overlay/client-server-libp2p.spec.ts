@@ -16,6 +16,7 @@ const OVERLAY = {
   clientServerFrom: 20,
   partialAtMost: 16,
   settle: 2000,
+  switchGrace: 5000,
   activeViewSize: 3,
   idleTimeout: 1000
 } as const
@@ -27,7 +28,13 @@ describe('overlay: the client-server shape on libp2p', function () {
   const { nodes, changes } = cluster
   const start = async (index: number): Promise<FoundationNode> => cluster.start(index)
 
-  after(async () => { await cluster.stopAll() })
+  // the first test's publisher stops however that test ends: a loop left running would keep the test process alive
+  const publishing = new AbortController()
+
+  after(async () => {
+    publishing.abort()
+    await cluster.stopAll()
+  })
 
   it(`grows from the full mesh through partial views to client-server at ${NODES} nodes, losing no publication in flight`, async () => {
     const received = new Map<string, Set<number>>()
@@ -39,7 +46,6 @@ describe('overlay: the client-server shape on libp2p', function () {
     subscribe(await start(0))
     await new Promise(resolve => setTimeout(resolve, 1000))
     let published = 0
-    const publishing = new AbortController()
     const publisher = (async () => {
       while (!publishing.signal.aborted) {
         await nodes[0].pubsub.publish('ticks', published++)
@@ -61,7 +67,7 @@ describe('overlay: the client-server shape on libp2p', function () {
     expect(expected.size).to.equal(serverCount(NODES, resolveClientServerConfig()))
     await eventually(() => nodes.every(n => (n.info().overlay.role === 'server') === expected.has(n.id)),
       () => `roles ${nodes.map(n => n.info().overlay.role).join(' ')}`, 30_000)
-    // HyParView keeps its links for the switch's grace (30 s) after each member switched: until it retires, a
+    // HyParView keeps its links for the switch's grace (5 s here) after each member switched: until it retires, a
     // client's links are the union of both cores'
     await eventually(() => nodes.every(n => !n.info().overlay.switching),
       () => `switching ${nodes.filter(n => n.info().overlay.switching).map(n => n.name).join(' ')}`, 60_000)

@@ -17,7 +17,13 @@ describe('overlay: the shape switched live', function () {
   const { nodes, changes } = cluster
   const start = async (index: number): Promise<FoundationNode> => cluster.start(index)
 
-  after(async () => { await cluster.stopAll() })
+  // a publisher stops however its test ends: a loop left running would keep the test process alive
+  const publishing = new AbortController()
+
+  after(async () => {
+    publishing.abort()
+    await cluster.stopAll()
+  })
 
   it(`goes from the full mesh to partial views as the cluster grows from ${FIRST} to ${FIRST + ADDED}, losing no publication in flight`, async () => {
     for (let i = 0; i < FIRST; i++) { await start(i) }
@@ -36,7 +42,6 @@ describe('overlay: the shape switched live', function () {
     await new Promise(resolve => setTimeout(resolve, 2000))
 
     let published = 0
-    const publishing = new AbortController()
     const publisher = (async () => {
       while (!publishing.signal.aborted) {
         await nodes[0].pubsub.publish('ticks', published++)

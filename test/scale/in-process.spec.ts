@@ -1,7 +1,7 @@
 // Scale: Foundation nodes in one process on the libp2p memory transport form one cluster and keep it, with the
 // default membership settings: every node counts every node alive and holds a connection to every other, without a
-// single suspicion or leave on any node meanwhile or in the minute that follows (nobody stops, nothing is cut, so any
-// would be false).
+// single suspicion or leave on any node meanwhile or in the stable window that follows (nobody stops, nothing is
+// cut, so any would be false).
 //
 // 30 nodes by default. With RUN_SCALE_TESTS=1 it runs at SCALE_TEST_NODES (100 by default), which fails on this
 // project's 2-core machine: a full mesh of 100 nodes is 4,950 noise connections, whose setup saturates the one thread
@@ -14,7 +14,8 @@ import type { MemoryCluster } from '../../benchmarks/lib/memory-cluster.ts'
 
 const NODES = process.env.RUN_SCALE_TESTS === '1' ? Number(process.env.SCALE_TEST_NODES ?? 100) : 30
 const FORM_TIMEOUT_MS = 150_000
-const STABLE_WINDOW_MS = 60_000
+/** a minute with RUN_SCALE_TESTS=1; 20 s otherwise, some 600 probes over the cluster, where CI's time is short */
+const STABLE_WINDOW_MS = process.env.RUN_SCALE_TESTS === '1' ? 60_000 : 20_000
 
 /** The nodes that do not count every member alive, fewest first, with their counts: what a failed formation missed. */
 function missing (cluster: MemoryCluster): string {
@@ -34,7 +35,7 @@ describe(`scale: ${NODES} nodes in one process`, function () {
     await cluster?.close()
   })
 
-  it(`form a cluster in which every node counts ${NODES} alive and is connected to every other, with no suspicion or leave then or in the minute after`, async () => {
+  it(`form a cluster in which every node counts ${NODES} alive and is connected to every other, with no suspicion or leave then or in the ${STABLE_WINDOW_MS / 1000} s after`, async () => {
     cluster = await startMemoryCluster({ nodes: NODES, clusterPrefix: 'scale-test' })
     trouble = new MemberTrouble(cluster.nodes)
     const formed = await waitFormed(cluster.nodes, FORM_TIMEOUT_MS)

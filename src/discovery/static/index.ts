@@ -1,6 +1,6 @@
 // A fixed list of peers, from the configuration or FOUNDATION_PEERS. Handed on every round, so a peer that drops
 // out is redialled until it is back.
-import { isIP } from 'node:net'
+import { isIP } from '@chainsafe/is-ip'
 import { isMultiaddr, tcpAddress } from '../candidates.ts'
 import { DiscoveryError } from '../errors.ts'
 import { PollingDiscovery } from '../polling-discovery.ts'
@@ -29,7 +29,7 @@ export function peerAddress (peer: string): string {
   const port = Number(match?.[2])
   if (match == null || port < 1 || port > 65535) { throw new InvalidPeerAddressError(peer) }
   const host = match[1]
-  if (isIP(host) !== 0) { return tcpAddress(host, port) }
+  if (isIP(host)) { return tcpAddress(host, port) }
   if (!/^[a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?$/.test(host)) { throw new InvalidPeerAddressError(peer) }
   return `/dns/${host}/tcp/${port}`
 }

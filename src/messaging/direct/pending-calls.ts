@@ -1,6 +1,5 @@
 // Calls waiting for an answer: settled by a reply or failure from the node they went to, a timeout, an abort, or the
 // loss of their node.
-import { randomFillSync } from 'node:crypto'
 import { AbortError, CallTimeoutError, NodeDownError } from '../errors.ts'
 
 interface PendingCall {
@@ -122,7 +121,7 @@ export class PendingCalls {
   private newId (): number {
     for (;;) {
       if (this.nextIdAt === ID_BATCH) {
-        randomFillSync(this.ids)
+        crypto.getRandomValues(this.ids)
         this.nextIdAt = 0
       }
       const id = this.ids[this.nextIdAt++]

@@ -2,7 +2,7 @@
 // cluster, local subscribers are served in-process.
 import { MIB } from '../../config/units.ts'
 import { Codec } from '../../wire/codec.ts'
-import { ForgedPublicationError, MessageTooLargeError } from '../errors.ts'
+import { ForgedPublicationError, MessageTooLargeError, PubSubNotRunningError } from '../errors.ts'
 import { PublicationBatches } from './publication-batches.ts'
 import { handleTraced, traceContexts } from './publication-traces.ts'
 import { treeIdOf } from './publication-tree.ts'
@@ -90,7 +90,7 @@ export class GossipPubSub implements PubSub, Startable {
   /** Date.now() until which batch ids are kept: a retention past the tree's last use here */
   private treeInUseUntil = 0
   private readonly onGossip = (evt: CustomEvent<GossipsubMessage>): void => { this.receive(evt.detail) }
-  private readonly sign = (data: Uint8Array): Uint8Array => this.components.keys.own.sign(data)
+  private readonly sign = (data: Uint8Array): Uint8Array => this.components.keys.own.signDigestOf(data)
   private started = false
 
   constructor (components: GossipPubSubComponents, init: GossipPubSubInit) {
@@ -151,6 +151,7 @@ export class GossipPubSub implements PubSub, Startable {
 
   async publish (topic: string, message: unknown, options: PublishOptions = {}): Promise<void> {
     checkTopic(topic)
+    if (!this.started) { throw new PubSubNotRunningError() }
     const body = this.codec.encode(message)
     if (body.byteLength > this.init.maxMessageSize) { throw new MessageTooLargeError(body.byteLength, this.init.maxMessageSize) }
     this.stats.published++

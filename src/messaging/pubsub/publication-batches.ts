@@ -1,4 +1,5 @@
 // Joins the publications of one topic made in one turn of the event loop into one gossipsub message.
+import { nextTurn } from '../../time/next-turn.ts'
 import type { TraceEntry } from './publication.ts'
 import type { WireTrace } from '../../observability/tracing/wire.ts'
 
@@ -21,10 +22,6 @@ const BATCH_OVERHEAD = 256
 const FRAME_PREFIX = 5
 /** msgpack's array and string headers and the index of one trace table entry, at most. */
 const TRACE_ENTRY_OVERHEAD = 16
-
-const nextTurn: (fn: () => void) => void = typeof setImmediate === 'function'
-  ? (fn) => { setImmediate(fn) }
-  : (fn) => { setTimeout(fn, 0) }
 
 interface Batch {
   topic: string

@@ -5,6 +5,7 @@
 // link lost; each node hands a publication to its own subscribers, as Phoenix.PubSub does.
 import { Libp2pBroadcast } from '../../overlay/libp2p/libp2p-broadcast.ts'
 import { MalformedFrameError } from '../../wire/errors.ts'
+import { toHex } from '../../wire/hex.ts'
 import { PUBLICATION_ID_LENGTH } from './publication.ts'
 import { MAX_TOPIC_LENGTH } from './topics.ts'
 import type { BroadcastComponents } from '../../overlay/libp2p/libp2p-broadcast.ts'
@@ -38,7 +39,7 @@ export function validateTreePublication (value: unknown): TreePublication {
 
 /** The tree's id of a batch: its publication id, unique per publisher and batch. */
 export function treeIdOf (data: Uint8Array): string {
-  return Buffer.from(data.buffer, data.byteOffset, PUBLICATION_ID_LENGTH).toString('hex')
+  return toHex(data, 0, PUBLICATION_ID_LENGTH)
 }
 
 export class PublicationTree implements Startable {

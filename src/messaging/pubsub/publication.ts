@@ -1,7 +1,6 @@
 // The bytes of one gossipsub message: a 16-byte id, a version, the sender, then one or more encoded messages, and the
 // sender's signature of all that. gossipsub relays a message from node to node, so the connection it came on names
 // only the last relay: the signature is what proves the sender, at one Ed25519 signature per batch (not per message).
-import { createHash } from 'node:crypto'
 import { SIGNATURE_LENGTH } from '../../node/node-keys.ts'
 import { MalformedFrameError } from '../../wire/errors.ts'
 import { FrameDecoder, encodeFrames } from '../../wire/frames.ts'
@@ -18,16 +17,8 @@ export const PUBLICATION_VERSION = 3
 export const TRACED_PUBLICATION_VERSION = 4
 const HEADER_LENGTH = PUBLICATION_ID_LENGTH + 1
 
-/** Signs bytes with this node's key (see node-keys.ts). */
+/** Signs the SHA-256 of bytes with this node's key: SigningKey.signDigestOf (see node-keys.ts for why the digest). */
 export type Sign = (data: Uint8Array) => Uint8Array
-
-/**
- * What is signed: the SHA-256 of the batch. Ed25519 hashes what it signs twice with SHA-512; one SHA-256 of a large
- * batch costs a fraction of that, and the signature then covers 32 bytes whatever the batch's size.
- */
-function digestOf (data: Uint8Array): Uint8Array {
-  return createHash('sha256').update(data).digest()
-}
 
 /** The trace context of one message of a batch: its index, its traceparent and tracestate. */
 export type TraceEntry = [index: number, ...WireTrace]
@@ -58,8 +49,8 @@ export class PublicationIds {
 
 /**
  * `bodies` are already encoded by the codec, so their size was checked once, at publish; `traces` too, when given.
- * `sign` signs everything before the signature, the id included: a relay can neither change a batch nor send it
- * again under a new id.
+ * `sign` signs the SHA-256 of everything before the signature, the id included: a relay can neither change a batch
+ * nor send it again under a new id.
  */
 export function encodePublication (id: Uint8Array, from: string, bodies: Uint8Array[], sign: Sign, traces?: Uint8Array): Uint8Array {
   const sender = new TextEncoder().encode(from)
@@ -69,7 +60,7 @@ export function encodePublication (id: Uint8Array, from: string, bodies: Uint8Ar
   out.set(id, 0)
   out[PUBLICATION_ID_LENGTH] = traces === undefined ? PUBLICATION_VERSION : TRACED_PUBLICATION_VERSION
   out.set(frames, HEADER_LENGTH)
-  out.set(sign(digestOf(out.subarray(0, signed))), signed)
+  out.set(sign(out.subarray(0, signed)), signed)
   return out
 }
 
@@ -93,7 +84,7 @@ export function decodePublication (codec: Codec, data: Uint8Array, maxMessageSiz
   const table = version === TRACED_PUBLICATION_VERSION ? frames.shift() : undefined
   if (sender == null || frames.length === 0) { throw new MalformedFrameError('publication without sender or message') }
   const from = new TextDecoder().decode(sender)
-  if (relay !== from && !keys.verify(from, digestOf(data.subarray(0, signed)), data.subarray(signed))) { throw new ForgedPublicationError(from) }
+  if (relay !== from && !keys.verifyDigestOf(from, data.subarray(0, signed), data.subarray(signed))) { throw new ForgedPublicationError(from) }
   const publication: Publication = { from, bodies: frames.map(body => codec.decode(body)) }
   if (table !== undefined) { publication.traces = traceTable(codec.decode(table), frames.length) }
   return publication

@@ -1,5 +1,6 @@
 // The bodies of the '$debug' endpoint: a request for a node's debug snapshot, and the snapshot, both checked on arrival.
-import { z } from 'zod'
+// zod/mini rather than zod: the same checks, in a fraction of the size a browser bundle would carry
+import * as z from 'zod/mini'
 import { RECORDED_EVENTS } from '../events/index.ts'
 import { InvalidDebugAnswerError, InvalidDebugRequestError } from './errors.ts'
 import type { NodeDebugInfo } from './index.ts'
@@ -27,8 +28,18 @@ export function debugRequest (request: DebugRequest): unknown {
   return { a: request.maxActors, e: request.maxEvents }
 }
 
-const count = (max = Number.MAX_SAFE_INTEGER): z.ZodNumber => z.number().int().min(0).max(max)
-const id = z.string().min(1).max(MAX_ID)
+// every check says what it wanted: zod/mini carries no messages of its own
+function count (max = Number.MAX_SAFE_INTEGER): z.ZodMiniNumber<number> {
+  const error = `a whole number from 0 to ${max}`
+  return z.int({ error }).check(z.minimum(0, { error }), z.maximum(max, { error }))
+}
+function text (max: number, min = 0): z.ZodMiniString<string> {
+  const error = `a string of ${min} to ${max} characters`
+  return z.string({ error }).check(z.minLength(min, { error }), z.maxLength(max, { error }))
+}
+const id = text(MAX_ID, 1)
+const flag = z.optional(z.boolean({ error: 'true or false' }))
+const list = <T extends z.ZodMiniType>(item: T, max: number): z.ZodMiniArray<T> => z.array(item, { error: 'an array' }).check(z.maxLength(max, { error: `at most ${max} entries` }))
 
 const requestSchema = z.object({ a: count(MAX_ACTORS_LISTED), e: count(MAX_EVENTS_LISTED) })
 
@@ -39,39 +50,39 @@ export function readDebugRequest (body: unknown): DebugRequest {
   return { maxActors: parsed.data.a, maxEvents: parsed.data.e }
 }
 
-function answerSchema (request: DebugRequest): z.ZodType<DebugAnswer> {
+function answerSchema (request: DebugRequest): z.ZodMiniType<DebugAnswer> {
   const actor = z.object({
     id,
-    name: id.optional(),
-    type: z.string().max(MAX_ID),
+    name: z.optional(id),
+    type: text(MAX_ID),
     mailbox: count(),
-    distributed: z.boolean().optional(),
-    supervised: z.boolean().optional()
+    distributed: flag,
+    supervised: flag
   })
   const link = z.object({
     peer: id,
-    name: id.optional(),
-    direction: z.enum(['inbound', 'outbound']),
-    streams: z.record(z.string().max(MAX_ID), count()).refine(s => Object.keys(s).length <= MAX_PROTOCOLS, `at most ${MAX_PROTOCOLS} protocols`),
-    rtt: z.number().min(0).optional()
+    name: z.optional(id),
+    direction: z.enum(['inbound', 'outbound'], { error: '"inbound" or "outbound"' }),
+    streams: z.record(text(MAX_ID), count(), { error: 'an object of stream counts' }).check(z.refine(s => Object.keys(s).length <= MAX_PROTOCOLS, `at most ${MAX_PROTOCOLS} protocols`)),
+    rtt: z.optional(z.number({ error: 'a number of ms' }).check(z.minimum(0, { error: 'a number of ms' })))
   })
   const event = z.object({
     seq: count(),
     time: count(),
-    type: z.enum(RECORDED_EVENTS),
-    detail: z.string().max(MAX_DETAIL),
-    node: id.optional()
+    type: z.enum(RECORDED_EVENTS, { error: 'a recorded event type' }),
+    detail: text(MAX_DETAIL),
+    node: z.optional(id)
   })
   return z.object({
     id,
-    name: z.string().max(MAX_ID),
+    name: text(MAX_ID),
     actorCount: count(),
-    actors: z.array(actor).max(request.maxActors),
+    actors: list(actor, request.maxActors),
     actorsOmitted: count(),
-    links: z.array(link).max(MAX_LINKS_LISTED),
-    messageRate: z.number().min(0),
+    links: list(link, MAX_LINKS_LISTED),
+    messageRate: z.number({ error: 'a rate of at least 0' }).check(z.minimum(0, { error: 'a rate of at least 0' })),
     messages: z.object({ in: count(), out: count() }),
-    events: z.array(event).max(request.maxEvents),
+    events: list(event, request.maxEvents),
     uptime: count()
   })
 }
@@ -85,7 +96,7 @@ export function readDebugAnswer (body: unknown, peer: string, request: DebugRequ
 }
 
 /** The first issue, with where it was: enough to see what the sender got wrong. */
-function issueText (error: z.ZodError): string {
+function issueText (error: { issues: ReadonlyArray<{ path: PropertyKey[], message: string }> }): string {
   const issue = error.issues[0]
   const path = issue.path.length > 0 ? issue.path.join('.') : 'the body'
   return `${path}: ${issue.message}`

@@ -1,12 +1,12 @@
 // Random trace and span ids in hex, cut from a pool of random bytes turned to hex at once, so an id costs neither
 // a system call nor a conversion of its own.
-import { Buffer } from 'node:buffer'
+import { toHex } from '../../wire/hex.ts'
 
 /** random bytes fetched at once: 170 traces of one span each */
 const POOL_SIZE = 4096
 
 export class RandomIds {
-  private readonly pool = Buffer.alloc(POOL_SIZE)
+  private readonly pool = new Uint8Array(POOL_SIZE)
   /** the pool in hex, two digits a byte */
   private hexPool = ''
   private at = POOL_SIZE
@@ -25,7 +25,7 @@ export class RandomIds {
     for (;;) {
       if (this.at + bytes > POOL_SIZE) {
         crypto.getRandomValues(this.pool)
-        this.hexPool = this.pool.toString('hex')
+        this.hexPool = toHex(this.pool)
         this.at = 0
       }
       const start = this.at

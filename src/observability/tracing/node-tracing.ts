@@ -1,11 +1,11 @@
 // One node's tracing: the active trace context, spans through OpenTelemetry when an SDK is registered, and our
 // own ids and records always (the OpenTelemetry API alone is a no-op that would leave every message untraced).
-import { AsyncLocalStorage } from 'node:async_hooks'
 import { ProxyTracerProvider, ROOT_CONTEXT, SpanKind as OtelSpanKind, SpanStatusCode, context, isSpanContextValid, trace } from '@opentelemetry/api'
 import { RandomIds } from './ids.ts'
 import { SpanRecorder } from './span-recorder.ts'
 import { SAMPLED, TraceContext } from './trace-context.ts'
 import { TraceCodec } from './wire.ts'
+import type { ContextStorage } from './context-storage.ts'
 import type { SpanKind, SpanRecord, Traced, TracingStats } from './index.ts'
 import type { EndedSpan } from './span-recorder.ts'
 import type { MessageTrace } from './trace-context.ts'
@@ -34,6 +34,8 @@ export interface NodeTracingInit {
   nodeName: string
   sampleRate: number
   maxSpans: number
+  /** where the current context lives: the platform's (see NodePlatform.contextStorage), one per node */
+  storage: ContextStorage<TraceContext>
 }
 
 /** Runs `fn` in `ctx` for OpenTelemetry too, so a user's SDK sees the handler's spans as children of ours. */
@@ -57,7 +59,7 @@ export class NodeTracing {
   readonly nodeName: string
   private readonly sampleRate: number
   /** per node, so the contexts of two nodes in one process never mix */
-  private readonly storage = new AsyncLocalStorage<TraceContext>()
+  private readonly storage: ContextStorage<TraceContext>
   private readonly tracer: Tracer = trace.getTracer(TRACER_NAME)
   private readonly ids = new RandomIds()
   private readonly recorder: SpanRecorder
@@ -66,6 +68,7 @@ export class NodeTracing {
     this.node = init.node
     this.nodeName = init.nodeName
     this.sampleRate = init.sampleRate
+    this.storage = init.storage
     const recorder = this.recorder = new SpanRecorder(init.maxSpans)
     // the count is the recorder's: read, never copied
     this.stats = { rejected: 0, get recorded () { return recorder.recorded } }

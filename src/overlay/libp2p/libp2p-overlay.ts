@@ -38,6 +38,8 @@ export interface OverlayInit {
   thresholds?: Partial<TopologyThresholds>
   /** the shape before the first switch (default 'full-mesh'); a fixed shape never switches */
   initial?: Topology
+  /** ms the links of the shape left are kept after a switch (default 30 s, DEFAULT_SWITCH_GRACE) */
+  grace?: number
   /** the cluster size the view sizes are chosen for (default 1,000: active view 4, passive 30) */
   expectedSize?: number
   /** ms between the core's ticks (default 250) */
@@ -231,6 +233,7 @@ export class Libp2pOverlay extends TypedEventEmitter<OverlayEvents> implements S
       clientServer: this.clientServerConfig,
       thresholds: this.init.thresholds,
       initial: this.init.initial,
+      grace: this.init.grace,
       rejoinAfter: this.rejoinInterval,
       contact: () => this.contact(),
       members: (count) => sample(this.random, this.aliveMembers(), count),

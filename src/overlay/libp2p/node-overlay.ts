@@ -50,7 +50,7 @@ export class NodeOverlay implements Startable {
 
   constructor (components: NodeOverlayComponents, init: NodeOverlayInit) {
     const { host, membership, logger } = components
-    const { topology, partialFrom, fullMeshAtMost, clientServerFrom, partialAtMost, settle, idleTimeout, activeViewSize } = init.overlay
+    const { topology, partialFrom, fullMeshAtMost, clientServerFrom, partialAtMost, settle, switchGrace, idleTimeout, activeViewSize } = init.overlay
     // a link on the membership news tree or in a topic mesh is evicted last
     const inUse = (peer: string): boolean => this.news.broadcast.carriesPayloads(peer) || meshPeersOf(host).has(peer)
     this.overlay = new Libp2pOverlay({ host, membership, logger, dialYield: () => this.dialYield(), inUse }, {
@@ -58,6 +58,7 @@ export class NodeOverlay implements Startable {
       maxFrameSize: init.maxFrameSize,
       hyparview: activeViewSize != null ? { activeViewSize } : undefined,
       thresholds: { partialFrom, fullMeshAtMost, clientServerFrom, partialAtMost, settle },
+      grace: switchGrace,
       initial: topology === 'auto' ? 'full-mesh' : topology
     })
     this.news = new MembershipNews({ host, overlay: this.overlay, membership, logger, shape: () => this.control.shape }, {

@@ -1,0 +1,75 @@
+// A browser member's configuration: the few options a page sets, checked by hand (the Node configuration's schema
+// library and its file and environment layers stay out of the bundle), and every other setting at the default a
+// Node member has, so the two kinds agree on timings and limits.
+import { CLUSTER_NAME, DEFAULT_CLUSTER, DEFAULT_DRAIN_TIMEOUT, DEFAULT_MAX_SPANS, DEFAULT_OVERLAY_IDLE_TIMEOUT, DEFAULT_TOMBSTONE_TTL } from '../../config/defaults.ts'
+import { ConfigError } from '../../config/errors.ts'
+import { PROFILES } from '../../config/profiles.ts'
+import { isMultiaddr } from '../../discovery/candidates.ts'
+import { BROWSER_ROLE, isReservedRole } from '../../membership/reserved-roles.ts'
+import { DEFAULT_SWITCH_GRACE } from '../../overlay/switching/index.ts'
+import { DEFAULT_TOPOLOGY_THRESHOLDS } from '../../overlay/topology-policy.ts'
+import type { FoundationConfig } from '../../config/index.ts'
+
+export interface BrowserMemberInit {
+  /** the cluster to join (default 'foundation'), as its Node members name it */
+  clusterName?: string
+  /**
+   * Node members to join through: multiaddrs they listen on for WebSockets, ending in /p2p/<peer id>, such as
+   * `/ip4/127.0.0.1/tcp/4002/ws/p2p/12D3Koo...` (a Node member lists them in `addresses()`)
+   */
+  bootstrap: string[]
+  /** this member's name in the cluster (default `browser-` and a random suffix) */
+  name?: string
+  roles?: string[]
+  /** a call's default timeout in ms (default 5 s) */
+  callTimeout?: number
+}
+
+const MAX_ROLES = 64
+
+export function browserConfig (init: BrowserMemberInit): FoundationConfig {
+  if (init == null || typeof init !== 'object') { throw new ConfigError('(options)', 'an object of options', init) }
+  const clusterName = init.clusterName ?? DEFAULT_CLUSTER
+  if (typeof clusterName !== 'string' || !CLUSTER_NAME.test(clusterName)) { throw new ConfigError('clusterName', 'a name of 1-63 letters, digits, "-" or "_"', clusterName) }
+  const { bootstrap } = init
+  if (!Array.isArray(bootstrap) || bootstrap.length === 0) { throw new ConfigError('bootstrap', 'a non-empty array of multiaddrs of Node members', bootstrap) }
+  bootstrap.forEach((address, i) => {
+    if (typeof address !== 'string' || !isMultiaddr(address) || !/\/wss?\//.test(address) || !address.includes('/p2p/')) {
+      throw new ConfigError(`bootstrap[${i}]`, 'a WebSockets multiaddr with the member\'s peer id, such as /ip4/10.0.0.7/tcp/4002/ws/p2p/12D3Koo...', address)
+    }
+  })
+  const name = init.name ?? `browser-${Math.random().toString(36).slice(2, 8)}`
+  if (typeof name !== 'string' || name.length === 0 || name.length > 256) { throw new ConfigError('name', 'a string of 1 to 256 characters', name) }
+  const roles = init.roles ?? []
+  if (!Array.isArray(roles) || roles.length > MAX_ROLES || roles.some(role => typeof role !== 'string' || role.length === 0 || isReservedRole(role))) {
+    throw new ConfigError('roles', `an array of at most ${MAX_ROLES} non-empty strings not beginning with "$"`, roles)
+  }
+  const profile = PROFILES.development
+  const callTimeout = init.callTimeout ?? profile.callTimeout
+  if (!Number.isInteger(callTimeout) || callTimeout < 1 || callTimeout > 3_600_000) { throw new ConfigError('callTimeout', 'a duration in ms from 1 to 3600000', callTimeout) }
+  return {
+    profile: profile.name,
+    clusterName,
+    name,
+    roles: [...new Set(roles), BROWSER_ROLE],
+    listen: [],
+    discovery: {
+      strategies: [{ name: 'static', init: { peers: [...bootstrap] } }],
+      chosenBy: 'discovery',
+      reason: 'a browser member joins through its bootstrap addresses'
+    },
+    security: {},
+    identity: {},
+    http: { enabled: false, host: '', port: 0, portIsDefault: false },
+    metrics: { enabled: false, process: false },
+    membership: { ...profile.membership },
+    maxMessageSize: profile.maxMessageSize,
+    callTimeout,
+    maxQueuedBytes: profile.maxQueuedBytes,
+    lookupTimeout: profile.lookupTimeout,
+    tombstoneTtl: DEFAULT_TOMBSTONE_TTL,
+    overlay: { topology: 'auto', ...DEFAULT_TOPOLOGY_THRESHOLDS, switchGrace: DEFAULT_SWITCH_GRACE, idleTimeout: DEFAULT_OVERLAY_IDLE_TIMEOUT },
+    distribution: { rebalance: false, drainTimeout: DEFAULT_DRAIN_TIMEOUT },
+    tracing: { enabled: profile.tracing.enabled, sampleRate: profile.tracing.sampleRate, maxSpans: DEFAULT_MAX_SPANS }
+  }
+}

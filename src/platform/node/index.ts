@@ -1,0 +1,15 @@
+// The Node.js platform: node:crypto keys, AsyncLocalStorage for trace context, every discovery strategy, HTTP.
+import { AsyncLocalStorage } from 'node:async_hooks'
+import { createStrategies } from '../../discovery/create-strategies.ts'
+import { serveHttp } from '../../observability/http/serve-http.ts'
+import { nodeKeyCrypto } from './node-crypto.ts'
+import type { NodePlatform } from '../node-platform.ts'
+
+export function nodePlatform (): NodePlatform {
+  return {
+    keyCrypto: nodeKeyCrypto(),
+    contextStorage: () => new AsyncLocalStorage(),
+    strategies: createStrategies,
+    serveHttp
+  }
+}

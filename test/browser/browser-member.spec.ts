@@ -1,0 +1,139 @@
+// A browser tab as a member: Chromium loads the browser entry from a page on 127.0.0.1 and joins three Node
+// members over WebSockets; members and page see each other, call each other's actors by name and publish to each
+// other, and a closed page leaves the cluster.
+import { expect } from 'aegir/chai'
+import { chromium } from 'playwright-core'
+import { startPageServer } from '../../benchmarks/lib/browser-page.ts'
+import { findChromium } from '../fixtures/chromium.ts'
+import { TestNodes, eventually, formed, uniqueCluster } from '../fixtures/nodes.ts'
+import type { PageServer } from '../../benchmarks/lib/browser-page.ts'
+import type { Actor } from '../../src/actors/index.ts'
+import type { FoundationNode } from '../../src/cluster/foundation-node.ts'
+import type { Browser, Page } from 'playwright-core'
+
+const LISTEN = ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws']
+
+class Greeter implements Actor {
+  receive (message: { who: string }): string {
+    return `hello ${message.who}`
+  }
+}
+
+/** A node's WebSockets addresses, as a page is given them. */
+function wsAddresses (node: FoundationNode): string[] {
+  return node.addresses().filter(address => address.includes('/ws/'))
+}
+
+describe('a browser member', function () {
+  this.timeout(90_000)
+  const nodes = new TestNodes()
+  let browser: Browser | undefined
+  let server: PageServer | undefined
+  let members: FoundationNode[] = []
+  let clusterName: string
+  /** uncaught errors in the pages: none is expected */
+  const pageErrors: string[] = []
+
+  before(async () => {
+    server = await startPageServer()
+    browser = await chromium.launch({ executablePath: findChromium(), headless: true, args: ['--no-sandbox'] })
+    clusterName = uniqueCluster('browser')
+    members = await nodes.startMany(3, { clusterName, listen: LISTEN, discovery: { mdns: false } })
+    await members[1].connect(members[0].addresses())
+    await members[2].connect(members[0].addresses())
+    await formed(members)
+    for (const member of members) { member.define(Greeter) }
+    await members[0].spawn(Greeter, { name: 'greeter' })
+  })
+
+  after(async () => {
+    await browser?.close()
+    await nodes.stopAll()
+    await server?.close()
+  })
+
+  async function openMember (name: string): Promise<Page> {
+    if (browser == null || server == null) { throw new Error('no browser') }
+    const page = await browser.newPage()
+    page.on('pageerror', (err) => { pageErrors.push(`${name}: ${err.message}`) })
+    await page.goto(server.url)
+    await page.waitForFunction(() => (window as any).loaded === true)
+    await page.evaluate(async ({ clusterName, bootstrap, name }) => {
+      const { Foundation } = (window as any).foundation
+      const cluster = await Foundation.start({ clusterName, bootstrap, name })
+      const w = window as any
+      w.cluster = cluster
+      w.received = []
+      cluster.pubsub.subscribe('news', (message: unknown) => { w.received.push(message) })
+      class Counter {
+        count = 0
+        receive (message: { add?: number }): number {
+          this.count += message.add ?? 0
+          return this.count
+        }
+      }
+      await cluster.spawn(Counter, { name: `${name}-counter` })
+    }, { clusterName, bootstrap: wsAddresses(members[0]), name })
+    return page
+  }
+
+  it('joins three Node members over WebSockets, calls and publishes both ways, and leaves when closed', async () => {
+    const page = await openMember('tab-1')
+    const pageId: string = await page.evaluate(() => (window as any).cluster.id)
+    // every Node member counts the page alive, and the page counts every member
+    await eventually(() => members.every(m => m.membership.members().some(x => x.id === pageId && x.status === 'alive')), 'every member counts the page alive')
+    const pageView = async (): Promise<string> => page.evaluate(() => JSON.stringify((window as any).cluster.membership.members().map((m: any) => `${m.name}:${m.status}`)))
+    let seen = ''
+    await eventually(async () => { seen = await pageView(); return (await page.evaluate(() => (window as any).cluster.info().nodes)) === 4 }, () => `the page counts four members: ${seen}`)
+
+    // the page calls a Node member's actor by name, and Node members call the page's
+    expect(await page.evaluate(async () => (window as any).cluster.call('greeter', { who: 'page' }))).to.equal('hello page')
+    await eventually(async () => members[2].call('tab-1-counter', { add: 2 }, { timeout: 2000 }).then(n => n === 2, () => false), 'a member calls the page\'s actor by name')
+    expect(await members[1].call('tab-1-counter', { add: 3 })).to.equal(5)
+
+    // pub/sub both ways
+    const heard: unknown[] = []
+    members[1].pubsub.subscribe('news', (message) => { heard.push(message) })
+    await eventually(async () => {
+      await members[0].pubsub.publish('news', 'from node')
+      return (await page.evaluate(() => (window as any).received.includes('from node'))) as boolean
+    }, 'a publication from a member reaches the page')
+    await eventually(async () => {
+      await page.evaluate(async () => (window as any).cluster.pubsub.publish('news', 'from page'))
+      return heard.includes('from page')
+    }, 'a publication from the page reaches a member')
+
+    // closing the tab leaves gracefully: every member hears the page leave, none has to find it dead
+    const leaves: string[] = []
+    for (const member of members) {
+      member.addEventListener('member:leave', (evt) => { if (evt.detail.id === pageId) { leaves.push(evt.detail.status) } })
+    }
+    await page.close({ runBeforeUnload: true })
+    await eventually(() => leaves.length === members.length, () => `every member sees the page leave (${leaves.join(', ')})`, 20_000)
+    expect(leaves).to.deep.equal(['left', 'left', 'left'])
+    expect(pageErrors).to.deep.equal([])
+  })
+
+  it('is declared dead when its tab is frozen, its names leave the registry, and it rejoins when thawed', async () => {
+    const page = await openMember('tab-2')
+    const pageId: string = await page.evaluate(() => (window as any).cluster.id)
+    await eventually(() => members.every(m => m.membership.get(pageId)?.status === 'alive'), 'every member counts the page alive')
+    await eventually(async () => members[1].call('tab-2-counter', { add: 1 }, { timeout: 2000 }).then(n => n === 1, () => false), 'a member reaches the page\'s actor')
+
+    // what a background tab the browser freezes looks like to the cluster: its connections open, none of its script
+    // running. Headless pages are never hidden, so Page.setWebLifecycleState cannot freeze them; the debugger can
+    const devtools = await page.context().newCDPSession(page)
+    await devtools.send('Debugger.enable')
+    await devtools.send('Debugger.pause')
+    await eventually(() => members.every(m => m.membership.get(pageId)?.status === 'dead'), () => `every member declares the frozen page dead (${members.map(m => m.membership.get(pageId)?.status).join(', ')})`, 20_000)
+    const err = await members[1].call('tab-2-counter', { add: 1 }, { timeout: 1000 }).then(() => undefined, (err: Error) => err)
+    expect(err?.name).to.be.oneOf(['ActorNotFoundError', 'NodeDownError'])
+
+    await devtools.send('Debugger.resume')
+    await eventually(() => members.every(m => m.membership.get(pageId)?.status === 'alive'), () => `every member counts the thawed page alive again (${members.map(m => m.membership.get(pageId)?.status).join(', ')})`, 20_000)
+    // its actor kept its state through the freeze, and is reached by name again
+    await eventually(async () => members[2].call('tab-2-counter', { add: 1 }, { timeout: 2000 }).then(n => n === 2, () => false), 'a member reaches the thawed page\'s actor by name', 20_000)
+    await page.close({ runBeforeUnload: true })
+    expect(pageErrors).to.deep.equal([])
+  })
+})
