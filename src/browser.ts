@@ -28,6 +28,7 @@ export type { Actor, ActorClass, ActorContext, ActorRef, SpawnOptions, ExitReaso
 export type { Member, MemberStatus } from './membership/index.ts'
 export type { PubSub, Subscription, SubscriptionHandler, PublicationMeta, PublishOptions } from './messaging/pubsub/index.ts'
 export { ConfigError } from './config/errors.ts'
+export { TicketRefusedError, AdmissionTimeoutError } from './admission/ticket-wire.ts'
 export { ActorNotFoundError, ActorHandlerError, ActorStoppedError, DuplicateNameError, DuplicateActorIdError } from './actors/errors.ts'
 export { CallTimeoutError, NodeDownError, AbortError, MessageTooLargeError, PeerOverloadedError, PubSubNotRunningError } from './messaging/errors.ts'
 export { NodeNotRunningError, JoinTimeoutError } from './cluster/errors.ts'

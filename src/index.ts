@@ -1,7 +1,9 @@
 // foundation-mesh: Node services that behave as one cluster, on libp2p.
+import { issueAdmissionTicket } from './admission/issue.ts'
 import { startFoundationNode } from './cluster/start-node.ts'
 import { resolveConfig } from './config/resolve.ts'
 import { generateSecret } from './config/secret.ts'
+import type { IssueTicketOptions } from './admission/issue.ts'
 import type { Cluster } from './cluster/index.ts'
 import type { FoundationInit } from './config/index.ts'
 
@@ -35,6 +37,21 @@ export const Foundation = {
    */
   async start (init: FoundationInit = {}): Promise<Cluster> {
     return startFoundationNode(resolveConfig(init))
+  },
+
+  /**
+   * An admission ticket for a browser member of a cluster with a secret: the application's server issues one after it
+   * has authenticated the user, for the page's peer id, and the page shows it to the members it connects to. The page
+   * never holds the secret; a forged, expired or other cluster's ticket is refused, and the page's start fails with
+   * `TicketRefusedError` naming why.
+   *
+   * @example
+   * ```ts
+   * const ticket = Foundation.issueTicket({ secret: process.env.FOUNDATION_SECRET ?? '', clusterName: 'shop', peerId: '12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA' })
+   * ```
+   */
+  issueTicket (options: IssueTicketOptions): string {
+    return issueAdmissionTicket(options)
   },
 
   /**
@@ -80,6 +97,8 @@ export type { TracingInit, SpanRecord, SpanKind, Traced, TraceResult, TraceReque
 export { InvalidTraceIdError, InvalidTraceRequestError, InvalidTraceAnswerError } from './observability/tracing/errors.ts'
 export type { PubSub, Subscription, SubscriptionHandler, PublicationMeta, PublishOptions } from './messaging/pubsub/index.ts'
 export { ConfigError, MissingSecretError } from './config/errors.ts'
+export type { IssueTicketOptions } from './admission/issue.ts'
+export { TicketRefusedError, AdmissionTimeoutError } from './admission/ticket-wire.ts'
 // the options checked and resolved without starting a node, and the resolved config's printable view
 export { resolveConfig } from './config/resolve.ts'
 export { redactedConfig } from './config/redact.ts'

@@ -272,6 +272,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       draining: () => this.distribution.isDraining,
       supervised: (actorId) => this.supervisors.supervised(actorId),
       messageRate: () => Math.round(this.messageRate.perSecond()),
+      admission: () => host.services.admission?.stats,
       connections: () => this.host.getConnections(),
       unreachable: () => this.partitions.unreachable().length,
       mdnsRounds: () => {

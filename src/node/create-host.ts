@@ -3,7 +3,10 @@
 import { noise } from '@chainsafe/libp2p-noise'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
+import { WebSockets, WebSocketsSecure } from '@multiformats/multiaddr-matcher'
 import { createLibp2p } from 'libp2p'
+import { TicketGate, emptyTicketStats } from '../admission/ticket-gate.ts'
+import { ticketKey } from '../admission/tickets.ts'
 import { clusterMdns } from '../discovery/mdns/cluster-mdns.ts'
 import { sharedHostOptions } from './host-options.ts'
 import { privateNetwork } from './private-network/index.ts'
@@ -75,6 +78,19 @@ export async function createHost (options: CreateHostOptions): Promise<Host> {
   if (options.mdns.enabled) {
     shared.services.mdns = clusterMdns({ serviceTag: mdnsServiceTag(options.cluster), interval: options.mdns.interval })
   }
+  const { secret } = options
+  let gate: TicketGate | undefined
+  const stats = emptyTicketStats()
+  if (secret != null) {
+    shared.services.admission = () => ({ stats })
+    const { connectionGater } = shared
+    shared.connectionGater = {
+      ...connectionGater,
+      // members reach each other over TCP, under the private network; WebSockets are for browsers, with a ticket
+      denyDialMultiaddr: (address) => WebSockets.matches(address) || WebSocketsSecure.matches(address),
+      denyInboundEncryptedConnection: (peer, connection) => connectionGater?.denyInboundEncryptedConnection?.(peer, connection) === true || gate?.deniesPeer(peer, connection) === true
+    }
+  }
   return createLibp2p<HostServices>({
     ...shared,
     // started by the node once every Foundation protocol handler is in place
@@ -85,7 +101,12 @@ export async function createHost (options: CreateHostOptions): Promise<Host> {
     addresses: { listen: options.listen },
     transports: options.transports ?? transportsFor(options.listen),
     connectionEncrypters: options.encrypters ?? [noise()],
-    connectionProtector: options.secret != null ? (options.protector ?? defaultProtector)(options.secret) : undefined
+    connectionProtector: secret == null
+      ? undefined
+      : () => {
+          gate = new TicketGate({ cluster: options.cluster, key: ticketKey(secret), members: (options.protector ?? defaultProtector)(secret)(), stats })
+          return gate
+        }
   })
 }
 

@@ -9,6 +9,7 @@ import { duplicatePruner } from './duplicate-pruner.ts'
 import { guardedYamux } from './guarded-yamux.ts'
 import { protocolPrefix } from './protocols.ts'
 import type { DuplicatePruner } from './duplicate-pruner.ts'
+import type { TicketStats } from '../admission/ticket-gate.ts'
 import type { ClusterMdns } from '../discovery/mdns/cluster-mdns.ts'
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { Identify } from '@libp2p/identify'
@@ -29,6 +30,8 @@ export interface HostServices {
   duplicates: DuplicatePruner
   /** the cluster's mDNS responder and querier, when mDNS discovery is on */
   mdns?: ClusterMdns
+  /** what the gate for browsers' admission tickets counted, with a cluster secret only */
+  admission?: { stats: TicketStats }
   [key: string]: unknown
 }
 

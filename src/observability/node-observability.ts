@@ -48,6 +48,8 @@ export interface NodeObservabilityComponents {
   draining(): boolean
   /** whether a supervisor runs this actor */
   supervised(actorId: string): boolean
+  /** what the gate for browsers' admission tickets counted, by verdict; absent without a cluster secret */
+  admission?(): Partial<Record<string, number>> | undefined
   /** messages per second this node handles */
   messageRate(): number
   connections(): Connection[]
@@ -128,6 +130,7 @@ export function createNodeObservability (components: NodeObservabilityComponents
     // only the libp2p membership counts these; another implementation reads as none
     membershipInvalidFrames: () => (membership as Partial<Libp2pMembership>).invalidFrames ?? 0,
     membershipRefused: () => (membership as Partial<Libp2pMembership>).refusedRecords ?? { missing: 0, forged: 0 },
+    admissionRefused: () => components.admission?.(),
     localHealth: () => (membership as Partial<Libp2pMembership>).localHealth ?? 0,
     unreachable: () => components.unreachable(),
     ready: () => readiness.report().ready,

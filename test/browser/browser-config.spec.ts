@@ -45,7 +45,9 @@ describe('browser member config', () => {
     ['clusterName', { bootstrap: [WS], clusterName: 'no spaces' }],
     ['name', { bootstrap: [WS], name: '' }],
     ['roles', { bootstrap: [WS], roles: [BROWSER_ROLE] }, /not beginning with "\$"/],
-    ['callTimeout', { bootstrap: [WS], callTimeout: 0 }]
+    ['callTimeout', { bootstrap: [WS], callTimeout: 0 }],
+    ['joinTimeout', { bootstrap: [WS], joinTimeout: 1.5 }],
+    ['ticket', { bootstrap: [WS], ticket: 42 }, /function of the peer id/]
   ]
   for (const [field, init, expected] of bad) {
     it(`names the field of a bad value: ${field}`, () => {

@@ -97,13 +97,16 @@ export function registerFoundationMetrics (registry: Registry, sources: MetricsS
     set(pubsub.stats.invalidMessages, { protocol: 'pubsub' })
   })
   counter(registry, 'foundation_refused_messages_total',
-    'Well-formed messages refused for what they claim about a node: an answer to a call from a node the call did not go to (direct), a member record without its member\'s signature or with one that does not match it (membership), a publication its named sender did not sign (pubsub)',
+    'Well-formed messages refused for what they claim about a node: an answer to a call from a node the call did not go to (direct), a member record without its member\'s signature or with one that does not match it (membership), a publication its named sender did not sign (pubsub), a browser\'s admission ticket that is missing, malformed, forged, expired, another cluster\'s or another peer\'s (admission)',
     ['protocol', 'reason'], (set) => {
       set(messaging.stats.forgedReplies, { protocol: 'direct', reason: 'wrong-sender' })
       const refused = sources.membershipRefused()
       set(refused.missing, { protocol: 'membership', reason: 'unsigned' })
       set(refused.forged, { protocol: 'membership', reason: 'forged' })
       set(pubsub.stats.forgedSenders, { protocol: 'pubsub', reason: 'forged' })
+      for (const [reason, count] of Object.entries(sources.admissionRefused() ?? {})) {
+        if (reason !== 'admitted' && count != null) { set(count, { protocol: 'admission', reason }) }
+      }
     })
   counter(registry, 'foundation_undeliverable_messages_total', 'Messages that reached no actor: unknown name or id, or node not a member', [], (set) => {
     set(messaging.stats.undeliverable)

@@ -27,6 +27,8 @@ export interface MetricsSources {
   membershipInvalidFrames(): number
   /** membership records dropped for a missing or forged proof */
   membershipRefused(): { missing: number, forged: number }
+  /** browsers' admission tickets the gate refused, by reason; undefined without a cluster secret */
+  admissionRefused(): Partial<Record<string, number>> | undefined
   /** Lifeguard's local health score of this node's failure detector */
   localHealth(): number
   /** members declared dead and not yet forgotten */

@@ -23,11 +23,23 @@ export interface BrowserMemberInit {
   roles?: string[]
   /** a call's default timeout in ms (default 5 s) */
   callTimeout?: number
+  /**
+   * the admission ticket a cluster with a secret asks of a page (see `Foundation.issueTicket` on the server): the
+   * ticket's text, or a function given this member's peer id that fetches one from the application
+   */
+  ticket?: string | ((peerId: string) => string | Promise<string>)
+  /** ms the start waits for a bootstrap member to take this member in before it fails (default 10 s) */
+  joinTimeout?: number
 }
+
+/** A browser member's configuration: a Node member's, and how long its start waits to be taken in. */
+export type BrowserConfig = FoundationConfig & { joinTimeout: number }
+
+const DEFAULT_JOIN_TIMEOUT = 10_000
 
 const MAX_ROLES = 64
 
-export function browserConfig (init: BrowserMemberInit): FoundationConfig {
+export function browserConfig (init: BrowserMemberInit): BrowserConfig {
   if (init == null || typeof init !== 'object') { throw new ConfigError('(options)', 'an object of options', init) }
   const clusterName = init.clusterName ?? DEFAULT_CLUSTER
   if (typeof clusterName !== 'string' || !CLUSTER_NAME.test(clusterName)) { throw new ConfigError('clusterName', 'a name of 1-63 letters, digits, "-" or "_"', clusterName) }
@@ -44,9 +56,12 @@ export function browserConfig (init: BrowserMemberInit): FoundationConfig {
   if (!Array.isArray(roles) || roles.length > MAX_ROLES || roles.some(role => typeof role !== 'string' || role.length === 0 || isReservedRole(role))) {
     throw new ConfigError('roles', `an array of at most ${MAX_ROLES} non-empty strings not beginning with "$"`, roles)
   }
+  if (init.ticket != null && typeof init.ticket !== 'string' && typeof init.ticket !== 'function') { throw new ConfigError('ticket', 'a ticket\'s text, or a function of the peer id that gives one', init.ticket) }
   const profile = PROFILES.development
   const callTimeout = init.callTimeout ?? profile.callTimeout
   if (!Number.isInteger(callTimeout) || callTimeout < 1 || callTimeout > 3_600_000) { throw new ConfigError('callTimeout', 'a duration in ms from 1 to 3600000', callTimeout) }
+  const joinTimeout = init.joinTimeout ?? DEFAULT_JOIN_TIMEOUT
+  if (!Number.isInteger(joinTimeout) || joinTimeout < 1 || joinTimeout > 3_600_000) { throw new ConfigError('joinTimeout', 'a duration in ms from 1 to 3600000', joinTimeout) }
   return {
     profile: profile.name,
     clusterName,
@@ -70,6 +85,7 @@ export function browserConfig (init: BrowserMemberInit): FoundationConfig {
     tombstoneTtl: DEFAULT_TOMBSTONE_TTL,
     overlay: { topology: 'auto', ...DEFAULT_TOPOLOGY_THRESHOLDS, switchGrace: DEFAULT_SWITCH_GRACE, idleTimeout: DEFAULT_OVERLAY_IDLE_TIMEOUT },
     distribution: { rebalance: false, drainTimeout: DEFAULT_DRAIN_TIMEOUT },
-    tracing: { enabled: profile.tracing.enabled, sampleRate: profile.tracing.sampleRate, maxSpans: DEFAULT_MAX_SPANS }
+    tracing: { enabled: profile.tracing.enabled, sampleRate: profile.tracing.sampleRate, maxSpans: DEFAULT_MAX_SPANS },
+    joinTimeout
   }
 }

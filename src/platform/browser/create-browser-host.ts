@@ -8,13 +8,15 @@ import { createLibp2p } from 'libp2p'
 import { sharedHostOptions } from '../../node/host-options.ts'
 import { quietLogger } from '../../node/quiet-logger.ts'
 import type { Host, HostServices } from '../../node/host-options.ts'
-import type { ComponentLogger, PrivateKey } from '@libp2p/interface'
+import type { ComponentLogger, ConnectionProtector, PrivateKey } from '@libp2p/interface'
 
 export interface BrowserHostInit {
   cluster: string
   maxMessageSize: number
   privateKey: PrivateKey
   logger?: ComponentLogger
+  /** shows the page's admission ticket on each connection, for a cluster with a secret */
+  protector?: ConnectionProtector
 }
 
 export async function createBrowserHost (init: BrowserHostInit): Promise<Host> {
@@ -27,6 +29,7 @@ export async function createBrowserHost (init: BrowserHostInit): Promise<Host> {
     addresses: { listen: [] },
     transports: [webSockets()],
     connectionEncrypters: [noise()],
+    connectionProtector: init.protector != null ? () => init.protector as ConnectionProtector : undefined,
     connectionGater: {
       ...shared.connectionGater,
       // libp2p's browser default refuses ws:// and private addresses: a cluster on a LAN, or on this machine, is

@@ -1,7 +1,11 @@
 // Starts a member in a browser tab: a fresh key, a WebSockets host, the node on the browser platform; a start that
 // fails leaves nothing open, and the tab leaves the cluster gracefully when it is closed or navigated away.
 import { generateKeyPair } from '@libp2p/crypto/keys'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { TicketPresenter } from '../../admission/ticket-presenter.ts'
+import { AdmissionTimeoutError, MAX_TICKET_BYTES, ticketBytes } from '../../admission/ticket-wire.ts'
 import { FoundationNode } from '../../cluster/foundation-node.ts'
+import { ConfigError } from '../../config/errors.ts'
 import { quietLogger } from '../../node/quiet-logger.ts'
 import { browserConfig } from './browser-config.ts'
 import { createBrowserHost } from './create-browser-host.ts'
@@ -13,15 +17,38 @@ export async function startBrowserMember (init: BrowserMemberInit): Promise<Foun
   const logger = quietLogger()
   // a tab's key lives as long as the tab: a reload joins as a new member, as a restarted process does
   const privateKey = await generateKeyPair('Ed25519')
-  const host = await createBrowserHost({ cluster: config.clusterName, maxMessageSize: config.maxMessageSize, privateKey, logger })
+  const presenter = await presenterOf(init.ticket, peerIdFromPrivateKey(privateKey).toString())
+  const host = await createBrowserHost({ cluster: config.clusterName, maxMessageSize: config.maxMessageSize, privateKey, logger, protector: presenter })
   const node = new FoundationNode(config, host, privateKey, logger, browserPlatform())
   try {
     await node.start()
+    // a page joins through its bootstrap members or not at all: it learns at once whether they took it in, and a
+    // refused ticket is its error, not a silent retry
+    await admitted(node, presenter, config.joinTimeout)
   } catch (err) {
-    await node.abandon()
+    // a node that started but was not taken in stops as any node does; one whose start failed is undone
+    await (node.lifecycle === 'running' ? node.stop() : node.abandon())
     throw err
   }
   // pagehide, not unload: it fires on a closed tab, a navigation and a page put in the back-forward cache alike
   globalThis.addEventListener?.('pagehide', () => { void node.stop() }, { once: true })
   return node
+}
+
+async function presenterOf (ticket: BrowserMemberInit['ticket'], peerId: string): Promise<TicketPresenter | undefined> {
+  if (ticket == null) { return undefined }
+  const text = typeof ticket === 'string' ? ticket : await ticket(peerId)
+  const bytes = typeof text === 'string' ? ticketBytes(text) : undefined
+  if (bytes == null || bytes.byteLength === 0 || bytes.byteLength > MAX_TICKET_BYTES) { throw new ConfigError('ticket', 'a ticket\'s text as Foundation.issueTicket gives it', text) }
+  return new TicketPresenter(bytes)
+}
+
+/** Resolves once another member counts this one; rejects with the members' refusal, or after `timeout`. */
+async function admitted (node: FoundationNode, presenter: TicketPresenter | undefined, timeout: number): Promise<void> {
+  const deadline = Date.now() + timeout
+  while (node.membership.activeMembers().length < 2) {
+    if (presenter?.refusal != null) { throw presenter.refusal }
+    if (Date.now() > deadline) { throw new AdmissionTimeoutError(timeout) }
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
 }
