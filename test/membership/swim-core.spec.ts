@@ -1,6 +1,7 @@
 // The SWIM core without sockets: many cores in the seeded simulator, plus the validator and merge rules.
 import { expect } from 'aegir/chai'
 import { InvalidMessageError } from '../../src/membership/errors.ts'
+import { BROWSER_ROLE } from '../../src/membership/reserved-roles.ts'
 import { DisseminationQueue } from '../../src/membership/swim/dissemination-queue.ts'
 import { supersedes } from '../../src/membership/swim/member-table.ts'
 import { MAX_INCARNATION, MESSAGE_LIMITS, validateMessage } from '../../src/membership/swim/messages.ts'
@@ -192,6 +193,22 @@ describe('membership/swim-core', () => {
       // the other end of the new link meeting us too costs no second exchange
       expect(a.meet('b', 40).send).to.deep.equal([])
       expect(a.meet('b', 40 + TEST_CONFIG.probeInterval).send).to.have.lengthOf(1)
+    })
+
+    it('never asks a browser member to probe for it: a tab reaches only the members it dialled', () => {
+      const config = { ...TEST_CONFIG, syncInterval: 0, gossipInterval: 0 }
+      const a = new SwimCore({ self: { id: 'a', name: 'a', roles: [], addresses: [] }, config, random: seededRandom(7), now: 0 })
+      const tab = { ...member('tab', 'alive', 0), roles: [BROWSER_ROLE] }
+      a.receive('b', { type: 'sync', members: [member('b', 'alive', 0), member('d', 'alive', 0), tab, member('silent', 'alive', 0)] }, 0)
+      const helpers = new Set<string>()
+      for (let t = 0; t <= 20 * config.probeInterval; t += config.tickInterval) {
+        for (const { to, message } of a.tick(t).send) {
+          // everyone answers but `silent`, whose probes go to helpers
+          if (message.type === 'ping' && to !== 'silent') { a.receive(to, { type: 'ack', seq: message.seq, updates: [] }, t) }
+          if (message.type === 'ping-req') { helpers.add(to) }
+        }
+      }
+      expect([...helpers].sort()).to.deep.equal(['b', 'd'])
     })
 
     it('gives a stranger a whole probe interval to answer, and its helpers another: both may have to dial it first', () => {

@@ -227,7 +227,7 @@ export class Prober {
 
   private askHelpers (probe: Probe): void {
     probe.indirect = true
-    const helpers = sample(this.random, this.view.eligibleAlive().filter(id => id !== probe.target), this.config.indirectProbes)
+    const helpers = sample(this.random, this.view.helpers().filter(id => id !== probe.target), this.config.indirectProbes)
     for (const helper of helpers) {
       probe.helpers.add(helper)
       this.outbox.send(helper, { type: 'ping-req', seq: probe.seq, target: probe.target, nack: true, ...this.gossip.piggyback(helper) })

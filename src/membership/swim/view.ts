@@ -1,4 +1,5 @@
 // This node's view of the cluster: its own record, the others', and which of them it talks to directly.
+import { BROWSER_ROLE } from '../reserved-roles.ts'
 import { copyMember, isActiveStatus } from './member-table.ts'
 import type { MemberTable } from './member-table.ts'
 import type { MemberRecord, MemberStatus } from '../index.ts'
@@ -99,6 +100,14 @@ export class View {
   /** Eligible members not under suspicion: the ones worth asking for help or a sync. */
   eligibleAlive (): string[] {
     return this.eligible().filter(id => this.statusOf(id) === 'alive')
+  }
+
+  /**
+   * Eligible members alive that may probe for others: not a browser tab, which reaches only the members it dialled,
+   * and whose timers a background tab throttles.
+   */
+  helpers (): string[] {
+    return this.eligibleAlive().filter(id => this.get(id)?.roles.includes(BROWSER_ROLE) !== true)
   }
 
   updateSelf (update: SelfUpdate): void {
