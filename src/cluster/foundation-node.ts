@@ -134,8 +134,9 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     })
     // what this node publishes is signed with its key, and what others publish is checked against theirs
     const keys = nodeKeys(privateKey, platform.keyCrypto)
-    // the overlay, made below, knows the shape that decides how long a dial yields to the peer's
-    const dialYield = (): number => this.overlay.dialYield()
+    // the overlay, made below, knows the shape that decides how long a dial yields to the peer's; a node nobody can
+    // dial yields to no one
+    const dialYield = (): number => platform.dialable ? this.overlay.dialYield() : 0
     this.membership = createMembership({ host, keys, logger, dialYield }, {
       cluster: config.clusterName,
       name: config.name,
@@ -146,6 +147,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     // in the partial-view shape the overlay chooses which members to stay connected to
     this.connector = new Connector({ host, membership: this.membership, logger }, {
       policy: (member, self) => fullMesh(member, self) && this.overlay.keepsLinkTo(member.id),
+      ...(platform.dialable ? {} : { dialYield: 0 }),
       ...seams.connector
     })
     const { strategies, ...choice } = config.discovery

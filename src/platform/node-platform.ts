@@ -17,4 +17,9 @@ export interface NodePlatform {
   strategies(choices: StrategyChoice[], components: DiscoveryComponents, hosts: StrategyHosts): DiscoveryStrategy[]
   /** the HTTP endpoint and dashboard; absent where nothing can listen */
   serveHttp?: ServeHttp
+  /**
+   * false where nothing can dial this node (a browser tab): it dials every peer at once, rather than wait for the
+   * peer of the pair whose turn it is (see pair-dial.ts)
+   */
+  dialable: boolean
 }

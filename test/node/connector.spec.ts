@@ -1,8 +1,11 @@
 // The connector's dial strategy: one connection per pair when both ends discover each other, and a connection
 // all the same when only one end does.
 import { expect } from 'aegir/chai'
+import { BROWSER_ROLE } from '../../src/membership/reserved-roles.ts'
+import { fullMesh } from '../../src/node/connector.ts'
 import { TestCluster, until } from './test-nodes.ts'
 import type { TestNode } from './test-nodes.ts'
+import type { Member } from '../../src/membership/index.ts'
 
 const DIAL_YIELD = 500
 
@@ -28,6 +31,16 @@ describe('node/connector', function () {
     const b = await cluster.startNode({ dialYield: DIAL_YIELD })
     return a.host.peerId.toString() < b.host.peerId.toString() ? [a, b] : [b, a]
   }
+
+  it('keeps no connection of its own to a browser member, nor to itself or a member gone', () => {
+    const member = (id: string, roles: string[] = [], status: Member['status'] = 'alive'): Member => ({ id, name: id, roles, addresses: [], status, incarnation: 0 })
+    const self = member('self')
+    expect(fullMesh(member('node'), self)).to.equal(true)
+    expect(fullMesh(member('suspect', [], 'suspect'), self)).to.equal(true)
+    expect(fullMesh(member('tab', [BROWSER_ROLE]), self)).to.equal(false)
+    expect(fullMesh(member('gone', [], 'dead'), self)).to.equal(false)
+    expect(fullMesh(self, self)).to.equal(false)
+  })
 
   it('opens one connection, dialled by the lower peer id, when both ends discover each other', async () => {
     const [low, high] = await pair()

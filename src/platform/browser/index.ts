@@ -14,6 +14,7 @@ export function browserPlatform (): NodePlatform {
     strategies: (choices, components) => choices.map(choice => {
       if (choice.name !== 'static') { throw new UnknownStrategyError(choice.name, 'a browser finds the cluster through the static addresses it is given') }
       return staticDiscovery(choice.init as StaticInit)(components)
-    })
+    }),
+    dialable: false
   }
 }

@@ -10,6 +10,7 @@ export function nodePlatform (): NodePlatform {
     keyCrypto: nodeKeyCrypto(),
     contextStorage: () => new AsyncLocalStorage(),
     strategies: createStrategies,
-    serveHttp
+    serveHttp,
+    dialable: true
   }
 }
