@@ -1,6 +1,6 @@
 // Which member should run a distributed actor now: its placement strategy over the active members that have its
 // roles and are not leaving, with their last reported load.
-import { BROWSER_ROLE } from '../membership/reserved-roles.ts'
+import { BROWSER_ROLE, isBrowser } from '../membership/reserved-roles.ts'
 import { Placer } from '../placement/index.ts'
 import type { DirectoryEntry } from './entry.ts'
 import type { NodeLoad } from '../cluster/node-load.ts'
@@ -70,7 +70,7 @@ export class EntryPlacement {
       .filter(member => !this.draining.has(member.id) && !(member.id === self && this.selfDraining))
       .filter(member => roles.every(role => member.roles.includes(role)))
       // a browser tab comes and goes with its user, and only the members it is connected to reach it
-      .filter(member => !member.roles.includes(BROWSER_ROLE) || roles.includes(BROWSER_ROLE))
+      .filter(member => !isBrowser(member) || roles.includes(BROWSER_ROLE))
       .map(member => ({ id: member.id, name: member.name, roles: member.roles, load: this.components.load(member.id) }))
   }
 }

@@ -7,3 +7,11 @@ export const BROWSER_ROLE = '$browser'
 export function isReservedRole (role: string): boolean {
   return role.startsWith('$')
 }
+
+/**
+ * Whether a member is a browser tab: nobody can dial it, so it never serves others (a name home, a client-server
+ * server, an indirect prober) and is never dialled; it reaches the members itself.
+ */
+export function isBrowser (member: { readonly roles: readonly string[] }): boolean {
+  return member.roles.includes(BROWSER_ROLE)
+}

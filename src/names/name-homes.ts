@@ -2,8 +2,10 @@
 // member list. A consistent-hash ring of the active members gives each name a few homes; the holder writes its names
 // to them, lookups ask them, and a node that read a name keeps it a while as a cache the homes keep current. Sans-IO:
 // the name service does the sending.
+import { isBrowser } from '../membership/reserved-roles.ts'
 import { HashRing } from '../placement/hash-ring.ts'
 import type { NamePlacement } from './index.ts'
+import type { Member } from '../membership/index.ts'
 import type { Topology } from '../overlay/topology-policy.ts'
 
 /** copies of each name: one home can crash, and one more can leave, before a name held elsewhere is lost */
@@ -23,6 +25,11 @@ const HANDOVER_GRACE = 5_000
 /** Where names live in a shape: on every node in a full mesh, where every member is a connection away; else with homes. */
 export function placementIn (shape: Topology): NamePlacement {
   return shape === 'full-mesh' ? 'everywhere' : 'homes'
+}
+
+/** The members names may live with: the active ones others can dial, never a browser tab. */
+export function homeCandidates (members: readonly Member[]): string[] {
+  return members.filter(member => !isBrowser(member)).map(member => member.id)
 }
 
 export interface NameHomesInit {

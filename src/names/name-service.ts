@@ -10,6 +10,7 @@ import { InvalidNameError, NamesNotStartedError, NameTakenError } from './errors
 import { HomedNames } from './homed-names.ts'
 import { NameEndpoint } from './name-endpoint.ts'
 import { checkName, checkRef, compareVersions, refOf } from './name-entry.ts'
+import { homeCandidates } from './name-homes.ts'
 import { NameMembers } from './name-members.ts'
 import { NameReads } from './name-reads.ts'
 import { NameSync } from './name-sync.ts'
@@ -318,7 +319,7 @@ export class NameService extends TypedEventEmitter<NameEvents> {
       this.homed = new HomedNames({
         self: this.self,
         table: this.table,
-        members: () => this.components.membership.activeMembers().map(member => member.id),
+        members: () => homeCandidates(this.components.membership.activeMembers()),
         send: (peer, message) => { this.components.messaging.send(peer, NAMES_ENDPOINT, message) },
         call: async (peer, message, timeout, signal) => this.components.messaging.call(peer, NAMES_ENDPOINT, message, { timeout, signal }),
         learn: (entries, from) => { this.learn(entries, from) },

@@ -2,7 +2,7 @@
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { SECOND } from '../config/units.ts'
-import { BROWSER_ROLE } from '../membership/reserved-roles.ts'
+import { isBrowser } from '../membership/reserved-roles.ts'
 import { AddressDialer } from './address-dialer.ts'
 import { DEFAULT_DIAL_YIELD, connectToPeer } from './pair-dial.ts'
 import type { Host } from './create-host.ts'
@@ -32,7 +32,7 @@ export type ConnectPolicy = (member: Member, self: Member) => boolean
 export const fullMesh: ConnectPolicy = (member, self) =>
   member.id !== self.id && (member.status === 'alive' || member.status === 'suspect') &&
   // a browser tab listens on nothing: it dials the members, and is reached over its own connections
-  !member.roles.includes(BROWSER_ROLE)
+  !isBrowser(member)
 
 export interface ConnectorComponents {
   host: Host

@@ -1,5 +1,5 @@
 // This node's view of the cluster: its own record, the others', and which of them it talks to directly.
-import { BROWSER_ROLE } from '../reserved-roles.ts'
+import { isBrowser } from '../reserved-roles.ts'
 import { copyMember, isActiveStatus } from './member-table.ts'
 import type { MemberTable } from './member-table.ts'
 import type { MemberRecord, MemberStatus } from '../index.ts'
@@ -107,7 +107,10 @@ export class View {
    * and whose timers a background tab throttles.
    */
   helpers (): string[] {
-    return this.eligibleAlive().filter(id => this.get(id)?.roles.includes(BROWSER_ROLE) !== true)
+    return this.eligibleAlive().filter(id => {
+      const member = this.get(id)
+      return member != null && !isBrowser(member)
+    })
   }
 
   updateSelf (update: SelfUpdate): void {

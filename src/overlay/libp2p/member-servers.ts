@@ -1,5 +1,6 @@
 // The client-server shape's servers as this node works them out from membership's member list: every member with
 // the same list works out the same ones (server-view.ts). Worked out again only after the list changed.
+import { isBrowser } from '../../membership/reserved-roles.ts'
 import { ServerScores, serverView } from '../client-server/server-view.ts'
 import type { Membership } from '../../membership/index.ts'
 import type { ClientServerConfig, ServerView } from '../client-server/index.ts'
@@ -27,8 +28,9 @@ export class MemberServers {
   viewIfChanged (): ServerView | undefined {
     if (!this.changed) { return undefined }
     this.changed = false
-    const members = this.membership.members().filter(m => m.status === 'alive' || m.status === 'suspect').map(m => m.id)
-    if (!members.includes(this.self)) { members.push(this.self) }
+    // servers are dialled by their clients: a browser tab, which nobody can dial, is never one
+    const members = this.membership.members().filter(m => (m.status === 'alive' || m.status === 'suspect') && !isBrowser(m)).map(m => m.id)
+    if (!members.includes(this.self) && !isBrowser(this.membership.self())) { members.push(this.self) }
     return serverView(members, this.config, this.scores.of)
   }
 }
