@@ -3,55 +3,30 @@
 // its peer id. No ticket, a forged, an expired, another cluster's or another peer's ticket is refused, counted by the
 // member, and the page's start fails naming why.
 import { expect } from 'aegir/chai'
-import { chromium } from 'playwright-core'
-import { startPageServer } from '../../benchmarks/lib/browser-page.ts'
 import { generateSecret } from '../../src/config/secret.ts'
 import { Foundation } from '../../src/index.ts'
 import { BROWSER_ROLE } from '../../src/membership/reserved-roles.ts'
-import { findChromium } from '../fixtures/chromium.ts'
-import { TestNodes, eventually, formed, uniqueCluster } from '../fixtures/nodes.ts'
-import type { PageServer } from '../../benchmarks/lib/browser-page.ts'
-import type { FoundationNode } from '../../src/cluster/foundation-node.ts'
-import type { Browser, Page } from 'playwright-core'
+import { eventually } from '../fixtures/nodes.ts'
+import { BrowserCluster } from './browser-cluster.ts'
+import type { Page } from 'playwright-core'
 
-const LISTEN = ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws']
 const JOIN_TIMEOUT = 3000
 
 describe('admission of browser members', function () {
   this.timeout(90_000)
-  const nodes = new TestNodes()
-  let browser: Browser | undefined
-  let server: PageServer | undefined
-  let members: FoundationNode[] = []
-  let clusterName: string
-  let secret: string
+  const cluster = new BrowserCluster('admission')
+  const { members, clusterName } = cluster
+  const secret = generateSecret()
   const pages: Page[] = []
 
-  before(async () => {
-    server = await startPageServer()
-    browser = await chromium.launch({ executablePath: findChromium(), headless: true, args: ['--no-sandbox'] })
-    clusterName = uniqueCluster('admission')
-    secret = generateSecret()
-    members = await nodes.startMany(2, { clusterName, secret, listen: LISTEN, discovery: { mdns: false } })
-    await members[1].connect(members[0].addresses().filter(address => !address.includes('/ws')))
-    await formed(members)
-  })
-
+  before(async () => { await cluster.start(2, secret) })
   afterEach(async () => { await Promise.all(pages.splice(0).map(async page => page.close())) })
-
-  after(async () => {
-    await browser?.close()
-    await nodes.stopAll()
-    await server?.close()
-  })
+  after(async () => { await cluster.stop() })
 
   /** Loads a page and starts a member in it with `ticket`: a ticket's text, or how to make one from the peer id. */
   async function startIn (ticket: 'none' | 'valid' | 'forged' | 'expired' | 'other-cluster' | 'other-peer'): Promise<{ page: Page, outcome: string }> {
-    if (browser == null || server == null) { throw new Error('no browser') }
-    const page = await browser.newPage()
+    const page = await cluster.page(ticket)
     pages.push(page)
-    await page.goto(server.url)
-    await page.waitForFunction(() => (window as any).loaded === true)
     // the page asks the "application" for its ticket with its peer id, as a real page would over HTTP
     await page.exposeFunction('fetchTicket', async (peerId: string): Promise<string> => {
       const other = '12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA'
@@ -71,7 +46,7 @@ describe('admission of browser members', function () {
       } catch (err: any) {
         return `${err.name}${err.reason != null ? `: ${err.reason}` : ''}`
       }
-    }, { clusterName, bootstrap: members[0].addresses().filter(address => address.includes('/ws/')), withTicket: ticket !== 'none', joinTimeout: JOIN_TIMEOUT })
+    }, { clusterName, bootstrap: cluster.bootstrap(), withTicket: ticket !== 'none', joinTimeout: JOIN_TIMEOUT })
     return { page, outcome }
   }
 

@@ -2,16 +2,10 @@
 // members over WebSockets; members and page see each other, call each other's actors by name and publish to each
 // other, and a closed page leaves the cluster.
 import { expect } from 'aegir/chai'
-import { chromium } from 'playwright-core'
-import { startPageServer } from '../../benchmarks/lib/browser-page.ts'
-import { findChromium } from '../fixtures/chromium.ts'
-import { TestNodes, eventually, formed, uniqueCluster } from '../fixtures/nodes.ts'
-import type { PageServer } from '../../benchmarks/lib/browser-page.ts'
+import { eventually } from '../fixtures/nodes.ts'
+import { BrowserCluster } from './browser-cluster.ts'
 import type { Actor } from '../../src/actors/index.ts'
-import type { FoundationNode } from '../../src/cluster/foundation-node.ts'
-import type { Browser, Page } from 'playwright-core'
-
-const LISTEN = ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws']
+import type { Page } from 'playwright-core'
 
 class Greeter implements Actor {
   receive (message: { who: string }): string {
@@ -19,45 +13,21 @@ class Greeter implements Actor {
   }
 }
 
-/** A node's WebSockets addresses, as a page is given them. */
-function wsAddresses (node: FoundationNode): string[] {
-  return node.addresses().filter(address => address.includes('/ws/'))
-}
-
 describe('a browser member', function () {
   this.timeout(90_000)
-  const nodes = new TestNodes()
-  let browser: Browser | undefined
-  let server: PageServer | undefined
-  let members: FoundationNode[] = []
-  let clusterName: string
-  /** uncaught errors in the pages: none is expected */
-  const pageErrors: string[] = []
+  const cluster = new BrowserCluster('browser')
+  const { members, pageErrors } = cluster
 
   before(async () => {
-    server = await startPageServer()
-    browser = await chromium.launch({ executablePath: findChromium(), headless: true, args: ['--no-sandbox'] })
-    clusterName = uniqueCluster('browser')
-    members = await nodes.startMany(3, { clusterName, listen: LISTEN, discovery: { mdns: false } })
-    await members[1].connect(members[0].addresses())
-    await members[2].connect(members[0].addresses())
-    await formed(members)
+    await cluster.start(3)
     for (const member of members) { member.define(Greeter) }
     await members[0].spawn(Greeter, { name: 'greeter' })
   })
 
-  after(async () => {
-    await browser?.close()
-    await nodes.stopAll()
-    await server?.close()
-  })
+  after(async () => { await cluster.stop() })
 
   async function openMember (name: string): Promise<Page> {
-    if (browser == null || server == null) { throw new Error('no browser') }
-    const page = await browser.newPage()
-    page.on('pageerror', (err) => { pageErrors.push(`${name}: ${err.message}`) })
-    await page.goto(server.url)
-    await page.waitForFunction(() => (window as any).loaded === true)
+    const page = await cluster.page(name)
     await page.evaluate(async ({ clusterName, bootstrap, name }) => {
       const { Foundation } = (window as any).foundation
       const cluster = await Foundation.start({ clusterName, bootstrap, name })
@@ -73,7 +43,7 @@ describe('a browser member', function () {
         }
       }
       await cluster.spawn(Counter, { name: `${name}-counter` })
-    }, { clusterName, bootstrap: wsAddresses(members[0]), name })
+    }, { clusterName: cluster.clusterName, bootstrap: cluster.bootstrap(), name })
     return page
   }
 

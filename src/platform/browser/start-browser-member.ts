@@ -30,8 +30,12 @@ export async function startBrowserMember (init: BrowserMemberInit): Promise<Foun
     await (node.lifecycle === 'running' ? node.stop() : node.abandon())
     throw err
   }
-  // pagehide, not unload: it fires on a closed tab, a navigation and a page put in the back-forward cache alike
-  globalThis.addEventListener?.('pagehide', () => { void node.stop() }, { once: true })
+  // pagehide, not unload: it fires on a closed tab, a navigation and a page put in the back-forward cache alike. A
+  // closing tab may run nothing past this handler, so the leave is written now, before the stop's first await
+  globalThis.addEventListener?.('pagehide', () => {
+    void node.membership.stop()
+    void node.stop()
+  }, { once: true })
   return node
 }
 
