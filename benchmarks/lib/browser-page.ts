@@ -29,16 +29,24 @@ export interface BrowserBundle {
   inputs: string[]
 }
 
+export interface BundleOptions {
+  /** adds `webRTC` of `@libp2p/webrtc` to the bundle's exports, as a page that links tabs directly would import it */
+  webRTC?: boolean
+}
+
 /** Bundles src/browser.ts; fails on any import a browser cannot load (node: modules and unresolved ones). */
-export async function bundleBrowserEntry (): Promise<BrowserBundle> {
+export async function bundleBrowserEntry (options: BundleOptions = {}): Promise<BrowserBundle> {
   const root = REPO_ROOT
+  const entry = options.webRTC === true
+    ? { stdin: { contents: "export * from './src/browser.ts'\nexport { webRTC } from '@libp2p/webrtc'\n", resolveDir: root, loader: 'ts' as const, sourcefile: 'page.ts' } }
+    : { entryPoints: [join(root, 'src', 'browser.ts')] }
   const result = await build({
-    entryPoints: [join(root, 'src', 'browser.ts')],
+    ...entry,
     absWorkingDir: root,
     bundle: true,
     platform: 'browser',
     format: 'esm',
-    minify: true,
+    minify: process.env.BUNDLE_MINIFY !== 'false',
     write: false,
     metafile: true,
     logLevel: 'silent'
@@ -46,8 +54,8 @@ export async function bundleBrowserEntry (): Promise<BrowserBundle> {
   return { code: result.outputFiles[0].contents, inputs: Object.keys(result.metafile.inputs) }
 }
 
-export async function startPageServer (): Promise<PageServer> {
-  const bundle = (await bundleBrowserEntry()).code
+export async function startPageServer (options: BundleOptions = {}): Promise<PageServer> {
+  const bundle = (await bundleBrowserEntry(options)).code
   const server: Server = createServer((req, res) => {
     if (req.url === '/foundation.js') {
       res.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle)

@@ -1,6 +1,7 @@
 // A browser member's side of admission: before anything else on each connection it opens, it shows its ticket and
 // reads the member's verdict. A refusal fails that dial with TicketRefusedError, which the start reports by name.
 import { byteStream } from '@libp2p/utils'
+import { Circuit } from '@multiformats/multiaddr-matcher'
 import { TICKET_TIMEOUT, TicketRefusedError, VERDICTS, ticketFrame } from './ticket-wire.ts'
 import type { AbortOptions, ConnectionProtector, MessageStream, MultiaddrConnection } from '@libp2p/interface'
 
@@ -17,6 +18,9 @@ export class TicketPresenter implements ConnectionProtector {
 
   async protect (stream: MessageStream, options: AbortOptions = {}): Promise<MessageStream> {
     const connection = stream as MultiaddrConnection
+    // a connection through a relay is another tab's, carrying WebRTC's offer and answer: the member relaying it took
+    // both tabs in on their tickets, and a tab has no gate to show one to
+    if (isRelayed(connection)) { return stream }
     const bytes = byteStream(connection)
     const signal = options.signal ?? AbortSignal.timeout(TICKET_TIMEOUT)
     await bytes.write(this.frame, { signal })
@@ -33,4 +37,8 @@ export class TicketPresenter implements ConnectionProtector {
     }
     return bytes.unwrap()
   }
+}
+
+function isRelayed (connection: MultiaddrConnection): boolean {
+  return Circuit.matches(connection.remoteAddr)
 }

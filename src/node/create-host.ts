@@ -1,6 +1,7 @@
 // Builds the libp2p host a Foundation node runs on in Node.js: TCP (and WebSockets when asked), noise, the cluster
 // secret and mDNS, over what every host shares (host-options.ts).
 import { noise } from '@chainsafe/libp2p-noise'
+import { circuitRelayServer } from '@libp2p/circuit-relay-v2'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
 import { WebSockets, WebSocketsSecure } from '@multiformats/multiaddr-matcher'
@@ -20,6 +21,13 @@ export type { Host, HostServices }
 
 /** a listen address that browsers can dial: /ws or /wss at its end, before any /p2p */
 const WEBSOCKETS = /\/(ws|wss|tls\/ws)(\/p2p\/[^/]+)?$/
+
+/**
+ * Tabs holding a reservation on one member's relay at once. A tab reserves on one member; a reservation costs the
+ * relay a few hundred bytes, and a relayed connection is held to libp2p's default limit (2 minutes, 128 KiB), which
+ * WebRTC's offer and answer need a tiny part of.
+ */
+const MAX_RELAY_RESERVATIONS = 1024
 
 /** The transports a host listens and dials on, as libp2p takes them. */
 export type HostTransports = NonNullable<Libp2pOptions['transports']>
@@ -77,6 +85,10 @@ export async function createHost (options: CreateHostOptions): Promise<Host> {
   const shared = sharedHostOptions(options)
   if (options.mdns.enabled) {
     shared.services.mdns = clusterMdns({ serviceTag: mdnsServiceTag(options.cluster), interval: options.mdns.interval })
+  }
+  if (options.listen.some(address => WEBSOCKETS.test(address))) {
+    // a member that browsers dial relays the offer and answer of a WebRTC link between two of them
+    shared.services.relay = circuitRelayServer({ reservations: { maxReservations: MAX_RELAY_RESERVATIONS } })
   }
   const { secret } = options
   let gate: TicketGate | undefined

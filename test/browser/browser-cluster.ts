@@ -4,7 +4,7 @@ import { chromium } from 'playwright-core'
 import { startPageServer } from '../../benchmarks/lib/browser-page.ts'
 import { findChromium } from '../fixtures/chromium.ts'
 import { TestNodes, formed, uniqueCluster } from '../fixtures/nodes.ts'
-import type { PageServer } from '../../benchmarks/lib/browser-page.ts'
+import type { BundleOptions, PageServer } from '../../benchmarks/lib/browser-page.ts'
 import type { FoundationNode } from '../../src/cluster/foundation-node.ts'
 import type { Browser, Page } from 'playwright-core'
 
@@ -16,15 +16,21 @@ export class BrowserCluster {
   private readonly nodes = new TestNodes()
   private browser: Browser | undefined
   private server: PageServer | undefined
+  private readonly bundle: BundleOptions
 
-  constructor (prefix: string) {
+  /** With `bundle.webRTC`, pages also get `webRTC` of `@libp2p/webrtc`, and Chromium may link them over loopback. */
+  constructor (prefix: string, bundle: BundleOptions = {}) {
     this.clusterName = uniqueCluster(prefix)
+    this.bundle = bundle
   }
 
   /** Starts the page server, Chromium and `count` members (with `secret`, when given), connected to the first. */
   async start (count: number, secret?: string): Promise<void> {
-    this.server = await startPageServer()
-    this.browser = await chromium.launch({ executablePath: findChromium(), headless: true, args: ['--no-sandbox'] })
+    this.server = await startPageServer(this.bundle)
+    // WebRTC between two pages of this machine: its ICE candidates are 127.0.0.1, which Chromium would otherwise hide
+    // behind mDNS names and refuse to pair
+    const webRTC = this.bundle.webRTC === true ? ['--allow-loopback-in-peer-connection', '--disable-features=WebRtcHideLocalIpsWithMdns'] : []
+    this.browser = await chromium.launch({ executablePath: findChromium(), headless: true, args: ['--no-sandbox', ...webRTC] })
     this.members.push(...await this.nodes.startMany(count, {
       clusterName: this.clusterName,
       listen: ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws'],

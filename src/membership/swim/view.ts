@@ -62,12 +62,16 @@ export class View {
     this.neighbours = ids == null ? undefined : new Set(ids)
   }
 
-  /** A member this node may probe, relay to or tell of its leave: an active neighbour. */
+  /**
+   * A member this node may probe, relay to or tell of its leave: an active neighbour. A tab never addresses another
+   * tab: no member dials a tab, so tabs are linked only where an application's calls open a WebRTC link, and the Node
+   * members they are connected to watch them.
+   */
   isEligible (id: string): boolean {
     if (id === this.self.id) { return false }
     if (this.neighbours != null && !this.neighbours.has(id)) { return false }
     const entry = this.table.get(id)
-    return entry != null && isActiveStatus(entry.member.status)
+    return entry != null && isActiveStatus(entry.member.status) && !(isBrowser(entry.member) && isBrowser(this.self))
   }
 
   /** Whether probing is restricted to neighbours (the overlay's partial views). */

@@ -8,6 +8,7 @@ import { isMultiaddr } from '../../discovery/candidates.ts'
 import { BROWSER_ROLE, isReservedRole } from '../../membership/reserved-roles.ts'
 import { DEFAULT_SWITCH_GRACE } from '../../overlay/switching/index.ts'
 import { DEFAULT_TOPOLOGY_THRESHOLDS } from '../../overlay/topology-policy.ts'
+import type { TransportFactory } from './create-browser-host.ts'
 import type { FoundationConfig } from '../../config/index.ts'
 
 export interface BrowserMemberInit {
@@ -30,6 +31,13 @@ export interface BrowserMemberInit {
   ticket?: string | ((peerId: string) => string | Promise<string>)
   /** ms the start waits for a bootstrap member to take this member in before it fails (default 10 s) */
   joinTimeout?: number
+  /**
+   * the WebRTC transport, `webRTC()` from `@libp2p/webrtc`, for direct links to other tabs (set its
+   * `rtcConfiguration.iceServers` to your STUN and TURN servers). Without it a tab reaches other tabs through the Node
+   * members only, and cannot call an actor that lives on another tab. The page imports it: `@libp2p/webrtc` names
+   * react-native-webrtc and a native module among its dependencies, which a Node project should not have to install
+   */
+  webRTC?: TransportFactory
 }
 
 /** A browser member's configuration: a Node member's, and how long its start waits to be taken in. */
@@ -56,6 +64,7 @@ export function browserConfig (init: BrowserMemberInit): BrowserConfig {
   if (!Array.isArray(roles) || roles.length > MAX_ROLES || roles.some(role => typeof role !== 'string' || role.length === 0 || isReservedRole(role))) {
     throw new ConfigError('roles', `an array of at most ${MAX_ROLES} non-empty strings not beginning with "$"`, roles)
   }
+  if (init.webRTC != null && typeof init.webRTC !== 'function') { throw new ConfigError('webRTC', 'the transport webRTC() of @libp2p/webrtc returns', init.webRTC) }
   if (init.ticket != null && typeof init.ticket !== 'string' && typeof init.ticket !== 'function') { throw new ConfigError('ticket', 'a ticket\'s text, or a function of the peer id that gives one', init.ticket) }
   const profile = PROFILES.development
   const callTimeout = init.callTimeout ?? profile.callTimeout
