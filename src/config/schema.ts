@@ -55,8 +55,9 @@ export const initSchema = strict({
     probeTimeout: duration.optional(),
     suspectTimeout: duration.optional(),
     indirectProbes: integer(0, 16).optional(),
-    tombstoneTimeout: duration.optional()
-  }, '{ probeInterval, probeTimeout, suspectTimeout, indirectProbes, tombstoneTimeout }').optional(),
+    tombstoneTimeout: duration.optional(),
+    browserLease: duration.optional()
+  }, '{ probeInterval, probeTimeout, suspectTimeout, indirectProbes, tombstoneTimeout, browserLease }').optional(),
   messaging: strict({
     maxMessageSize: integer(1024, 64 * MIB).optional(),
     callTimeout: duration.optional(),

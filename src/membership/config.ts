@@ -34,6 +34,11 @@ export const DEFAULT_MAX_PIGGYBACK = 20
 const DEFAULT_STRANGER_PROBE_EVERY = 30
 /** a new member is not probed by this node before a connection to it opens, for at most this long: see SwimConfig.joinGrace */
 export const DEFAULT_JOIN_GRACE = 30 * SECOND
+/**
+ * see SwimConfig.browserLease: a frozen background tab, or a laptop's network changing, is commonly back within
+ * seconds; half a minute still declares a tab closed without a word dead well before a user would miss it
+ */
+export const DEFAULT_BROWSER_LEASE = 30 * SECOND
 /** see SwimConfig.linkSettle */
 export const DEFAULT_LINK_SETTLE = 5 * SECOND
 /** how long stop() waits for the leave announcement to be delivered */
@@ -94,6 +99,7 @@ export function resolveConfig (init: MembershipInit): ResolvedMembershipConfig {
       probeInterval,
       probeTimeout,
       suspectTimeout,
+      browserLease: positive(init.browserLease, DEFAULT_BROWSER_LEASE, 'browserLease'),
       suspicionMaxMult: DEFAULT_SUSPICION_MAX_MULT,
       indirectProbes,
       localHealthMax: DEFAULT_LOCAL_HEALTH_MAX,

@@ -97,6 +97,12 @@ export interface MembershipInit {
   maxFrameSize?: number
   /** how long a dead or left member is remembered so stale gossip cannot revive it (default 1 minute) */
   tombstoneTimeout?: number
+  /**
+   * ms a browser tab that stopped answering is given to come back before it is declared dead (default 30 s): its
+   * suspicion lasts at least this long, whoever confirms it. A background tab the browser froze runs nothing, and a
+   * tab's network may drop for a moment; one that closed without a word is dead this long after
+   */
+  browserLease?: number
 }
 
 export { membership, createMembership } from './libp2p-membership.ts'

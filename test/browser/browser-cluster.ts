@@ -6,6 +6,7 @@ import { findChromium } from '../fixtures/chromium.ts'
 import { TestNodes, formed, uniqueCluster } from '../fixtures/nodes.ts'
 import type { BundleOptions, PageServer } from '../../benchmarks/lib/browser-page.ts'
 import type { FoundationNode } from '../../src/cluster/foundation-node.ts'
+import type { FoundationInit } from '../../src/config/index.ts'
 import type { Browser, Page } from 'playwright-core'
 
 export class BrowserCluster {
@@ -25,7 +26,7 @@ export class BrowserCluster {
   }
 
   /** Starts the page server, Chromium and `count` members (with `secret`, when given), connected to the first. */
-  async start (count: number, secret?: string): Promise<void> {
+  async start (count: number, secret?: string, membership: FoundationInit['membership'] = {}): Promise<void> {
     this.server = await startPageServer(this.bundle)
     // WebRTC between two pages of this machine: its ICE candidates are 127.0.0.1, which Chromium would otherwise hide
     // behind mDNS names and refuse to pair
@@ -35,6 +36,7 @@ export class BrowserCluster {
       clusterName: this.clusterName,
       listen: ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws'],
       discovery: { mdns: false },
+      membership,
       ...(secret != null ? { secret } : {})
     }))
     // members reach each other over TCP: with a secret, a member never dials another over WebSockets

@@ -13,13 +13,18 @@ class Greeter implements Actor {
   }
 }
 
+/** the tabs' lease in these tests: long enough that a freeze of FREEZE_WITHIN_LEASE would otherwise kill a tab */
+const BROWSER_LEASE = 10_000
+/** a freeze a Node member (4 s at the shortest for a silent one, at most 6 s) would not live through */
+const FREEZE_WITHIN_LEASE = 7000
+
 describe('a browser member', function () {
   this.timeout(90_000)
   const cluster = new BrowserCluster('browser')
   const { members, pageErrors } = cluster
 
   before(async () => {
-    await cluster.start(3)
+    await cluster.start(3, undefined, { browserLease: BROWSER_LEASE })
     for (const member of members) { member.define(Greeter) }
     await members[0].spawn(Greeter, { name: 'greeter' })
   })
@@ -84,7 +89,7 @@ describe('a browser member', function () {
     expect(pageErrors).to.deep.equal([])
   })
 
-  it('is declared dead when its tab is frozen, its names leave the registry, and it rejoins when thawed', async () => {
+  it('lives through a freeze shorter than its lease; frozen past it, it is declared dead, its names leave the registry, and it rejoins when thawed', async () => {
     const page = await openMember('tab-2')
     const pageId: string = await page.evaluate(() => (window as any).cluster.id)
     await eventually(() => members.every(m => m.membership.get(pageId)?.status === 'alive'), 'every member counts the page alive')
@@ -94,8 +99,20 @@ describe('a browser member', function () {
     // running. Headless pages are never hidden, so Page.setWebLifecycleState cannot freeze them; the debugger can
     const devtools = await page.context().newCDPSession(page)
     await devtools.send('Debugger.enable')
+    const leaves: string[] = []
+    for (const member of members) {
+      member.addEventListener('member:leave', (evt) => { if (evt.detail.id === pageId) { leaves.push(`${member.name}: ${evt.detail.status}`) } })
+    }
+    await devtools.send('Debugger.pause')
+    await new Promise(resolve => setTimeout(resolve, FREEZE_WITHIN_LEASE))
+    await devtools.send('Debugger.resume')
+    await eventually(() => members.every(m => m.membership.get(pageId)?.status === 'alive'), () => `every member counts the page alive after a short freeze (${members.map(m => m.membership.get(pageId)?.status).join(', ')})`, 10_000)
+    expect(leaves, 'no member declared the page dead within its lease').to.deep.equal([])
+
+    const frozenAt = Date.now()
     await devtools.send('Debugger.pause')
     await eventually(() => members.every(m => m.membership.get(pageId)?.status === 'dead'), () => `every member declares the frozen page dead (${members.map(m => m.membership.get(pageId)?.status).join(', ')})`, 20_000)
+    expect(Date.now() - frozenAt, 'dead no sooner than its lease').to.be.at.least(BROWSER_LEASE)
     const err = await members[1].call('tab-2-counter', { add: 1 }, { timeout: 1000 }).then(() => undefined, (err: Error) => err)
     expect(err?.name).to.be.oneOf(['ActorNotFoundError', 'NodeDownError'])
 

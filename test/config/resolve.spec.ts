@@ -27,7 +27,7 @@ describe('config', () => {
       security: { allowPeers: [PEER_ID, PEER_ID] },
       identity: { keyFile: '/var/lib/foundation/key' },
       http: { enabled: false, host: '0.0.0.0', port: 0 },
-      membership: { probeInterval: 800, tombstoneTimeout: 120_000 },
+      membership: { probeInterval: 800, tombstoneTimeout: 120_000, browserLease: 45_000 },
       messaging: { maxMessageSize: 4096, callTimeout: 100, maxQueuedBytes: 1024 * 1024 },
       registry: { lookupTimeout: 300, tombstoneTtl: 600_000 }
     }, {})
@@ -38,7 +38,8 @@ describe('config', () => {
     expect(config.identity).to.deep.equal({ keyFile: '/var/lib/foundation/key' })
     expect(config.http).to.deep.equal({ enabled: false, host: '0.0.0.0', port: 0, portIsDefault: false })
     expect(config.metrics).to.deep.equal({ enabled: false, process: false })
-    expect(config.membership).to.deep.equal({ probeInterval: 800, probeTimeout: 250, suspectTimeout: 1000, indirectProbes: 3, tombstoneTimeout: 120_000 })
+    expect(config.membership).to.deep.equal({ probeInterval: 800, probeTimeout: 250, suspectTimeout: 1000, indirectProbes: 3, tombstoneTimeout: 120_000, browserLease: 45_000 })
+    expect(() => resolveConfig({ membership: { browserLease: -1 } }, {})).to.throw(ConfigError).with.property('field', 'membership.browserLease')
   })
 
   it('turns metrics on with the HTTP endpoint unless told otherwise, and process metrics on outside development', () => {

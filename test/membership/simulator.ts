@@ -12,6 +12,7 @@ export const TEST_CONFIG: SwimConfig = {
   probeInterval: 1000,
   probeTimeout: 250,
   suspectTimeout: 1000,
+  browserLease: 30_000,
   suspicionMaxMult: 6,
   indirectProbes: 3,
   localHealthMax: 8,

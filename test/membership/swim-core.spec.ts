@@ -175,6 +175,57 @@ describe('membership/swim-core', () => {
     })
   }
 
+  describe('browser tabs', () => {
+    /** n Node members and tabs `tab-<i>` that joined through n0, converged. */
+    function withTabs (seed: number, n: number, tabs: number): Simulator {
+      const sim = formCluster(seed, n)
+      for (let i = 0; i < tabs; i++) {
+        sim.addNode(`tab-${i}`, [BROWSER_ROLE])
+        sim.join(`tab-${i}`, 'n0')
+      }
+      expect(sim.runUntil(() => sim.converged(), 5000), sim.describe()).to.equal(true)
+      return sim
+    }
+
+    for (const seed of SEEDS) {
+      it(`holds a silent tab suspect for its whole lease, then declares it dead (seed ${seed})`, () => {
+        const sim = withTabs(seed, 5, 1)
+        const start = sim.now
+        // a tab closed without a word: its connections close, which for a Node member is dead a second later
+        sim.node('tab-0').up = false
+        for (const id of ids(5)) { sim.emit(id, sim.node(id).core.connectionLost('tab-0', sim.now)) }
+        const { browserLease, probeTimeout } = sim.config
+        expect(sim.runUntil(() => sim.allSee('tab-0', 'suspect', ['tab-0']), probeTimeout + 20), sim.describe()).to.equal(true)
+        expect(sim.runUntil(() => sim.someSee('tab-0', 'dead'), start + browserLease - 20 - sim.now), sim.describe()).to.equal(false)
+        expect(sim.runUntil(() => sim.allSee('tab-0', 'dead', ['tab-0']), probeTimeout + 1000), sim.describe()).to.equal(true)
+      })
+
+      it(`keeps a tab frozen for less than its lease, which refutes when it runs again (seed ${seed})`, () => {
+        const sim = withTabs(seed, 5, 1)
+        const since = sim.now
+        // a frozen tab runs nothing, timers included, and its connections stay open
+        sim.node('tab-0').up = false
+        // several times what a Node member that only went silent is given
+        sim.run(sim.config.browserLease - 2000)
+        expect(ids(5).some(id => sim.statusAt(id, 'tab-0') === 'suspect'), sim.describe()).to.equal(true)
+        sim.node('tab-0').up = true
+        expect(sim.runUntil(() => agreeOn(sim, 'tab-0'), 5000), sim.describe()).to.equal(true)
+        expect(eventsOf(sim, 'leave', since), sim.describe()).to.deep.equal([])
+      })
+    }
+
+    it('never pings, gossips to or syncs with another tab: the Node members watch them both', () => {
+      const sim = withTabs(SEEDS[0], 3, 2)
+      const sent: string[] = []
+      const tab = sim.node('tab-0')
+      for (let t = sim.now; t < sim.now + 40 * sim.config.probeInterval; t += sim.config.tickInterval) {
+        for (const { to, message } of tab.core.tick(t).send) { sent.push(`${message.type}>${to}`) }
+      }
+      expect(sent.filter(entry => entry.endsWith('>tab-1'))).to.deep.equal([])
+      expect(sent.some(entry => entry.startsWith('ping>n'))).to.equal(true)
+    })
+  })
+
   describe('neighbours', () => {
     it('exchanges whole views with a member that just became a neighbour, once per probe interval', () => {
       const core = (id: string): SwimCore => new SwimCore({ self: { id, name: id, roles: [], addresses: [] }, config: TEST_CONFIG, random: seededRandom(3), now: 0 })

@@ -1,4 +1,5 @@
 // Merging membership news: which record wins, what each status change announces, and refuting doubts about self.
+import { isBrowser } from '../reserved-roles.ts'
 import { isActiveStatus, supersedes } from './member-table.ts'
 import { MAX_INCARNATION } from './messages.ts'
 import type { Gossip } from './gossip.ts'
@@ -19,7 +20,7 @@ import type { MemberRecord } from '../index.ts'
 export const SILENT_SUSPICION_MULT = 4
 
 export interface NewsMergerInit {
-  config: Pick<SwimConfig, 'suspectTimeout' | 'suspicionMaxMult' | 'indirectProbes' | 'tombstoneTimeout'>
+  config: Pick<SwimConfig, 'suspectTimeout' | 'suspicionMaxMult' | 'indirectProbes' | 'tombstoneTimeout' | 'browserLease'>
   view: View
   gossip: Gossip
   outbox: Outbox
@@ -188,7 +189,7 @@ export class NewsMerger {
     // whoever learns news passes it on: that is what makes the spread infection-style
     this.gossip.spread(member, firstHand)
     if (member.status === 'suspect') {
-      this.suspicions.begin(member.id, member.incarnation, now)
+      this.suspicions.begin(member.id, member.incarnation, now, isBrowser(member) ? this.config.browserLease : 0)
     } else {
       this.suspicions.end(member.id)
     }

@@ -36,6 +36,8 @@ export interface WitnessReport {
 interface Suspicion {
   incarnation: number
   startedAt: number
+  /** ms the suspicion lasts at least, whatever confirms it: a browser tab's lease, else 0 */
+  floor: number
   /** this node pinged the suspect itself before declaring it dead on others' word */
   verifying: boolean
   /** members said to suspect this incarnation from their own probe; true for those that saw the connection close */
@@ -67,10 +69,13 @@ export class Suspicions {
     return this.open.size
   }
 
-  /** A suspicion of `id` at `incarnation` begins now, unless it is already under way. */
-  begin (id: string, incarnation: number, now: number): void {
+  /**
+   * A suspicion of `id` at `incarnation` begins now, unless it is already under way; it lasts at least `floor` ms
+   * (a browser tab's lease).
+   */
+  begin (id: string, incarnation: number, now: number, floor = 0): void {
     if (this.open.get(id)?.incarnation !== incarnation) {
-      this.open.set(id, { incarnation, startedAt: now, verifying: false, witnesses: new Map(), reporters: new Set() })
+      this.open.set(id, { incarnation, startedAt: now, floor, verifying: false, witnesses: new Map(), reporters: new Set() })
     }
   }
 
@@ -169,6 +174,6 @@ export class Suspicions {
     let closed = 0
     for (const sawClose of s.witnesses.values()) { if (sawClose) { closed++ } }
     const floor = Math.min(closed, vouched) >= Math.min(2, k + 1) ? min : silentMin
-    return suspicionTimeout(confirmations, floor, max, k)
+    return Math.max(s.floor, suspicionTimeout(confirmations, floor, max, k))
   }
 }

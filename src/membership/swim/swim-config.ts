@@ -10,6 +10,12 @@ export interface SwimConfig {
    * log10 of the cluster size, and a suspicion only one member holds lasts suspicionMaxMult times longer
    */
   suspectTimeout: number
+  /**
+   * ms a suspicion of a browser tab lasts at least, however many confirm it: a tab is a lease its Node members keep
+   * alive by probing it over the tab's own connections, and a tab the browser froze in the background, or whose
+   * network dropped for a moment, runs nothing meanwhile but comes back
+   */
+  browserLease: number
   /** how many times longer a suspicion lasts while only one member holds it (Lifeguard's dynamic suspicion) */
   suspicionMaxMult: number
   /** members asked to probe a silent target; also the confirmations that bring a suspicion to its shortest */
