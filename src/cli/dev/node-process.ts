@@ -102,8 +102,9 @@ async function main (): Promise<void> {
     profile: 'development',
     clusterName: values.cluster,
     name,
-    // a local cluster: reachable from this machine only, found by mDNS on loopback
-    listen: ['/ip4/127.0.0.1/tcp/0'],
+    // a local cluster: reachable from this machine only, found by mDNS on loopback; browser tabs of this machine
+    // may join over WebSockets
+    listen: ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws'],
     http: { enabled: true }
   })
   cluster = await starting
