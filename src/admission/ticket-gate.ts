@@ -7,6 +7,7 @@ import { WebSockets, WebSocketsSecure } from '@multiformats/multiaddr-matcher'
 import { Codec } from '../wire/codec.ts'
 import { MAX_TICKET_BYTES, TICKET_TIMEOUT, VERDICTS } from './ticket-wire.ts'
 import { readTicket } from './tickets.ts'
+import type { TicketClaims } from './ticket-claims.ts'
 import type { TicketVerdict } from './ticket-wire.ts'
 import type { AbortOptions, ConnectionProtector, MessageStream, MultiaddrConnection, PeerId } from '@libp2p/interface'
 
@@ -33,12 +34,21 @@ export function isBrowserConnection (connection: MultiaddrConnection): boolean {
   return WebSockets.matches(connection.remoteAddr) || WebSocketsSecure.matches(connection.remoteAddr)
 }
 
+/**
+ * Pages whose granted roles a gate remembers at most: each admitted page adds one entry, the oldest goes first. A page
+ * reloads with a new peer id, so entries of pages long gone would otherwise pile up; by the time one is pushed out,
+ * its page's record was checked long ago.
+ */
+const MAX_GRANTS = 16_384
+
 export class TicketGate implements ConnectionProtector {
   readonly stats: TicketStats
   private readonly init: TicketGateInit
   private readonly codec = new Codec()
-  /** the peer each admitted connection's ticket names, until its handshake is checked */
-  private readonly admitted = new WeakMap<object, string>()
+  /** the claims of each admitted connection's ticket, until its handshake is checked */
+  private readonly admitted = new WeakMap<object, TicketClaims>()
+  /** the roles the tickets of admitted pages grant, by peer id, oldest first */
+  private readonly grants = new Map<string, string[]>()
 
   constructor (init: TicketGateInit) {
     this.init = init
@@ -71,7 +81,7 @@ export class TicketGate implements ConnectionProtector {
     const { verdict, claims } = readTicket(this.init.key, ticket, this.init.cluster, this.init.now?.() ?? Date.now(), this.codec)
     if (verdict !== 'admitted' || claims == null) { return this.refuse(bytes, verdict, connection) }
     this.stats.admitted++
-    this.admitted.set(connection, claims.peer)
+    this.admitted.set(connection, claims)
     await bytes.write(Uint8Array.of(VERDICTS.indexOf('admitted')), { signal })
     return bytes.unwrap()
   }
@@ -82,11 +92,28 @@ export class TicketGate implements ConnectionProtector {
    */
   deniesPeer (peer: PeerId, connection: MultiaddrConnection): boolean {
     if (!isBrowserConnection(connection)) { return false }
-    const named = this.admitted.get(connection)
+    const claims = this.admitted.get(connection)
     this.admitted.delete(connection)
-    if (named === peer.toString()) { return false }
+    if (claims?.peer === peer.toString()) {
+      this.grant(claims.peer, claims.roles)
+      return false
+    }
     this.stats['wrong-peer']++
     return true
+  }
+
+  /**
+   * The roles the ticket of an admitted page grants (its last ticket, if it showed several), or undefined for a peer
+   * no ticket let in here: a member, or a page admitted long ago.
+   */
+  rolesGranted (peer: string): string[] | undefined {
+    return this.grants.get(peer)
+  }
+
+  private grant (peer: string, roles: string[]): void {
+    this.grants.delete(peer)
+    this.grants.set(peer, roles)
+    if (this.grants.size > MAX_GRANTS) { this.grants.delete(this.grants.keys().next().value as string) }
   }
 
   private async refuse (bytes: ReturnType<typeof byteStream>, verdict: TicketVerdict, connection: MultiaddrConnection): Promise<never> {

@@ -6,25 +6,14 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import { toString } from 'uint8arrays'
 import { decodeSwarmKey } from '../node/private-network/swarm-key.ts'
 import { Codec } from '../wire/codec.ts'
+import { TICKET_VERSION, decodeTicket } from './ticket-claims.ts'
+import type { TicketClaims } from './ticket-claims.ts'
 import type { TicketVerdict } from './ticket-wire.ts'
 
-const VERSION = 1
 /** keeps the ticket key apart from every other use of the cluster key */
 const DOMAIN = new TextEncoder().encode('foundation-mesh admission ticket v1\n')
-const MAC_LENGTH = 32
 /** the longest a ticket may be valid: one hour */
 export const MAX_TICKET_TTL = 60 * 60 * 1000
-
-/** What a ticket says: who may join which cluster, with which roles, until when. */
-export interface TicketClaims {
-  cluster: string
-  /** the page's peer id */
-  peer: string
-  /** roles the page may take (default none) */
-  roles: string[]
-  /** ms since the epoch */
-  expiresAt: number
-}
 
 export interface TicketReading {
   verdict: TicketVerdict
@@ -42,36 +31,20 @@ export function ticketKey (swarmKeyFile: Uint8Array): Uint8Array {
 
 /** A ticket as text (base64url), to hand to a page. */
 export function issueTicket (key: Uint8Array, claims: TicketClaims, codec = new Codec()): string {
-  const signed = codec.encode([VERSION, claims.cluster, claims.peer, claims.roles, claims.expiresAt])
+  const signed = codec.encode([TICKET_VERSION, claims.cluster, claims.peer, claims.roles, claims.expiresAt])
   const ticket = codec.encode([signed, hmac(sha256, key, signed)])
   return toString(ticket, 'base64url')
 }
 
 /** Checks a ticket presented to a member of `cluster`: its shape, its signature, its cluster and its expiry. */
 export function readTicket (key: Uint8Array, ticket: Uint8Array, cluster: string, now: number, codec = new Codec()): TicketReading {
-  let signed: unknown, mac: unknown, fields: unknown
-  try {
-    [signed, mac] = codec.decode(ticket) as [unknown, unknown]
-    if (!(signed instanceof Uint8Array) || !(mac instanceof Uint8Array) || mac.byteLength !== MAC_LENGTH) { return { verdict: 'malformed' } }
-    fields = codec.decode(signed)
-  } catch {
-    return { verdict: 'malformed' }
-  }
-  const claims = claimsOf(fields)
-  if (claims == null) { return { verdict: 'malformed' } }
+  const decoded = decodeTicket(ticket, codec)
+  if (decoded == null) { return { verdict: 'malformed' } }
+  const { signed, mac, claims } = decoded
   if (!equalBytes(hmac(sha256, key, signed), mac)) { return { verdict: 'forged' } }
   if (claims.cluster !== cluster) { return { verdict: 'other-cluster', claims } }
   if (claims.expiresAt <= now) { return { verdict: 'expired', claims } }
   return { verdict: 'admitted', claims }
-}
-
-function claimsOf (fields: unknown): TicketClaims | undefined {
-  if (!Array.isArray(fields) || fields.length !== 5 || fields[0] !== VERSION) { return undefined }
-  const [, cluster, peer, roles, expiresAt] = fields as unknown[]
-  if (typeof cluster !== 'string' || typeof peer !== 'string' || peer.length === 0 || peer.length > 256) { return undefined }
-  if (!Array.isArray(roles) || roles.length > 64 || !roles.every(role => typeof role === 'string' && role.length > 0 && role.length <= 256)) { return undefined }
-  if (typeof expiresAt !== 'number' || !Number.isSafeInteger(expiresAt)) { return undefined }
-  return { cluster, peer, roles: roles as string[], expiresAt }
 }
 
 /** in constant time for equal lengths: how much of a forged MAC matched says nothing */

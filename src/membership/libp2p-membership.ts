@@ -96,8 +96,8 @@ class SwimMembership extends TypedEventEmitter<MembershipEvents> implements Libp
     this.log = components.logger.forComponent('foundation:membership')
     this.signer = new MemberSigner(components.keys.own, this.config.cluster)
     this.screen = new RecordScreen(new MemberProofs(components.keys.peers, this.config.cluster, PROVEN_MEMBERS), (record, why) => {
-      this.log('dropped a record of %s (%s, incarnation %d): its proof is %s', record.id, record.status, record.incarnation, why)
-    })
+      this.log('dropped a record of %s (%s, incarnation %d): %s', record.id, record.status, record.incarnation, why === 'ungranted' ? 'roles its ticket does not grant' : `its proof is ${why}`)
+    }, (peer) => components.host.services.admission?.rolesGranted(peer))
     this.core = this.createCore()
     this.transport = new MessageStreams({
       host: components.host,
@@ -107,7 +107,7 @@ class SwimMembership extends TypedEventEmitter<MembershipEvents> implements Libp
       validate: validateMessage,
       dialYield: components.dialYield,
       // nothing reaches the core while stopped
-      receive: (from, message) => { if (this.running) { this.feed(this.core.receive(from, this.screen.message(message), now())) } }
+      receive: (from, message) => { if (this.running) { this.feed(this.core.receive(from, this.screen.message(message, from), now())) } }
     })
   }
 
@@ -143,7 +143,7 @@ class SwimMembership extends TypedEventEmitter<MembershipEvents> implements Libp
   }
 
   hear (from: string, news: Piggyback): void {
-    if (this.running) { this.feed(this.core.receive(from, { type: 'gossip', ...this.screen.news(news) }, now())) }
+    if (this.running) { this.feed(this.core.receive(from, { type: 'gossip', ...this.screen.news(news, from) }, now())) }
   }
 
   self (): Member {

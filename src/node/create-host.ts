@@ -94,7 +94,7 @@ export async function createHost (options: CreateHostOptions): Promise<Host> {
   let gate: TicketGate | undefined
   const stats = emptyTicketStats()
   if (secret != null) {
-    shared.services.admission = () => ({ stats })
+    shared.services.admission = () => ({ stats, rolesGranted: (peer: string) => gate?.rolesGranted(peer) })
     const { connectionGater } = shared
     shared.connectionGater = {
       ...connectionGater,

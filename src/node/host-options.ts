@@ -30,8 +30,11 @@ export interface HostServices {
   duplicates: DuplicatePruner
   /** the cluster's mDNS responder and querier, when mDNS discovery is on */
   mdns?: ClusterMdns
-  /** what the gate for browsers' admission tickets counted, with a cluster secret only */
-  admission?: { stats: TicketStats }
+  /**
+   * with a cluster secret only: what the gate for browsers' admission tickets counted, and the roles the ticket of a
+   * page it let in grants (undefined for a peer that showed no ticket here)
+   */
+  admission?: { stats: TicketStats, rolesGranted(peer: string): string[] | undefined }
   [key: string]: unknown
 }
 

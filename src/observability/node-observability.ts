@@ -129,7 +129,7 @@ export function createNodeObservability (components: NodeObservabilityComponents
     names: components.names,
     // only the libp2p membership counts these; another implementation reads as none
     membershipInvalidFrames: () => (membership as Partial<Libp2pMembership>).invalidFrames ?? 0,
-    membershipRefused: () => (membership as Partial<Libp2pMembership>).refusedRecords ?? { missing: 0, forged: 0 },
+    membershipRefused: () => (membership as Partial<Libp2pMembership>).refusedRecords ?? { missing: 0, forged: 0, ungranted: 0 },
     admissionRefused: () => components.admission?.(),
     localHealth: () => (membership as Partial<Libp2pMembership>).localHealth ?? 0,
     unreachable: () => components.unreachable(),

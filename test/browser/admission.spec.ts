@@ -23,8 +23,11 @@ describe('admission of browser members', function () {
   afterEach(async () => { await Promise.all(pages.splice(0).map(async page => page.close())) })
   after(async () => { await cluster.stop() })
 
-  /** Loads a page and starts a member in it with `ticket`: a ticket's text, or how to make one from the peer id. */
-  async function startIn (ticket: 'none' | 'valid' | 'forged' | 'expired' | 'other-cluster' | 'other-peer'): Promise<{ page: Page, outcome: string }> {
+  /**
+   * Loads a page and starts a member in it with `ticket`: a ticket's text, or how to make one from the peer id; the
+   * page asks for `roles`, and the ticket grants `grant`.
+   */
+  async function startIn (ticket: 'none' | 'valid' | 'forged' | 'expired' | 'other-cluster' | 'other-peer', { roles = [], grant = [] }: { roles?: string[], grant?: string[] } = {}): Promise<{ page: Page, outcome: string }> {
     const page = await cluster.page(ticket)
     pages.push(page)
     // the page asks the "application" for its ticket with its peer id, as a real page would over HTTP
@@ -35,18 +38,18 @@ describe('admission of browser members', function () {
         case 'expired': return Foundation.issueTicket({ secret, clusterName, peerId, ttl: 1 })
         case 'other-cluster': return Foundation.issueTicket({ secret, clusterName: `${clusterName}-other`, peerId })
         case 'other-peer': return Foundation.issueTicket({ secret, clusterName, peerId: other })
-        default: return Foundation.issueTicket({ secret, clusterName, peerId })
+        default: return Foundation.issueTicket({ secret, clusterName, peerId, roles: grant })
       }
     })
-    const outcome = await page.evaluate(async ({ clusterName, bootstrap, withTicket, joinTimeout }) => {
+    const outcome = await page.evaluate(async ({ clusterName, bootstrap, withTicket, joinTimeout, roles }) => {
       const w = window as any
       try {
-        w.cluster = await w.foundation.Foundation.start({ clusterName, bootstrap, joinTimeout, ...(withTicket ? { ticket: w.fetchTicket } : {}) })
+        w.cluster = await w.foundation.Foundation.start({ clusterName, bootstrap, joinTimeout, roles, ...(withTicket ? { ticket: w.fetchTicket } : {}) })
         return 'joined'
       } catch (err: any) {
-        return `${err.name}${err.reason != null ? `: ${err.reason}` : ''}`
+        return `${err.name}${err.reason != null ? `: ${err.reason}` : ''}${err.field != null ? ` (${err.field})` : ''}`
       }
-    }, { clusterName, bootstrap: cluster.bootstrap(), withTicket: ticket !== 'none', joinTimeout: JOIN_TIMEOUT })
+    }, { clusterName, bootstrap: cluster.bootstrap(), withTicket: ticket !== 'none', joinTimeout: JOIN_TIMEOUT, roles })
     return { page, outcome }
   }
 
@@ -65,6 +68,18 @@ describe('admission of browser members', function () {
     })
     await eventually(async () => members[1].call('admitted-page', {}, { timeout: 1000 }).then(a => a === 'from the page', () => false), 'a member calls the page')
     expect(refusals().admitted).to.be.at.least(1)
+  })
+
+  it('takes a page in with the roles its ticket grants, and its start fails naming `roles` when it asks for more', async () => {
+    const { page, outcome } = await startIn('valid', { roles: ['editor'], grant: ['editor', 'viewer'] })
+    expect(outcome).to.equal('joined')
+    const pageId: string = await page.evaluate(() => (window as any).cluster.id)
+    await eventually(() => members.every(m => m.membership.get(pageId)?.roles.includes('editor') === true), 'every member holds the page with its granted role')
+    expect(members[0].host.services.admission?.rolesGranted(pageId)).to.deep.equal(['editor', 'viewer'])
+    expect(members.every(m => m.membership.refusedRecords.ungranted === 0)).to.equal(true)
+
+    const asking = await startIn('valid', { roles: ['editor', 'admin'], grant: ['editor'] })
+    expect(asking.outcome).to.equal('ConfigError (roles)')
   })
 
   const refused: Array<[Parameters<typeof startIn>[0], string, string, string]> = [

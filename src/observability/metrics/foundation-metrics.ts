@@ -103,6 +103,7 @@ export function registerFoundationMetrics (registry: Registry, sources: MetricsS
       const refused = sources.membershipRefused()
       set(refused.missing, { protocol: 'membership', reason: 'unsigned' })
       set(refused.forged, { protocol: 'membership', reason: 'forged' })
+      set(refused.ungranted, { protocol: 'membership', reason: 'ungranted-roles' })
       set(pubsub.stats.forgedSenders, { protocol: 'pubsub', reason: 'forged' })
       for (const [reason, count] of Object.entries(sources.admissionRefused() ?? {})) {
         if (reason !== 'admitted' && count != null) { set(count, { protocol: 'admission', reason }) }

@@ -26,7 +26,7 @@ export interface MetricsSources {
   names: { knownNames(): number, tombstones(): number, readonly invalidMessages: number }
   membershipInvalidFrames(): number
   /** membership records dropped for a missing or forged proof */
-  membershipRefused(): { missing: number, forged: number }
+  membershipRefused(): { missing: number, forged: number, ungranted: number }
   /** browsers' admission tickets the gate refused, by reason; undefined without a cluster secret */
   admissionRefused(): Partial<Record<string, number>> | undefined
   /** Lifeguard's local health score of this node's failure detector */

@@ -2,10 +2,12 @@
 // fails leaves nothing open, and the tab leaves the cluster gracefully when it is closed or navigated away.
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { ticketClaims } from '../../admission/ticket-claims.ts'
 import { TicketPresenter } from '../../admission/ticket-presenter.ts'
 import { AdmissionTimeoutError, MAX_TICKET_BYTES, ticketBytes } from '../../admission/ticket-wire.ts'
 import { FoundationNode } from '../../cluster/foundation-node.ts'
 import { ConfigError } from '../../config/errors.ts'
+import { BROWSER_ROLE } from '../../membership/reserved-roles.ts'
 import { quietLogger } from '../../node/quiet-logger.ts'
 import { browserConfig } from './browser-config.ts'
 import { createBrowserHost } from './create-browser-host.ts'
@@ -17,7 +19,7 @@ export async function startBrowserMember (init: BrowserMemberInit): Promise<Foun
   const logger = quietLogger()
   // a tab's key lives as long as the tab: a reload joins as a new member, as a restarted process does
   const privateKey = await generateKeyPair('Ed25519')
-  const presenter = await presenterOf(init.ticket, peerIdFromPrivateKey(privateKey).toString())
+  const presenter = await presenterOf(init.ticket, peerIdFromPrivateKey(privateKey).toString(), config.roles)
   const host = await createBrowserHost({ cluster: config.clusterName, maxMessageSize: config.maxMessageSize, privateKey, logger, protector: presenter, webRTC: init.webRTC })
   const node = new FoundationNode(config, host, privateKey, logger, browserPlatform())
   try {
@@ -39,11 +41,15 @@ export async function startBrowserMember (init: BrowserMemberInit): Promise<Foun
   return node
 }
 
-async function presenterOf (ticket: BrowserMemberInit['ticket'], peerId: string): Promise<TicketPresenter | undefined> {
+async function presenterOf (ticket: BrowserMemberInit['ticket'], peerId: string, roles: string[]): Promise<TicketPresenter | undefined> {
   if (ticket == null) { return undefined }
   const text = typeof ticket === 'string' ? ticket : await ticket(peerId)
   const bytes = typeof text === 'string' ? ticketBytes(text) : undefined
-  if (bytes == null || bytes.byteLength === 0 || bytes.byteLength > MAX_TICKET_BYTES) { throw new ConfigError('ticket', 'a ticket\'s text as Foundation.issueTicket gives it', text) }
+  const claims = bytes != null && bytes.byteLength <= MAX_TICKET_BYTES ? ticketClaims(bytes) : undefined
+  if (bytes == null || claims == null) { throw new ConfigError('ticket', 'a ticket\'s text as Foundation.issueTicket gives it', text) }
+  // members drop the record of a page that takes a role its ticket does not grant: it would never be taken in
+  const ungranted = roles.filter(role => role !== BROWSER_ROLE && !claims.roles.includes(role))
+  if (ungranted.length > 0) { throw new ConfigError('roles', `roles the ticket grants (${claims.roles.join(', ') || 'none'}); it does not grant ${ungranted.join(', ')}`, roles.filter(role => role !== BROWSER_ROLE)) }
   return new TicketPresenter(bytes)
 }
 
