@@ -3,7 +3,7 @@
 // first show an admission ticket. One that shows none in time, or a bad one, is closed before its handshake: it is
 // served nothing. Once noise proves the browser's peer id, the gate checks it is the one the ticket names.
 import { byteStream } from '@libp2p/utils'
-import { WebSockets, WebSocketsSecure } from '@multiformats/multiaddr-matcher'
+import { Circuit, WebSockets, WebSocketsSecure } from '@multiformats/multiaddr-matcher'
 import { Codec } from '../wire/codec.ts'
 import { MAX_TICKET_BYTES, TICKET_TIMEOUT, VERDICTS } from './ticket-wire.ts'
 import { readTicket } from './tickets.ts'
@@ -59,6 +59,7 @@ export class TicketGate implements ConnectionProtector {
 
   async protect (stream: MessageStream, options: AbortOptions = {}): Promise<MessageStream> {
     const connection = stream as MultiaddrConnection
+    if (Circuit.matches(connection.remoteAddr)) { return relayed(connection, stream) }
     if (!isBrowserConnection(connection)) { return this.init.members.protect(stream, options) }
     // a member never dials a browser, and members reach each other over TCP: an outbound WebSockets connection is
     // one to a member, which would refuse it without a ticket
@@ -122,6 +123,16 @@ export class TicketGate implements ConnectionProtector {
     await bytes.write(Uint8Array.of(VERDICTS.indexOf(verdict)), { signal: AbortSignal.timeout(1000) }).catch(() => {})
     throw new TicketRefused(`admission ticket from ${connection.remoteAddr.toString()} refused: ${verdict}`)
   }
+}
+
+/**
+ * A connection through a relay: this member dialled a tab behind another member's relay, reached over the private
+ * network, which took the tab in on its ticket; a tab has no private network to take. Nobody relays to a member, so
+ * an inbound one is refused.
+ */
+function relayed (connection: MultiaddrConnection, stream: MessageStream): MessageStream {
+  if (connection.direction === 'inbound') { throw new TicketRefused(`a relayed connection from ${connection.remoteAddr.toString()}: members take none`) }
+  return stream
 }
 
 /** Why the gate closed a connection; libp2p logs it and closes the connection. */

@@ -241,6 +241,7 @@ class SwimMembership extends TypedEventEmitter<MembershipEvents> implements Libp
       for (const news of out.news) { this.spread(news) }
     }
     for (const id of out.forgotten) { this.forgetPeer(id) }
+    for (const member of out.moved ?? []) { this.rememberAddresses(member) }
     for (const event of out.events) {
       if (event.type === 'join') {
         this.rememberAddresses(event.member)

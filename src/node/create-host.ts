@@ -1,7 +1,7 @@
 // Builds the libp2p host a Foundation node runs on in Node.js: TCP (and WebSockets when asked), noise, the cluster
 // secret and mDNS, over what every host shares (host-options.ts).
 import { noise } from '@chainsafe/libp2p-noise'
-import { circuitRelayServer } from '@libp2p/circuit-relay-v2'
+import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
 import { WebSockets, WebSocketsSecure } from '@multiformats/multiaddr-matcher'
@@ -24,8 +24,7 @@ const WEBSOCKETS = /\/(ws|wss|tls\/ws)(\/p2p\/[^/]+)?$/
 
 /**
  * Tabs holding a reservation on one member's relay at once. A tab reserves on one member; a reservation costs the
- * relay a few hundred bytes, and a relayed connection is held to libp2p's default limit (2 minutes, 128 KiB), which
- * WebRTC's offer and answer need a tiny part of.
+ * relay a few hundred bytes.
  */
 const MAX_RELAY_RESERVATIONS = 1024
 
@@ -87,8 +86,11 @@ export async function createHost (options: CreateHostOptions): Promise<Host> {
     shared.services.mdns = clusterMdns({ serviceTag: mdnsServiceTag(options.cluster), interval: options.mdns.interval })
   }
   if (options.listen.some(address => WEBSOCKETS.test(address))) {
-    // a member that browsers dial relays the offer and answer of a WebRTC link between two of them
-    shared.services.relay = circuitRelayServer({ reservations: { maxReservations: MAX_RELAY_RESERVATIONS } })
+    // a member that tabs dial relays to them: nobody can dial a tab, and in partial views a member calling a tab's
+    // actor may hold no link to it. The relay carries the call, or WebRTC's offer and answer between two tabs, so its
+    // connections are not held to libp2p's default limit (2 minutes, 128 KiB), on which no Foundation protocol runs.
+    // Only members and admitted tabs reach the relay: the cluster secret and tickets guard it
+    shared.services.relay = circuitRelayServer({ reservations: { maxReservations: MAX_RELAY_RESERVATIONS, applyDefaultLimit: false } })
   }
   const { secret } = options
   let gate: TicketGate | undefined
@@ -122,9 +124,12 @@ export async function createHost (options: CreateHostOptions): Promise<Host> {
   })
 }
 
-/** TCP between Node members; WebSockets beside it when an address to listen on asks for it, for browsers to dial. */
+/**
+ * TCP between Node members; WebSockets beside it when an address to listen on asks for it, for browsers to dial; and
+ * connections through a member's relay, to reach a tab. A member listens on no relay: nobody relays to it.
+ */
 function transportsFor (listen: string[]): HostTransports {
-  const transports: HostTransports = [tcp()]
+  const transports: HostTransports = [tcp(), circuitRelayTransport()]
   if (listen.some(address => WEBSOCKETS.test(address))) { transports.push(webSockets()) }
   return transports
 }

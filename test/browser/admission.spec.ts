@@ -19,7 +19,7 @@ describe('admission of browser members', function () {
   const secret = generateSecret()
   const pages: Page[] = []
 
-  before(async () => { await cluster.start(2, secret) })
+  before(async () => { await cluster.start(2, { secret }) })
   afterEach(async () => { await Promise.all(pages.splice(0).map(async page => page.close())) })
   after(async () => { await cluster.stop() })
 

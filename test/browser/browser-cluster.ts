@@ -25,8 +25,11 @@ export class BrowserCluster {
     this.bundle = bundle
   }
 
-  /** Starts the page server, Chromium and `count` members (with `secret`, when given), connected to the first. */
-  async start (count: number, secret?: string, membership: FoundationInit['membership'] = {}): Promise<void> {
+  /**
+   * Starts the page server, Chromium and `count` members connected to the first, with `secret`, `membership` and
+   * `overlay` options when given.
+   */
+  async start (count: number, { secret, membership = {}, overlay }: Pick<FoundationInit, 'secret' | 'membership' | 'overlay'> = {}): Promise<void> {
     this.server = await startPageServer(this.bundle)
     // WebRTC between two pages of this machine: its ICE candidates are 127.0.0.1, which Chromium would otherwise hide
     // behind mDNS names and refuse to pair
@@ -37,6 +40,7 @@ export class BrowserCluster {
       listen: ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws'],
       discovery: { mdns: false },
       membership,
+      ...(overlay != null ? { overlay } : {}),
       ...(secret != null ? { secret } : {})
     }))
     // members reach each other over TCP: with a secret, a member never dials another over WebSockets

@@ -29,6 +29,12 @@ describe('browser member config', () => {
     expect(config.metrics.enabled).to.equal(false)
   })
 
+  it('counts members to the overlay thresholds its cluster\'s Node members use', () => {
+    const config = browserConfig({ bootstrap: [WS], overlay: { topology: 'partial-view', partialFrom: 10, fullMeshAtMost: 6, activeViewSize: 3 } })
+    expect(config.overlay).to.include({ topology: 'partial-view', partialFrom: 10, fullMeshAtMost: 6, activeViewSize: 3, clientServerFrom: 5000 })
+    expect(browserConfig({ bootstrap: [WS] }).overlay).to.include({ topology: 'auto', partialFrom: 64 })
+  })
+
   it('names a tab when no name is given, in the default cluster', () => {
     const config = browserConfig({ bootstrap: [WS] })
     expect(config.clusterName).to.equal('foundation')
@@ -47,7 +53,11 @@ describe('browser member config', () => {
     ['roles', { bootstrap: [WS], roles: [BROWSER_ROLE] }, /not beginning with "\$"/],
     ['callTimeout', { bootstrap: [WS], callTimeout: 0 }],
     ['joinTimeout', { bootstrap: [WS], joinTimeout: 1.5 }],
-    ['ticket', { bootstrap: [WS], ticket: 42 }, /function of the peer id/]
+    ['ticket', { bootstrap: [WS], ticket: 42 }, /function of the peer id/],
+    ['webRTC', { bootstrap: [WS], webRTC: {} }, /webRTC\(\) of @libp2p\/webrtc/],
+    ['overlay.topology', { bootstrap: [WS], overlay: { topology: 'ring' } }, /auto, full-mesh, partial-view/],
+    ['overlay.activeViewSize', { bootstrap: [WS], overlay: { activeViewSize: 0 } }],
+    ['overlay', { bootstrap: [WS], overlay: { fullMeshAtMost: 70 } }, /fullMeshAtMost must be below partialFrom/]
   ]
   for (const [field, init, expected] of bad) {
     it(`names the field of a bad value: ${field}`, () => {

@@ -24,7 +24,7 @@ describe('a browser member', function () {
   const { members, pageErrors } = cluster
 
   before(async () => {
-    await cluster.start(3, undefined, { browserLease: BROWSER_LEASE })
+    await cluster.start(3, { membership: { browserLease: BROWSER_LEASE } })
     for (const member of members) { member.define(Greeter) }
     await members[0].spawn(Greeter, { name: 'greeter' })
   })
@@ -121,6 +121,19 @@ describe('a browser member', function () {
     // its actor kept its state through the freeze, and is reached by name again
     await eventually(async () => members[2].call('tab-2-counter', { add: 1 }, { timeout: 2000 }).then(n => n === 2, () => false), 'a member reaches the thawed page\'s actor by name', 20_000)
     await page.close({ runBeforeUnload: true })
+    expect(pageErrors).to.deep.equal([])
+  })
+
+  it('calls an actor on another tab through a member\'s relay, with no WebRTC', async () => {
+    const first = await openMember('tab-3')
+    const second = await openMember('tab-4')
+    const secondId: string = await second.evaluate(() => (window as any).cluster.id)
+    await eventually(async () => first.evaluate(async () => (window as any).cluster.call('tab-4-counter', { add: 4 }, { timeout: 2000 }).then((n: number) => n === 4, () => false)), 'a tab calls the other tab\'s actor', 20_000)
+    const links: string[] = await first.evaluate((peer) => (window as any).cluster.host.getConnections().filter((c: any) => c.remotePeer.toString() === peer).map((c: any) => c.remoteAddr.toString()), secondId)
+    expect(links.length).to.be.above(0)
+    expect(links.every(address => address.includes('/p2p-circuit/')), links.join(' ')).to.equal(true)
+    await first.close({ runBeforeUnload: true })
+    await second.close({ runBeforeUnload: true })
     expect(pageErrors).to.deep.equal([])
   })
 })

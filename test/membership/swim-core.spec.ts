@@ -224,6 +224,36 @@ describe('membership/swim-core', () => {
       expect(sent.filter(entry => entry.endsWith('>tab-1'))).to.deep.equal([])
       expect(sent.some(entry => entry.startsWith('ping>n'))).to.equal(true)
     })
+
+    it('hands out a member whose new record names other addresses, for libp2p to dial it there', () => {
+      const core = new SwimCore({ self: { id: 'me', name: 'me', roles: [], addresses: [] }, config: TEST_CONFIG, random: seededRandom(4), now: 0 })
+      const tab = { ...member('tab', 'alive', 0), roles: [BROWSER_ROLE] }
+      core.receive('b', { type: 'sync', members: [member('b', 'alive', 0), tab] }, 0)
+      // the tab reserved a slot on a relay: its next incarnation names the address behind it
+      const relayed = { ...tab, incarnation: 1, addresses: ['/ip4/127.0.0.1/tcp/4001/p2p/b/p2p-circuit'] }
+      expect(core.receive('tab', { type: 'gossip', updates: [relayed] }, 10).moved?.map(m => m.addresses)).to.deep.equal([relayed.addresses])
+      // the same addresses again, or a record that only refutes, move nothing
+      expect(core.receive('tab', { type: 'gossip', updates: [{ ...relayed, incarnation: 2 }] }, 20).moved).to.equal(undefined)
+    })
+
+    it('in partial views, never probes a tab outside its neighbours, since that probe would have to dial it', () => {
+      const config = { ...TEST_CONFIG, strangerProbeEvery: 2, syncInterval: 0, gossipInterval: 0 }
+      const a = new SwimCore({ self: { id: 'a', name: 'a', roles: [], addresses: [] }, config, random: seededRandom(11), now: 0 })
+      const tab = { ...member('tab', 'alive', 0), roles: [BROWSER_ROLE] }
+      a.receive('b', { type: 'sync', members: [member('b', 'alive', 0), member('c', 'alive', 0), tab] }, 0)
+      a.setNeighbours(['b'])
+      const probed = new Set<string>()
+      for (let t = 0; t <= 30 * config.probeInterval; t += config.tickInterval) {
+        for (const { to, message } of a.tick(t).send) {
+          if (message.type === 'ping') {
+            probed.add(to)
+            a.receive(to, { type: 'ack', seq: message.seq, updates: [] }, t)
+          }
+        }
+      }
+      // the neighbour, and the Node member outside them now and then: never the tab
+      expect([...probed].sort()).to.deep.equal(['b', 'c'])
+    })
   })
 
   describe('neighbours', () => {

@@ -185,6 +185,7 @@ export class NewsMerger {
     // member that left would be forgotten by no one while members keep syncing
     if (entry == null && !isActiveStatus(update.status)) { return false }
     const before = entry?.member.status
+    const addressesBefore = entry?.member.addresses
     const member = this.view.table.set(update, now).member
     // whoever learns news passes it on: that is what makes the spread infection-style
     this.gossip.spread(member, firstHand)
@@ -208,6 +209,7 @@ export class NewsMerger {
     } else if (before === 'suspect' && member.status === 'alive') {
       this.outbox.emit('alive', member)
     }
+    if (wasActive && isActive && addressesBefore != null && !sameAddresses(addressesBefore, member.addresses)) { this.outbox.moved(member) }
     return false
   }
 
@@ -238,4 +240,8 @@ export class NewsMerger {
     this.gossip.spread(self, true)
     return true
   }
+}
+
+function sameAddresses (a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((address, i) => address === b[i])
 }

@@ -20,6 +20,8 @@ export interface SwimOutput {
   news: Piggyback[]
   /** members gone long enough that nothing of them is kept: the caller lets go of what it kept of them too */
   forgotten: string[]
+  /** active members whose record names new addresses (a tab reserving on a relay, say): the caller dials them there */
+  moved?: MemberRecord[]
 }
 
 /** The core does no IO: every part writes here, and the caller delivers what each call drained. */
@@ -41,6 +43,10 @@ export class Outbox {
 
   forget (id: string): void {
     this.out.forgotten.push(id)
+  }
+
+  moved (member: MemberRecord): void {
+    (this.out.moved ??= []).push(copyMember(member))
   }
 
   drain (): SwimOutput {

@@ -81,14 +81,16 @@ export class View {
 
   /**
    * Active members outside the neighbours. Nobody's neighbour watches one whose own neighbours all left or crashed at
-   * once: a probe of a random one now and then still finds it out.
+   * once: a probe of a random one now and then still finds it out. Never a browser tab: a probe of a stranger dials
+   * it, and nobody can dial a tab; the members it dialled watch it.
    */
   strangers (): string[] {
     const neighbours = this.neighbours
     if (neighbours == null) { return [] }
     const ids: string[] = []
     for (const entry of this.table.values()) {
-      if (!neighbours.has(entry.member.id) && isActiveStatus(entry.member.status)) { ids.push(entry.member.id) }
+      const member = entry.member
+      if (!neighbours.has(member.id) && isActiveStatus(member.status) && !isBrowser(member)) { ids.push(member.id) }
     }
     return ids
   }

@@ -1,15 +1,15 @@
 // A browser member's configuration: the few options a page sets, checked by hand (the Node configuration's schema
 // library and its file and environment layers stay out of the bundle), and every other setting at the default a
 // Node member has, so the two kinds agree on timings and limits.
-import { CLUSTER_NAME, DEFAULT_CLUSTER, DEFAULT_DRAIN_TIMEOUT, DEFAULT_MAX_SPANS, DEFAULT_OVERLAY_IDLE_TIMEOUT, DEFAULT_TOMBSTONE_TTL } from '../../config/defaults.ts'
+import { CLUSTER_NAME, DEFAULT_CLUSTER, DEFAULT_DRAIN_TIMEOUT, DEFAULT_MAX_SPANS, DEFAULT_OVERLAY_IDLE_TIMEOUT, DEFAULT_TOMBSTONE_TTL, TOPOLOGY_CHOICES } from '../../config/defaults.ts'
 import { ConfigError } from '../../config/errors.ts'
 import { PROFILES } from '../../config/profiles.ts'
 import { isMultiaddr } from '../../discovery/candidates.ts'
 import { BROWSER_ROLE, isReservedRole } from '../../membership/reserved-roles.ts'
 import { DEFAULT_SWITCH_GRACE } from '../../overlay/switching/index.ts'
-import { DEFAULT_TOPOLOGY_THRESHOLDS } from '../../overlay/topology-policy.ts'
+import { DEFAULT_TOPOLOGY_THRESHOLDS, checkThresholds } from '../../overlay/topology-policy.ts'
 import type { TransportFactory } from './create-browser-host.ts'
-import type { FoundationConfig } from '../../config/index.ts'
+import type { FoundationConfig, OverlayConfigInit } from '../../config/index.ts'
 
 export interface BrowserMemberInit {
   /** the cluster to join (default 'foundation'), as its Node members name it */
@@ -38,7 +38,16 @@ export interface BrowserMemberInit {
    * react-native-webrtc and a native module among its dependencies, which a Node project should not have to install
    */
   webRTC?: TransportFactory
+  /**
+   * the overlay options the cluster's Node members set, if they changed any of these from the defaults: a page must
+   * count members to the same thresholds, or its shape and theirs would differ and names held with their homes would
+   * not be found from the page
+   */
+  overlay?: BrowserOverlayInit
 }
+
+/** The overlay options a page shares with its cluster's Node members. */
+export type BrowserOverlayInit = Pick<OverlayConfigInit, 'topology' | 'partialFrom' | 'fullMeshAtMost' | 'clientServerFrom' | 'partialAtMost' | 'settle' | 'activeViewSize'>
 
 /** A browser member's configuration: a Node member's, and how long its start waits to be taken in. */
 export type BrowserConfig = FoundationConfig & { joinTimeout: number }
@@ -92,9 +101,30 @@ export function browserConfig (init: BrowserMemberInit): BrowserConfig {
     maxQueuedBytes: profile.maxQueuedBytes,
     lookupTimeout: profile.lookupTimeout,
     tombstoneTtl: DEFAULT_TOMBSTONE_TTL,
-    overlay: { topology: 'auto', ...DEFAULT_TOPOLOGY_THRESHOLDS, switchGrace: DEFAULT_SWITCH_GRACE, idleTimeout: DEFAULT_OVERLAY_IDLE_TIMEOUT },
+    overlay: browserOverlay(init.overlay),
     distribution: { rebalance: false, drainTimeout: DEFAULT_DRAIN_TIMEOUT },
     tracing: { enabled: profile.tracing.enabled, sampleRate: profile.tracing.sampleRate, maxSpans: DEFAULT_MAX_SPANS },
     joinTimeout
   }
+}
+
+const OVERLAY_COUNTS = ['partialFrom', 'fullMeshAtMost', 'clientServerFrom', 'partialAtMost', 'activeViewSize'] as const
+
+/** The page's overlay options, each checked, over the defaults a Node member has. */
+function browserOverlay (init: BrowserOverlayInit = {}): BrowserConfig['overlay'] {
+  if (init == null || typeof init !== 'object') { throw new ConfigError('overlay', 'an object of the cluster\'s overlay options', init) }
+  const { topology = 'auto', settle, activeViewSize, ...counts } = init
+  if (!(TOPOLOGY_CHOICES as readonly string[]).includes(topology)) { throw new ConfigError('overlay.topology', TOPOLOGY_CHOICES.join(', '), topology) }
+  for (const field of OVERLAY_COUNTS) {
+    const value = init[field]
+    if (value != null && (!Number.isInteger(value) || value < 1)) { throw new ConfigError(`overlay.${field}`, 'a whole number of at least 1', value) }
+  }
+  if (settle != null && (!Number.isInteger(settle) || settle < 0 || settle > 3_600_000)) { throw new ConfigError('overlay.settle', 'a duration in ms from 0 to 3600000', settle) }
+  const thresholds = { ...DEFAULT_TOPOLOGY_THRESHOLDS, ...counts, ...(settle != null ? { settle } : {}) }
+  try {
+    checkThresholds(thresholds)
+  } catch (err: any) {
+    throw new ConfigError('overlay', 'thresholds in order', init, { note: err.message })
+  }
+  return { topology, ...thresholds, ...(activeViewSize != null ? { activeViewSize } : {}), switchGrace: DEFAULT_SWITCH_GRACE, idleTimeout: DEFAULT_OVERLAY_IDLE_TIMEOUT }
 }

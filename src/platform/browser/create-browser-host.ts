@@ -1,7 +1,8 @@
-// The libp2p host of a member in a browser tab: it dials Node members over WebSockets and listens on nothing a
-// stranger can dial (a tab accepts no connections), with what every host shares (host-options.ts). Given a WebRTC
-// transport, it also reserves a slot on the Node members' circuit relays and listens on /webrtc behind them, so
-// another tab can reach it directly, signalled through the relay. No cluster secret: a page is never given it.
+// The libp2p host of a member in a browser tab: it dials Node members over WebSockets, with what every host shares
+// (host-options.ts). A tab accepts no connection, so it reserves a slot on a Node member's circuit relay and is reached
+// through it: by a member that holds no link to it (partial views), or by another tab. Given a WebRTC transport, it
+// also listens on /webrtc behind the relay, so another tab links to it directly, the relay carrying only the offer and
+// answer. No cluster secret: a page is never given it.
 import { noise } from '@chainsafe/libp2p-noise'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { webSockets } from '@libp2p/websockets'
@@ -38,25 +39,23 @@ export async function createBrowserHost (init: BrowserHostInit): Promise<Host> {
     start: false,
     privateKey: init.privateKey,
     logger: init.logger ?? quietLogger(),
-    addresses: webRTC == null
-      ? { listen: [] }
-      : {
-          // a reservation on a relay, and WebRTC behind it: the relay only carries the offer and answer
-          listen: ['/p2p-circuit', '/webrtc'],
-          // a bare relayed address would give another tab a connection limited to the relay's few seconds and
-          // bytes, on which no Foundation protocol runs, and a relay's TCP address is no use to a tab: only WebRTC
-          // behind a relay's WebSockets is worth dialling
-          announceFilter: (addresses: Multiaddr[]) => addresses.filter(address => WebRTC.matches(address) && BEHIND_WEBSOCKETS.test(address.toString()))
-        },
-    transports: webRTC == null ? [webSockets()] : [webSockets(), webRTC, circuitRelayTransport()],
+    addresses: {
+      listen: webRTC == null ? ['/p2p-circuit'] : ['/p2p-circuit', '/webrtc'],
+      // a tab is dialled behind a relay: over its TCP address by a member, its WebSockets one by another tab; WebRTC
+      // only by another tab, so only behind WebSockets
+      announceFilter: (addresses: Multiaddr[]) => addresses.filter(address => {
+        const text = address.toString()
+        return text.includes('/p2p-circuit/') && (!WebRTC.matches(address) || BEHIND_WEBSOCKETS.test(text))
+      })
+    },
+    transports: webRTC == null ? [webSockets(), circuitRelayTransport()] : [webSockets(), webRTC, circuitRelayTransport()],
     connectionEncrypters: [noise()],
     connectionProtector: init.protector != null ? () => init.protector as ConnectionProtector : undefined,
     connectionGater: {
       ...shared.connectionGater,
       // libp2p's browser default refuses ws:// and private addresses: a cluster on a LAN, or on this machine, is
-      // both. Whatever WebSockets can reach is a member's address, and with WebRTC so is another tab behind a relay
-      denyDialMultiaddr: (address) => !(WebSockets.matches(address) || WebSocketsSecure.matches(address) ||
-        (webRTC != null && (WebRTC.matches(address) || Circuit.matches(address))))
+      // both. Whatever WebSockets can reach is a member's address, or another tab's behind a member's relay
+      denyDialMultiaddr: (address) => !(WebSockets.matches(address) || WebSocketsSecure.matches(address) || Circuit.matches(address))
     }
   })
 }
