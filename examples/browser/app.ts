@@ -32,7 +32,7 @@ const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Foundation
 /** Where a tab joins: the WebSockets address of every Node member alive now, as the members announce them. */
 function bootstrapOf (cluster: Cluster): string[] {
   const nodes = cluster.members().filter(m => m.status === 'alive' && !m.roles.includes('$browser'))
-  return nodes.flatMap(m => m.addresses.filter(address => address.includes('/ws/')).map(address => address.includes('/p2p/') ? address : `${address}/p2p/${m.id}`))
+  return nodes.flatMap(m => m.addresses.filter(address => /\/wss?(\/p2p\/[^/]+)?$/.test(address)).map(address => address.includes('/p2p/') ? address : `${address}/p2p/${m.id}`))
 }
 
 const app: DevApp = async (cluster, { index }) => {

@@ -18,8 +18,8 @@ export class TicketPresenter implements ConnectionProtector {
 
   async protect (stream: MessageStream, options: AbortOptions = {}): Promise<MessageStream> {
     const connection = stream as MultiaddrConnection
-    // a connection through a relay is another tab's, carrying WebRTC's offer and answer: the member relaying it took
-    // both tabs in on their tickets, and a tab has no gate to show one to
+    // a connection through a relay is to or from another tab, or from a member that holds no link to this one: the
+    // member relaying it took both ends in, and neither end has a gate to show a ticket to
     if (isRelayed(connection)) { return stream }
     const bytes = byteStream(connection)
     const signal = options.signal ?? AbortSignal.timeout(TICKET_TIMEOUT)

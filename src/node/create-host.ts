@@ -89,7 +89,7 @@ export async function createHost (options: CreateHostOptions): Promise<Host> {
     // a member that tabs dial relays to them: nobody can dial a tab, and in partial views a member calling a tab's
     // actor may hold no link to it. The relay carries the call, or WebRTC's offer and answer between two tabs, so its
     // connections are not held to libp2p's default limit (2 minutes, 128 KiB), on which no Foundation protocol runs.
-    // Only members and admitted tabs reach the relay: the cluster secret and tickets guard it
+    // With a secret, only members and admitted tabs reach the relay: the private network and tickets guard it
     shared.services.relay = circuitRelayServer({ reservations: { maxReservations: MAX_RELAY_RESERVATIONS, applyDefaultLimit: false } })
   }
   const { secret } = options

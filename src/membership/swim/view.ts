@@ -64,8 +64,8 @@ export class View {
 
   /**
    * A member this node may probe, relay to or tell of its leave: an active neighbour. A tab never addresses another
-   * tab: no member dials a tab, so tabs are linked only where an application's calls open a WebRTC link, and the Node
-   * members they are connected to watch them.
+   * tab: tabs are linked only where an application's calls open a link (WebRTC, or through a member's relay), and the
+   * Node members they are connected to watch them.
    */
   isEligible (id: string): boolean {
     if (id === this.self.id) { return false }

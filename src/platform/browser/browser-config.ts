@@ -33,9 +33,9 @@ export interface BrowserMemberInit {
   joinTimeout?: number
   /**
    * the WebRTC transport, `webRTC()` from `@libp2p/webrtc`, for direct links to other tabs (set its
-   * `rtcConfiguration.iceServers` to your STUN and TURN servers). Without it a tab reaches other tabs through the Node
-   * members only, and cannot call an actor that lives on another tab. The page imports it: `@libp2p/webrtc` names
-   * react-native-webrtc and a native module among its dependencies, which a Node project should not have to install
+   * `rtcConfiguration.iceServers` to your STUN and TURN servers). Without it a call to an actor on another tab goes
+   * through a Node member's relay. The page imports it: `@libp2p/webrtc` names react-native-webrtc and a native module
+   * among its dependencies, which a Node project should not have to install
    */
   webRTC?: TransportFactory
   /**

@@ -27,7 +27,7 @@ export interface BrowserHostInit {
   logger?: ComponentLogger
   /** shows the page's admission ticket on each connection, for a cluster with a secret */
   protector?: ConnectionProtector
-  /** the WebRTC transport, for links to other tabs; without it a tab talks to other tabs through Node members */
+  /** the WebRTC transport, for direct links to other tabs; without it a tab reaches another through a member's relay */
   webRTC?: TransportFactory
 }
 
