@@ -37,8 +37,8 @@ export function dialsFirst (self: PeerId | string, peer: PeerId | string): boole
 }
 
 /**
- * The connection a pair keeps when it holds several: the one the lower peer id dialled. Both ends compute the same
- * answer from their own view, with no message between them. Should one end have dialled twice (libp2p joins dials to a
+ * The connection a pair keeps when it holds several: a direct one over one through a relay, then the one the lower
+ * peer id dialled. Both ends compute the same answer from their own view, with no message between them. Should one end have dialled twice (libp2p joins dials to a
  * peer id, so that takes two dials by address), the oldest is kept: each end dates them by its own clock, and only then
  * may the ends disagree.
  */
@@ -52,11 +52,20 @@ export function keptConnection (self: PeerId | string, connections: Connection[]
 }
 
 function before (self: PeerId | string, a: Connection, b: Connection): boolean {
+  // a direct link beats one through a relay: two tabs signal WebRTC over a relayed connection, opened first
+  const relayedA = throughRelay(a)
+  if (relayedA !== throughRelay(b)) { return !relayedA }
   const lowerDialledA = dialledByLower(self, a)
   if (lowerDialledA !== dialledByLower(self, b)) { return lowerDialledA }
   const openedA = a.timeline.upgraded ?? a.timeline.open
   const openedB = b.timeline.upgraded ?? b.timeline.open
   return openedA !== openedB ? openedA < openedB : a.id < b.id
+}
+
+/** A connection carried by a member's relay: its address names the relay, and is not WebRTC's behind one. */
+export function throughRelay (connection: Pick<Connection, 'remoteAddr'>): boolean {
+  const address = connection.remoteAddr.toString()
+  return address.includes('/p2p-circuit') && !address.includes('/webrtc')
 }
 
 function dialledByLower (self: PeerId | string, connection: Connection): boolean {

@@ -94,6 +94,13 @@ describe('a browser member', function () {
     const pageId: string = await page.evaluate(() => (window as any).cluster.id)
     await eventually(() => members.every(m => m.membership.get(pageId)?.status === 'alive'), 'every member counts the page alive')
     await eventually(async () => members[1].call('tab-2-counter', { add: 1 }, { timeout: 2000 }).then(n => n === 1, () => false), 'a member reaches the page\'s actor')
+    // a distributed actor the page starts runs on a Node member, never on the page: it outlives the page
+    const host: string = await page.evaluate(async () => {
+      class Greeter { receive (message: { who: string }): string { return `hello ${message.who}` } }
+      const w = window as any
+      return (await w.cluster.spawn(Greeter, { name: 'tab-2-distributed', distribute: true })).node
+    })
+    expect(members.map(m => m.id)).to.include(host)
 
     // what a background tab the browser freezes looks like to the cluster: its connections open, none of its script
     // running. Headless pages are never hidden, so Page.setWebLifecycleState cannot freeze them; the debugger can
@@ -115,6 +122,7 @@ describe('a browser member', function () {
     expect(Date.now() - frozenAt, 'dead no sooner than its lease').to.be.at.least(BROWSER_LEASE)
     const err = await members[1].call('tab-2-counter', { add: 1 }, { timeout: 1000 }).then(() => undefined, (err: Error) => err)
     expect(err?.name).to.be.oneOf(['ActorNotFoundError', 'NodeDownError'])
+    expect(await members[2].call('tab-2-distributed', { who: 'after the page' })).to.equal('hello after the page')
 
     await devtools.send('Debugger.resume')
     await eventually(() => members.every(m => m.membership.get(pageId)?.status === 'alive'), () => `every member counts the thawed page alive again (${members.map(m => m.membership.get(pageId)?.status).join(', ')})`, 20_000)

@@ -13,8 +13,9 @@ let HIGH: PeerId
 
 let nextId = 0
 
-function connection (remotePeer: PeerId, direction: 'inbound' | 'outbound', open: number, status = 'open'): Connection {
-  return { id: `c${nextId++}`, remotePeer, direction, status, timeline: { open }, streams: [] } as unknown as Connection
+function connection (remotePeer: PeerId, direction: 'inbound' | 'outbound', open: number, status = 'open', address = '/ip4/127.0.0.1/tcp/4001'): Connection {
+  const remoteAddr = { toString: () => `${address}/p2p/${remotePeer.toString()}` }
+  return { id: `c${nextId++}`, remotePeer, remoteAddr, direction, status, timeline: { open }, streams: [] } as unknown as Connection
 }
 
 /** A host that dials by opening an outbound connection after `dialTime` ms. */
@@ -68,6 +69,17 @@ describe('node/pair-dial', () => {
     const fromHighDialledByLow = connection(LOW, 'inbound', 20)
     const fromHighDialledByHigh = connection(LOW, 'outbound', 10)
     expect(keptConnection(HIGH, [fromHighDialledByHigh, fromHighDialledByLow])).to.equal(fromHighDialledByLow)
+  })
+
+  it('keeps a direct connection over an older one through a relay, WebRTC behind a relay included', () => {
+    const relay = '/ip4/127.0.0.1/tcp/4002/ws/p2p/12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA/p2p-circuit'
+    const relayed = connection(HIGH, 'outbound', 10, 'open', relay)
+    const webRTC = connection(HIGH, 'outbound', 20, 'open', `${relay}/webrtc`)
+    expect(keptConnection(LOW, [relayed, webRTC])).to.equal(webRTC)
+    // seen from the other end, the WebRTC connection dialled by the lower id has no relay in its address at all
+    expect(keptConnection(HIGH, [connection(LOW, 'inbound', 10, 'open', relay), connection(LOW, 'inbound', 20, 'open', '/webrtc')])?.remoteAddr.toString()).to.match(/^\/webrtc/)
+    // alone, a relayed connection is kept: it is how a member reaches a tab it has no link to
+    expect(keptConnection(LOW, [relayed])).to.equal(relayed)
   })
 
   it('keeps the oldest of two dialled by the same end, and never one that is closing', () => {
