@@ -131,12 +131,15 @@ export async function run (): Promise<BenchResult> {
     }, { calls: CALLS, warmUp: WARM_UP, target })
     const pageToNode = await fromPage('greeter')
     const pageToPage = await fromPage('peer-greeter')
+    // the connections the tab's messaging streams to the other tab run on: the WebRTC link, not the relay's
     const pageLink: string[] = await page.evaluate((peerName) => {
       const w = window as any
       const id = w.cluster.members().find((m: any) => m.name === peerName)?.id
-      return w.cluster.host.getConnections().filter((c: any) => c.remotePeer.toString() === id && c.limits == null).map((c: any) => c.remoteAddr.toString())
+      return w.cluster.host.getConnections()
+        .filter((c: any) => c.remotePeer.toString() === id && c.streams.some((s: any) => s.protocol?.endsWith('/direct/1.0.0') === true))
+        .map((c: any) => c.remoteAddr.toString())
     }, 'peer')
-    if (!pageLink.some(address => address.includes('/webrtc'))) { throw new Error(`the tabs' calls did not go over WebRTC: ${pageLink.join(', ')}`) }
+    if (pageLink.length === 0 || !pageLink.every(address => address.includes('/webrtc'))) { throw new Error(`the tabs' calls did not go over WebRTC: ${pageLink.join(', ')}`) }
 
     // publications from node-0, to the page and to node-2
     const nodeDelays: number[] = []
