@@ -14,8 +14,9 @@ export async function bundle (entry: string, outfile: string): Promise<void> {
     platform: 'node',
     format: 'esm',
     target: 'node22',
-    // a native addon, and the cloud SDKs that discovery loads only when asked for: resolved from node_modules at run time
-    external: ['sodium-native', '@aws-sdk/client-ec2', '@google-cloud/compute', 'etcd3'],
+    // a native addon, and the optional packages loaded only when asked for (the cloud SDKs of discovery, WebRTC-Direct's
+    // transport and its native module): resolved from node_modules at run time
+    external: ['sodium-native', '@aws-sdk/client-ec2', '@google-cloud/compute', 'etcd3', '@libp2p/webrtc'],
     // the CommonJS dependencies inside an ES module bundle still call require()
     banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
     logLevel: 'warning'

@@ -30,7 +30,7 @@ export interface BrowserBundle {
 }
 
 export interface BundleOptions {
-  /** adds `webRTC` of `@libp2p/webrtc` to the bundle's exports, as a page that links tabs directly would import it */
+  /** adds `webRTC` and `webRTCDirect` of `@libp2p/webrtc` to the bundle's exports, as a page that uses them imports them */
   webRTC?: boolean
 }
 
@@ -38,7 +38,7 @@ export interface BundleOptions {
 export async function bundleBrowserEntry (options: BundleOptions = {}): Promise<BrowserBundle> {
   const root = REPO_ROOT
   const entry = options.webRTC === true
-    ? { stdin: { contents: "export * from './src/browser.ts'\nexport { webRTC } from '@libp2p/webrtc'\n", resolveDir: root, loader: 'ts' as const, sourcefile: 'page.ts' } }
+    ? { stdin: { contents: "export * from './src/browser.ts'\nexport { webRTC, webRTCDirect } from '@libp2p/webrtc'\n", resolveDir: root, loader: 'ts' as const, sourcefile: 'page.ts' } }
     : { entryPoints: [join(root, 'src', 'browser.ts')] }
   const result = await build({
     ...entry,

@@ -120,11 +120,21 @@ function readLayers (init: unknown, env: Env): Layers {
 }
 
 /** What the profile demands before a node may start. */
+/** a listen address for pages to dial over WebRTC-Direct */
+const WEBRTC_DIRECT = /\/udp\/\d+\/webrtc-direct(\/|$)/
+
 function checkRequirements (options: ValidatedInit, profile: Profile, layers: Layers): void {
   if (options.secret == null && profile.secretRequired) { throw new MissingSecretError(profile.name) }
   if (options.secret != null && !options.secret.startsWith('/key/swarm/psk/') && options.secret.length < profile.minPassphraseLength) {
     const origin = originOf(layers, ['secret'])
     throw new ConfigError(origin.field, `a swarm.key text or a passphrase of at least ${profile.minPassphraseLength} characters in the ${profile.name} profile (make one with Foundation.generateSecret())`, options.secret, { note: origin.note })
+  }
+  const direct = options.listen?.find(address => WEBRTC_DIRECT.test(address))
+  if (options.secret != null && direct != null) {
+    // libp2p takes a WebRTC-Direct connection without the connection protector: neither the private network nor an
+    // admission ticket would be asked of whoever dials it
+    const origin = originOf(layers, ['listen'])
+    throw new ConfigError(origin.field, 'no WebRTC-Direct address in a cluster with a secret (it skips the private network and admission tickets: let pages join over /ws or /wss)', direct, { note: origin.note })
   }
   if (options.identity?.keyFile == null && profile.keyFileRequired) {
     throw new ConfigError('identity.keyFile', `a key file, which the ${profile.name} profile requires so this node's peer id is stable (set identity.keyFile or FOUNDATION_KEY_FILE; it is created on first start)`, undefined)

@@ -8,6 +8,7 @@ import { WebSockets, WebSocketsSecure } from '@multiformats/multiaddr-matcher'
 import { createLibp2p } from 'libp2p'
 import { TicketGate, emptyTicketStats } from '../admission/ticket-gate.ts'
 import { ticketKey } from '../admission/tickets.ts'
+import { ConfigError } from '../config/errors.ts'
 import { clusterMdns } from '../discovery/mdns/cluster-mdns.ts'
 import { sharedHostOptions } from './host-options.ts'
 import { privateNetwork } from './private-network/index.ts'
@@ -21,6 +22,8 @@ export type { Host, HostServices }
 
 /** a listen address that browsers can dial: /ws or /wss at its end, before any /p2p */
 const WEBSOCKETS = /\/(ws|wss|tls\/ws)(\/p2p\/[^/]+)?$/
+/** a listen address browsers dial over WebRTC-Direct (no CA certificate needed) */
+const WEBRTC_DIRECT = /\/udp\/\d+\/webrtc-direct(\/|$)/
 
 /**
  * Tabs holding a reservation on one member's relay at once. A tab reserves on one member; a reservation costs the
@@ -113,7 +116,7 @@ export async function createHost (options: CreateHostOptions): Promise<Host> {
     metrics: options.metrics,
     logger: options.logger ?? quietLogger(),
     addresses: { listen: options.listen },
-    transports: options.transports ?? transportsFor(options.listen),
+    transports: options.transports ?? await transportsFor(options.listen),
     connectionEncrypters: options.encrypters ?? [noise()],
     connectionProtector: secret == null
       ? undefined
@@ -128,8 +131,22 @@ export async function createHost (options: CreateHostOptions): Promise<Host> {
  * TCP between Node members; WebSockets beside it when an address to listen on asks for it, for browsers to dial; and
  * connections through a member's relay, to reach a tab. A member listens on no relay: nobody relays to it.
  */
-function transportsFor (listen: string[]): HostTransports {
+async function transportsFor (listen: string[]): Promise<HostTransports> {
   const transports: HostTransports = [tcp(), circuitRelayTransport()]
   if (listen.some(address => WEBSOCKETS.test(address))) { transports.push(webSockets()) }
+  const direct = listen.find(address => WEBRTC_DIRECT.test(address))
+  if (direct != null) { transports.push((await webRTCPackage(direct)).webRTCDirect()) }
   return transports
+}
+
+/**
+ * `@libp2p/webrtc`, an optional peer dependency: only a member that listens on WebRTC-Direct needs it, and with it the
+ * native node-datachannel module.
+ */
+async function webRTCPackage (address: string): Promise<typeof import('@libp2p/webrtc')> {
+  try {
+    return await import('@libp2p/webrtc')
+  } catch (err: any) {
+    throw new ConfigError('listen', 'addresses whose transport is installed: WebRTC-Direct needs the optional package @libp2p/webrtc (npm install @libp2p/webrtc)', address, { cause: err })
+  }
 }

@@ -27,9 +27,9 @@ export class BrowserCluster {
 
   /**
    * Starts the page server, Chromium and `count` members connected to the first, with `secret`, `membership` and
-   * `overlay` options when given.
+   * `overlay` options when given, listening on TCP and WebSockets unless `listen` says otherwise.
    */
-  async start (count: number, { secret, membership = {}, overlay }: Pick<FoundationInit, 'secret' | 'membership' | 'overlay'> = {}): Promise<void> {
+  async start (count: number, { secret, membership = {}, overlay, listen = ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws'] }: Pick<FoundationInit, 'secret' | 'membership' | 'overlay' | 'listen'> = {}): Promise<void> {
     this.server = await startPageServer(this.bundle)
     // WebRTC between two pages of this machine: its ICE candidates are 127.0.0.1, which Chromium would otherwise hide
     // behind mDNS names and refuse to pair
@@ -37,14 +37,14 @@ export class BrowserCluster {
     this.browser = await chromium.launch({ executablePath: findChromium(), headless: true, args: ['--no-sandbox', ...webRTC] })
     this.members.push(...await this.nodes.startMany(count, {
       clusterName: this.clusterName,
-      listen: ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws'],
+      listen,
       discovery: { mdns: false },
       membership,
       ...(overlay != null ? { overlay } : {}),
       ...(secret != null ? { secret } : {})
     }))
     // members reach each other over TCP: with a secret, a member never dials another over WebSockets
-    const first = this.members[0].addresses().filter(address => !address.includes('/ws'))
+    const first = this.members[0].addresses().filter(address => address.includes('/tcp/') && !address.includes('/ws'))
     for (const member of this.members.slice(1)) { await member.connect(first) }
     await formed(this.members)
   }

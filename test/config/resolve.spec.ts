@@ -42,6 +42,13 @@ describe('config', () => {
     expect(() => resolveConfig({ membership: { browserLease: -1 } }, {})).to.throw(ConfigError).with.property('field', 'membership.browserLease')
   })
 
+  it('refuses a WebRTC-Direct listen address in a cluster with a secret, which that transport would skip', () => {
+    const listen = ['/ip4/0.0.0.0/tcp/4001', '/ip4/0.0.0.0/udp/4003/webrtc-direct']
+    expect(resolveConfig({ listen }, {}).listen).to.deep.equal(listen)
+    expect(thrownBy(() => resolveConfig({ listen, secret: 'a passphrase long enough' }, {}))).to.be.an.instanceOf(ConfigError)
+      .with.property('field', 'listen')
+  })
+
   it('turns metrics on with the HTTP endpoint unless told otherwise, and process metrics on outside development', () => {
     const production = { profile: 'production', secret: 'a passphrase long enough' } as const
     expect(resolveConfig({}, {}).metrics).to.deep.equal({ enabled: true, process: false })

@@ -16,7 +16,8 @@ export interface BrowserMemberInit {
   clusterName?: string
   /**
    * Node members to join through: multiaddrs they listen on for WebSockets, ending in /p2p/<peer id>, such as
-   * `/ip4/127.0.0.1/tcp/4002/ws/p2p/12D3Koo...` (a Node member lists them in `addresses()`)
+   * `/ip4/127.0.0.1/tcp/4002/ws/p2p/12D3Koo...` (a Node member lists them in `addresses()`), or for WebRTC-Direct
+   * with `webRTCDirect`
    */
   bootstrap: string[]
   /** this member's name in the cluster (default `browser-` and a random suffix) */
@@ -38,6 +39,13 @@ export interface BrowserMemberInit {
    * among its dependencies, which a Node project should not have to install
    */
   webRTC?: TransportFactory
+  /**
+   * the WebRTC-Direct transport, `webRTCDirect()` from `@libp2p/webrtc`, to join Node members that listen on
+   * `/udp/<port>/webrtc-direct` (no CA certificate needed, so an https page can reach a member by IP address). Such
+   * an address carries the member's certificate hash, which changes at each restart of the member: take the bootstrap
+   * addresses fresh from a running member. Open clusters only: WebRTC-Direct skips the cluster secret and tickets
+   */
+  webRTCDirect?: TransportFactory
   /**
    * the overlay options the cluster's Node members set, if they changed any of these from the defaults: a page must
    * count members to the same thresholds, or its shape and theirs would differ and names held with their homes would
@@ -62,9 +70,11 @@ export function browserConfig (init: BrowserMemberInit): BrowserConfig {
   if (typeof clusterName !== 'string' || !CLUSTER_NAME.test(clusterName)) { throw new ConfigError('clusterName', 'a name of 1-63 letters, digits, "-" or "_"', clusterName) }
   const { bootstrap } = init
   if (!Array.isArray(bootstrap) || bootstrap.length === 0) { throw new ConfigError('bootstrap', 'a non-empty array of multiaddrs of Node members', bootstrap) }
+  const dialable = init.webRTCDirect != null ? /\/(wss?|webrtc-direct\/certhash\/[^/]+)\// : /\/wss?\//
   bootstrap.forEach((address, i) => {
-    if (typeof address !== 'string' || !isMultiaddr(address) || !/\/wss?\//.test(address) || !address.includes('/p2p/')) {
-      throw new ConfigError(`bootstrap[${i}]`, 'a WebSockets multiaddr with the member\'s peer id, such as /ip4/10.0.0.7/tcp/4002/ws/p2p/12D3Koo...', address)
+    if (typeof address !== 'string' || !isMultiaddr(address) || !dialable.test(address) || !address.includes('/p2p/')) {
+      const also = init.webRTCDirect != null ? ', or a WebRTC-Direct one with its certhash' : ''
+      throw new ConfigError(`bootstrap[${i}]`, `a WebSockets multiaddr with the member's peer id, such as /ip4/10.0.0.7/tcp/4002/ws/p2p/12D3Koo...${also}`, address)
     }
   })
   const name = init.name ?? `browser-${Math.random().toString(36).slice(2, 8)}`
@@ -74,6 +84,7 @@ export function browserConfig (init: BrowserMemberInit): BrowserConfig {
     throw new ConfigError('roles', `an array of at most ${MAX_ROLES} non-empty strings not beginning with "$"`, roles)
   }
   if (init.webRTC != null && typeof init.webRTC !== 'function') { throw new ConfigError('webRTC', 'the transport webRTC() of @libp2p/webrtc returns', init.webRTC) }
+  if (init.webRTCDirect != null && typeof init.webRTCDirect !== 'function') { throw new ConfigError('webRTCDirect', 'the transport webRTCDirect() of @libp2p/webrtc returns', init.webRTCDirect) }
   if (init.ticket != null && typeof init.ticket !== 'string' && typeof init.ticket !== 'function') { throw new ConfigError('ticket', 'a ticket\'s text, or a function of the peer id that gives one', init.ticket) }
   const profile = PROFILES.development
   const callTimeout = init.callTimeout ?? profile.callTimeout

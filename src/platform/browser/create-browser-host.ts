@@ -6,7 +6,7 @@
 import { noise } from '@chainsafe/libp2p-noise'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { webSockets } from '@libp2p/websockets'
-import { Circuit, WebRTC, WebSockets, WebSocketsSecure } from '@multiformats/multiaddr-matcher'
+import { Circuit, WebRTC, WebRTCDirect, WebSockets, WebSocketsSecure } from '@multiformats/multiaddr-matcher'
 import { createLibp2p } from 'libp2p'
 import { sharedHostOptions } from '../../node/host-options.ts'
 import { quietLogger } from '../../node/quiet-logger.ts'
@@ -29,6 +29,8 @@ export interface BrowserHostInit {
   protector?: ConnectionProtector
   /** the WebRTC transport, for direct links to other tabs; without it a tab reaches another through a member's relay */
   webRTC?: TransportFactory
+  /** the WebRTC-Direct transport, to dial members that listen on it */
+  webRTCDirect?: TransportFactory
 }
 
 export async function createBrowserHost (init: BrowserHostInit): Promise<Host> {
@@ -48,14 +50,15 @@ export async function createBrowserHost (init: BrowserHostInit): Promise<Host> {
         return text.includes('/p2p-circuit/') && (!WebRTC.matches(address) || BEHIND_WEBSOCKETS.test(text))
       })
     },
-    transports: webRTC == null ? [webSockets(), circuitRelayTransport()] : [webSockets(), webRTC, circuitRelayTransport()],
+    transports: [webSockets(), circuitRelayTransport(), ...(webRTC != null ? [webRTC] : []), ...(init.webRTCDirect != null ? [init.webRTCDirect] : [])],
     connectionEncrypters: [noise()],
     connectionProtector: init.protector != null ? () => init.protector as ConnectionProtector : undefined,
     connectionGater: {
       ...shared.connectionGater,
       // libp2p's browser default refuses ws:// and private addresses: a cluster on a LAN, or on this machine, is
-      // both. Whatever WebSockets can reach is a member's address, or another tab's behind a member's relay
-      denyDialMultiaddr: (address) => !(WebSockets.matches(address) || WebSocketsSecure.matches(address) || Circuit.matches(address))
+      // both. Whatever WebSockets or WebRTC-Direct can reach is a member's address, or another tab's behind a relay
+      denyDialMultiaddr: (address) => !(WebSockets.matches(address) || WebSocketsSecure.matches(address) || Circuit.matches(address) ||
+        (init.webRTCDirect != null && WebRTCDirect.matches(address)))
     }
   })
 }

@@ -20,7 +20,7 @@ export async function startBrowserMember (init: BrowserMemberInit): Promise<Foun
   // a tab's key lives as long as the tab: a reload joins as a new member, as a restarted process does
   const privateKey = await generateKeyPair('Ed25519')
   const presenter = await presenterOf(init.ticket, peerIdFromPrivateKey(privateKey).toString(), config.roles)
-  const host = await createBrowserHost({ cluster: config.clusterName, maxMessageSize: config.maxMessageSize, privateKey, logger, protector: presenter, webRTC: init.webRTC })
+  const host = await createBrowserHost({ cluster: config.clusterName, maxMessageSize: config.maxMessageSize, privateKey, logger, protector: presenter, webRTC: init.webRTC, webRTCDirect: init.webRTCDirect })
   const node = new FoundationNode(config, host, privateKey, logger, browserPlatform())
   try {
     await node.start()
