@@ -3,6 +3,7 @@ import { TypedEventEmitter } from '@libp2p/interface'
 import { multiaddr } from '@multiformats/multiaddr'
 import { ActorNotFoundError } from '../actors/errors.ts'
 import { LocalActors } from '../actors/local-actors.ts'
+import { CacheService } from '../cache/cache-service.ts'
 import { SECOND } from '../config/units.ts'
 import { ClusterDiscovery } from '../discovery/cluster-discovery.ts'
 import { DistributedActors } from '../distribution/distributed-actors.ts'
@@ -35,6 +36,7 @@ import type { CallOptions, Cluster, ClusterEvents, ClusterInfo, ConnectOptions, 
 import type { NodeLoad } from './node-load.ts'
 import type { NodeSeams } from './start-node.ts'
 import type { ActorClass, ActorRef, SpawnOptions } from '../actors/index.ts'
+import type { Cache, CacheOptions } from '../cache/index.ts'
 import type { FoundationConfig } from '../config/index.ts'
 import type { Member } from '../membership/index.ts'
 import type { Libp2pMembership } from '../membership/libp2p-membership.ts'
@@ -85,6 +87,8 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
   /** distributed actors: placement, failover and handoff */
   readonly distribution: DistributedActors
   readonly groups: ProcessGroups
+  /** the caches this node opened, and the partitions of distributed caches it keeps */
+  readonly caches: CacheService
   /** members declared dead and not yet forgotten, partition events, and quorum */
   readonly partitions: PartitionWatch
   /** health, metrics, cluster state and the dashboard over HTTP, when http.enabled */
@@ -256,6 +260,14 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       call: async (ref, message, options) => this.call(ref, message, options),
       logger
     }, { maxMessageSize: config.maxMessageSize })
+    this.caches = new CacheService({
+      self: this.id,
+      membership: this.membership,
+      messaging: this.messaging,
+      endpoints: this.endpoints,
+      settled: () => this.readinessChecks.report().checks.every(check => check.name !== 'joined' || check.ok),
+      log: logger.forComponent('foundation:cache')
+    }, { maxMessageSize: config.maxMessageSize, callTimeout: config.callTimeout })
 
     const observability = createNodeObservability({
       id: this.id,
@@ -336,6 +348,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     this.names.setPlacement(placementIn(this.overlay.control.shape))
     this.distribution.start()
     this.groups.start()
+    this.caches.start()
     this.debug.start()
     await this.host.start()
     this.load.start()
@@ -356,8 +369,8 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
 
   private async shutdown (): Promise<void> {
     try {
-      // distributed actors move to other members with their state while this node still counts as one
-      await this.distribution.drain()
+      // distributed actors and cache partitions move to other members while this node still counts as one
+      await Promise.all([this.distribution.drain(), this.caches.drain(Date.now() + this.config.distribution.drainTimeout)])
       // the leave goes out next: other nodes then fail calls to us with NodeDownError instead of
       // finding our names gone while we still count as a member
       await this.discovery.stop()
@@ -369,6 +382,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       // members drop this node's local names as it leaves: none is given up one by one
       this.names.stop()
       this.groups.stop()
+      this.caches.stop()
       this.debug.stop()
       this.partitions.stop()
       this.load.stop()
@@ -404,6 +418,10 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       }
     }
     return cell.ref
+  }
+
+  cache<V = unknown>(name: string, options?: CacheOptions): Cache<V> {
+    return this.caches.open<V>(name, options)
   }
 
   define (actor: ActorClass, type?: string): void {

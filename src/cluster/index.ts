@@ -2,6 +2,7 @@
 import type { NodeLoad } from './node-load.ts'
 import type { PartitionDetail } from './partition-watch.ts'
 import type { ActorClass, ActorRef, SpawnOptions } from '../actors/index.ts'
+import type { Cache, CacheOptions } from '../cache/index.ts'
 import type { DiscoveryInfo } from '../discovery/cluster-discovery.ts'
 import type { DiscoveryError } from '../discovery/errors.ts'
 import type { DuplicateDetail, FailoverDetail, MovedDetail } from '../distribution/index.ts'
@@ -173,6 +174,21 @@ export interface Cluster extends TypedEventTarget<ClusterEvents> {
    * ```
    */
   spawn<Args extends unknown[]>(actor: ActorClass<any, Args>, options?: SpawnOptions<Args>): Promise<ActorRef>
+  /**
+   * Opens a cache by name: 'partitioned' (the default: each key on an owner and `replicas` backups, moved as members
+   * come and go), 'replicated' (every member keeps every entry; reads are local) or 'local' (this node only). Open a
+   * distributed cache with the same mode and replicas on every node that uses it; members that keep entries of it
+   * without opening it do so all the same. The same name again gives the same handle; other options throw
+   * {@link CacheOptionError}.
+   *
+   * @example
+   * ```ts
+   * const prices = cluster.cache<number>('prices', { ttl: 60_000 })
+   * await prices.set('apple', 3)
+   * const price = await prices.getOrLoad('pear', async () => fetchPrice('pear'))
+   * ```
+   */
+  cache<V = unknown>(name: string, options?: CacheOptions): Cache<V>
   /**
    * Defines an actor type on this node, by class name unless `type` is given, so distributed actors of that type
    * can run here. Define the same types on every node that may host them.

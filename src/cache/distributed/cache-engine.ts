@@ -1,0 +1,251 @@
+// One distributed cache on one node: its entries, how it holds each partition, and what it does with the messages
+// other members send about it. The node's CacheService makes one per cache, opened here or first heard of.
+import { TypedEventEmitter } from '@libp2p/interface'
+import { hash32 } from '../../placement/hash.ts'
+import { newCacheCounts } from '../cache-counters.ts'
+import { Holding } from './cache-wire.ts'
+import { EntryStore } from './entry-store.ts'
+import { OwnerOps } from './owner-ops.ts'
+import { PartitionDuties } from './partition-duties.ts'
+import { PARTITIONS, PartitionRanks } from './partition-ranks.ts'
+import { copyTargets, newState } from './partition-state.ts'
+import { Transfers } from './transfers.ts'
+import type { CacheMessage, CacheOp, CacheSpec, OpAnswer } from './cache-wire.ts'
+import type { CacheNodeLink, EngineContext } from './engine-context.ts'
+import type { WireEntry } from './entry-store.ts'
+import type { PartitionState } from './partition-state.ts'
+import type { Timer } from '../../time/clock.ts'
+import type { CacheCounts } from '../cache-counters.ts'
+import type { CacheEvents } from '../index.ts'
+
+/** duties run this often besides on membership changes, to retry what failed and notice stalls */
+const DUTY_INTERVAL = 1000
+
+export interface CacheEngineInit {
+  name: string
+  spec: CacheSpec
+  roles: readonly string[]
+  maxEntries: number
+  maxBytes: number | undefined
+  loadTimeout: number
+  callTimeout: number
+  maxMessageSize: number
+}
+
+export class CacheEngine extends TypedEventEmitter<CacheEvents> {
+  readonly name: string
+  readonly spec: CacheSpec
+  readonly roles: readonly string[]
+  readonly counts: CacheCounts = newCacheCounts()
+  private readonly context: EngineContext
+  private readonly ops: OwnerOps
+  private readonly transfers: Transfers
+  private readonly duties: PartitionDuties
+  private readonly timer: Timer
+  private scheduled: Timer | undefined
+  private closed = false
+
+  constructor (link: CacheNodeLink, init: CacheEngineInit) {
+    super()
+    this.name = init.name
+    this.spec = init.spec
+    this.roles = init.roles
+    const store = new EntryStore({ maxEntries: init.maxEntries, maxBytes: init.maxBytes }, link.clock, this.counts, (detail) => { this.emit('entry:evicted', detail) })
+    // the replicated mode keeps every partition on every candidate: the owner numbers writes, the rest are backups
+    const keepers = init.spec[0] === 'replicated' ? Number.MAX_SAFE_INTEGER : init.spec[1] + 1
+    this.context = {
+      ...link,
+      name: init.name,
+      spec: init.spec,
+      roles: init.roles,
+      store,
+      ranks: new PartitionRanks(init.name, keepers),
+      states: new Map(),
+      counts: this.counts,
+      callTimeout: init.callTimeout,
+      chunkBytes: Math.floor(init.maxMessageSize / 2),
+      emit: (type, detail) => { this.emit(type, detail) },
+      schedule: () => { this.schedule() }
+    }
+    this.ops = new OwnerOps({
+      tie: hash32(link.self),
+      store,
+      clock: link.clock,
+      loadTimeout: init.loadTimeout,
+      replicate: async (partition, state, entries) => { await this.replicate(partition, state, entries) }
+    })
+    this.transfers = new Transfers(this.context, (state, owner) => { this.ops.release(state, owner) })
+    this.duties = new PartitionDuties(this.context, this.transfers)
+    this.timer = link.clock.every(DUTY_INTERVAL, () => { this.duties.run() })
+    this.schedule()
+  }
+
+  get store (): EntryStore {
+    return this.context.store
+  }
+
+  get ranks (): PartitionRanks {
+    return this.context.ranks
+  }
+
+  /** partitions being moved to or from this node */
+  get rebalancing (): number {
+    let filling = 0
+    for (const state of this.context.states.values()) {
+      if (state.holding === Holding.Filling) { filling++ }
+    }
+    return filling + this.transfers.inProgress
+  }
+
+  close (): void {
+    this.closed = true
+    this.timer.cancel()
+    this.scheduled?.cancel()
+    this.context.store.close()
+    for (const state of this.context.states.values()) { this.ops.release(state, null) }
+  }
+
+  /** the members changed, or this node's part did: duties run soon, once for a burst of changes */
+  schedule (): void {
+    if (this.closed || this.scheduled != null) { return }
+    this.scheduled = this.context.clock.soon(() => {
+      this.scheduled = undefined
+      if (!this.closed) { this.duties.run() }
+    })
+  }
+
+  /** how this node holds a partition: what a reader on this node may trust */
+  holding (partition: number): Holding {
+    return this.context.states.get(partition)?.holding ?? Holding.None
+  }
+
+  /** Runs an operation for a partition this node acts for, or says who it believes acts. */
+  async execute (partition: number, op: CacheOp): Promise<OpAnswer> {
+    const state = this.context.states.get(partition)
+    if (state?.holding !== Holding.Acting) {
+      const owner = state?.owner
+      return ['moved', owner != null && owner !== this.context.self ? owner : null]
+    }
+    return this.ops.execute(partition, state, op)
+  }
+
+  /** Partitions this node should keep and does not hold every write of yet: 0 once it is safe to stop another. */
+  unsynced (): number {
+    const { context } = this
+    context.ranks.update(context.candidates(context.roles))
+    let count = 0
+    for (let partition = 0; partition < PARTITIONS; partition++) {
+      if (!context.ranks.of(partition).includes(context.self)) { continue }
+      const holding = this.holding(partition)
+      if (holding !== Holding.Acting && holding !== Holding.Replica) { count++ }
+    }
+    return count
+  }
+
+  /** Partitions this node still holds as owner or synced backup: 0 once a leaving node has handed everything off. */
+  held (): number {
+    let count = 0
+    for (const state of this.context.states.values()) {
+      if (state.holding !== Holding.Filling) { count++ }
+    }
+    return count
+  }
+
+  async receive (message: CacheMessage, from: string): Promise<unknown> {
+    const { context } = this
+    switch (message[0]) {
+      case 'op':
+        return this.execute(message[3], message[4])
+      case 'rep':
+        this.copy(message[3], from, message[4], message[5], message[6])
+        return null
+      case 'fill': {
+        const state = this.copy(message[3], from, message[4], message[6], undefined)
+        context.store.raiseHighwater(message[3], message[5])
+        context.counts.moves += message[4].length
+        state.since = context.clock.now()
+        return null
+      }
+      case 'take': {
+        const [, , , partition, highwater, floor, replicas] = message
+        context.store.raiseHighwater(partition, highwater)
+        context.store.raiseFloor(partition, floor)
+        const state = context.states.get(partition) ?? newState(Holding.Filling, from, context.clock.now())
+        // acting already (a second owner met this one): its own backups stay, the duties settle the rest
+        if (state.holding === Holding.Acting) {
+          this.schedule()
+          return null
+        }
+        state.replicas = replicas
+        this.duties.becomeOwner(partition, state)
+        return null
+      }
+      case 'drop': {
+        const state = context.states.get(message[2])
+        if (state != null && state.holding !== Holding.Acting) { this.duties.forget(message[2]) }
+        return null
+      }
+      case 'whois':
+        return message[3].map(partition => {
+          const state = context.states.get(partition)
+          return [partition, state?.holding ?? Holding.None, state?.owner ?? null]
+        })
+      case 'promote': {
+        const state = context.states.get(message[3])
+        if (state?.holding === Holding.Replica) { this.duties.becomeOwner(message[3], state) }
+        return context.states.get(message[3])?.holding === Holding.Acting
+      }
+      default:
+        return null
+    }
+  }
+
+  /** Entries from the owner (its writes or a chunk of a fill); this node is a synced backup once the owner says so. */
+  private copy (partition: number, from: string, entries: WireEntry[], floor: number, replicas: string[] | undefined): PartitionState {
+    const { context } = this
+    context.store.raiseFloor(partition, floor)
+    context.store.mergeWire(partition, entries)
+    let state = context.states.get(partition)
+    if (state == null) {
+      state = newState(Holding.Filling, from, context.clock.now())
+      context.states.set(partition, state)
+    }
+    // two members acting for one partition (views that differed, or a healed split): both keep the newer entries,
+    // and the duties leave one acting once the views agree
+    if (state.holding === Holding.Acting) {
+      this.schedule()
+      return state
+    }
+    state.owner = from
+    state.since = context.clock.now()
+    if (replicas != null) {
+      state.replicas = replicas
+      if (replicas.includes(context.self)) { state.holding = Holding.Replica }
+    }
+    return state
+  }
+
+  /** Sends written entries to the partition's copies; waits for the synced backups, and stops waiting on a lost one. */
+  private async replicate (partition: number, state: PartitionState, entries: WireEntry[]): Promise<void> {
+    const { context } = this
+    const message: CacheMessage = ['rep', context.name, context.spec, partition, entries, context.store.floorOf(partition), [...state.synced]]
+    const waits: Array<Promise<void>> = []
+    for (const member of copyTargets(state)) {
+      const call = context.call(member, message, context.callTimeout)
+      if (!state.synced.has(member)) {
+        call.catch(() => {})
+        continue
+      }
+      waits.push(call.then(() => {}, (err: Error) => {
+        // the backup may lack this write now: it is filled again rather than trusted
+        if (state.synced.delete(member)) { context.log('backup %s of %s/%d missed a write - %s', member, context.name, partition, err.message) }
+        this.schedule()
+      }))
+    }
+    await Promise.all(waits)
+  }
+
+  private emit<K extends keyof CacheEvents>(type: K, detail: CacheEvents[K]['detail']): void {
+    this.safeDispatchEvent(type, { detail } as any)
+  }
+}

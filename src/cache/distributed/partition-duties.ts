@@ -1,0 +1,167 @@
+// What this node does for each partition when the members change, and every second until things settle: an owner
+// hands off to the member that should own it and fills the backups that should keep it; a replica whose owner is
+// gone takes over when it ranks first among the synced ones left; a member that should own a partition nobody
+// seems to act for asks every member, then has the best synced replica take over, or starts it anew.
+import { Holding } from './cache-wire.ts'
+import { PARTITIONS } from './partition-ranks.ts'
+import { newState } from './partition-state.ts'
+import type { EngineContext } from './engine-context.ts'
+import type { PartitionState } from './partition-state.ts'
+import type { Transfers } from './transfers.ts'
+
+/** how long a target owner waits for the member it believes acts before asking everyone */
+export const STALL_AFTER = 3000
+/** a copy nobody has written to or named a backup for this long, on a node that should not keep it, is dropped */
+const STALE_AFTER = 120_000
+
+type Answer = Array<[partition: number, holding: Holding, owner: string | null]>
+
+export class PartitionDuties {
+  private readonly context: EngineContext
+  private readonly transfers: Transfers
+  private asking = false
+
+  constructor (context: EngineContext, transfers: Transfers) {
+    this.context = context
+    this.transfers = transfers
+  }
+
+  run (): void {
+    const { context } = this
+    context.ranks.update(context.candidates(context.roles))
+    const now = context.clock.now()
+    const orphans: number[] = []
+    for (let partition = 0; partition < PARTITIONS; partition++) {
+      const state = context.states.get(partition)
+      const keepers = context.ranks.of(partition)
+      if (state?.holding === Holding.Acting) {
+        this.act(partition, state, keepers)
+      } else if (state?.holding === Holding.Replica && state.owner != null && !context.isActive(state.owner)) {
+        this.succeed(partition, state)
+      } else if (keepers[0] === context.self && this.waitedEnough(state, now)) {
+        orphans.push(partition)
+      } else if (state != null && !keepers.includes(context.self) && now - state.since > STALE_AFTER) {
+        this.forget(partition)
+      }
+    }
+    if (orphans.length > 0 && !this.asking && context.settled()) {
+      this.asking = true
+      this.ask(orphans).catch((err: Error) => { context.log('asking who holds %d partitions of %s failed - %s', orphans.length, context.name, err.message) })
+        .finally(() => { this.asking = false })
+    }
+  }
+
+  /** Starts acting for a partition this node holds every acknowledged write of (or nobody holds: `fresh`). */
+  becomeOwner (partition: number, state: PartitionState | undefined): PartitionState {
+    const { context } = this
+    const next = state ?? newState(Holding.Acting, context.self, context.clock.now())
+    next.holding = Holding.Acting
+    next.owner = context.self
+    next.synced = new Set(next.replicas.filter(id => id !== context.self && context.isActive(id)))
+    next.filling.clear()
+    next.handoff = undefined
+    next.since = context.clock.now()
+    context.states.set(partition, next)
+    context.schedule()
+    return next
+  }
+
+  forget (partition: number): void {
+    this.context.states.delete(partition)
+    this.context.store.drop(partition)
+  }
+
+  private act (partition: number, state: PartitionState, keepers: readonly string[]): void {
+    const { context } = this
+    if (state.handoff != null) {
+      if (context.isActive(state.handoff)) { return }
+      state.handoff = undefined
+    }
+    for (const member of [...state.synced]) {
+      if (!context.isActive(member)) { state.synced.delete(member) }
+    }
+    const target = keepers[0]
+    if (target != null && target !== context.self) {
+      this.transfers.handoff(partition, state, target)
+      return
+    }
+    const backups = keepers.slice(1)
+    for (const member of backups) {
+      if (!state.synced.has(member) && !state.filling.has(member)) { this.transfers.fill(partition, state, member) }
+    }
+    // copies beyond the backups are dropped only once every backup is synced: until then they may be the only ones
+    if (!backups.every(member => state.synced.has(member))) { return }
+    const extras = [...state.synced].filter(member => !backups.includes(member))
+    if (extras.length === 0) { return }
+    for (const member of extras) {
+      state.synced.delete(member)
+      context.send(member, ['drop', context.name, partition])
+    }
+    this.transfers.announce(partition, state)
+  }
+
+  /** The owner is gone: the synced replica that ranks first among those still here takes over. */
+  private succeed (partition: number, state: PartitionState): void {
+    const { context } = this
+    const left = state.replicas.filter(id => id === context.self || context.isActive(id))
+    if (!left.includes(context.self)) { left.push(context.self) }
+    const first = context.ranks.order(partition, left)[0]
+    if (first === context.self) {
+      this.becomeOwner(partition, state)
+    } else {
+      state.owner = first
+      state.since = context.clock.now()
+    }
+  }
+
+  /** A partition this node should own: it waits while the member it believes acts is a member and moving. */
+  private waitedEnough (state: PartitionState | undefined, now: number): boolean {
+    if (state == null) { return true }
+    if (state.owner != null && state.owner !== this.context.self && this.context.isActive(state.owner)) { return now - state.since > STALL_AFTER }
+    return true
+  }
+
+  private async ask (partitions: number[]): Promise<void> {
+    const { context } = this
+    const peers = context.peers()
+    const answers = await Promise.all(peers.map(async (peer) => {
+      try {
+        return [peer, await context.call(peer, ['whois', context.name, context.spec, partitions], context.callTimeout) as Answer] as const
+      } catch {
+        return [peer, [] as Answer] as const
+      }
+    }))
+    const lost: number[] = []
+    for (const partition of partitions) {
+      const state = context.states.get(partition)
+      if (state?.holding === Holding.Acting || context.ranks.ownerOf(partition) !== context.self) { continue }
+      const acting: string[] = []
+      const synced: string[] = state?.holding === Holding.Replica ? [context.self] : []
+      for (const [peer, answer] of answers) {
+        const found = Array.isArray(answer) ? answer.find(a => a[0] === partition) : undefined
+        if (found?.[1] === Holding.Acting) { acting.push(peer) }
+        if (found?.[1] === Holding.Replica) { synced.push(peer) }
+      }
+      if (acting.length > 0) {
+        // someone acts: it will hand off to this node once its duties run; wait for it
+        const waiting = state ?? newState(Holding.Filling, acting[0], context.clock.now())
+        waiting.owner = acting[0]
+        waiting.since = context.clock.now()
+        context.states.set(partition, waiting)
+      } else if (synced.length > 0) {
+        const first = context.ranks.order(partition, synced)[0]
+        if (first === context.self) {
+          this.becomeOwner(partition, state)
+        } else {
+          context.call(first, ['promote', context.name, context.spec, partition], context.callTimeout).catch(() => {})
+          if (state != null) { state.since = context.clock.now() }
+        }
+      } else {
+        // no member holds every write: what this node has (a partial fill, or nothing) is all that is left
+        if (state?.owner != null) { lost.push(partition) }
+        this.becomeOwner(partition, state)
+      }
+    }
+    if (lost.length > 0) { context.emit('partition:lost', { partitions: lost }) }
+  }
+}
