@@ -124,9 +124,11 @@ export class CacheService {
     return cache
   }
 
-  /** Each cache's counters on this node, for metrics. */
+  /** Each cache's counters on this node, for metrics: those it opened, and those it keeps entries of unopened. */
   stats (): Array<{ name: string, stats: CacheStats }> {
-    return [...this.opened].map(([name, { cache }]) => ({ name, stats: cache.stats() }))
+    const opened = [...this.opened].map(([name, { cache }]) => ({ name, stats: cache.stats() }))
+    const kept = [...this.engines].filter(([name]) => !this.opened.has(name)).map(([name, engine]) => ({ name, stats: engine.stats() }))
+    return [...opened, ...kept]
   }
 
   /** Whether this node keeps a live copy of the key, and how: for tests and debugging. */

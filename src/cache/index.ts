@@ -88,10 +88,10 @@ export interface CacheEvents {
  *
  * @example
  * ```ts
- * const sessions = cluster.cache<Session>('sessions', { ttl: 30 * 60_000 })
+ * const sessions = cluster.cache<{ user: number }>('sessions', { ttl: 30 * 60_000 })
  * await sessions.set('s-1', { user: 7 })
  * const session = await sessions.get('s-1')
- * const user = await sessions.getOrLoad('user:7', async (key) => db.users.find(key))
+ * const guest = await sessions.getOrLoad('s-guest', async () => ({ user: 0 }))
  * ```
  */
 export interface Cache<V = unknown> extends TypedEventTarget<CacheEvents> {

@@ -265,7 +265,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       membership: this.membership,
       messaging: this.messaging,
       endpoints: this.endpoints,
-      settled: () => this.readinessChecks.report().checks.every(check => check.name !== 'joined' || check.ok),
+      settled: () => this.readinessChecks.joined(),
       log: logger.forComponent('foundation:cache')
     }, { maxMessageSize: config.maxMessageSize, callTimeout: config.callTimeout })
 
@@ -284,6 +284,8 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       names: this.names,
       discovery: this.discovery,
       draining: () => this.distribution.isDraining,
+      cacheUnsynced: () => this.caches.unsynced(),
+      caches: () => this.caches.stats(),
       supervised: (actorId) => this.supervisors.supervised(actorId),
       messageRate: () => Math.round(this.messageRate.perSecond()),
       admission: () => host.services.admission?.stats,

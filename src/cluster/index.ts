@@ -185,7 +185,7 @@ export interface Cluster extends TypedEventTarget<ClusterEvents> {
    * ```ts
    * const prices = cluster.cache<number>('prices', { ttl: 60_000 })
    * await prices.set('apple', 3)
-   * const price = await prices.getOrLoad('pear', async () => fetchPrice('pear'))
+   * const price = await prices.getOrLoad('pear', async () => (await fetch('https://prices.example/pear')).json())
    * ```
    */
   cache<V = unknown>(name: string, options?: CacheOptions): Cache<V>

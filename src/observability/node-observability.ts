@@ -9,7 +9,7 @@ import type { DashboardFeed } from './dashboard/dashboard-feed.ts'
 import type { NodeLifecycle } from './health/readiness.ts'
 import type { HttpEndpoint, HttpEndpointInit } from './http/http-endpoint.ts'
 import type { ServeHttp } from './http/serve-http.ts'
-import type { MetricsSources } from './metrics/index.ts'
+import type { MetricsSources, NamedCacheStats } from './metrics/index.ts'
 import type { NodeMetrics } from './metrics/node-metrics.ts'
 import type { NodeTracing } from './tracing/node-tracing.ts'
 import type { ActorCell } from '../actors/actor-cell.ts'
@@ -46,6 +46,10 @@ export interface NodeObservabilityComponents {
   discovery: { info(): DiscoveryInfo }
   /** distributed actors are being handed off to other members */
   draining(): boolean
+  /** cache partitions this node should keep and is still receiving */
+  cacheUnsynced(): number
+  /** the caches this node opened, each with this node's counters: for the metrics and the debug answer */
+  caches(): NamedCacheStats[]
   /** whether a supervisor runs this actor */
   supervised(actorId: string): boolean
   /** what the gate for browsers' admission tickets counted, by verdict; absent without a cluster secret */
@@ -105,7 +109,8 @@ export function createNodeObservability (components: NodeObservabilityComponents
       messageRate: () => components.messageRate(),
       messages: () => ({ in: messaging.stats.messagesIn, out: messaging.stats.messagesOut }),
       events: (limit) => eventLog.recent(limit),
-      uptime: () => components.uptime()
+      uptime: () => components.uptime(),
+      caches: () => components.caches()
     },
     endpoints: components.endpoints,
     activeMembers: () => membership.activeMembers(),
@@ -116,6 +121,7 @@ export function createNodeObservability (components: NodeObservabilityComponents
     lifecycle: () => components.lifecycle(),
     draining: () => components.draining(),
     namesSynced: () => components.names.synced(),
+    cacheUnsynced: () => components.cacheUnsynced(),
     otherMembers: () => membership.activeMembers().length - 1,
     strategies: () => components.discovery.info().strategies,
     mdnsRounds: () => components.mdnsRounds(),
@@ -134,6 +140,7 @@ export function createNodeObservability (components: NodeObservabilityComponents
     localHealth: () => (membership as Partial<Libp2pMembership>).localHealth ?? 0,
     unreachable: () => components.unreachable(),
     ready: () => readiness.report().ready,
+    caches: () => components.caches(),
     events: components.events
   })
   const traces = new TraceRequests({

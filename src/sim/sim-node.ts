@@ -4,6 +4,7 @@
 import { TypedEventEmitter } from '@libp2p/interface'
 import { defaultLogger } from '@libp2p/logger'
 import { LocalActors } from '../actors/local-actors.ts'
+import { CacheService } from '../cache/cache-service.ts'
 import { SystemEndpoints } from '../cluster/system-endpoints.ts'
 import { DistributedActors } from '../distribution/distributed-actors.ts'
 import { randomInt } from '../membership/swim/random.ts'
@@ -18,6 +19,10 @@ import type { Clock } from '../time/clock.ts'
 
 /** the node's call timeout, as in the default profile */
 const CALL_TIMEOUT = 5000
+/** as the default profile's largest message */
+const MAX_MESSAGE_SIZE = 1024 * 1024
+/** longest a graceful leave waits for actors and cache partitions to move */
+const DRAIN_TIMEOUT = 30_000
 
 export interface SimNodeInit {
   id: string
@@ -42,9 +47,14 @@ export class SimNode implements SimHost {
   readonly names: NameService
   readonly actors: LocalActors
   readonly distribution: DistributedActors
+  /** the caches this node opened, and the partitions it keeps */
+  readonly caches: CacheService
   /** messages that reached no actor */
   undeliverable = 0
   private alive = true
+  /** whether the node has heard of the cluster: a node that joins through another waits for its first member */
+  private started = false
+  private joining = false
 
   constructor (world: SimWorld, init: SimNodeInit) {
     const { scheduler, network } = world
@@ -86,6 +96,15 @@ export class SimNode implements SimHost {
       clock: this.clock,
       newId: () => randomInt(scheduler.random, 2 ** 48).toString(16)
     }, { callTimeout: CALL_TIMEOUT, ...init.distribution })
+    this.caches = new CacheService({
+      self: this.id,
+      membership: this.membership,
+      messaging,
+      endpoints: this.endpoints,
+      settled: () => this.started && (!this.joining || this.membership.activeMembers().length > 1),
+      log: logger.forComponent(`sim:${this.name}:cache`),
+      clock: this.clock
+    }, { maxMessageSize: MAX_MESSAGE_SIZE, callTimeout: CALL_TIMEOUT })
     for (const type of ['actor:failover', 'actor:moved', 'actor:duplicate', 'actor:quorum-lost'] as const) {
       this.distribution.addEventListener(type, (evt) => { trace(`${this.id} ${type} ${JSON.stringify(evt.detail)}`) })
     }
@@ -100,15 +119,19 @@ export class SimNode implements SimHost {
     this.membership.start()
     this.names.start()
     this.distribution.start()
+    this.caches.start()
+    this.started = true
+    this.joining = via != null
     if (via != null) { this.membership.join(via) }
   }
 
   /** A graceful stop: actors move away with their state, the names are handed on, then the node says goodbye. */
   async leave (): Promise<void> {
     // in a real node's order: actors move while this node still counts as a member, then the goodbye goes out
-    await this.distribution.drain()
+    await Promise.all([this.distribution.drain(), this.caches.drain(this.clock.now() + DRAIN_TIMEOUT)])
     this.membership.stop()
     this.distribution.stop()
+    this.caches.stop()
     this.names.stop()
     await this.actors.stopAll()
     // the goodbye is on the wire before the process ends
@@ -120,6 +143,7 @@ export class SimNode implements SimHost {
   crash (): void {
     this.alive = false
     this.membership.halt()
+    this.caches.stop()
   }
 
   datagram (from: string, bytes: Uint8Array): void {

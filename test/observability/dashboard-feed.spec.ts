@@ -33,6 +33,9 @@ describe('the dashboard page and its live stream', function () {
       const html = await response.text()
       expect(html).to.include('<svg id="graph"')
       expect(html).to.include("new EventSource('events')")
+      expect(html).to.include('<tbody id="caches">')
+      // the styles are part of the page itself
+      expect(html).to.match(/<style>\s*:root \{/)
       // nothing is loaded from elsewhere: the page works offline
       expect(html).to.not.match(/(src|href)=["']?(https?:)?\/\//)
     }
@@ -54,6 +57,23 @@ describe('the dashboard page and its live stream', function () {
     const c = await nodes.start({ clusterName: cluster, name: 'late' })
     await eventually(() => client.of('event').some((e: any) => e.type === 'member:join' && e.node === c.id), 'the join of a third node arrives')
     await eventually(() => client.of('snapshot').some((s: any) => s.nodes.length === 3 && s.links.length === 3), 'a snapshot shows three nodes and their links')
+  })
+
+  it('carries each answering node\'s caches in its snapshots', async () => {
+    a.cache('stock')
+    b.cache('stock')
+    await eventually(() => a.caches.unsynced() === 0 && b.caches.unsynced() === 0, 'both nodes hold their partitions')
+    const stock = b.cache<number>('stock')
+    await stock.mset([['x', 1], ['y', 2]])
+    expect(await stock.mget(['x', 'y', 'z'])).to.deep.equal([1, 2, undefined])
+
+    const client = connect(a)
+    await eventually(() => client.of('snapshot').length > 0, 'a snapshot arrives')
+    const nodes = new Map<string, any>(client.of('snapshot')[0].nodes.map((n: any) => [n.id, n]))
+    expect(nodes.get(a.id).caches).to.deep.equal([{ name: 'stock', ...a.cache('stock').stats() }])
+    expect(nodes.get(b.id).caches).to.deep.equal([{ name: 'stock', ...stock.stats() }])
+    expect(nodes.get(b.id).caches[0]).to.include({ hits: 2, misses: 1, writes: 2, entries: 2 })
+    expect(nodes.get(a.id).caches[0]).to.include({ hits: 0, misses: 0, writes: 0, entries: 2 })
   })
 
   it('does no work without a client, and none once every client has disconnected', async () => {

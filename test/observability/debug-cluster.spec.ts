@@ -112,6 +112,43 @@ describe('debugCluster()', function () {
     expect(onB.events.every(e => typeof e.time === 'number' && e.detail.length > 0)).to.equal(true)
   })
 
+  it('lists the caches each node opened, with that node\'s counters for each', async () => {
+    for (const node of [a, b, c]) { node.cache('stock') }
+    const sessions = b.cache<number>('sessions', { mode: 'local' })
+    await eventually(() => [a, b, c].every(node => node.caches.unsynced() === 0), 'every node holds its partitions of stock')
+    const stock = a.cache<string>('stock')
+    for (let i = 0; i < 5; i++) { await stock.set(`k-${i}`, `v-${i}`) }
+    for (const key of ['k-0', 'k-1', 'k-2', 'none']) { await stock.get(key) }
+    await sessions.set('s', 1)
+
+    const debug = await a.debugCluster()
+    const caches = new Map(debug.nodes.map(n => [n.id, n.caches]))
+    expect(caches.get(a.id)).to.deep.equal([{ name: 'stock', ...a.cache('stock').stats() }])
+    expect(caches.get(a.id)?.[0]).to.include({ hits: 3, misses: 1, writes: 5, deletes: 0 })
+    expect(caches.get(b.id)?.map(cache => cache.name)).to.deep.equal(['stock', 'sessions'])
+    expect(caches.get(b.id)?.[1]).to.deep.equal({ name: 'sessions', hits: 0, misses: 0, writes: 1, deletes: 0, evictions: 0, expirations: 0, moves: 0, entries: 1, bytes: 0, rebalancing: 0 })
+    // each of the 5 entries is kept by its owner and one backup, somewhere among the three
+    const entries = [a, b, c].map(node => caches.get(node.id)?.[0].entries ?? 0)
+    expect(entries.reduce((sum, n) => sum + n, 0), `entries per node: ${entries.join(', ')}`).to.equal(10)
+    expect(entries).to.deep.equal([a, b, c].map(node => node.cache('stock').stats().entries))
+  })
+
+  it('takes an answer without caches, as a member of an earlier release sends, as a node that opened none', async () => {
+    a.cache('stock')
+    b.cache('stock')
+    const real = (await a.debugCluster()).nodes.find(n => n.id === b.id)!
+    expect(real.caches.map(cache => cache.name)).to.deep.equal(['stock'])
+    const { caches: _, ...earlier } = real
+    b.endpoints.register(DEBUG_SERVICE, { call: async () => earlier })
+    const debug = await a.debugCluster()
+    expect(debug.unanswered).to.deep.equal([])
+    expect(debug.nodes.find(n => n.id === b.id)?.caches).to.deep.equal([])
+    // but counters that are not counts are not taken
+    b.endpoints.register(DEBUG_SERVICE, { call: async () => ({ ...real, caches: [{ ...real.caches[0], hits: -1 }] }) })
+    const refused = await a.debugCluster()
+    expect(refused.unanswered.find(u => u.id === b.id)?.error).to.match(/^InvalidDebugAnswerError: .*: caches\.0\.hits: /)
+  })
+
   it('lists a member that does not answer, or answers with nonsense, as unanswered and still returns the others', async () => {
     // c takes the request and never answers; b answers with something that is not a snapshot
     c.endpoints.register(DEBUG_SERVICE, { call: async () => new Promise(() => {}) })

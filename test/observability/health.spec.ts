@@ -31,7 +31,7 @@ describe('health and readiness', function () {
     await eventually(async () => (await probe(b, '/readyz')).status === 200, 'b is ready')
     const { body } = await probe(b, '/readyz')
     expect(body.ready).to.equal(true)
-    expect(body.checks.map((c: any) => [c.name, c.ok])).to.deep.equal([['started', true], ['joined', true], ['names', true], ['not-draining', true]])
+    expect(body.checks.map((c: any) => [c.name, c.ok])).to.deep.equal([['started', true], ['joined', true], ['names', true], ['cache', true], ['not-draining', true]])
     expect(body.checks[1].detail).to.include('membership synced with 1')
     const health = await probe(b, '/healthz')
     expect(health.status).to.equal(200)

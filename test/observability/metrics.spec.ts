@@ -1,7 +1,10 @@
 import { expect } from 'aegir/chai'
-import { Counter, register } from 'prom-client'
+import { Counter, Registry, register } from 'prom-client'
+import { registerCacheMetrics } from '../../src/observability/metrics/cache-metrics.ts'
+import { Codec } from '../../src/wire/codec.ts'
 import { TestNodes, eventually, formed, uniqueCluster } from '../fixtures/nodes.ts'
-import { scrape } from './scrape.ts'
+import { Scrape, scrape } from './scrape.ts'
+import type { CacheStats } from '../../src/cache/index.ts'
 import type { FoundationNode } from '../../src/cluster/foundation-node.ts'
 
 class Echo {
@@ -153,5 +156,96 @@ describe('node metrics', function () {
     const node = await nodes.start({ clusterName: uniqueCluster(), http: { enabled: false } })
     expect(node.metrics).to.equal(undefined)
     expect(node.http).to.equal(undefined)
+  })
+})
+
+describe('cache metrics', function () {
+  const nodes = new TestNodes()
+  afterEach(async () => { await nodes.stopAll() })
+
+  const COUNTED = ['hits', 'misses', 'writes', 'deletes', 'evictions', 'expirations', 'moves'] as const
+  const MEASURED = [['entries', 'entries'], ['bytes', 'bytes'], ['rebalancing_partitions', 'rebalancing']] as const
+  /** a cache's metrics in one scrape, named as its stats() fields */
+  function read (s: Scrape, cache: string): CacheStats {
+    const stats: Partial<CacheStats> = {}
+    for (const field of COUNTED) { stats[field] = s.value(`foundation_cache_${field}_total`, { cache }) }
+    for (const [metric, field] of MEASURED) { stats[field] = s.value(`foundation_cache_${metric}`, { cache }) }
+    return stats as CacheStats
+  }
+  function encoded (values: unknown[]): number {
+    const codec = new Codec()
+    return values.reduce<number>((sum, value) => sum + codec.encode(value).byteLength, 0)
+  }
+
+  it('counts a partitioned cache\'s reads, writes and deletes on the node that made them, its entries and bytes on each node that keeps them', async () => {
+    const [a, b] = await nodes.startMany(2, { clusterName: uniqueCluster() })
+    await formed([a, b])
+    const onA = a.cache<string>('stock')
+    const onB = b.cache<string>('stock')
+    await eventually(() => a.caches.unsynced() === 0 && b.caches.unsynced() === 0, 'both nodes hold their partitions')
+
+    for (let i = 0; i < 10; i++) { await onA.set(`k-${i}`, `value-${i}`) }
+    for (let i = 0; i < 10; i++) { expect(await onA.get(`k-${i}`)).to.equal(`value-${i}`) }
+    expect(await onA.mget(['none-1', 'k-0', 'none-2'])).to.deep.equal([undefined, 'value-0', undefined])
+    expect([await onA.delete('k-8'), await onA.delete('k-9'), await onA.delete('none-3')]).to.deep.equal([true, true, false])
+    expect([await onB.get('k-1'), await onB.get('k-9')]).to.deep.equal(['value-1', undefined])
+
+    const [sa, sb] = await Promise.all([scrape(a), scrape(b)])
+    // with one backup in a cluster of two, each node keeps a copy of each of the 8 entries left
+    const bytes = encoded(Array.from({ length: 8 }, (_, i) => `value-${i}`))
+    expect(read(sa, 'stock')).to.deep.equal({ hits: 11, misses: 2, writes: 10, deletes: 2, evictions: 0, expirations: 0, moves: 0, entries: 8, bytes, rebalancing: 0 })
+    expect(read(sb, 'stock')).to.deep.equal({ hits: 1, misses: 1, writes: 0, deletes: 0, evictions: 0, expirations: 0, moves: 0, entries: 8, bytes, rebalancing: 0 })
+    expect(sa.text).to.include('# HELP foundation_cache_hits_total Reads made on this node that found an entry')
+    expect(sa.text).to.include('# TYPE foundation_cache_hits_total counter')
+    expect(sa.text).to.include('# TYPE foundation_cache_entries gauge')
+  })
+
+  it('counts the entries a joining node receives as moves, on both ends', async () => {
+    const cluster = uniqueCluster()
+    const a = await nodes.start({ clusterName: cluster, name: 'first' })
+    const onA = a.cache<number>('moved')
+    await onA.mset(Array.from({ length: 20 }, (_, i) => [`k-${i}`, i] as const))
+    const b = await nodes.start({ clusterName: cluster, name: 'second' })
+    await formed([a, b])
+    b.cache<number>('moved')
+    // b takes a copy of every partition: the owner's or a backup's
+    await eventually(() => b.caches.unsynced() === 0 && b.cache('moved').stats().entries === 20, 'b holds a copy of every entry')
+    await eventually(() => a.cache('moved').stats().rebalancing === 0, 'a has sent every partition')
+    const [sa, sb] = await Promise.all([scrape(a), scrape(b)])
+    expect([read(sa, 'moved').moves, read(sb, 'moved').moves]).to.deep.equal([20, 20])
+    expect([read(sa, 'moved').entries, read(sb, 'moved').entries]).to.deep.equal([20, 20])
+  })
+
+  it('keeps each cache apart by its label, with a local cache\'s evictions and expirations', async () => {
+    const node = await nodes.start({ clusterName: uniqueCluster() })
+    const small = node.cache<number>('small', { mode: 'local', maxEntries: 2, maxBytes: 1000 })
+    const brief = node.cache<number>('brief', { mode: 'local', ttl: 20 })
+    for (let i = 0; i < 3; i++) { await small.set(`k-${i}`, i) }
+    await brief.set('gone', 1)
+    await new Promise(resolve => setTimeout(resolve, 50))
+    expect(await brief.get('gone')).to.equal(undefined)
+
+    const s = await scrape(node)
+    // the least recently used entry made room for the third
+    expect(read(s, 'small')).to.deep.equal({ hits: 0, misses: 0, writes: 3, deletes: 0, evictions: 1, expirations: 0, moves: 0, entries: 2, bytes: encoded([1, 2]), rebalancing: 0 })
+    // without maxBytes a local cache does not measure its values
+    expect(read(s, 'brief')).to.deep.equal({ hits: 0, misses: 1, writes: 1, deletes: 0, evictions: 0, expirations: 1, moves: 0, entries: 0, bytes: 0, rebalancing: 0 })
+  })
+
+  it('reads every counter at each scrape, rebalancing partitions included', async () => {
+    const registry = new Registry()
+    const stats: CacheStats = { hits: 1, misses: 2, writes: 3, deletes: 4, evictions: 5, expirations: 6, moves: 7, entries: 8, bytes: 9, rebalancing: 10 }
+    let caches = [{ name: 'one', stats }]
+    registerCacheMetrics(registry, () => caches)
+    expect(read(new Scrape(await registry.metrics()), 'one')).to.deep.equal(stats)
+    caches = [{ name: 'one', stats: { ...stats, hits: 11, rebalancing: 0 } }, { name: 'two', stats }]
+    const again = new Scrape(await registry.metrics())
+    expect(read(again, 'one')).to.deep.equal({ ...stats, hits: 11, rebalancing: 0 })
+    expect(read(again, 'two')).to.deep.equal(stats)
+    // no cache opened: no series, the metric still described
+    caches = []
+    const none = new Scrape(await registry.metrics())
+    expect(none.samples.filter(s => s.name.startsWith('foundation_cache_'))).to.deep.equal([])
+    expect(none.text).to.include('# TYPE foundation_cache_rebalancing_partitions gauge')
   })
 })

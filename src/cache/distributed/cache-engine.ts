@@ -16,8 +16,10 @@ import type { WireEntry } from './entry-store.ts'
 import type { PartitionState } from './partition-state.ts'
 import type { Timer } from '../../time/clock.ts'
 import type { CacheCounts } from '../cache-counters.ts'
-import type { CacheEvents } from '../index.ts'
+import type { CacheEvents, CacheStats } from '../index.ts'
 
+/** a backup's answer to writes when it does not hold the partition's earlier ones */
+export const REFILL = 'refill'
 /** duties run this often besides on membership changes, to retry what failed and notice stalls */
 const DUTY_INTERVAL = 1000
 
@@ -97,6 +99,11 @@ export class CacheEngine extends TypedEventEmitter<CacheEvents> {
     return filling + this.transfers.inProgress
   }
 
+  /** this node's counters, and what it holds now */
+  stats (): CacheStats {
+    return { ...this.counts, entries: this.context.store.size, bytes: this.context.store.bytes, rebalancing: this.rebalancing }
+  }
+
   close (): void {
     this.closed = true
     this.timer.cancel()
@@ -135,9 +142,14 @@ export class CacheEngine extends TypedEventEmitter<CacheEvents> {
     context.ranks.update(context.candidates(context.roles))
     let count = 0
     for (let partition = 0; partition < PARTITIONS; partition++) {
-      if (!context.ranks.of(partition).includes(context.self)) { continue }
+      const keepers = context.ranks.of(partition)
       const holding = this.holding(partition)
-      if (holding !== Holding.Acting && holding !== Holding.Replica) { count++ }
+      // acting for a partition another member should own: a handoff (or the merge after a healed split) is pending
+      if (holding === Holding.Acting && keepers[0] !== context.self && keepers.length > 0) {
+        count++
+      } else if (keepers.includes(context.self) && holding !== Holding.Acting && holding !== Holding.Replica) {
+        count++
+      }
     }
     return count
   }
@@ -157,32 +169,35 @@ export class CacheEngine extends TypedEventEmitter<CacheEvents> {
       case 'op':
         return this.execute(message[3], message[4])
       case 'rep':
-        this.copy(message[3], from, message[4], message[5], message[6])
-        return null
-      case 'fill': {
-        const state = this.copy(message[3], from, message[4], message[6], undefined)
+        return this.copy(message[3], from, message[4], message[5], message[6])
+      case 'fill':
+        this.copy(message[3], from, message[4], message[6], undefined)
         context.store.raiseHighwater(message[3], message[5])
         context.counts.moves += message[4].length
-        state.since = context.clock.now()
         return null
-      }
       case 'take': {
         const [, , , partition, highwater, floor, replicas] = message
         context.store.raiseHighwater(partition, highwater)
         context.store.raiseFloor(partition, floor)
         const state = context.states.get(partition) ?? newState(Holding.Filling, from, context.clock.now())
-        // acting already (a second owner met this one): its own backups stay, the duties settle the rest
+        // acting already (a second owner met this one): its own backups stay; the other owner's copies are behind
+        // this one's writes, so those that should not keep the partition are dropped and the rest filled anew
         if (state.holding === Holding.Acting) {
+          const keepers = context.ranks.of(partition)
+          for (const member of [from, ...replicas]) {
+            if (member !== context.self && !state.synced.has(member) && !keepers.includes(member)) { context.send(member, ['drop', context.name, partition]) }
+          }
           this.schedule()
           return null
         }
         state.replicas = replicas
-        this.duties.becomeOwner(partition, state)
+        this.duties.becomeOwner(partition, state, false)
         return null
       }
       case 'drop': {
+        // only from the owner this node follows: it stopped counting on this copy before it said so
         const state = context.states.get(message[2])
-        if (state != null && state.holding !== Holding.Acting) { this.duties.forget(message[2]) }
+        if (state != null && state.holding !== Holding.Acting && state.owner === from) { this.duties.forget(message[2]) }
         return null
       }
       case 'whois':
@@ -192,7 +207,7 @@ export class CacheEngine extends TypedEventEmitter<CacheEvents> {
         })
       case 'promote': {
         const state = context.states.get(message[3])
-        if (state?.holding === Holding.Replica) { this.duties.becomeOwner(message[3], state) }
+        if (state?.holding === Holding.Replica) { this.duties.becomeOwner(message[3], state, true) }
         return context.states.get(message[3])?.holding === Holding.Acting
       }
       default:
@@ -200,49 +215,68 @@ export class CacheEngine extends TypedEventEmitter<CacheEvents> {
     }
   }
 
-  /** Entries from the owner (its writes or a chunk of a fill); this node is a synced backup once the owner says so. */
-  private copy (partition: number, from: string, entries: WireEntry[], floor: number, replicas: string[] | undefined): PartitionState {
+  /**
+   * Entries from the owner (its writes or a chunk of a fill). This node holds every write once the owner names it
+   * among its synced backups after filling it. Named so without that (it forgot the partition, or follows another
+   * owner) it answers REFILL: the owner then stops counting on it and fills it again, so it never takes over with
+   * writes it missed.
+   */
+  private copy (partition: number, from: string, entries: WireEntry[], floor: number, replicas: string[] | undefined): typeof REFILL | null {
     const { context } = this
     context.store.raiseFloor(partition, floor)
-    context.store.mergeWire(partition, entries)
-    let state = context.states.get(partition)
-    if (state == null) {
-      state = newState(Holding.Filling, from, context.clock.now())
-      context.states.set(partition, state)
-    }
+    const stored = context.store.mergeWire(partition, entries)
+    const known = context.states.get(partition)
+    const state = known ?? newState(Holding.Filling, from, context.clock.now())
+    context.states.set(partition, state)
     // two members acting for one partition (views that differed, or a healed split): both keep the newer entries,
-    // and the duties leave one acting once the views agree
+    // and the duties leave one acting once the views agree; this one's backups get what it took in
     if (state.holding === Holding.Acting) {
+      if (stored.length > 0) { this.replicate(partition, state, stored).catch(() => { this.schedule() }) }
       this.schedule()
-      return state
+      return replicas?.includes(context.self) === true ? REFILL : null
+    }
+    // a synced replica follows the owner's line through handoffs and takeovers, whose new owner names it; a copy
+    // being filled is synced only by the owner filling it
+    const sameLine = known != null && (state.holding === Holding.Replica || state.owner === from)
+    let answer: typeof REFILL | null = null
+    if (replicas != null) {
+      state.replicas = replicas
+      const named = replicas.includes(context.self)
+      state.holding = named && sameLine ? Holding.Replica : Holding.Filling
+      if (named && !sameLine) { answer = REFILL }
+    } else if (!sameLine) {
+      state.holding = Holding.Filling
     }
     state.owner = from
     state.since = context.clock.now()
-    if (replicas != null) {
-      state.replicas = replicas
-      if (replicas.includes(context.self)) { state.holding = Holding.Replica }
-    }
-    return state
+    return answer
   }
 
   /** Sends written entries to the partition's copies; waits for the synced backups, and stops waiting on a lost one. */
   private async replicate (partition: number, state: PartitionState, entries: WireEntry[]): Promise<void> {
     const { context } = this
     const message: CacheMessage = ['rep', context.name, context.spec, partition, entries, context.store.floorOf(partition), [...state.synced]]
-    const waits: Array<Promise<void>> = []
+    const waits: Array<Promise<string | undefined>> = []
     for (const member of copyTargets(state)) {
       const call = context.call(member, message, context.callTimeout)
       if (!state.synced.has(member)) {
         call.catch(() => {})
         continue
       }
-      waits.push(call.then(() => {}, (err: Error) => {
+      waits.push(call.then((answer) => {
+        // the backup lost track of the partition: it keeps this write, and is filled again for the rest
+        if (answer === REFILL && state.synced.delete(member)) { this.schedule() }
+        return undefined
+      }, (err: Error) => {
         // the backup may lack this write now: it is filled again rather than trusted
         if (state.synced.delete(member)) { context.log('backup %s of %s/%d missed a write - %s', member, context.name, partition, err.message) }
         this.schedule()
+        return context.isActive(member) ? member : undefined
       }))
     }
-    await Promise.all(waits)
+    // a backup that left is no copy to wait for; one still a member that did not confirm leaves the write unconfirmed
+    const missed = (await Promise.all(waits)).filter(member => member != null)
+    if (missed.length > 0) { throw new Error(`backup ${missed.join(', ')} did not confirm the write`) }
   }
 
   private emit<K extends keyof CacheEvents>(type: K, detail: CacheEvents[K]['detail']): void {

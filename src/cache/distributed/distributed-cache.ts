@@ -116,8 +116,7 @@ export class DistributedCache<V> extends TypedEventEmitter<CacheEvents> implemen
   }
 
   stats (): CacheStats {
-    const { engine } = this
-    return { ...engine.counts, entries: engine.store.size, bytes: engine.store.bytes, rebalancing: engine.rebalancing }
+    return this.engine.stats()
   }
 
   private async read (keys: readonly string[]): Promise<Array<V | undefined>> {

@@ -50,6 +50,8 @@ export class EntryStore {
   private readonly counts: CacheCounts
   private readonly evicted: (detail: EvictedDetail) => void
   private readonly sweep
+  private liveEntries = 0
+  private liveBytes = 0
 
   constructor (init: EntryStoreInit, clock: Clock, counts: CacheCounts, evicted: (detail: EvictedDetail) => void) {
     this.clock = clock
@@ -91,7 +93,13 @@ export class EntryStore {
     const held = this.entries.peek(key)
     if (held != null && !this.expired(held) && !newer(entry, held)) { return false }
     const live = entry.value !== null ? entry : { ...entry, expiresAt: this.clock.now() + TOMBSTONE_TTL }
+    const replaced = this.entries.peek(key, { allowStale: true })
     this.entries.set(key, live)
+    // a value larger than maxBytes is not kept at all
+    if (this.entries.peek(key, { allowStale: true }) !== live) { return false }
+    // the entry replaced was disposed of as 'set', which counts nothing: it leaves the totals here
+    if (replaced != null) { this.count(replaced, -1) }
+    this.count(live, 1)
     let keys = this.byPartition.get(entry.partition)
     if (keys == null) {
       keys = new Set()
@@ -113,12 +121,13 @@ export class EntryStore {
     return out
   }
 
-  /** Merges entries that arrived from another member; returns how many were stored. */
-  mergeWire (partition: number, entries: readonly WireEntry[]): number {
+  /** Merges entries that arrived from another member; returns those stored, newer than what was here. */
+  mergeWire (partition: number, entries: readonly WireEntry[]): WireEntry[] {
     const now = this.clock.now()
-    let stored = 0
-    for (const [key, value, counter, tie, ttl] of entries) {
-      if (this.merge(key, { partition, value, counter, tie, expiresAt: ttl === 0 ? 0 : now + ttl })) { stored++ }
+    const stored: WireEntry[] = []
+    for (const entry of entries) {
+      const [key, value, counter, tie, ttl] = entry
+      if (this.merge(key, { partition, value, counter, tie, expiresAt: ttl === 0 ? 0 : now + ttl })) { stored.push(entry) }
     }
     return stored
   }
@@ -168,19 +177,20 @@ export class EntryStore {
     this.floors.delete(partition)
   }
 
-  /** entries held, tombstones not counted */
+  /** entries held, tombstones not counted (expired ones until swept or read) */
   get size (): number {
-    let count = 0
-    for (const entry of this.entries.values()) {
-      if (entry.value !== null) { count++ }
-    }
-    return count
+    return this.liveEntries
   }
 
+  /** encoded bytes of the values held */
   get bytes (): number {
-    let bytes = 0
-    for (const entry of this.entries.values()) { bytes += entry.value?.byteLength ?? 0 }
-    return bytes
+    return this.liveBytes
+  }
+
+  private count (entry: StoredEntry, sign: 1 | -1): void {
+    if (entry.value === null) { return }
+    this.liveEntries += sign
+    this.liveBytes += sign * entry.value.byteLength
   }
 
   private expired (entry: StoredEntry): boolean {
@@ -195,6 +205,7 @@ export class EntryStore {
 
   private disposed (entry: StoredEntry, key: string, reason: LRUCache.DisposeReason): void {
     if (reason === 'set') { return }
+    this.count(entry, -1)
     this.byPartition.get(entry.partition)?.delete(key)
     if (entry.value === null) { return }
     if (reason === 'evict') {

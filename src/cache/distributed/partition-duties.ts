@@ -11,10 +11,21 @@ import type { Transfers } from './transfers.ts'
 
 /** how long a target owner waits for the member it believes acts before asking everyone */
 export const STALL_AFTER = 3000
-/** a copy nobody has written to or named a backup for this long, on a node that should not keep it, is dropped */
-const STALE_AFTER = 120_000
+/**
+ * a copy its owner has not written to for this long, on a node that should not keep it, is dropped: an owner that
+ * counts it among its backups drops it itself, so this one was left behind by an owner that lost track of it
+ */
+const STALE_AFTER = 30_000
 
 type Answer = Array<[partition: number, holding: Holding, owner: string | null]>
+
+/** writes an owner numbers before its partition is taken over: far more than a partition takes between two owners */
+const EPOCH = 2 ** 32
+
+/** The first counter of the epoch after the one `counter` is in. */
+export function nextEpoch (counter: number): number {
+  return (Math.floor(counter / EPOCH) + 1) * EPOCH
+}
 
 export class PartitionDuties {
   private readonly context: EngineContext
@@ -51,9 +62,14 @@ export class PartitionDuties {
     }
   }
 
-  /** Starts acting for a partition this node holds every acknowledged write of (or nobody holds: `fresh`). */
-  becomeOwner (partition: number, state: PartitionState | undefined): PartitionState {
+  /**
+   * Starts acting for a partition this node holds every acknowledged write of, or that nobody holds. `takeover`: the
+   * owner was lost (a crash, or a split), not handed off; writes are then numbered from the next epoch, above any
+   * the lost owner may have numbered unseen, so what this owner writes wins over that once the two meet.
+   */
+  becomeOwner (partition: number, state: PartitionState | undefined, takeover: boolean): PartitionState {
     const { context } = this
+    if (takeover) { context.store.raiseHighwater(partition, nextEpoch(context.store.highwaterOf(partition))) }
     const next = state ?? newState(Holding.Acting, context.self, context.clock.now())
     next.holding = Holding.Acting
     next.owner = context.self
@@ -62,6 +78,8 @@ export class PartitionDuties {
     next.handoff = undefined
     next.since = context.clock.now()
     context.states.set(partition, next)
+    // the backups it counts on are told, and one that no longer holds the partition answers so and is filled again
+    if (next.synced.size > 0) { this.transfers.announce(partition, next) }
     context.schedule()
     return next
   }
@@ -107,7 +125,7 @@ export class PartitionDuties {
     if (!left.includes(context.self)) { left.push(context.self) }
     const first = context.ranks.order(partition, left)[0]
     if (first === context.self) {
-      this.becomeOwner(partition, state)
+      this.becomeOwner(partition, state, true)
     } else {
       state.owner = first
       state.since = context.clock.now()
@@ -151,7 +169,7 @@ export class PartitionDuties {
       } else if (synced.length > 0) {
         const first = context.ranks.order(partition, synced)[0]
         if (first === context.self) {
-          this.becomeOwner(partition, state)
+          this.becomeOwner(partition, state, true)
         } else {
           context.call(first, ['promote', context.name, context.spec, partition], context.callTimeout).catch(() => {})
           if (state != null) { state.since = context.clock.now() }
@@ -159,7 +177,7 @@ export class PartitionDuties {
       } else {
         // no member holds every write: what this node has (a partial fill, or nothing) is all that is left
         if (state?.owner != null) { lost.push(partition) }
-        this.becomeOwner(partition, state)
+        this.becomeOwner(partition, state, true)
       }
     }
     if (lost.length > 0) { context.emit('partition:lost', { partitions: lost }) }

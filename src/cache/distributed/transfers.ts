@@ -1,6 +1,7 @@
 // Moving a partition from the member acting for it: a fill makes another member a synced backup, a handoff makes it
 // the owner. Both send the snapshot in chunks while writes go on: each write made after the transfer began goes to
 // the receiver too, and the higher version wins wherever a chunk and a write cross.
+import { REFILL } from './cache-engine.ts'
 import { Holding, copyTargets } from './partition-state.ts'
 import type { EngineContext } from './engine-context.ts'
 import type { PartitionState } from './partition-state.ts'
@@ -54,7 +55,11 @@ export class Transfers {
     const { context } = this
     const replicas = [...state.synced]
     for (const member of copyTargets(state)) {
-      context.send(member, ['rep', context.name, context.spec, partition, [], context.store.floorOf(partition), replicas])
+      context.call(member, ['rep', context.name, context.spec, partition, [], context.store.floorOf(partition), replicas], context.callTimeout)
+        .then((answer) => {
+          // it does not hold the partition's writes after all (it forgot them, or follows another owner)
+          if (answer === REFILL && state.synced.delete(member)) { context.schedule() }
+        }, () => { context.schedule() })
     }
   }
 

@@ -1,6 +1,7 @@
 // The dashboard: one self-contained page (inline CSS and script, nothing fetched but the node's own /events stream).
 // Everything it shows comes from the network, so the script builds the page with DOM calls and textContent only:
 // no markup is ever made from received text.
+import { DASHBOARD_CSS } from './dashboard-style.ts'
 
 /** Keeps the page to its own inline code and its own origin's stream, whatever a name on the network says. */
 export const DASHBOARD_CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src data:"
@@ -12,47 +13,7 @@ export const DASHBOARD_HTML = String.raw`<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Foundation dashboard</title>
 <style>
-  :root { --alive: #2f9e5b; --suspect: #e3a21a; --dead: #d64545; --left: #8b929c; --ink: #1d2330; --muted: #677084;
-          --line: #d8dce4; --card: #ffffff; --bg: #f3f5f8; --accent: #3b6fd8; }
-  * { box-sizing: border-box; }
-  body { margin: 0; font: 14px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); background: var(--bg); }
-  header { display: flex; gap: 16px; align-items: baseline; padding: 12px 20px; background: var(--ink); color: #fff; flex-wrap: wrap; }
-  header h1 { font-size: 18px; margin: 0; font-weight: 600; }
-  header .meta { color: #c5cbd8; }
-  #conn { margin-left: auto; font-size: 12px; padding: 2px 8px; border-radius: 10px; background: #59606e; }
-  #conn.live { background: var(--alive); }
-  #conn.lost { background: var(--dead); }
-  main { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 16px; padding: 16px 20px; }
-  section { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px; min-width: 0; }
-  section h2 { font-size: 13px; text-transform: uppercase; letter-spacing: .06em; color: var(--muted); margin: 0 0 8px; }
-  .wide { grid-column: 1 / -1; }
-  svg { width: 100%; height: 340px; display: block; }
-  svg .link { stroke: #9aa3b5; }
-  svg .link.down { stroke-dasharray: 5 4; stroke: var(--dead); }
-  svg .node circle { stroke: #fff; stroke-width: 3; }
-  svg .node.self circle { stroke: var(--ink); }
-  svg .node text { text-anchor: middle; fill: var(--ink); font-size: 13px; }
-  svg .node text.sub { fill: var(--muted); font-size: 11px; }
-  svg .node text.count { fill: #fff; font-weight: 600; }
-  .legend { display: flex; gap: 12px; font-size: 12px; color: var(--muted); }
-  .dot { display: inline-block; width: 10px; height: 10px; border-radius: 50%; margin-right: 4px; vertical-align: -1px; }
-  table { width: 100%; border-collapse: collapse; }
-  th, td { text-align: left; padding: 4px 6px; border-bottom: 1px solid var(--line); white-space: nowrap; overflow: hidden; text-overflow: ellipsis; max-width: 260px; }
-  th { color: var(--muted); font-weight: 500; font-size: 12px; }
-  td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-  .status { font-weight: 600; }
-  .status.alive { color: var(--alive); } .status.suspect { color: var(--suspect); } .status.dead { color: var(--dead); } .status.left { color: var(--left); }
-  #events { list-style: none; margin: 0; padding: 0; max-height: 340px; overflow-y: auto; font-size: 13px; }
-  #events li { padding: 4px 0; border-bottom: 1px solid var(--line); }
-  #events time { color: var(--muted); font-variant-numeric: tabular-nums; margin-right: 6px; }
-  #events .type { display: inline-block; min-width: 120px; font-weight: 600; color: var(--accent); }
-  #events .good .type { color: var(--alive); } #events .warn .type { color: var(--suspect); } #events .bad .type { color: var(--dead); }
-  #actors { display: grid; grid-template-columns: repeat(auto-fill, minmax(320px, 1fr)); gap: 12px; }
-  .actors h3 { font-size: 14px; margin: 0 0 6px; }
-  .tag { font-size: 11px; background: #e8ecf5; color: var(--muted); border-radius: 4px; padding: 0 4px; margin-left: 4px; }
-  .muted { color: var(--muted); }
-  @media (max-width: 900px) { main { grid-template-columns: 1fr; } }
-</style>
+${DASHBOARD_CSS}</style>
 </head>
 <body>
 <header>
@@ -81,6 +42,13 @@ export const DASHBOARD_HTML = String.raw`<!doctype html>
     <table>
       <thead><tr><th>name</th><th>status</th><th class="num">actors</th><th class="num">handled/s</th><th class="num">in/s</th><th class="num">out/s</th><th class="num">links</th><th>peer id</th></tr></thead>
       <tbody id="nodes"></tbody>
+    </table>
+  </section>
+  <section class="wide">
+    <h2>Caches</h2>
+    <table>
+      <thead><tr><th>cache</th><th>node</th><th class="num" title="reads made on the node that found an entry, since the cache opened there">hit ratio</th><th class="num">hits</th><th class="num">misses</th><th class="num" title="entries the node keeps, as owner or backup">entries</th><th class="num">bytes</th><th class="num" title="partitions being moved to or from the node now">rebalancing</th></tr></thead>
+      <tbody id="caches"></tbody>
     </table>
   </section>
   <section class="wide">
@@ -187,6 +155,35 @@ export const DASHBOARD_HTML = String.raw`<!doctype html>
     body.replaceChildren.apply(body, rows);
   }
 
+  function ratio (hits, misses) { return hits + misses === 0 ? '–' : (Math.round(1000 * hits / (hits + misses)) / 10) + '%'; }
+  function bytes (n) {
+    var units = ['B', 'KiB', 'MiB', 'GiB']; var i = 0;
+    while (n >= 1024 && i < units.length - 1) { n /= 1024; i++; }
+    return (i === 0 ? n : Math.round(n * 10) / 10) + ' ' + units[i];
+  }
+
+  // one row per cache and node, by cache name then node name: a cache's nodes side by side
+  function drawCaches (snapshot) {
+    var rows = [];
+    sorted(snapshot.nodes).forEach(function (n) { (n.caches || []).forEach(function (c) { rows.push({ node: n, cache: c }); }); });
+    rows.sort(function (a, b) { return a.cache.name < b.cache.name ? -1 : a.cache.name > b.cache.name ? 1 : 0; });
+    var body = byId('caches');
+    if (rows.length === 0) { body.replaceChildren(h('tr', null, h('td', { 'class': 'muted', colspan: 8 }, 'no caches opened'))); return; }
+    body.replaceChildren.apply(body, rows.map(function (r) {
+      var c = r.cache; var n = r.node;
+      return h('tr', { 'data-cache': c.name, 'data-node-id': n.id }, [
+        h('td', null, c.name),
+        h('td', null, n.name + (n.self ? ' (this node)' : '')),
+        h('td', { 'class': 'num' }, ratio(c.hits, c.misses)),
+        h('td', { 'class': 'num' }, c.hits),
+        h('td', { 'class': 'num' }, c.misses),
+        h('td', { 'class': 'num' }, c.entries),
+        h('td', { 'class': 'num', title: c.bytes + ' bytes' }, bytes(c.bytes)),
+        h('td', { 'class': 'num' + (c.rebalancing > 0 ? ' moving' : '') }, c.rebalancing)
+      ]);
+    }));
+  }
+
   function drawActors (snapshot) {
     var cards = sorted(snapshot.nodes).filter(function (n) { return n.status === 'alive' || n.status === 'suspect'; }).map(function (n) {
       var content;
@@ -250,6 +247,7 @@ export const DASHBOARD_HTML = String.raw`<!doctype html>
     byId('summary').textContent = live + ' of ' + plural(snapshot.nodes.length, 'node') + ' up · ' + plural(snapshot.links.length, 'link') + ' · ' + plural(actors, 'actor');
     drawGraph(snapshot);
     drawNodes(snapshot);
+    drawCaches(snapshot);
     drawActors(snapshot);
     document.body.setAttribute('data-updated', String(snapshot.time));
   }

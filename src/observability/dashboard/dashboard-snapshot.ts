@@ -1,7 +1,7 @@
 // What the dashboard draws each second: every known member with its status, the links between members, and each
-// answering node's actors and message counts, from one debugCluster() round.
+// answering node's actors, message counts and caches, from one debugCluster() round.
 import type { Member, MemberStatus } from '../../membership/index.ts'
-import type { ActorDebugInfo, ClusterDebug } from '../debug/index.ts'
+import type { ActorDebugInfo, CacheDebugInfo, ClusterDebug } from '../debug/index.ts'
 
 export interface DashboardNode {
   id: string
@@ -19,6 +19,8 @@ export interface DashboardNode {
   /** direct messages in and out since it started: the page turns them into rates */
   messagesIn?: number
   messagesOut?: number
+  /** the caches it opened, with its counters for each */
+  caches?: CacheDebugInfo[]
 }
 
 /** One pair of connected members, whichever dialled. */
@@ -52,6 +54,7 @@ export function dashboardSnapshot (cluster: string, self: string, members: Membe
       node.messageRate = answer.messageRate
       node.messagesIn = answer.messages.in
       node.messagesOut = answer.messages.out
+      node.caches = answer.caches
     }
     return node
   })

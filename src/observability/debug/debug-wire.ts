@@ -11,6 +11,8 @@ export const MAX_ACTORS_LISTED = 1000
 export const MAX_EVENTS_LISTED = 200
 /** A node with more connections than this lists the first ones only. */
 export const MAX_LINKS_LISTED = 1024
+/** A node that opened more caches than this lists the first ones only. */
+export const MAX_CACHES_LISTED = 256
 const MAX_PROTOCOLS = 256
 const MAX_ID = 256
 const MAX_DETAIL = 4096
@@ -66,6 +68,19 @@ function answerSchema (request: DebugRequest): z.ZodMiniType<DebugAnswer> {
     streams: z.record(text(MAX_ID), count(), { error: 'an object of stream counts' }).check(z.refine(s => Object.keys(s).length <= MAX_PROTOCOLS, `at most ${MAX_PROTOCOLS} protocols`)),
     rtt: z.optional(z.number({ error: 'a number of ms' }).check(z.minimum(0, { error: 'a number of ms' })))
   })
+  const cache = z.object({
+    name: id,
+    hits: count(),
+    misses: count(),
+    writes: count(),
+    deletes: count(),
+    evictions: count(),
+    expirations: count(),
+    moves: count(),
+    entries: count(),
+    bytes: count(),
+    rebalancing: count()
+  })
   const event = z.object({
     seq: count(),
     time: count(),
@@ -82,6 +97,8 @@ function answerSchema (request: DebugRequest): z.ZodMiniType<DebugAnswer> {
     links: list(link, MAX_LINKS_LISTED),
     messageRate: z.number({ error: 'a rate of at least 0' }).check(z.minimum(0, { error: 'a rate of at least 0' })),
     messages: z.object({ in: count(), out: count() }),
+    // a member of a release before caches answers without them: it opened none, rather than answering nonsense
+    caches: z._default(list(cache, MAX_CACHES_LISTED), () => []),
     events: list(event, request.maxEvents),
     uptime: count()
   })

@@ -1,4 +1,5 @@
-// debugCluster(): every member's actors, mailboxes, links and recent events, gathered over the '$debug' endpoint.
+// debugCluster(): every member's actors, mailboxes, links, caches and recent events, gathered over the '$debug' endpoint.
+import type { CacheStats } from '../../cache/index.ts'
 import type { MemberStatus } from '../../membership/index.ts'
 import type { RecordedEvent } from '../events/index.ts'
 
@@ -41,6 +42,11 @@ export interface LinkDebugInfo {
   rtt?: number
 }
 
+/** One cache a node opened, with that node's counters for it (see `cache.stats()`). */
+export interface CacheDebugInfo extends CacheStats {
+  name: string
+}
+
 /** One node as it describes itself. */
 export interface NodeDebugInfo {
   id: string
@@ -58,6 +64,8 @@ export interface NodeDebugInfo {
   messageRate: number
   /** direct-protocol messages in and out since the node started */
   messages: { in: number, out: number }
+  /** the caches the node opened, at most 256 */
+  caches: CacheDebugInfo[]
   /** the newest entries of the node's recent-events log, oldest first */
   events: RecordedEvent[]
   /** ms since the node started */

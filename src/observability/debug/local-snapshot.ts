@@ -1,8 +1,9 @@
-// This node's own debug snapshot: its actors (those with the deepest mailboxes first when capped), links and events.
-import { MAX_LINKS_LISTED } from './debug-wire.ts'
+// This node's own debug snapshot: its actors (those with the deepest mailboxes first when capped), links, caches and events.
+import { MAX_CACHES_LISTED, MAX_LINKS_LISTED } from './debug-wire.ts'
 import type { DebugAnswer, DebugRequest } from './debug-wire.ts'
 import type { ActorDebugInfo, LinkDebugInfo } from './index.ts'
 import type { ActorCell } from '../../actors/actor-cell.ts'
+import type { CacheStats } from '../../cache/index.ts'
 import type { RecordedEvent } from '../events/index.ts'
 import type { Connection } from '@libp2p/interface'
 
@@ -22,6 +23,8 @@ export interface LocalDebugSource {
   messages(): { in: number, out: number }
   events(limit: number): RecordedEvent[]
   uptime(): number
+  /** the caches this node opened, each with this node's counters */
+  caches(): Array<{ name: string, stats: CacheStats }>
 }
 
 export function localSnapshot (source: LocalDebugSource, request: DebugRequest): DebugAnswer {
@@ -36,6 +39,7 @@ export function localSnapshot (source: LocalDebugSource, request: DebugRequest):
     links: source.connections().slice(0, MAX_LINKS_LISTED).map(c => linkOf(c, source)),
     messageRate: source.messageRate(),
     messages: source.messages(),
+    caches: source.caches().slice(0, MAX_CACHES_LISTED).map(({ name, stats }) => ({ name, ...stats })),
     events: request.maxEvents > 0 ? source.events(request.maxEvents) : [],
     uptime: source.uptime()
   }

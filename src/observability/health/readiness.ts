@@ -6,7 +6,7 @@ import type { JoinCheckComponents } from './join-check.ts'
 export type NodeLifecycle = 'new' | 'running' | 'stopping' | 'stopped'
 
 export interface ReadinessCheck {
-  name: 'started' | 'joined' | 'names' | 'not-draining'
+  name: 'started' | 'joined' | 'names' | 'cache' | 'not-draining'
   ok: boolean
   detail: string
 }
@@ -22,6 +22,8 @@ export interface ReadinessComponents extends JoinCheckComponents {
   draining(): boolean
   /** the names of every member that joined have been read */
   namesSynced(): boolean
+  /** cache partitions this node should keep and is still receiving */
+  cacheUnsynced(): number
 }
 
 export class Readiness {
@@ -33,6 +35,11 @@ export class Readiness {
     this.join = new JoinCheck(components, joinGrace)
   }
 
+  /** whether the node has joined the cluster (or found it is the first member): it knows the other members */
+  joined (): boolean {
+    return this.join.check().joined
+  }
+
   report (): ReadinessReport {
     const lifecycle = this.components.lifecycle()
     const started = lifecycle === 'running' || lifecycle === 'stopping'
@@ -42,6 +49,9 @@ export class Readiness {
       checks.push({ name: 'joined', ok: join.joined, detail: join.detail })
       const synced = this.components.namesSynced()
       checks.push({ name: 'names', ok: synced, detail: synced ? 'names read from every active member' : 'reading the names of members that joined' })
+      // a rolling restart that stops the next node before this one holds its partitions would leave them one copy short
+      const unsynced = this.components.cacheUnsynced()
+      checks.push({ name: 'cache', ok: unsynced === 0, detail: unsynced === 0 ? 'every cache partition this node keeps is in sync' : `receiving ${unsynced} cache partition(s)` })
     }
     checks.push(this.drainCheck(lifecycle))
     return { ready: checks.every(c => c.ok), checks }

@@ -1,7 +1,8 @@
 // Foundation's own metrics: every value is read from the node's plain counters and state when Prometheus scrapes,
 // so the message paths only ever increment numbers.
-import { Counter, Gauge } from 'prom-client'
+import { counter, gauge } from './scraped-metrics.ts'
 import type { MetricsSources } from './index.ts'
+import type { SetValue } from './scraped-metrics.ts'
 import type { MemberStatus } from '../../membership/index.ts'
 import type { Registry } from 'prom-client'
 
@@ -14,36 +15,6 @@ export interface EventCounts {
   failovers: number
   moves: number
   partitions: number
-}
-
-type Set = (value: number, labels?: Record<string, string>) => void
-
-/** A counter whose value is read at scrape time. */
-function counter (registry: Registry, name: string, help: string, labelNames: string[], read: (set: Set) => void): void {
-  // prom-client calls collect with the metric as `this`
-  const metric: Counter = new Counter({
-    name,
-    help,
-    labelNames,
-    registers: [registry],
-    collect () {
-      metric.reset()
-      read((value, labels) => { if (labels != null) { metric.inc(labels, value) } else { metric.inc(value) } })
-    }
-  })
-}
-
-/** A gauge whose value is read at scrape time. */
-function gauge (registry: Registry, name: string, help: string, labelNames: string[], read: (set: Set) => void): void {
-  const metric: Gauge = new Gauge({
-    name,
-    help,
-    labelNames,
-    registers: [registry],
-    collect () {
-      read((value, labels) => { if (labels != null) { metric.set(labels, value) } else { metric.set(value) } })
-    }
-  })
 }
 
 export function registerFoundationMetrics (registry: Registry, sources: MetricsSources, events: EventCounts): void {
@@ -61,7 +32,7 @@ export function registerFoundationMetrics (registry: Registry, sources: MetricsS
     set(sources.ready() ? 1 : 0)
   })
 
-  const traffic = (read: 'messages' | 'bytes') => (set: Set): void => {
+  const traffic = (read: 'messages' | 'bytes') => (set: SetValue): void => {
     const { kinds } = messaging.stats
     const out = read === 'messages' ? kinds.messagesOut : kinds.bytesOut
     const into = read === 'messages' ? kinds.messagesIn : kinds.bytesIn

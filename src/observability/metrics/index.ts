@@ -1,5 +1,6 @@
 // Metrics: a Prometheus registry of each node's own, holding Foundation's metrics and libp2p's.
 import type { LocalActors } from '../../actors/local-actors.ts'
+import type { CacheStats } from '../../cache/index.ts'
 import type { ClusterEvents } from '../../cluster/index.ts'
 import type { Member } from '../../membership/index.ts'
 import type { DirectMessagingStats } from '../../messaging/direct/direct-messaging.ts'
@@ -14,6 +15,12 @@ export interface ClusterMetrics {
    * `Registry.merge([register, cluster.metrics.registry])`, or serve `await registry.metrics()`
    */
   readonly registry: Registry
+}
+
+/** One cache this node opened, with its counters here. */
+export interface NamedCacheStats {
+  name: string
+  stats: CacheStats
 }
 
 /** What the metrics read, at scrape time, from a running node. */
@@ -34,6 +41,8 @@ export interface MetricsSources {
   /** members declared dead and not yet forgotten */
   unreachable(): number
   ready(): boolean
+  /** the caches this node opened, each with this node's counters */
+  caches(): NamedCacheStats[]
   /** where failovers, moves and partitions are announced */
   events: TypedEventTarget<ClusterEvents>
 }

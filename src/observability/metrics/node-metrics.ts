@@ -1,5 +1,6 @@
 // One node's metrics: its registry, libp2p's metrics in it, the call timer, and Foundation's metrics once the node exists.
 import { Registry } from 'prom-client'
+import { registerCacheMetrics } from './cache-metrics.ts'
 import { CallLatency } from './call-latency.ts'
 import { registerFoundationMetrics } from './foundation-metrics.ts'
 import { libp2pMetrics } from './libp2p-metrics.ts'
@@ -40,6 +41,7 @@ export class NodeMetrics implements ClusterMetrics {
     sources.events.addEventListener('actor:moved', () => { this.events.moves++ })
     sources.events.addEventListener('partition:detected', () => { this.events.partitions++ })
     registerFoundationMetrics(this.registry, sources, this.events)
+    registerCacheMetrics(this.registry, () => sources.caches())
   }
 
   /** The Prometheus text exposition of every metric in the registry. */
