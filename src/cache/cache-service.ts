@@ -14,6 +14,7 @@ import { LocalCache } from './local-cache.ts'
 import type { CacheLimits, ResolvedCacheOptions } from './cache-options.ts'
 import type { CacheMessage, CacheSpec } from './distributed/cache-wire.ts'
 import type { CacheNodeLink } from './distributed/engine-context.ts'
+import type { PartitionView } from './distributed/partition-state.ts'
 import type { Cache, CacheOptions, CacheStats } from './index.ts'
 import type { SystemEndpoints } from '../cluster/system-endpoints.ts'
 import type { Member, Membership } from '../membership/index.ts'
@@ -136,6 +137,11 @@ export class CacheService {
     const engine = this.engines.get(name)
     if (engine?.store.read(key) == null) { return undefined }
     return engine.holding(partitionOf(key)) === Holding.Acting ? 'owner' : 'backup'
+  }
+
+  /** How this node holds each partition of a cache it keeps: for tests and debugging. */
+  partitions (name: string): PartitionView[] {
+    return this.engines.get(name)?.partitions() ?? []
   }
 
   /** Partitions this node should keep and is still receiving: readiness waits for 0. */

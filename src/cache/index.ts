@@ -114,7 +114,10 @@ export interface Cache<V = unknown> extends TypedEventTarget<CacheEvents> {
   getOrLoad(key: string, loader: (key: string) => V | Promise<V>, options?: WriteOptions): Promise<V>
   mget(keys: readonly string[]): Promise<Array<V | undefined>>
   mset(entries: Iterable<readonly [string, V]>, options?: WriteOptions): Promise<void>
-  /** adds `by` (default 1) to a number entry, a missing one counting as 0; CacheValueError for another type */
+  /**
+   * Adds `by` (default 1) to a number entry, a missing one counting as 0; CacheValueError for another type. Never
+   * applied twice: when its owner is lost during the call it fails with CacheUnavailableError, applied or not.
+   */
   incr(key: string, by?: number, options?: WriteOptions): Promise<number>
   /** removes every entry, cluster-wide for the distributed modes */
   clear(): Promise<void>

@@ -78,6 +78,35 @@ describe('partitioned cache', function () {
     await eventually(() => Array.from({ length: 1000 }, (_, i) => copies(left, `k-${i}`)).every(c => c === 2), 'two copies of every key')
   })
 
+  it('leaves no copy taking itself for a backup its owner does not count on, when opened before the members agree', async () => {
+    // each node starts the partitions alone and hands them on as the others appear: copies of every earlier owner
+    // are left behind, and none may stay a backup in its own eyes (it would take over with writes it missed, and a
+    // graceful stop would wait for it)
+    const name = uniqueCluster()
+    const all: FoundationNode[] = []
+    for (let i = 0; i < 5; i++) {
+      // each told only of those before it, with its cache open at once: partitions pass from owner to owner
+      const known = all.flatMap(node => node.addresses())
+      const node = await nodes.start({ clusterName: name, name: `chain-${i + 1}`, discovery: { mdns: false, ...(known.length > 0 ? { static: known } : {}) } })
+      node.cache(CACHE)
+      all.push(node)
+    }
+    await formed(all)
+    await eventually(() => settled(all), 'every node holds its partitions')
+    await all[0].cache<number>(CACHE).mset(Array.from({ length: 2000 }, (_, i) => [`k-${i}`, i] as const))
+    const byId = new Map(all.map(node => [node.id, node]))
+    const uncounted = (): string[] => all.flatMap(node => node.caches.partitions(CACHE)
+      .filter(view => view.holding === 'replica')
+      .filter(view => {
+        const owner = byId.get(view.owner ?? '')?.caches.partitions(CACHE).find(p => p.partition === view.partition)
+        return owner?.holding !== 'acting' || !owner.synced.includes(node.id)
+      })
+      .map(view => `${node.name}/${view.partition}`))
+    await eventually(() => uncounted().length === 0, () => `copies their owner does not count on: ${uncounted().slice(0, 10).join(', ')}`)
+    await all[0].stop()
+    expect(await missing(all[1], 2000)).to.deep.equal([])
+  })
+
   it('promotes backups when a node crashes, and restores two copies of every key', async () => {
     const all = await cluster(3)
     await all[0].cache<number>(CACHE).mset(Array.from({ length: 1000 }, (_, i) => [`k-${i}`, i] as const))

@@ -3,23 +3,22 @@
 import { TypedEventEmitter } from '@libp2p/interface'
 import { hash32 } from '../../placement/hash.ts'
 import { newCacheCounts } from '../cache-counters.ts'
-import { Holding } from './cache-wire.ts'
+import { Holding, REFILL } from './cache-wire.ts'
 import { EntryStore } from './entry-store.ts'
 import { OwnerOps } from './owner-ops.ts'
 import { PartitionDuties } from './partition-duties.ts'
 import { PARTITIONS, PartitionRanks } from './partition-ranks.ts'
-import { copyTargets, newState } from './partition-state.ts'
+import { copyTargets, newState, viewOf } from './partition-state.ts'
 import { Transfers } from './transfers.ts'
+import { Vouching } from './vouching.ts'
 import type { CacheMessage, CacheOp, CacheSpec, OpAnswer } from './cache-wire.ts'
 import type { CacheNodeLink, EngineContext } from './engine-context.ts'
 import type { WireEntry } from './entry-store.ts'
-import type { PartitionState } from './partition-state.ts'
+import type { PartitionState, PartitionView } from './partition-state.ts'
 import type { Timer } from '../../time/clock.ts'
 import type { CacheCounts } from '../cache-counters.ts'
 import type { CacheEvents, CacheStats } from '../index.ts'
 
-/** a backup's answer to writes when it does not hold the partition's earlier ones */
-export const REFILL = 'refill'
 /** duties run this often besides on membership changes, to retry what failed and notice stalls */
 const DUTY_INTERVAL = 1000
 
@@ -43,6 +42,7 @@ export class CacheEngine extends TypedEventEmitter<CacheEvents> {
   private readonly ops: OwnerOps
   private readonly transfers: Transfers
   private readonly duties: PartitionDuties
+  private readonly vouching: Vouching
   private readonly timer: Timer
   private scheduled: Timer | undefined
   private closed = false
@@ -67,7 +67,11 @@ export class CacheEngine extends TypedEventEmitter<CacheEvents> {
       callTimeout: init.callTimeout,
       chunkBytes: Math.floor(init.maxMessageSize / 2),
       emit: (type, detail) => { this.emit(type, detail) },
-      schedule: () => { this.schedule() }
+      schedule: () => { this.schedule() },
+      forget: (partition) => {
+        this.context.states.delete(partition)
+        store.drop(partition)
+      }
     }
     this.ops = new OwnerOps({
       tie: hash32(link.self),
@@ -77,7 +81,8 @@ export class CacheEngine extends TypedEventEmitter<CacheEvents> {
       replicate: async (partition, state, entries) => { await this.replicate(partition, state, entries) }
     })
     this.transfers = new Transfers(this.context, (state, owner) => { this.ops.release(state, owner) })
-    this.duties = new PartitionDuties(this.context, this.transfers)
+    this.vouching = new Vouching(this.context)
+    this.duties = new PartitionDuties(this.context, this.transfers, this.vouching)
     this.timer = link.clock.every(DUTY_INTERVAL, () => { this.duties.run() })
     this.schedule()
   }
@@ -92,9 +97,11 @@ export class CacheEngine extends TypedEventEmitter<CacheEvents> {
 
   /** partitions being moved to or from this node */
   get rebalancing (): number {
+    const { states, ranks, self } = this.context
     let filling = 0
-    for (const state of this.context.states.values()) {
-      if (state.holding === Holding.Filling) { filling++ }
+    for (const [partition, state] of states) {
+      // a copy left behind waits to be dropped; only one this node should keep is being received
+      if (state.holding === Holding.Filling && ranks.of(partition).includes(self)) { filling++ }
     }
     return filling + this.transfers.inProgress
   }
@@ -154,6 +161,10 @@ export class CacheEngine extends TypedEventEmitter<CacheEvents> {
     return count
   }
 
+  partitions (): PartitionView[] {
+    return [...this.context.states].map(([partition, state]) => viewOf(partition, state)).sort((a, b) => a.partition - b.partition)
+  }
+
   /** Partitions this node still holds as owner or synced backup: 0 once a leaving node has handed everything off. */
   held (): number {
     let count = 0
@@ -197,7 +208,7 @@ export class CacheEngine extends TypedEventEmitter<CacheEvents> {
       case 'drop': {
         // only from the owner this node follows: it stopped counting on this copy before it said so
         const state = context.states.get(message[2])
-        if (state != null && state.holding !== Holding.Acting && state.owner === from) { this.duties.forget(message[2]) }
+        if (state != null && state.holding !== Holding.Acting && state.owner === from) { context.forget(message[2]) }
         return null
       }
       case 'whois':
@@ -205,6 +216,8 @@ export class CacheEngine extends TypedEventEmitter<CacheEvents> {
           const state = context.states.get(partition)
           return [partition, state?.holding ?? Holding.None, state?.owner ?? null]
         })
+      case 'vouch':
+        return this.vouching.answer(from, message[3], message[4])
       case 'promote': {
         const state = context.states.get(message[3])
         if (state?.holding === Holding.Replica) { this.duties.becomeOwner(message[3], state, true) }

@@ -31,8 +31,12 @@ export type OpAnswer =
   | ['load']
   | ['err', 'value', string]
 
-/** A partition's state on a node, as 'whois' answers it. */
-export const enum Holding { None = 0, Filling = 1, Replica = 2, Acting = 3 }
+/** a backup's answer to the owner's writes when it does not hold the partition's earlier ones */
+export const REFILL = 'refill'
+
+/** A partition's state on a node, as 'whois' answers it: numbers on the wire. */
+export const Holding = { None: 0, Filling: 1, Replica: 2, Acting: 3 } as const
+export type Holding = typeof Holding[keyof typeof Holding]
 
 export type CacheMessage =
   | ['op', string, CacheSpec, number, CacheOp]
@@ -51,6 +55,11 @@ export type CacheMessage =
   | ['whois', string, CacheSpec, number[]]
   /** no member acts for the partition and the receiver holds every acknowledged write: take it over */
   | ['promote', string, CacheSpec, number]
+  /**
+   * the sender holds these partitions as the receiver's synced backup, and should keep these others and holds no
+   * synced copy: answered with the first ones the receiver acts for and counts the sender among its backups
+   */
+  | ['vouch', string, CacheSpec, number[], number[]]
   /** the sender is handing its partitions off before it stops (send) */
   | ['leaving']
 
@@ -70,6 +79,7 @@ function isWireEntry (v: unknown): v is WireEntry {
 
 const isEntries = (v: unknown): v is WireEntry[] => Array.isArray(v) && v.every(isWireEntry)
 const isMembers = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString)
+const isPartitions = (v: unknown): v is number[] => Array.isArray(v) && v.length <= PARTITIONS && v.every(isPartition)
 
 function isOp (v: unknown): v is CacheOp {
   if (!Array.isArray(v)) { return false }
@@ -98,8 +108,9 @@ export function validateCacheMessage (value: unknown): CacheMessage {
       case 'rep': return value.length === 7 && isPartition(partition) && isEntries(value[4]) && isCount(value[5]) && isMembers(value[6])
       case 'fill': return value.length === 7 && isPartition(partition) && isEntries(value[4]) && isCount(value[5]) && isCount(value[6])
       case 'take': return value.length === 7 && isPartition(partition) && isCount(value[4]) && isCount(value[5]) && isMembers(value[6])
-      case 'whois': return value.length === 4 && Array.isArray(partition) && partition.every(isPartition)
+      case 'whois': return value.length === 4 && isPartitions(partition)
       case 'promote': return value.length === 4 && isPartition(partition)
+      case 'vouch': return value.length === 5 && isPartitions(partition) && isPartitions(value[4])
       default: return false
     }
   })()

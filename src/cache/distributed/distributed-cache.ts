@@ -71,7 +71,7 @@ export class DistributedCache<V> extends TypedEventEmitter<CacheEvents> implemen
   async incr (key: string, by = 1, options: WriteOptions = {}): Promise<number> {
     if (typeof by !== 'number' || !Number.isFinite(by)) { throw new CacheValueError(this.name, key, `cannot be incremented by ${String(by)}: not a finite number`) }
     const ttl = options.ttl !== undefined ? this.ttlOf(options) : -1
-    const answer = await this.route(partitionOf(checkKey(this.name, key)), ['incr', key, by, ttl], key)
+    const answer = await this.router.route(partitionOf(checkKey(this.name, key)), ['incr', key, by, ttl], key, this.options.timeout, true)
     if (answer[0] === 'err') { throw new CacheValueError(this.name, key, answer[2]) }
     this.engine.counts.writes++
     return answer[1] as number

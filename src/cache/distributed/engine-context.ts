@@ -41,4 +41,6 @@ export interface EngineContext extends CacheNodeLink {
   emit<K extends keyof CacheEvents>(type: K, detail: CacheEvents[K]['detail']): void
   /** runs the partition duties soon: something changed */
   schedule(): void
+  /** drops this node's copy of a partition and what it knew of it */
+  forget(partition: number): void
 }

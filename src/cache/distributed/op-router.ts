@@ -23,8 +23,12 @@ export class OpRouter {
     this.roles = roles
   }
 
-  /** `key` names what the operation is for in an error; `timeout` bounds the whole operation, retries included. */
-  async route (partition: number, op: CacheOp, key: string, timeout: number): Promise<Settled> {
+  /**
+   * `key` names what the operation is for in an error; `timeout` bounds the whole operation, retries included. A
+   * call that failed may still have been applied: an operation that must not run twice (`once`) is tried again
+   * only after an answer that it was not run ('moved'), and fails otherwise.
+   */
+  async route (partition: number, op: CacheOp, key: string, timeout: number, once = false): Promise<Settled> {
     const { link, engine } = this
     const deadline = link.clock.now() + timeout
     const tried = new Set<string>()
@@ -51,6 +55,7 @@ export class OpRouter {
           : await link.call(target, ['op', engine.name, engine.spec, partition, op], left) as OpAnswer
       } catch (err: any) {
         reason = `${target}: ${err.message ?? err}`
+        if (once) { throw new CacheUnavailableError(engine.name, key, `${reason}; it may or may not have been applied`) }
         continue
       }
       if (answer[0] !== 'moved') { return answer }

@@ -8,6 +8,7 @@ import { newState } from './partition-state.ts'
 import type { EngineContext } from './engine-context.ts'
 import type { PartitionState } from './partition-state.ts'
 import type { Transfers } from './transfers.ts'
+import type { Vouching } from './vouching.ts'
 
 /** how long a target owner waits for the member it believes acts before asking everyone */
 export const STALL_AFTER = 3000
@@ -30,11 +31,13 @@ export function nextEpoch (counter: number): number {
 export class PartitionDuties {
   private readonly context: EngineContext
   private readonly transfers: Transfers
+  private readonly vouching: Vouching
   private asking = false
 
-  constructor (context: EngineContext, transfers: Transfers) {
+  constructor (context: EngineContext, transfers: Transfers, vouching: Vouching) {
     this.context = context
     this.transfers = transfers
+    this.vouching = vouching
   }
 
   run (): void {
@@ -52,9 +55,10 @@ export class PartitionDuties {
       } else if (keepers[0] === context.self && this.waitedEnough(state, now)) {
         orphans.push(partition)
       } else if (state != null && !keepers.includes(context.self) && now - state.since > STALE_AFTER) {
-        this.forget(partition)
+        context.forget(partition)
       }
     }
+    this.vouching.run()
     if (orphans.length > 0 && !this.asking && context.settled()) {
       this.asking = true
       this.ask(orphans).catch((err: Error) => { context.log('asking who holds %d partitions of %s failed - %s', orphans.length, context.name, err.message) })
@@ -82,11 +86,6 @@ export class PartitionDuties {
     if (next.synced.size > 0) { this.transfers.announce(partition, next) }
     context.schedule()
     return next
-  }
-
-  forget (partition: number): void {
-    this.context.states.delete(partition)
-    this.context.store.drop(partition)
   }
 
   private act (partition: number, state: PartitionState, keepers: readonly string[]): void {

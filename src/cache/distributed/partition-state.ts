@@ -17,7 +17,7 @@ export interface Lease {
 }
 
 export interface PartitionState {
-  holding: Holding.Filling | Holding.Replica | Holding.Acting
+  holding: Exclude<Holding, typeof Holding.None>
   /** the member that acts for the partition as far as this node knows; this node's id when acting */
   owner: string | undefined
   /** the synced backups the owner last announced (a replica finds itself among them) */
@@ -32,6 +32,21 @@ export interface PartitionState {
   leases: Map<string, Lease>
   /** clock time this partition's state last moved forward: a target owner waiting longer asks who holds it */
   since: number
+}
+
+/** A partition's state as debugging shows it. */
+export interface PartitionView {
+  partition: number
+  holding: 'filling' | 'replica' | 'acting'
+  owner: string | undefined
+  /** acting: the backups it counts on */
+  synced: string[]
+}
+
+const HOLDING_NAMES = { [Holding.Filling]: 'filling', [Holding.Replica]: 'replica', [Holding.Acting]: 'acting' } as const
+
+export function viewOf (partition: number, state: PartitionState): PartitionView {
+  return { partition, holding: HOLDING_NAMES[state.holding], owner: state.owner, synced: [...state.synced] }
 }
 
 export function newState (holding: PartitionState['holding'], owner: string | undefined, now: number): PartitionState {

@@ -1,7 +1,7 @@
 // Moving a partition from the member acting for it: a fill makes another member a synced backup, a handoff makes it
 // the owner. Both send the snapshot in chunks while writes go on: each write made after the transfer began goes to
 // the receiver too, and the higher version wins wherever a chunk and a write cross.
-import { REFILL } from './cache-engine.ts'
+import { REFILL } from './cache-wire.ts'
 import { Holding, copyTargets } from './partition-state.ts'
 import type { EngineContext } from './engine-context.ts'
 import type { PartitionState } from './partition-state.ts'
