@@ -2,6 +2,7 @@
 // leave and crash, and the loader of getOrLoad run once for concurrent misses anywhere in the cluster.
 import { expect } from 'aegir/chai'
 import { TestNodes, eventually, formed, uniqueCluster } from '../fixtures/nodes.ts'
+import type { PartitionView } from '../../src/cache/distributed/partition-state.ts'
 import type { FoundationNode } from '../../src/cluster/foundation-node.ts'
 
 const CACHE = 'items'
@@ -95,12 +96,12 @@ describe('partitioned cache', function () {
     await eventually(() => settled(all), 'every node holds its partitions')
     await all[0].cache<number>(CACHE).mset(Array.from({ length: 2000 }, (_, i) => [`k-${i}`, i] as const))
     const byId = new Map(all.map(node => [node.id, node]))
+    const counted = (node: FoundationNode, view: PartitionView): boolean => {
+      const owner = byId.get(view.owner ?? '')?.caches.partitions(CACHE).find(other => other.partition === view.partition)
+      return owner?.holding === 'acting' && owner.synced.includes(node.id)
+    }
     const uncounted = (): string[] => all.flatMap(node => node.caches.partitions(CACHE)
-      .filter(view => view.holding === 'replica')
-      .filter(view => {
-        const owner = byId.get(view.owner ?? '')?.caches.partitions(CACHE).find(p => p.partition === view.partition)
-        return owner?.holding !== 'acting' || !owner.synced.includes(node.id)
-      })
+      .filter(view => view.holding === 'replica' && !counted(node, view))
       .map(view => `${node.name}/${view.partition}`))
     await eventually(() => uncounted().length === 0, () => `copies their owner does not count on: ${uncounted().slice(0, 10).join(', ')}`)
     await all[0].stop()

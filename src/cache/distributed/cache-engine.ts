@@ -11,7 +11,7 @@ import { PARTITIONS, PartitionRanks } from './partition-ranks.ts'
 import { copyTargets, newState, viewOf } from './partition-state.ts'
 import { Transfers } from './transfers.ts'
 import { Vouching } from './vouching.ts'
-import type { CacheMessage, CacheOp, CacheSpec, OpAnswer } from './cache-wire.ts'
+import type { CacheMessage, CacheOp, CacheSpec, HoldingCode, OpAnswer } from './cache-wire.ts'
 import type { CacheNodeLink, EngineContext } from './engine-context.ts'
 import type { WireEntry } from './entry-store.ts'
 import type { PartitionState, PartitionView } from './partition-state.ts'
@@ -129,7 +129,7 @@ export class CacheEngine extends TypedEventEmitter<CacheEvents> {
   }
 
   /** how this node holds a partition: what a reader on this node may trust */
-  holding (partition: number): Holding {
+  holding (partition: number): HoldingCode {
     return this.context.states.get(partition)?.holding ?? Holding.None
   }
 

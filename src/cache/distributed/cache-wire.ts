@@ -36,7 +36,7 @@ export const REFILL = 'refill'
 
 /** A partition's state on a node, as 'whois' answers it: numbers on the wire. */
 export const Holding = { None: 0, Filling: 1, Replica: 2, Acting: 3 } as const
-export type Holding = typeof Holding[keyof typeof Holding]
+export type HoldingCode = typeof Holding[keyof typeof Holding]
 
 export type CacheMessage =
   | ['op', string, CacheSpec, number, CacheOp]

@@ -5,6 +5,7 @@
 import { Holding } from './cache-wire.ts'
 import { PARTITIONS } from './partition-ranks.ts'
 import { newState } from './partition-state.ts'
+import type { HoldingCode } from './cache-wire.ts'
 import type { EngineContext } from './engine-context.ts'
 import type { PartitionState } from './partition-state.ts'
 import type { Transfers } from './transfers.ts'
@@ -18,7 +19,7 @@ export const STALL_AFTER = 3000
  */
 const STALE_AFTER = 30_000
 
-type Answer = Array<[partition: number, holding: Holding, owner: string | null]>
+type Answer = Array<[partition: number, holding: HoldingCode, owner: string | null]>
 
 /** writes an owner numbers before its partition is taken over: far more than a partition takes between two owners */
 const EPOCH = 2 ** 32

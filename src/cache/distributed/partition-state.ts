@@ -2,6 +2,7 @@
 // it numbers writes and copies them to its backups. The others keep copies (replicas, synced or being filled), and
 // point callers at the member they believe acts.
 import { Holding } from './cache-wire.ts'
+import type { HoldingCode } from './cache-wire.ts'
 
 export { Holding }
 
@@ -17,7 +18,7 @@ export interface Lease {
 }
 
 export interface PartitionState {
-  holding: Exclude<Holding, typeof Holding.None>
+  holding: Exclude<HoldingCode, typeof Holding.None>
   /** the member that acts for the partition as far as this node knows; this node's id when acting */
   owner: string | undefined
   /** the synced backups the owner last announced (a replica finds itself among them) */
