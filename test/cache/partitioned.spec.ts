@@ -1,6 +1,7 @@
 // Partitioned caches on real nodes over TCP: each key on an owner and its backups, nothing lost as members join,
 // leave and crash, and the loader of getOrLoad run once for concurrent misses anywhere in the cluster.
 import { expect } from 'aegir/chai'
+import { partitionOf } from '../../src/cache/distributed/partition-ranks.ts'
 import { TestNodes, eventually, formed, uniqueCluster } from '../fixtures/nodes.ts'
 import type { PartitionView } from '../../src/cache/distributed/partition-state.ts'
 import type { FoundationNode } from '../../src/cluster/foundation-node.ts'
@@ -167,6 +168,22 @@ describe('partitioned cache', function () {
     expect(a.stats().writes).to.equal(54)
     expect(b.stats()).to.include({ hits: 1, misses: 1 })
     expect(c.stats()).to.include({ hits: 1, misses: 1, deletes: 1 })
+  })
+
+  it('writes and reads more of one partition in one mset and mget than a message carries', async () => {
+    const all = await cluster(2)
+    // 30 values of 100 KiB, all in one partition: 3 MB, three times the largest message
+    const keys: string[] = []
+    for (let i = 0; keys.length < 30; i++) {
+      if (partitionOf(`big-${i}`) === partitionOf('big-0')) { keys.push(`big-${i}`) }
+    }
+    const value = (i: number): Uint8Array => new Uint8Array(100 * 1024).fill(i)
+    await all[0].cache<Uint8Array>(CACHE).mset(keys.map((key, i) => [key, value(i)] as const))
+    for (const node of all) {
+      const read = await node.cache<Uint8Array>(CACHE).mget(keys)
+      expect(read.map(v => v?.[0]), node.name).to.deep.equal(keys.map((_, i) => i))
+      expect(read.every(v => v?.byteLength === 100 * 1024)).to.equal(true)
+    }
   })
 
   it('refuses a value larger than maxEntrySize with a named error and stores nothing', async () => {

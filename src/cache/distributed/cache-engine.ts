@@ -78,6 +78,7 @@ export class CacheEngine extends TypedEventEmitter<CacheEvents> {
       store,
       clock: link.clock,
       loadTimeout: init.loadTimeout,
+      answerBytes: this.context.chunkBytes,
       replicate: async (partition, state, entries) => { await this.replicate(partition, state, entries) }
     })
     this.transfers = new Transfers(this.context, (state, owner) => { this.ops.release(state, owner) })
@@ -89,6 +90,11 @@ export class CacheEngine extends TypedEventEmitter<CacheEvents> {
 
   get store (): EntryStore {
     return this.context.store
+  }
+
+  /** the bytes of values one message carries at most, to keep every message under the cluster's largest */
+  get chunkBytes (): number {
+    return this.context.chunkBytes
   }
 
   get ranks (): PartitionRanks {

@@ -56,7 +56,10 @@ export class DistributedCache<V> extends TypedEventEmitter<CacheEvents> implemen
     const ttl = this.ttlOf(options)
     const items = [...entries].map(([key, value]) => [checkKey(this.name, key), this.encode(key, value), ttl] as [string, Uint8Array, number])
     await this.byPartition(items.map(item => item[0]), async (partition, indexes) => {
-      await this.route(partition, ['put', indexes.map(i => items[i])], items[indexes[0]][0])
+      // in batches that each fit a message, with room for the versions the owner adds when it copies them on
+      for (const batch of batches(indexes.map(i => items[i]), this.engine.chunkBytes)) {
+        await this.route(partition, ['put', batch], batch[0][0])
+      }
     })
     this.engine.counts.writes += items.length
   }
@@ -127,8 +130,14 @@ export class DistributedCache<V> extends TypedEventEmitter<CacheEvents> implemen
       if (this.readsHere(partition)) {
         found = wanted.map(key => this.engine.store.read(key)?.value ?? null)
       } else {
-        const answer = await this.route(partition, ['get', wanted], wanted[0])
-        found = Array.isArray(answer[1]) ? answer[1] : []
+        found = []
+        // an answer carries as many values as fit one message: ask again for the rest
+        while (found.length < wanted.length) {
+          const answer = await this.route(partition, ['get', wanted.slice(found.length)], wanted[found.length])
+          const part = Array.isArray(answer[1]) ? answer[1] : []
+          if (part.length === 0) { throw new CacheUnavailableError(this.name, wanted[found.length], 'the owner answered no value') }
+          found.push(...part)
+        }
       }
       indexes.forEach((index, i) => {
         const bytes = found[i]
@@ -177,6 +186,25 @@ export class DistributedCache<V> extends TypedEventEmitter<CacheEvents> implemen
     if (!Number.isInteger(ttl) || ttl < 0) { throw new CacheValueError(this.name, '(options)', `ttl must be a whole number of ms, not ${String(ttl)}`) }
     return ttl
   }
+}
+
+/** Splits put items into batches of at most `bytes` of keys and values (one item, however large, per batch at least). */
+function batches (items: Array<[string, Uint8Array, number]>, bytes: number): Array<Array<[string, Uint8Array, number]>> {
+  const out: Array<Array<[string, Uint8Array, number]>> = []
+  let batch: Array<[string, Uint8Array, number]> = []
+  let size = 0
+  for (const item of items) {
+    const itemSize = 32 + item[0].length * 3 + item[1].byteLength
+    if (batch.length > 0 && size + itemSize > bytes) {
+      out.push(batch)
+      batch = []
+      size = 0
+    }
+    batch.push(item)
+    size += itemSize
+  }
+  if (batch.length > 0) { out.push(batch) }
+  return out
 }
 
 function checkKey (cache: string, key: unknown): string {

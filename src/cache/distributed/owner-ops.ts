@@ -12,6 +12,8 @@ export interface OwnerOpsComponents {
   store: EntryStore
   clock: Clock
   loadTimeout: number
+  /** the bytes of values one answer carries at most (one value, however large, always fits) */
+  answerBytes: number
   /** copies written entries (or a raised floor) to the partition's backups; resolves once the synced ones have them */
   replicate(partition: number, state: PartitionState, entries: WireEntry[]): Promise<void>
 }
@@ -28,7 +30,7 @@ export class OwnerOps {
     const { store } = this.components
     switch (op[0]) {
       case 'get':
-        return ['ok', op[1].map(key => store.read(key)?.value ?? null)]
+        return ['ok', this.values(op[1])]
       case 'put': {
         const existed = op[1].map(([key]) => store.read(key) != null)
         await this.write(partition, state, op[1])
@@ -53,6 +55,22 @@ export class OwnerOps {
         // validateCacheMessage lets no other operation through
         return ['err', 'value', 'unknown operation']
     }
+  }
+
+  /**
+   * The values of `keys` in order (null for none), as many as one answer carries: at least one, and no more once
+   * their bytes pass the budget. The caller asks again for the rest.
+   */
+  private values (keys: readonly string[]): Array<Uint8Array | null> {
+    const values: Array<Uint8Array | null> = []
+    let bytes = 0
+    for (const key of keys) {
+      if (values.length > 0 && bytes >= this.components.answerBytes) { break }
+      const value = this.components.store.read(key)?.value ?? null
+      bytes += 16 + (value?.byteLength ?? 0)
+      values.push(value)
+    }
+    return values
   }
 
   /** Callers waiting for a load at this partition go to its new owner. */

@@ -100,7 +100,8 @@ export class PartitionDuties {
     }
     const target = keepers[0]
     if (target != null && target !== context.self) {
-      this.transfers.handoff(partition, state, target)
+      // a member being filled as a backup is waited for: once synced it takes over without a second copy
+      if (!state.filling.has(target)) { this.transfers.handoff(partition, state, target) }
       return
     }
     const backups = keepers.slice(1)

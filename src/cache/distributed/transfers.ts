@@ -32,6 +32,8 @@ export class Transfers {
       state.filling.delete(member)
       state.synced.add(member)
       this.announce(partition, state)
+      // it may be the member that should own the partition, waiting for this fill to take it over
+      this.context.schedule()
     }).catch((err: Error) => {
       state.filling.delete(member)
       this.context.log('fill of %s/%d to %s failed - %s', this.context.name, partition, member, err.message)
@@ -42,12 +44,15 @@ export class Transfers {
   /** Hands an acting partition to `member`, which owns it once it has every entry. */
   handoff (partition: number, state: PartitionState, member: string): void {
     state.handoff = member
-    void this.transfer(partition, state, member, async () => { await this.take(partition, state, member) })
-      .catch((err: Error) => {
-        if (state.handoff === member) { state.handoff = undefined }
-        this.context.log('handoff of %s/%d to %s failed - %s', this.context.name, partition, member, err.message)
-        this.context.schedule()
-      })
+    // a synced backup holds every write already: it takes the partition over without a copy of it
+    const moved = state.synced.has(member)
+      ? this.take(partition, state, member)
+      : this.transfer(partition, state, member, async () => { await this.take(partition, state, member) })
+    moved.catch((err: Error) => {
+      if (state.handoff === member) { state.handoff = undefined }
+      this.context.log('handoff of %s/%d to %s failed - %s', this.context.name, partition, member, err.message)
+      this.context.schedule()
+    })
   }
 
   /** Tells the synced backups who they are, so they agree on which of them takes over should the owner fail. */
