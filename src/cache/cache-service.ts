@@ -104,10 +104,14 @@ export class CacheService {
     this.engines.clear()
   }
 
-  /** The cache of this name; the same handle again for the same options, a CacheOptionError for others. */
-  open<V>(name: string, options: CacheOptions = {}): Cache<V> {
-    const resolved = resolveCacheOptions(name, options, this.limits)
+  /**
+   * The cache of this name; the same handle again when asked with no options or the same ones, a CacheOptionError
+   * for others.
+   */
+  open<V>(name: string, options?: CacheOptions): Cache<V> {
     const known = this.opened.get(name)
+    if (known != null && options === undefined) { return known.cache }
+    const resolved = resolveCacheOptions(name, options ?? {}, this.limits)
     if (known != null) {
       const differs = Object.keys(resolved).find(key => JSON.stringify((resolved as any)[key]) !== JSON.stringify((known.options as any)[key]))
       if (differs != null) { throw new CacheOptionError(name, differs, 'differs from the options this node opened the cache with') }

@@ -178,8 +178,8 @@ export interface Cluster extends TypedEventTarget<ClusterEvents> {
    * Opens a cache by name: 'partitioned' (the default: each key on an owner and `replicas` backups, moved as members
    * come and go), 'replicated' (every member keeps every entry; reads are local) or 'local' (this node only). Open a
    * distributed cache with the same mode and replicas on every node that uses it; members that keep entries of it
-   * without opening it do so all the same. The same name again gives the same handle; other options throw
-   * {@link CacheOptionError}.
+   * without opening it do so all the same. The same name again, with no options or the same ones, gives the same
+   * handle; other options throw {@link CacheOptionError}.
    *
    * @example
    * ```ts

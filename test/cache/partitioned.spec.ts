@@ -170,6 +170,24 @@ describe('partitioned cache', function () {
     expect(c.stats()).to.include({ hits: 1, misses: 1, deletes: 1 })
   })
 
+  it('reads from the owner, and from this node\'s backup copy only with readFromBackups', async () => {
+    const all = await cluster(3)
+    all.forEach(node => node.cache('near', { readFromBackups: true }))
+    await eventually(() => settled(all), 'every node holds the second cache\'s partitions')
+    await all[0].cache<number>(CACHE).mset(Array.from({ length: 100 }, (_, i) => [`r-${i}`, i] as const))
+    await all[0].cache<number>('near').mset(Array.from({ length: 100 }, (_, i) => [`r-${i}`, i] as const))
+    // a key this node keeps as a backup: the owner answers for it, unless backups may be read
+    const backup = all[1]
+    const key = Array.from({ length: 100 }, (_, i) => `r-${i}`).find(k => backup.caches.copyOf(CACHE, k) === 'backup' && backup.caches.copyOf('near', k) === 'backup')
+    expect(key, 'a key node 2 keeps as a backup in both caches').to.not.equal(undefined)
+    let sent = backup.messaging.stats.messagesOut
+    expect(await backup.cache<number>(CACHE).get(key!)).to.equal(Number(key!.slice(2)))
+    expect(backup.messaging.stats.messagesOut - sent, 'asked the owner').to.be.greaterThan(0)
+    sent = backup.messaging.stats.messagesOut
+    expect(await backup.cache<number>('near').get(key!)).to.equal(Number(key!.slice(2)))
+    expect(backup.messaging.stats.messagesOut - sent, 'read its own copy').to.equal(0)
+  })
+
   it('writes and reads more of one partition in one mset and mget than a message carries', async () => {
     const all = await cluster(2)
     // 30 values of 100 KiB, all in one partition: 3 MB, three times the largest message
