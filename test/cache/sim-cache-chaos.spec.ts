@@ -8,7 +8,7 @@ import { SimCluster } from '../../src/sim/index.ts'
 import type { Cache } from '../../src/cache/index.ts'
 import type { SimNode } from '../../src/sim/index.ts'
 
-const RUNS = Number(process.env.SIM_CACHE_RUNS ?? 3)
+const RUNS = Number(process.env.SIM_CACHE_RUNS ?? 2)
 const NODES = 25
 const KEYS = 2000
 const STEPS = 8

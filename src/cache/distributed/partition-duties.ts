@@ -99,7 +99,9 @@ export class PartitionDuties {
       if (!context.isActive(member)) { state.synced.delete(member) }
     }
     const target = keepers[0]
-    if (target != null && target !== context.self) {
+    // no member may keep the partition now (this one leaving, and every other too): nothing to move or drop
+    if (target == null) { return }
+    if (target !== context.self) {
       // a member being filled as a backup is waited for: once synced it takes over without a second copy
       if (!state.filling.has(target)) { this.transfers.handoff(partition, state, target) }
       return
