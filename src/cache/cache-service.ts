@@ -5,7 +5,7 @@ import { isBrowser } from '../membership/reserved-roles.ts'
 import { sleep, systemClock } from '../time/clock.ts'
 import { resolveCacheOptions } from './cache-options.ts'
 import { CacheEngine } from './distributed/cache-engine.ts'
-import { CACHE_ENDPOINT, Holding, validateCacheMessage } from './distributed/cache-wire.ts'
+import { CACHE_ENDPOINT, Holding, describeSpec, sameSpec, validateCacheMessage } from './distributed/cache-wire.ts'
 import { DistributedCache } from './distributed/distributed-cache.ts'
 import { OpRouter } from './distributed/op-router.ts'
 import { partitionOf } from './distributed/partition-ranks.ts'
@@ -121,7 +121,7 @@ export class CacheService {
     if (resolved.mode === 'local') {
       cache = new LocalCache<V>(name, resolved, this.link.clock)
     } else {
-      const spec: CacheSpec = [resolved.mode, resolved.mode === 'replicated' ? -1 : resolved.replicas]
+      const spec: CacheSpec = [resolved.mode, resolved.mode === 'replicated' ? -1 : resolved.replicas, [...resolved.roles].sort()]
       const engine = this.engineFor(name, spec, resolved)
       cache = new DistributedCache<V>(engine, new OpRouter(engine, this.link, resolved.roles), resolved)
     }
@@ -207,8 +207,8 @@ export class CacheService {
   private engineFor (name: string, spec: CacheSpec, options: ResolvedCacheOptions | undefined): CacheEngine {
     const known = this.engines.get(name)
     if (known != null) {
-      if (known.spec[0] !== spec[0] || known.spec[1] !== spec[1]) {
-        throw new CacheOptionError(name, 'mode', `is ${known.spec.join('/')} on ${this.components.self} but ${spec.join('/')} on another member: open it alike everywhere`)
+      if (!sameSpec(known.spec, spec)) {
+        throw new CacheOptionError(name, 'mode', `is ${describeSpec(known.spec)} on ${this.components.self} but ${describeSpec(spec)} on another member: open it alike everywhere`)
       }
       return known
     }
@@ -216,7 +216,6 @@ export class CacheService {
     const engine = new CacheEngine(this.link, {
       name,
       spec,
-      roles: options.roles,
       maxEntries: options.maxEntries,
       maxBytes: options.maxBytes,
       loadTimeout: options.loadTimeout,

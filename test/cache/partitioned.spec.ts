@@ -170,6 +170,24 @@ describe('partitioned cache', function () {
     expect(c.stats()).to.include({ hits: 1, misses: 1, deletes: 1 })
   })
 
+  it('keeps entries on a member with the cache\'s roles that never opened it, ranked as the others rank it', async () => {
+    const name = uniqueCluster()
+    const [a, b] = await nodes.startMany(2, { clusterName: name, name: 'keeper', roles: ['keeper'] })
+    const client = await nodes.start({ clusterName: name, name: 'client' })
+    const all = [a, b, client]
+    await formed(all)
+    const options = { roles: ['keeper'] }
+    // b never opens the cache: it learns mode, replicas and roles from the first message about it
+    a.cache(CACHE, options)
+    const items = client.cache<number>(CACHE, options)
+    await eventually(() => settled(all), 'every node holds its partitions')
+    await items.mset(Array.from({ length: 500 }, (_, i) => [`k-${i}`, i] as const))
+    await eventually(() => settled(all) && Array.from({ length: 500 }, (_, i) => `k-${i}`).every(key => copies([a, b], key) === 2), 'two copies of every key, on the keepers')
+    expect(Array.from({ length: 500 }, (_, i) => client.caches.copyOf(CACHE, `k-${i}`)).filter(c => c != null)).to.deep.equal([])
+    await a.stop()
+    expect(await missing(client, 500)).to.deep.equal([])
+  })
+
   it('reads from the owner, and from this node\'s backup copy only with readFromBackups', async () => {
     const all = await cluster(3)
     all.forEach(node => node.cache('near', { readFromBackups: true }))

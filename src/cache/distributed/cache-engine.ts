@@ -24,8 +24,8 @@ const DUTY_INTERVAL = 1000
 
 export interface CacheEngineInit {
   name: string
+  /** mode, replicas and the roles of the members that keep entries */
   spec: CacheSpec
-  roles: readonly string[]
   maxEntries: number
   maxBytes: number | undefined
   loadTimeout: number
@@ -51,7 +51,7 @@ export class CacheEngine extends TypedEventEmitter<CacheEvents> {
     super()
     this.name = init.name
     this.spec = init.spec
-    this.roles = init.roles
+    this.roles = init.spec[2]
     const store = new EntryStore({ maxEntries: init.maxEntries, maxBytes: init.maxBytes }, link.clock, this.counts, (detail) => { this.emit('entry:evicted', detail) })
     // the replicated mode keeps every partition on every candidate: the owner numbers writes, the rest are backups
     const keepers = init.spec[0] === 'replicated' ? Number.MAX_SAFE_INTEGER : init.spec[1] + 1
@@ -59,7 +59,7 @@ export class CacheEngine extends TypedEventEmitter<CacheEvents> {
       ...link,
       name: init.name,
       spec: init.spec,
-      roles: init.roles,
+      roles: init.spec[2],
       store,
       ranks: new PartitionRanks(init.name, keepers),
       states: new Map(),

@@ -6,8 +6,11 @@ import type { WireEntry } from './entry-store.ts'
 
 export const CACHE_ENDPOINT = '$cache'
 
-/** What a member that has not opened a cache needs to keep its entries: the mode and the backups per partition. */
-export type CacheSpec = [mode: 'partitioned' | 'replicated', replicas: number]
+/**
+ * What a member that has not opened a cache needs to keep its entries as the others do: the mode, the backups per
+ * partition, and the roles of the members that keep them (sorted), which every member must agree on to rank alike.
+ */
+export type CacheSpec = [mode: 'partitioned' | 'replicated', replicas: number, roles: string[]]
 
 /** An operation routed to a partition's owner. */
 export type CacheOp =
@@ -69,8 +72,21 @@ const isPartition = (v: unknown): v is number => isCount(v) && v < PARTITIONS
 const isName = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 64
 const isValue = (v: unknown): v is Uint8Array | null => v === null || v instanceof Uint8Array
 
+/** most roles a cache's spec names */
+const MAX_SPEC_ROLES = 32
+
 function isSpec (v: unknown): v is CacheSpec {
-  return Array.isArray(v) && v.length === 2 && (v[0] === 'partitioned' || v[0] === 'replicated') && typeof v[1] === 'number' && Number.isInteger(v[1]) && v[1] >= -1
+  return Array.isArray(v) && v.length === 3 && (v[0] === 'partitioned' || v[0] === 'replicated') && typeof v[1] === 'number' && Number.isInteger(v[1]) && v[1] >= -1 &&
+    Array.isArray(v[2]) && v[2].length <= MAX_SPEC_ROLES && v[2].every(isString)
+}
+
+/** Whether two members opened a cache alike, as far as where its entries live goes. */
+export function sameSpec (a: CacheSpec, b: CacheSpec): boolean {
+  return a[0] === b[0] && a[1] === b[1] && a[2].join(',') === b[2].join(',')
+}
+
+export function describeSpec (spec: CacheSpec): string {
+  return `${spec[0]}${spec[0] === 'partitioned' ? ` with ${spec[1]} replicas` : ''}${spec[2].length > 0 ? ` kept by ${spec[2].join(', ')}` : ''}`
 }
 
 function isWireEntry (v: unknown): v is WireEntry {
