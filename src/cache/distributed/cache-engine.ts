@@ -186,7 +186,7 @@ export class CacheEngine extends TypedEventEmitter<CacheEvents> {
       case 'op':
         return this.execute(message[3], message[4])
       case 'rep':
-        return this.copy(message[3], from, message[4], message[5], message[6])
+        return this.copy(message[3], from, message[4], message[5], message[6] ?? undefined)
       case 'fill':
         this.copy(message[3], from, message[4], message[6], undefined)
         context.store.raiseHighwater(message[3], message[5])
@@ -274,7 +274,7 @@ export class CacheEngine extends TypedEventEmitter<CacheEvents> {
   /** Sends written entries to the partition's copies; waits for the synced backups, and stops waiting on a lost one. */
   private async replicate (partition: number, state: PartitionState, entries: WireEntry[]): Promise<void> {
     const { context } = this
-    const message: CacheMessage = ['rep', context.name, context.spec, partition, entries, context.store.floorOf(partition), [...state.synced]]
+    const message: CacheMessage = ['rep', context.name, context.spec, partition, entries, context.store.floorOf(partition), null]
     const waits: Array<Promise<string | undefined>> = []
     for (const member of copyTargets(state)) {
       const call = context.call(member, message, context.callTimeout)

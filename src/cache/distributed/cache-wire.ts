@@ -44,10 +44,12 @@ export type HoldingCode = typeof Holding[keyof typeof Holding]
 export type CacheMessage =
   | ['op', string, CacheSpec, number, CacheOp]
   /**
-   * the owner's writes, for a backup or a member being filled, with the owner's floor and synced backups: a member
-   * that finds itself among them holds every acknowledged write (with no entries, this announces a complete fill)
+   * the owner's writes, for a backup or a member being filled, with the owner's floor; and when they changed, its
+   * synced backups: a member that finds itself among them holds every acknowledged write (with no entries, this
+   * announces a complete fill). Writes leave the list out (null): with every member a backup it would grow with
+   * the square of the cluster
    */
-  | ['rep', string, CacheSpec, number, WireEntry[], number, string[]]
+  | ['rep', string, CacheSpec, number, WireEntry[], number, string[] | null]
   /** part of a partition's snapshot, with the owner's counter and floor */
   | ['fill', string, CacheSpec, number, WireEntry[], number, number]
   /** the receiver owns the partition from now on: every entry reached it before this; its backups so far */
@@ -121,7 +123,7 @@ export function validateCacheMessage (value: unknown): CacheMessage {
   const ok = ((): boolean => {
     switch (kind) {
       case 'op': return value.length === 5 && isPartition(partition) && isOp(value[4])
-      case 'rep': return value.length === 7 && isPartition(partition) && isEntries(value[4]) && isCount(value[5]) && isMembers(value[6])
+      case 'rep': return value.length === 7 && isPartition(partition) && isEntries(value[4]) && isCount(value[5]) && (value[6] === null || isMembers(value[6]))
       case 'fill': return value.length === 7 && isPartition(partition) && isEntries(value[4]) && isCount(value[5]) && isCount(value[6])
       case 'take': return value.length === 7 && isPartition(partition) && isCount(value[4]) && isCount(value[5]) && isMembers(value[6])
       case 'whois': return value.length === 4 && isPartitions(partition)

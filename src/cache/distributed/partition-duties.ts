@@ -11,6 +11,8 @@ import type { PartitionState } from './partition-state.ts'
 import type { Transfers } from './transfers.ts'
 import type { Vouching } from './vouching.ts'
 
+/** the backups of a partition hear of a change in their number at most this often */
+const ANNOUNCE_INTERVAL = 1000
 /** how long a target owner waits for the member it believes acts before asking everyone */
 export const STALL_AFTER = 3000
 /**
@@ -110,6 +112,7 @@ export class PartitionDuties {
     for (const member of backups) {
       if (!state.synced.has(member) && !state.filling.has(member)) { this.transfers.fill(partition, state, member) }
     }
+    if (state.announceDue && context.clock.now() - state.announcedAt >= ANNOUNCE_INTERVAL) { this.transfers.announce(partition, state) }
     // copies beyond the backups are dropped only once every backup is synced: until then they may be the only ones
     if (!backups.every(member => state.synced.has(member))) { return }
     const extras = [...state.synced].filter(member => !backups.includes(member))

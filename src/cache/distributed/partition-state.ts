@@ -29,6 +29,10 @@ export interface PartitionState {
   filling: Set<string>
   /** acting: the member this partition is being handed to */
   handoff: string | undefined
+  /** acting: the synced backups changed since the others were last told (they are told at most once a second) */
+  announceDue: boolean
+  /** acting: clock time the synced backups were last told who they are */
+  announcedAt: number
   /** getOrLoad callers waiting for a loader, by key (acting only) */
   leases: Map<string, Lease>
   /** clock time this partition's state last moved forward: a target owner waiting longer asks who holds it */
@@ -51,7 +55,7 @@ export function viewOf (partition: number, state: PartitionState): PartitionView
 }
 
 export function newState (holding: PartitionState['holding'], owner: string | undefined, now: number): PartitionState {
-  return { holding, owner, replicas: [], synced: new Set(), filling: new Set(), handoff: undefined, leases: new Map(), since: now }
+  return { holding, owner, replicas: [], synced: new Set(), filling: new Set(), handoff: undefined, announceDue: false, announcedAt: -Infinity, leases: new Map(), since: now }
 }
 
 /** Where writes of an acting partition go: synced backups (waited for) and members being filled (not waited for). */

@@ -31,7 +31,10 @@ export class Transfers {
     void this.transfer(partition, state, member, async () => {
       state.filling.delete(member)
       state.synced.add(member)
-      this.announce(partition, state)
+      // the member filled learns at once that it is synced; the other backups with the next announcement, which a
+      // burst of fills (a replicated cache opening on many members) would otherwise send to all after each one
+      this.announce(partition, state, [member])
+      state.announceDue = true
       // it may be the member that should own the partition, waiting for this fill to take it over
       this.context.schedule()
     }).catch((err: Error) => {
@@ -55,11 +58,18 @@ export class Transfers {
     })
   }
 
-  /** Tells the synced backups who they are, so they agree on which of them takes over should the owner fail. */
-  announce (partition: number, state: PartitionState): void {
+  /**
+   * Tells the synced backups (or `members`) who they are, so they agree on which of them takes over should the
+   * owner fail.
+   */
+  announce (partition: number, state: PartitionState, members?: string[]): void {
     const { context } = this
     const replicas = [...state.synced]
-    for (const member of copyTargets(state)) {
+    if (members == null) {
+      state.announceDue = false
+      state.announcedAt = context.clock.now()
+    }
+    for (const member of members ?? copyTargets(state)) {
       context.call(member, ['rep', context.name, context.spec, partition, [], context.store.floorOf(partition), replicas], context.callTimeout)
         .then((answer) => {
           // it does not hold the partition's writes after all (it forgot them, or follows another owner)

@@ -8,11 +8,15 @@ import type { EngineContext } from './engine-context.ts'
 
 /** how often backups check with their owners */
 export const VOUCH_INTERVAL = 2000
+/** owners asked in one round at most: in a cluster of many, each owner is asked every few rounds */
+const OWNERS_PER_ROUND = 8
 
 export class Vouching {
   private readonly context: EngineContext
   private last = -Infinity
   private asking = false
+  /** where the next round starts in the sorted list of owners */
+  private turn = 0
 
   constructor (context: EngineContext) {
     this.context = context
@@ -43,8 +47,15 @@ export class Vouching {
       }
     }
     if (asks.size === 0) { return }
+    // a few owners a round, in turn: a member of a large replicated cache follows every other member
+    const owners = [...asks.keys()].sort()
+    const asked = owners.length <= OWNERS_PER_ROUND ? owners : Array.from({ length: OWNERS_PER_ROUND }, (_, i) => owners[(this.turn + i) % owners.length])
+    this.turn = (this.turn + OWNERS_PER_ROUND) % Math.max(1, owners.length)
     this.asking = true
-    Promise.all([...asks].map(async ([owner, { held, wanted }]) => { await this.ask(owner, held, wanted) }))
+    Promise.all(asked.map(async (owner) => {
+      const { held, wanted } = asks.get(owner) ?? { held: [], wanted: [] }
+      await this.ask(owner, held, wanted)
+    }))
       .finally(() => { this.asking = false })
       .catch(() => {})
   }
