@@ -20,7 +20,7 @@ export interface ClusterInfoSources {
   active: Member[]
   /** this node's load, measured now */
   local: NodeLoad
-  /** another member's load as it last reported it; undefined before its first report */
+  /** another member's load as it last reported it, its uptime as of now; undefined before its first report */
   loadOf(id: string): NodeLoad | undefined
   undeliverable: number
   distributed: { actors: number, local: number }

@@ -3,7 +3,9 @@ import { TypedEventEmitter } from '@libp2p/interface'
 import { multiaddr } from '@multiformats/multiaddr'
 import { ActorNotFoundError } from '../actors/errors.ts'
 import { LocalActors } from '../actors/local-actors.ts'
+import { LoadBalancer } from '../balancing/load-balancer.ts'
 import { CacheService } from '../cache/cache-service.ts'
+import { ComputeService } from '../compute/compute-service.ts'
 import { SECOND } from '../config/units.ts'
 import { ClusterDiscovery } from '../discovery/cluster-discovery.ts'
 import { DistributedActors } from '../distribution/distributed-actors.ts'
@@ -24,6 +26,7 @@ import { clusterInfo } from './cluster-info.ts'
 import { endConflictLoser } from './conflict-loser.ts'
 import { NodeNotRunningError } from './errors.ts'
 import { forwardEvents } from './forward-events.ts'
+import { LoadSampler } from './load-sampler.ts'
 import { ActorDelivery } from './local-delivery.ts'
 import { NameResolver } from './name-resolver.ts'
 import { NodeLoadGossip } from './node-load.ts'
@@ -36,7 +39,9 @@ import type { CallOptions, Cluster, ClusterEvents, ClusterInfo, ConnectOptions, 
 import type { NodeLoad } from './node-load.ts'
 import type { NodeSeams } from './start-node.ts'
 import type { ActorClass, ActorRef, SpawnOptions } from '../actors/index.ts'
+import type { RouteOptions } from '../balancing/index.ts'
 import type { Cache, CacheOptions } from '../cache/index.ts'
+import type { MapReduceOptions, Reducer, TaskFunction, TaskOptions, ThreadTask } from '../compute/index.ts'
 import type { FoundationConfig } from '../config/index.ts'
 import type { Member } from '../membership/index.ts'
 import type { Libp2pMembership } from '../membership/libp2p-membership.ts'
@@ -84,11 +89,17 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
   private readonly connector: Connector
   readonly discovery: ClusterDiscovery
   readonly load: NodeLoadGossip
+  /** the platform's measures of this process (cpu, lag, heap), taken once per load interval for the report */
+  private readonly loadSampler: LoadSampler
   /** distributed actors: placement, failover and handoff */
   readonly distribution: DistributedActors
   readonly groups: ProcessGroups
   /** the caches this node opened, and the partitions of distributed caches it keeps */
   readonly caches: CacheService
+  /** map-reduce: the tasks registered here, the chunks this node runs for jobs, and the jobs it coordinates */
+  readonly compute: ComputeService
+  /** routed calls: one actor of a service's group per call, chosen by load, with ejection and a retry budget */
+  readonly balancer: LoadBalancer
   /** members declared dead and not yet forgotten, partition events, and quorum */
   readonly partitions: PartitionWatch
   /** health, metrics, cluster state and the dashboard over HTTP, when http.enabled */
@@ -165,6 +176,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     )
     forwardEvents(this.discovery, this, ['discovery:error'])
     // the load report tells what this node holds: members that join skip asking a node that holds none
+    this.loadSampler = new LoadSampler({ probe: platform.loadProbe?.bind(platform) })
     this.load = new NodeLoadGossip({
       host,
       keys,
@@ -260,6 +272,17 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       call: async (ref, message, options) => this.call(ref, message, options),
       logger
     }, { maxMessageSize: config.maxMessageSize })
+    this.balancer = new LoadBalancer({
+      instances: (service) => this.groups.members(service),
+      facts: (node) => {
+        const member = this.membership.get(node)
+        if (member == null || !this.membership.isActive(node)) { return undefined }
+        const load = (): NodeLoad | undefined => node === this.id ? this.localLoad() : this.load.of(node)
+        // read only by a call with load constraints: this node's own load walks every local actor's mailbox
+        return { roles: member.roles, get load () { return load() } }
+      },
+      call: async (ref, message, options) => this.router.call(ref, message, options)
+    }, { callTimeout: config.callTimeout })
     this.caches = new CacheService({
       self: this.id,
       membership: this.membership,
@@ -267,6 +290,13 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       endpoints: this.endpoints,
       settled: () => this.readinessChecks.joined(),
       log: logger.forComponent('foundation:cache')
+    }, { maxMessageSize: config.maxMessageSize, callTimeout: config.callTimeout })
+    this.compute = new ComputeService({
+      self: this.id,
+      membership: this.membership,
+      messaging: this.messaging,
+      endpoints: this.endpoints,
+      log: logger.forComponent('foundation:compute')
     }, { maxMessageSize: config.maxMessageSize, callTimeout: config.callTimeout })
 
     const observability = createNodeObservability({
@@ -286,6 +316,8 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       draining: () => this.distribution.isDraining,
       cacheUnsynced: () => this.caches.unsynced(),
       caches: () => this.caches.stats(),
+      jobs: () => this.compute.jobs(),
+      routes: () => this.balancer.allStats(),
       supervised: (actorId) => this.supervisors.supervised(actorId),
       messageRate: () => Math.round(this.messageRate.perSecond()),
       admission: () => host.services.admission?.stats,
@@ -351,8 +383,10 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     this.distribution.start()
     this.groups.start()
     this.caches.start()
+    this.compute.start()
     this.debug.start()
     await this.host.start()
+    this.loadSampler.start()
     this.load.start()
     await this.connector.start()
     await this.discovery.start()
@@ -385,9 +419,11 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       this.names.stop()
       this.groups.stop()
       this.caches.stop()
+      await this.compute.stop()
       this.debug.stop()
       this.partitions.stop()
       this.load.stop()
+      this.loadSampler.stop()
       // supervisors first, or they would restart the actors stopped under them
       await this.supervisors.stopAll()
       await this.actors.stopAll()
@@ -404,6 +440,8 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
   /** Undoes a start that failed part way, so a bad start leaves no socket or timer behind. */
   async abandon (): Promise<void> {
     this.state = 'stopped'
+    // the event-loop monitor runs from the start on: a start that failed after it must not leave it measuring
+    this.loadSampler.stop()
     await Promise.allSettled([this.http?.stop(), this.host.stop()])
   }
 
@@ -424,6 +462,15 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
 
   cache<V = unknown>(name: string, options?: CacheOptions): Cache<V> {
     return this.caches.open<V>(name, options)
+  }
+
+  task<Item = any, Result = any>(name: string, task: TaskFunction<Item, Result> | ThreadTask, options?: TaskOptions): void {
+    this.compute.task(name, task, options)
+  }
+
+  async mapReduce<Item, Result, Acc>(source: Iterable<Item> | AsyncIterable<Item>, task: string, reduce: Reducer<Acc, Result>, options?: MapReduceOptions<Acc>): Promise<Acc> {
+    this.assertRunning()
+    return this.compute.mapReduce(source, task, reduce, options)
   }
 
   define (actor: ActorClass, type?: string): void {
@@ -455,6 +502,11 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
   async call<Reply = unknown>(target: Target, message: unknown, options: CallOptions = {}): Promise<Reply> {
     this.assertRunning()
     return this.router.call<Reply>(target, message, options)
+  }
+
+  async route<Reply = unknown>(service: string, message: unknown, options: RouteOptions = {}): Promise<Reply> {
+    this.assertRunning()
+    return this.balancer.route<Reply>(service, message, options)
   }
 
   async lookup (name: string, options: { signal?: AbortSignal } = {}): Promise<ActorRef | undefined> {
@@ -514,7 +566,13 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
   }
 
   private localLoad (): NodeLoad {
-    return { processes: this.actors.count, messageRate: Math.round(this.messageRate.perSecond()) }
+    return {
+      processes: this.actors.count,
+      messageRate: Math.round(this.messageRate.perSecond()),
+      ...this.loadSampler.latest(),
+      mailbox: this.actors.mailboxes().sum,
+      uptime: this.uptime
+    }
   }
 
   /** An actor of this node, stopped on purpose: its name is given up, and its supervisor does not restart it. */

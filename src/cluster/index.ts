@@ -2,7 +2,9 @@
 import type { NodeLoad } from './node-load.ts'
 import type { PartitionDetail } from './partition-watch.ts'
 import type { ActorClass, ActorRef, SpawnOptions } from '../actors/index.ts'
+import type { Balancer, RouteOptions } from '../balancing/index.ts'
 import type { Cache, CacheOptions } from '../cache/index.ts'
+import type { MapReduceOptions, Reducer, TaskFunction, TaskOptions, ThreadTask } from '../compute/index.ts'
 import type { DiscoveryInfo } from '../discovery/cluster-discovery.ts'
 import type { DiscoveryError } from '../discovery/errors.ts'
 import type { DuplicateDetail, FailoverDetail, MovedDetail } from '../distribution/index.ts'
@@ -152,6 +154,16 @@ export interface Cluster extends TypedEventTarget<ClusterEvents> {
    * ```
    */
   readonly groups: Groups
+  /**
+   * What this node's routed calls did, per service: requests, retries, retries the budget refused, ejections and the
+   * actors ejected now (see `route`).
+   *
+   * @example
+   * ```ts
+   * const { requests, retries, ejected } = cluster.balancer.stats('score')
+   * ```
+   */
+  readonly balancer: Balancer
 
   /**
    * Starts an actor on this node and returns its ref. With `name` the actor is registered cluster-wide, so any
@@ -189,6 +201,43 @@ export interface Cluster extends TypedEventTarget<ClusterEvents> {
    * ```
    */
   cache<V = unknown>(name: string, options?: CacheOptions): Cache<V>
+  /**
+   * Registers a task by name on this node, for map-reduce jobs: a function, run on the event loop at most
+   * `concurrency` chunks at once (I/O-bound work), or `{ module }`, whose export runs in a pool of worker threads
+   * (CPU-bound work). Register it on every node that may run it: only its name and the chunks' items travel, never
+   * code. The same name again replaces it. A bad name throws {@link TaskNameError}.
+   *
+   * @example
+   * ```ts
+   * cluster.task('score', async (rows: Row[], { signal }) => {
+   *   const scores = await Promise.all(rows.map(async row => (await fetch(row.url, { signal })).json()))
+   *   return scores.reduce((sum, s) => sum + s.value, 0)
+   * })
+   * cluster.task('hash', { module: new URL('./hash-worker.js', import.meta.url) })   // export default (items) => ...
+   * ```
+   */
+  task<Item = any, Result = any>(name: string, task: TaskFunction<Item, Result> | ThreadTask, options?: TaskOptions): void
+  /**
+   * Runs a registered task over `source` (an array, an iterable or an async iterable, read as the job goes) in chunks
+   * of `chunkSize` items, on every active member with `roles` that has the task, and folds each chunk's result into
+   * the accumulator with `reduce`, on this node, exactly once. Members that finish sooner take more chunks; a member
+   * lost has its chunks tried elsewhere at once, as are chunks that time out or throw a {@link RetryableTaskError},
+   * up to `maxAttempts` tries. Any other error of the task rejects with {@link TaskFailedError} naming the chunk;
+   * no member with the task, {@link TaskNotFoundError}; `signal` aborted, AbortError, and the members stop the
+   * chunks they run.
+   *
+   * @example
+   * ```ts
+   * const total = await cluster.mapReduce(rows, 'score', (sum: number, part: number) => sum + part, {
+   *   initial: 0,
+   *   roles: ['ai'],
+   *   chunkSize: 100,
+   *   onProgress: (p) => console.log(`${p.done} chunks done`),
+   *   signal: AbortSignal.timeout(60_000)
+   * })
+   * ```
+   */
+  mapReduce<Item, Result, Acc>(source: Iterable<Item> | AsyncIterable<Item>, task: string, reduce: Reducer<Acc, Result>, options?: MapReduceOptions<Acc>): Promise<Acc>
   /**
    * Defines an actor type on this node, by class name unless `type` is given, so distributed actors of that type
    * can run here. Define the same types on every node that may host them.
@@ -273,6 +322,29 @@ export interface Cluster extends TypedEventTarget<ClusterEvents> {
    * ```
    */
   call<Reply = unknown>(target: Target, message: unknown, options?: CallOptions): Promise<Reply>
+  /**
+   * Calls one of the actors that serve `service` (the members of the process group of that name, on any node) and
+   * resolves to its answer. The `strategy` picks the actor (default `least-latency`); `constraints` leave out members
+   * whose gossiped load is over a limit, or that lack a role. An actor that keeps failing is ejected for a while. A try
+   * that fails because the actor never took the message (its node down, the actor gone, the peer overloaded) goes on
+   * to another actor, up to `retries` times and within the service's retry budget, all within `timeout`. Fails with
+   * {@link ServiceNotFoundError} when the group is empty, {@link NoEligibleMemberError} (saying which constraint left
+   * each actor out) when none may take the call, {@link RouteOptionError} for a bad option, or as `call` does.
+   *
+   * @example
+   * ```ts
+   * const worker = await cluster.spawn(Scorer)
+   * await cluster.groups.join('api', worker)                // on every node that serves 'api'
+   *
+   * const reply = await cluster.route('api', { score: 'text' }, {
+   *   strategy: 'least-latency',
+   *   constraints: { maxCpu: 0.8, maxEventLoopLag: 100, roles: ['ai'] },
+   *   timeout: 1000
+   * })
+   * await cluster.route('sessions', { touch: true }, { strategy: 'consistent-hash', key: 'user-42' })
+   * ```
+   */
+  route<Reply = unknown>(service: string, message: unknown, options?: RouteOptions): Promise<Reply>
   /**
    * Where a name is registered, or undefined: this node's actors first, then distributed actors, then the
    * cluster's registry.

@@ -1,4 +1,5 @@
-// Each node's load (actors, message rate), gossiped when it changes so any node can tell the cluster's totals.
+// Each node's load (actors, message rate, mailbox backlog, uptime, and what the platform measures of its process),
+// gossiped when it changes so any node can tell the cluster's totals and a balancer can filter members by load.
 // The report also tells what the node holds that others replicate (the names it answers for, its group memberships), so
 // that a member that joins need not ask one that holds none, and a replica that fell behind notices.
 import { TypedEventEmitter } from '@libp2p/interface'
@@ -28,7 +29,27 @@ export const DEFAULT_LOAD_REFRESH = 30 * SECOND
 const REFRESH_JITTER = 0.4
 /** a message rate within this share of the last one reported is not news */
 const RATE_TOLERANCE = 0.1
-const MAX_LOAD_MESSAGE = 1024
+/**
+ * A cpu or heap share that moved less than this from the one last told is not news: both jitter from one interval to
+ * the next, and a report on every wobble would go to every member every 2 s. A balancer filtering on load needs the
+ * tenths, not the hundredths.
+ */
+const SHARE_STEP = 0.1
+/** float subtraction: 0.3 - 0.2 falls just short of 0.1, and a move of a whole step must count */
+const SHARE_EPSILON = 1e-9
+/**
+ * Event-loop lag told by bucket (ms lower bounds): lag jitters by milliseconds all the time, and what a balancer
+ * cares about is the order of magnitude (fine, sluggish, stalled), so only a move into another bucket is news.
+ */
+const LAG_BUCKETS = [0, 20, 50, 100, 250, 500, 1000]
+/**
+ * A mailbox backlog is news when it moved by more than this share of the one last told, and by at least
+ * MAILBOX_MIN_MOVE messages: backlogs come and go within milliseconds, and a few messages more or less is no news.
+ */
+const MAILBOX_TOLERANCE = 0.5
+const MAILBOX_MIN_MOVE = 10
+/** bytes a report may take on the wire: a full report (every field, holdings too) takes under 200 */
+export const MAX_LOAD_MESSAGE = 1024
 /** Joins come in bursts while a cluster forms: one report after the burst instead of one per join. */
 const JOIN_REPORT_DELAY = 250
 /**
@@ -45,11 +66,22 @@ const JOIN_DELAY_PER_MEMBER = 25
  */
 const NEWCOMER_WINDOW = 10 * SECOND
 
+/** A node's load; the optional fields are absent from a node that does not measure them (a browser tab). */
 export interface NodeLoad {
   /** actors running on the node */
   processes: number
   /** messages per second the node handled, measured */
   messageRate: number
+  /** the share of the machine's cores the node's process used over the last interval, 0..1 */
+  cpu?: number
+  /** ms, the 99th percentile of the event loop's delay over the last interval */
+  eventLoopLag?: number
+  /** the share of the heap limit in use, 0..1 */
+  heap?: number
+  /** messages waiting in the mailboxes of the node's actors, all together */
+  mailbox?: number
+  /** ms the node has run: as of the report when it tells, as of now when read through `of()` */
+  uptime?: number
 }
 
 /** What a node holds that the others replicate or read when they join; each absent when the node does not tell. */
@@ -94,7 +126,8 @@ export class NodeLoadGossip extends TypedEventEmitter<MemberReportEvents> implem
   /** when an unchanged report is told again */
   private refreshAt = 0
   private readonly ids = new PublicationIds()
-  private readonly reported = new Map<string, NodeLoad>()
+  /** each node's last report, and when it arrived (Date.now()): its uptime has grown since */
+  private readonly reported = new Map<string, { load: NodeLoad, at: number }>()
   private readonly holdings = new Map<string, Holdings>()
   private readonly onMessage = (evt: CustomEvent<GossipsubMessage>): void => { this.receive(evt.detail) }
   /**
@@ -201,9 +234,11 @@ export class NodeLoadGossip extends TypedEventEmitter<MemberReportEvents> implem
     })
   }
 
-  /** The last load a node reported, undefined before its first report. */
-  of (node: string): NodeLoad | undefined {
-    return this.reported.get(node)
+  /** The last load a node reported, its uptime as of `now`; undefined before its first report. */
+  of (node: string, now = Date.now()): NodeLoad | undefined {
+    const last = this.reported.get(node)
+    if (last?.load.uptime == null) { return last?.load }
+    return { ...last.load, uptime: last.load.uptime + Math.max(0, now - last.at) }
   }
 
   /** How many names a node said it holds in its last report; undefined before a report that told. */
@@ -243,17 +278,38 @@ export class NodeLoadGossip extends TypedEventEmitter<MemberReportEvents> implem
       this.components.log.error('dropped a load report: %s', err.message)
       return
     }
-    const { processes, messageRate, ...holdings } = report
-    this.reported.set(from, { processes, messageRate })
-    this.holdings.set(from, holdings)
+    const { names, groups, ...load } = report
+    this.reported.set(from, { load, at: Date.now() })
+    this.holdings.set(from, { names, groups })
     this.safeDispatchEvent('member:report', { detail: from })
   }
 }
 
-function changed (last: LoadReport, now: LoadReport): boolean {
+/** Whether a report is news against the last one told (exported for the tests); uptime alone never is. */
+export function changed (last: LoadReport, now: LoadReport): boolean {
   return now.processes !== last.processes || now.names !== last.names ||
     now.groups?.epoch !== last.groups?.epoch || now.groups?.seq !== last.groups?.seq ||
-    Math.abs(now.messageRate - last.messageRate) > RATE_TOLERANCE * Math.max(1, last.messageRate)
+    Math.abs(now.messageRate - last.messageRate) > RATE_TOLERANCE * Math.max(1, last.messageRate) ||
+    shareMoved(last.cpu, now.cpu) || shareMoved(last.heap, now.heap) ||
+    lagBucket(last.eventLoopLag) !== lagBucket(now.eventLoopLag) || mailboxMoved(last.mailbox, now.mailbox)
+}
+
+/** a measure that appeared or went away is news too */
+function shareMoved (last: number | undefined, now: number | undefined): boolean {
+  if (last == null || now == null) { return last !== now }
+  return Math.abs(now - last) >= SHARE_STEP - SHARE_EPSILON
+}
+
+/** the index of the lag's bucket, -1 when not measured */
+function lagBucket (lag: number | undefined): number {
+  if (lag == null) { return -1 }
+  return LAG_BUCKETS.findLastIndex(bound => lag >= bound)
+}
+
+function mailboxMoved (last: number | undefined, now: number | undefined): boolean {
+  if (last == null || now == null) { return last !== now }
+  const move = Math.abs(now - last)
+  return move >= MAILBOX_MIN_MOVE && move > MAILBOX_TOLERANCE * last
 }
 
 function isCount (value: unknown): value is number {
@@ -267,15 +323,40 @@ function optionalCount (value: unknown, field: string): number | undefined {
   return value
 }
 
+/** a finite number not below 0, and not above `max` */
+function isMeasure (value: unknown, max = Infinity): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= max
+}
+
+/** A measure a report may leave out (nodes that do not measure); present, it must be one, within `max`. */
+function optionalMeasure (value: unknown, field: string, what: string, max?: number): number | undefined {
+  if (value == null) { return undefined }
+  if (!isMeasure(value, max)) { throw new MalformedFrameError(`malformed load report: ${field} is not ${what}`) }
+  return value
+}
+
+/** The measured fields of a report from the network, those it tells. */
+function measures (report: Record<string, any>): Partial<NodeLoad> {
+  const checked: Partial<NodeLoad> = {
+    cpu: optionalMeasure(report.cpu, 'cpu', 'a share (0..1)', 1),
+    eventLoopLag: optionalMeasure(report.eventLoopLag, 'eventLoopLag', 'a duration'),
+    heap: optionalMeasure(report.heap, 'heap', 'a share (0..1)', 1),
+    mailbox: optionalCount(report.mailbox, 'mailbox'),
+    uptime: optionalMeasure(report.uptime, 'uptime', 'a duration')
+  }
+  for (const [field, value] of Object.entries(checked)) {
+    if (value == null) { delete checked[field as keyof NodeLoad] }
+  }
+  return checked
+}
+
 /** A clean copy of a load report from the network, or MalformedFrameError (exported for the wire tests). */
 export function validateReport (value: unknown): LoadReport {
   if (typeof value !== 'object' || value == null) { throw new MalformedFrameError('malformed load report: not a map') }
   const report = value as Record<string, any>
   if (!isCount(report.processes)) { throw new MalformedFrameError('malformed load report: processes is not a count') }
-  if (typeof report.messageRate !== 'number' || !Number.isFinite(report.messageRate) || report.messageRate < 0) {
-    throw new MalformedFrameError('malformed load report: messageRate is not a rate')
-  }
-  const checked: LoadReport = { processes: report.processes, messageRate: report.messageRate }
+  if (!isMeasure(report.messageRate)) { throw new MalformedFrameError('malformed load report: messageRate is not a rate') }
+  const checked: LoadReport = { processes: report.processes, messageRate: report.messageRate, ...measures(report) }
   const names = optionalCount(report.names, 'names')
   if (names != null) { checked.names = names }
   const groups = report.groups

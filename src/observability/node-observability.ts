@@ -10,11 +10,13 @@ import type { NodeLifecycle } from './health/readiness.ts'
 import type { HttpEndpoint, HttpEndpointInit } from './http/http-endpoint.ts'
 import type { ServeHttp } from './http/serve-http.ts'
 import type { MetricsSources, NamedCacheStats } from './metrics/index.ts'
+import type { ServiceStats } from '../balancing/index.ts'
 import type { NodeMetrics } from './metrics/node-metrics.ts'
 import type { NodeTracing } from './tracing/node-tracing.ts'
 import type { ActorCell } from '../actors/actor-cell.ts'
 import type { ClusterEvents, ClusterInfo } from '../cluster/index.ts'
 import type { SystemEndpoints } from '../cluster/system-endpoints.ts'
+import type { JobProgress } from '../compute/index.ts'
 import type { DiscoveryInfo } from '../discovery/cluster-discovery.ts'
 import type { Membership } from '../membership/index.ts'
 import type { Libp2pMembership } from '../membership/libp2p-membership.ts'
@@ -50,6 +52,10 @@ export interface NodeObservabilityComponents {
   cacheUnsynced(): number
   /** the caches this node opened, each with this node's counters: for the metrics and the debug answer */
   caches(): NamedCacheStats[]
+  /** the map-reduce jobs this node coordinates, running then the last finished: for the debug answer */
+  jobs(): JobProgress[]
+  /** each service this node routed calls to, with this node's counters: for the metrics */
+  routes(): ServiceStats[]
   /** whether a supervisor runs this actor */
   supervised(actorId: string): boolean
   /** what the gate for browsers' admission tickets counted, by verdict; absent without a cluster secret */
@@ -110,7 +116,8 @@ export function createNodeObservability (components: NodeObservabilityComponents
       messages: () => ({ in: messaging.stats.messagesIn, out: messaging.stats.messagesOut }),
       events: (limit) => eventLog.recent(limit),
       uptime: () => components.uptime(),
-      caches: () => components.caches()
+      caches: () => components.caches(),
+      jobs: () => components.jobs()
     },
     endpoints: components.endpoints,
     activeMembers: () => membership.activeMembers(),
@@ -141,6 +148,7 @@ export function createNodeObservability (components: NodeObservabilityComponents
     unreachable: () => components.unreachable(),
     ready: () => readiness.report().ready,
     caches: () => components.caches(),
+    routes: () => components.routes(),
     events: components.events
   })
   const traces = new TraceRequests({

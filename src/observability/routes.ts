@@ -6,6 +6,14 @@ import type { DashboardFeed } from './dashboard/dashboard-feed.ts'
 import type { NodeLifecycle, ReadinessReport } from './health/readiness.ts'
 import type { HttpEndpoint } from './http/http-endpoint.ts'
 import type { ClusterInfo } from '../cluster/index.ts'
+import type { JobProgress } from '../compute/index.ts'
+import type { UnansweredMember } from './debug/index.ts'
+
+/** GET /jobs: the map-reduce jobs each answering member coordinates, running then the last finished. */
+export interface ClusterJobs {
+  nodes: Array<{ id: string, name: string, jobs: JobProgress[] }>
+  unanswered: UnansweredMember[]
+}
 
 /** What the routes read from the node, at each request. */
 export interface RoutesSource {
@@ -15,6 +23,8 @@ export interface RoutesSource {
   /** ms since the node was created */
   uptime(): number
   readiness(): ReadinessReport
+  /** served at /jobs: one debugCluster() round, so a member that does not answer delays it up to its timeout */
+  jobs?(): Promise<ClusterJobs>
   /** the dashboard's live stream; without it the dashboard is not served */
   dashboard?: DashboardFeed
   /** the node's metrics registry; without it /metrics is not served */
@@ -23,6 +33,8 @@ export interface RoutesSource {
 
 export function installRoutes (http: HttpEndpoint, node: RoutesSource): void {
   http.route('/cluster', (_request, response) => { sendJson(response, 200, node.info()) })
+  const jobs = node.jobs
+  if (jobs != null) { http.route('/jobs', async (_request, response) => { sendJson(response, 200, await jobs()) }) }
   if (node.dashboard != null) { installDashboard(http, node.dashboard) }
   http.route('/healthz', (_request, response) => {
     const { status, body } = healthOf(node.lifecycle(), node.uptime())

@@ -1,6 +1,7 @@
 // What a node needs from the platform it runs on, handed to it rather than imported: Node.js on a server or a
 // browser tab. Everything else a node runs is the same code on both, and a bundle for a browser reaches none of
 // Node's modules.
+import type { LoadProbe } from '../cluster/load-sampler.ts'
 import type { StrategyChoice, StrategyHosts } from '../discovery/create-strategies.ts'
 import type { DiscoveryComponents, DiscoveryStrategy } from '../discovery/index.ts'
 import type { KeyCrypto } from '../node/node-keys.ts'
@@ -22,4 +23,6 @@ export interface NodePlatform {
    * peer of the pair whose turn it is (see pair-dial.ts)
    */
   dialable: boolean
+  /** measures the process's cpu, event-loop lag and heap for the load report; absent where nothing is measured */
+  loadProbe?(): LoadProbe
 }

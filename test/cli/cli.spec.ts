@@ -4,6 +4,7 @@ import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect } from 'aegir/chai'
+import { TestNodes, eventually, formed, uniqueCluster } from '../fixtures/nodes.ts'
 import { CliRun, isAlive } from './cli-process.ts'
 import type { ClusterInfo } from '../../src/index.ts'
 import type { Server } from 'node:http'
@@ -59,6 +60,7 @@ export default async function (cluster, { index, restart, signal }) {
 describe('foundation (command line)', function () {
   const runs: CliRun[] = []
   const servers: Server[] = []
+  const nodes = new TestNodes()
   let dir: string | undefined
 
   const cli = (args: string[]): CliRun => {
@@ -70,6 +72,7 @@ describe('foundation (command line)', function () {
   afterEach(async function () {
     await Promise.all(runs.splice(0).map(async run => { await run.kill() }))
     await Promise.all(servers.splice(0).map(close))
+    await nodes.stopAll()
     if (dir != null) { await rm(dir, { recursive: true, force: true }) }
     dir = undefined
   })
@@ -153,6 +156,35 @@ describe('foundation (command line)', function () {
     expect(code, dev.output).to.equal(0)
     expect(dev.errors, dev.output).to.be.empty()
     expectNothingLeftBehind(dev, 6)
+  })
+
+  it('status lists the map-reduce jobs running in the cluster, with their chunks, from any node', async function () {
+    this.timeout(60_000)
+    const [a, b] = await nodes.startMany(2, { clusterName: uniqueCluster('cli') })
+    await formed([a, b])
+    let release!: () => void
+    const held = new Promise<void>(resolve => { release = resolve })
+    for (const node of [a, b]) { node.task('held', async (items: number[]) => { await held; return items.length }) }
+    // b coordinates the job; a is asked
+    const running = b.mapReduce(Array.from({ length: 30 }, (_, i) => i), 'held', (sum: number, n: number) => sum + n, { initial: 0, chunkSize: 10 })
+    try {
+      await eventually(() => b.compute.jobs()[0]?.inFlight === 3 && b.compute.jobs()[0]?.workers === 2, 'every chunk is sent')
+      const id = b.compute.jobs()[0].job
+      const status = cli(['status', a.info().http!])
+      expect(await status.exitWithin(20_000), status.output).to.deep.equal({ code: 0, signal: null })
+      expect(status.matching(/^jobs /), status.output).to.deep.equal(['jobs       1 running'])
+      expect(status.matching(/^ {2}job /), status.output).to.deep.equal([`  job ${id} held 0/3 chunks, 3 in flight, 0 retried, 2 workers (running)`])
+      expect(status.errors, status.output).to.be.empty()
+    } finally {
+      release()
+    }
+    expect(await running).to.equal(30)
+
+    // a job that ended is not listed
+    const after = cli(['status', b.info().http!])
+    expect(await after.exitWithin(20_000), after.output).to.deep.equal({ code: 0, signal: null })
+    expect(after.matching(/^jobs /), after.output).to.deep.equal(['jobs       none running'])
+    expect(after.matching(/^ {2}job /), after.output).to.be.empty()
   })
 
   it('status of a closed port or of something else than a node: one line on stderr, exit 1', async function () {

@@ -20,3 +20,24 @@ export declare const members: PlacementCandidate[]
 
 /** Keys to place. */
 export declare const names: string[]
+
+/** An actor that scores a text: the balancing examples' service. */
+export class Scorer implements Actor<{ text?: string, score?: string }, number> {
+  receive (message: { text?: string, score?: string }): number {
+    return (message.text ?? message.score ?? '').length
+  }
+}
+
+/** A text to score. */
+export declare const text: string
+
+/** One row of the map-reduce examples' dataset. */
+export interface Row {
+  id: number
+  text: string
+  /** where the row's score is fetched from */
+  url: string
+}
+
+/** The map-reduce examples' dataset. */
+export declare const rows: Row[]

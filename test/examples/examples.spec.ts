@@ -1,6 +1,7 @@
 // Runs each example for real, as its own process configured only by FOUNDATION_* variables, on loopback: the zero
 // config one by mDNS, the production one by DNS A records from a real dnsmasq, the advanced one by SRV records and a
-// static seed list at once, with an allow-list that keeps a stranger holding the secret out.
+// static seed list at once, with an allow-list that keeps a stranger holding the secret out; the map-reduce one, three
+// nodes in one process scoring a dataset with a thread task.
 import { mkdtemp, rm } from 'node:fs/promises'
 import net from 'node:net'
 import { tmpdir } from 'node:os'
@@ -184,5 +185,32 @@ describe('examples', function () {
     const summary = (node: ScriptProcess): string[] => node.stdout.slice(node.stdout.indexOf('stopping (SIGTERM)'))
     expect(summary(a), a.output).to.include.members(['discovery dns: found 0, failures 0', 'discovery static: found 1, failures 0'])
     expect(summary(b), b.output).to.include.members(['discovery dns: found 1, failures 0', 'discovery static: found 0, failures 0'])
+  })
+
+  it('map-reduce: three nodes score a dataset with a thread task, the progress shown as it goes; the result matches a local run', async function () {
+    this.timeout(120_000)
+    const run = start('map-reduce', 'map-reduce', {})
+    expect(await run.exitWithin(100_000), run.output).to.deep.equal({ code: 0, signal: null })
+    expect(run.stdout[0], run.output).to.match(/^cluster "map-reduce-[0-9a-f]+": ai-1, ai-2, ai-3$/)
+    expect(run.stdout[1], run.output).to.match(/^dashboard: http:\/\/127\.0\.0\.1:\d+\/$/)
+
+    // off a terminal, a line at every tenth of the chunks, up to all of them
+    const progress = run.stdout.filter(line => line.startsWith('score: '))
+    expect(progress.every(line => /^score: \d+\/100 chunks \(\d+ %\), \d+ in flight, [0-3] workers$/.test(line)), run.output).to.be.true()
+    const tenths = progress.map(line => Math.floor(Number(/^score: (\d+)\//.exec(line)?.[1]) / 10))
+    expect(tenths, run.output).to.deep.equal([...new Set(tenths)].sort((a, b) => a - b))
+    expect(progress.length, run.output).to.be.within(3, 11)
+    expect(progress.at(-1), run.output).to.equal('score: 100/100 chunks (100 %), 0 in flight, 3 workers')
+
+    expect(run.stdout, run.output).to.satisfy((lines: string[]) => lines.some(line => /^result matches the local run: 20000 rows, score sum \d+$/.test(line)))
+    expect(run.stdout, run.output).to.satisfy((lines: string[]) => lines.some(line => /^mean score \d+\.\d\d in \d+\.\d s$/.test(line)))
+    // every node took chunks, and every chunk was reduced once
+    const perNode = /^chunks per node: ai-1 (\d+), ai-2 (\d+), ai-3 (\d+)$/.exec(run.stdout.find(line => line.startsWith('chunks per node: ')) ?? '')
+    expect(perNode, run.output).to.not.equal(null)
+    const counts = perNode!.slice(1).map(Number)
+    expect(counts.every(n => n > 0), run.output).to.be.true()
+    expect(counts.reduce((a, b) => a + b, 0), run.output).to.equal(100)
+    expect(run.stdout.at(-1), run.output).to.equal('stopped')
+    expect(run.errors, run.output).to.be.empty()
   })
 })

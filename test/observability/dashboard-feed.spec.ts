@@ -34,6 +34,7 @@ describe('the dashboard page and its live stream', function () {
       expect(html).to.include('<svg id="graph"')
       expect(html).to.include("new EventSource('events')")
       expect(html).to.include('<tbody id="caches">')
+      expect(html).to.include('<tbody id="jobs">')
       // the styles are part of the page itself
       expect(html).to.match(/<style>\s*:root \{/)
       // nothing is loaded from elsewhere: the page works offline
@@ -74,6 +75,31 @@ describe('the dashboard page and its live stream', function () {
     expect(nodes.get(b.id).caches).to.deep.equal([{ name: 'stock', ...stock.stats() }])
     expect(nodes.get(b.id).caches[0]).to.include({ hits: 2, misses: 1, writes: 2, entries: 2 })
     expect(nodes.get(a.id).caches[0]).to.include({ hits: 0, misses: 0, writes: 0, entries: 2 })
+  })
+
+  it('carries the jobs each answering node coordinates in its snapshots, and serves them at /jobs', async () => {
+    let release!: () => void
+    const held = new Promise<void>(resolve => { release = resolve })
+    for (const node of [a, b]) { node.task('held', async (items: number[]) => { await held; return items.length }) }
+    const job = b.mapReduce(Array.from({ length: 30 }, (_, i) => i), 'held', (sum: number, n: number) => sum + n, { initial: 0, chunkSize: 10 })
+    try {
+      await eventually(() => b.compute.jobs()[0]?.inFlight === 3 && b.compute.jobs()[0]?.workers === 2, 'every chunk is sent')
+      const client = connect(a)
+      await eventually(() => client.of('snapshot').length > 0, 'a snapshot arrives')
+      const nodes = new Map<string, any>(client.of('snapshot')[0].nodes.map((n: any) => [n.id, n]))
+      expect(nodes.get(a.id).jobs).to.deep.equal([])
+      expect(nodes.get(b.id).jobs).to.deep.equal(b.compute.jobs())
+      expect(nodes.get(b.id).jobs[0]).to.deep.include({ task: 'held', state: 'running', done: 0, inFlight: 3, workers: 2, sourceEnded: true })
+
+      const response = await fetch(`${a.info().http}/jobs`)
+      expect(response.status).to.equal(200)
+      const served = await response.json()
+      expect(served.unanswered).to.deep.equal([])
+      expect(served.nodes).to.have.deep.members([{ id: a.id, name: a.name, jobs: [] }, { id: b.id, name: b.name, jobs: b.compute.jobs() }])
+    } finally {
+      release()
+    }
+    expect(await job).to.equal(30)
   })
 
   it('does no work without a client, and none once every client has disconnected', async () => {

@@ -11,6 +11,7 @@ import { TestNodes, eventually, formed, uniqueCluster } from '../fixtures/nodes.
 import { repoRoot } from '../fixtures/script-process.ts'
 import type { Actor } from '../../src/actors/index.ts'
 import type { CacheStats } from '../../src/cache/index.ts'
+import type { JobProgress } from '../../src/compute/index.ts'
 import type { DashboardNode, DashboardSnapshot } from '../../src/observability/dashboard/dashboard-snapshot.ts'
 import type { ChildNode } from '../fixtures/child-node.ts'
 import type { Browser, Page } from 'playwright-core'
@@ -34,6 +35,18 @@ async function cacheRows (page: Page): Promise<Array<{ cells: string[], moving: 
   })))
 }
 
+/** The jobs panel's rows as the page draws them: the cell texts, the progress bar's value and max, the retried mark. */
+async function jobRows (page: Page): Promise<Array<{ cells: string[], bar: [number, number], retrying: boolean }>> {
+  return page.$$eval('#jobs tr[data-job]', rows => rows.map(row => {
+    const bar = row.querySelector('progress')
+    return {
+      cells: [...row.querySelectorAll('td')].map(td => (td.textContent ?? '').trim()),
+      bar: [Number(bar?.getAttribute('value')), Number(bar?.getAttribute('max'))] as [number, number],
+      retrying: row.querySelector('td:nth-child(7)')?.classList.contains('moving') ?? false
+    }
+  }))
+}
+
 /** Serves the page with one snapshot on its stream: for what a live cluster shows only now and then. */
 async function servePage (snapshot: DashboardSnapshot): Promise<{ url: string, close(): void }> {
   const server = createServer((request, response) => {
@@ -52,8 +65,12 @@ async function servePage (snapshot: DashboardSnapshot): Promise<{ url: string, c
 
 const NO_COUNTS: CacheStats = { hits: 0, misses: 0, writes: 0, deletes: 0, evictions: 0, expirations: 0, moves: 0, entries: 0, bytes: 0, rebalancing: 0 }
 
-function answered (id: string, name: string, caches: DashboardNode['caches']): DashboardNode {
-  return { id, name, status: 'alive', self: id === 'p-alpha', answered: true, actorCount: 0, actors: [], actorsOmitted: 0, messageRate: 0, messagesIn: 0, messagesOut: 0, caches }
+function answered (id: string, name: string, caches: DashboardNode['caches'], jobs: JobProgress[] = []): DashboardNode {
+  return { id, name, status: 'alive', self: id === 'p-alpha', answered: true, actorCount: 0, actors: [], actorsOmitted: 0, messageRate: 0, messagesIn: 0, messagesOut: 0, caches, jobs }
+}
+
+function job (id: string, progress: Partial<JobProgress>): JobProgress {
+  return { job: id, task: 'score', state: 'running', done: 0, inFlight: 0, retried: 0, items: 0, workers: 0, sourceEnded: false, ...progress }
 }
 
 class Quiet implements Actor {
@@ -193,6 +210,73 @@ describe('the dashboard in Chromium', function () {
       await page.goto(empty.url)
       await page.waitForFunction(() => document.body.hasAttribute('data-updated'), null, WAIT)
       expect(await page.textContent('#caches')).to.equal('no caches opened')
+    } finally {
+      served.close()
+      empty.close()
+    }
+  })
+
+  it('shows each job a node coordinates: its node, task, state, progress, chunks in flight, retried and workers', async () => {
+    const [a, b] = await nodes.startMany(2, { clusterName: uniqueCluster('dash') })
+    await formed([a, b])
+    let release!: () => void
+    const held = new Promise<void>(resolve => { release = resolve })
+    for (const node of [a, b]) { node.task('held', async (items: number[]) => { await held; return items.length }) }
+    const running = b.mapReduce(Array.from({ length: 30 }, (_, i) => i), 'held', (sum: number, n: number) => sum + n, { initial: 0, chunkSize: 10 })
+    try {
+      await eventually(() => b.compute.jobs()[0]?.inFlight === 3 && b.compute.jobs()[0]?.workers === 2, 'every chunk is sent')
+      const id = b.compute.jobs()[0].job
+      const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } })
+      await page.goto(`${a.info().http}/`)
+      await page.waitForFunction(() => document.querySelectorAll('#jobs tr[data-job]').length === 1, null, WAIT)
+      expect(await jobRows(page)).to.deep.equal([
+        { cells: [b.name, id.slice(0, 8), 'held', 'running', '0 / 3', '3', '0', '2'], bar: [0, 3], retrying: false }
+      ])
+      expect(await page.getAttribute('#jobs tr[data-job]', 'data-job')).to.equal(id)
+      expect(await page.getAttribute('#jobs tr[data-job]', 'data-node-id')).to.equal(b.id)
+
+      release()
+      expect(await running).to.equal(30)
+      await page.waitForFunction(() => document.querySelector('#jobs tr[data-job]')?.getAttribute('data-state') === 'done', null, WAIT)
+      expect(await jobRows(page)).to.deep.equal([
+        // a finished job keeps the count of members it had
+        { cells: [b.name, id.slice(0, 8), 'held', 'done', '3 / 3', '0', '0', '2'], bar: [3, 3], retrying: false }
+      ])
+    } finally {
+      release()
+    }
+  })
+
+  it('lists the running jobs first, marks a total still growing and chunks retried, and says when there is no job', async () => {
+    const snapshot: DashboardSnapshot = {
+      time: Date.now(),
+      cluster: 'fake',
+      self: 'p-alpha',
+      nodes: [
+        answered('p-beta', 'beta', [], [job('b-running-1', { done: 7, inFlight: 4, retried: 2, workers: 3 })]),
+        answered('p-alpha', 'alpha', [], [
+          job('a-running-1', { task: 'hash', done: 40, inFlight: 2, workers: 2, sourceEnded: true }),
+          job('a-failed-1', { state: 'failed', done: 5, inFlight: 1, retried: 3, workers: 1, sourceEnded: true }),
+          job('a-done-1', { state: 'done', done: 12, sourceEnded: true })
+        ])
+      ],
+      links: []
+    }
+    const served = await servePage(snapshot)
+    const empty = await servePage({ ...snapshot, nodes: [answered('p-alpha', 'alpha', [])] })
+    try {
+      const page = await browser!.newPage()
+      await page.goto(served.url)
+      await page.waitForFunction(() => document.querySelectorAll('#jobs tr[data-job]').length === 4, null, WAIT)
+      expect(await jobRows(page)).to.deep.equal([
+        { cells: ['alpha (this node)', 'a-runnin', 'hash', 'running', '40 / 42', '2', '0', '2'], bar: [40, 42], retrying: false },
+        { cells: ['beta', 'b-runnin', 'score', 'running', '7 / 11+', '4', '2', '3'], bar: [7, 11], retrying: true },
+        { cells: ['alpha (this node)', 'a-failed', 'score', 'failed', '5 / 6', '1', '3', '1'], bar: [5, 6], retrying: true },
+        { cells: ['alpha (this node)', 'a-done-1', 'score', 'done', '12 / 12', '0', '0', '0'], bar: [12, 12], retrying: false }
+      ])
+      await page.goto(empty.url)
+      await page.waitForFunction(() => document.body.hasAttribute('data-updated'), null, WAIT)
+      expect(await page.textContent('#jobs')).to.equal('no jobs')
     } finally {
       served.close()
       empty.close()

@@ -149,6 +149,60 @@ describe('debugCluster()', function () {
     expect(refused.unanswered.find(u => u.id === b.id)?.error).to.match(/^InvalidDebugAnswerError: .*: caches\.0\.hits: /)
   })
 
+  it('lists the map-reduce jobs each node coordinates: those running with their progress, then the last finished', async () => {
+    const gate = new Gate()
+    gates.push(gate)
+    // every chunk waits at the gate: the job stands still while it is looked at
+    for (const node of [a, b, c]) { node.task('held', async (items: number[]) => { await gate.opened; return items.length }) }
+    b.task('count', (items: number[]) => items.length)
+    await b.mapReduce([1, 2, 3], 'count', (sum: number, n: number) => sum + n, { initial: 0 })
+    const job = b.mapReduce(Array.from({ length: 50 }, (_, i) => i), 'held', (sum: number, n: number) => sum + n, { initial: 0, chunkSize: 5 })
+    await eventually(() => b.compute.jobs()[0]?.inFlight === 10 && b.compute.jobs()[0]?.workers === 3, () => `every chunk is sent: ${JSON.stringify(b.compute.jobs())}`)
+
+    const running = await a.debugCluster()
+    const jobs = new Map(running.nodes.map(n => [n.id, n.jobs]))
+    expect(jobs.get(a.id)).to.deep.equal([])
+    expect(jobs.get(c.id)).to.deep.equal([])
+    expect(jobs.get(b.id)).to.deep.equal(b.compute.jobs())
+    // the running job first, then the one finished
+    expect(jobs.get(b.id)?.map(j => [j.task, j.state])).to.deep.equal([['held', 'running'], ['count', 'done']])
+    expect(jobs.get(b.id)?.[0]).to.deep.include({ state: 'running', done: 0, inFlight: 10, retried: 0, items: 50, workers: 3, sourceEnded: true })
+
+    gate.open()
+    expect(await job).to.equal(50)
+    const finished = (await c.debugCluster()).nodes.find(n => n.id === b.id)!
+    expect(finished.jobs.map(j => j.task)).to.deep.equal(['count', 'held'])
+    expect(finished.jobs[1]).to.deep.include({ job: jobs.get(b.id)?.[0].job, state: 'done', done: 10, inFlight: 0 })
+  })
+
+  it('takes an answer without jobs, as a member of an earlier release sends, as a node that coordinates none', async () => {
+    b.task('count', (items: number[]) => items.length)
+    await b.mapReduce([1, 2, 3], 'count', (sum: number, n: number) => sum + n, { initial: 0 })
+    const real = (await a.debugCluster()).nodes.find(n => n.id === b.id)!
+    expect(real.jobs.map(job => job.state)).to.deep.equal(['done'])
+    const { jobs: _, ...earlier } = real
+    b.endpoints.register(DEBUG_SERVICE, { call: async () => earlier })
+    const debug = await a.debugCluster()
+    expect(debug.unanswered).to.deep.equal([])
+    expect(debug.nodes.find(n => n.id === b.id)?.jobs).to.deep.equal([])
+    // but a job that is not one is not taken: a state no job has, a count below 0, a job without its id
+    const bad: Array<[unknown, RegExp]> = [
+      [{ ...real.jobs[0], state: 'paused' }, /: jobs\.0\.state: "running", "done", "failed" or "cancelled"$/],
+      [{ ...real.jobs[0], inFlight: -1 }, /: jobs\.0\.inFlight: a whole number from 0 to /],
+      [{ ...real.jobs[0], job: '' }, /: jobs\.0\.job: a string of 1 to 256 characters$/],
+      [{ ...real.jobs[0], sourceEnded: 'yes' }, /: jobs\.0\.sourceEnded: true or false$/]
+    ]
+    let answer: unknown
+    b.endpoints.register(DEBUG_SERVICE, { call: async () => answer })
+    const refusal = async (): Promise<string | undefined> => (await a.debugCluster()).unanswered.find(u => u.id === b.id)?.error
+    for (const [job, error] of bad) {
+      answer = { ...real, jobs: [job] }
+      expect(await refusal()).to.match(/^InvalidDebugAnswerError: /).and.to.match(error)
+    }
+    answer = { ...real, jobs: Array.from({ length: 65 }, () => real.jobs[0]) }
+    expect(await refusal()).to.match(/: jobs: at most 64 entries$/)
+  })
+
   it('lists a member that does not answer, or answers with nonsense, as unanswered and still returns the others', async () => {
     // c takes the request and never answers; b answers with something that is not a snapshot
     c.endpoints.register(DEBUG_SERVICE, { call: async () => new Promise(() => {}) })

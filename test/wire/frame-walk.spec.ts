@@ -343,10 +343,10 @@ const PROTOCOLS: Protocol[] = [
     walks: [
       {
         type: 'report',
-        sample: { processes: 3, messageRate: 12.5, names: 40, groups: { epoch: 1, seq: 9 } },
-        optional: ['names', 'groups'],
-        // a rate is any number of messages per second that is not below 0
-        accepts: { messageRate: ['fraction', 'huge'] }
+        sample: { processes: 3, messageRate: 12.5, cpu: 0.25, eventLoopLag: 12, heap: 0.5, mailbox: 7, uptime: 60_000, names: 40, groups: { epoch: 1, seq: 9 } },
+        optional: ['cpu', 'eventLoopLag', 'heap', 'mailbox', 'uptime', 'names', 'groups'],
+        // a rate and a duration are any number not below 0; cpu and heap are shares, so 1.5 is as wrong as -1
+        accepts: { messageRate: ['fraction', 'huge'], eventLoopLag: ['fraction', 'huge'], uptime: ['fraction', 'huge'] }
       }
     ]
   }

@@ -1,6 +1,7 @@
 // The dashboard: one self-contained page (inline CSS and script, nothing fetched but the node's own /events stream).
 // Everything it shows comes from the network, so the script builds the page with DOM calls and textContent only:
 // no markup is ever made from received text.
+import { DASHBOARD_JOBS_SCRIPT, DASHBOARD_JOBS_SECTION } from './dashboard-jobs.ts'
 import { DASHBOARD_CSS } from './dashboard-style.ts'
 
 /** Keeps the page to its own inline code and its own origin's stream, whatever a name on the network says. */
@@ -51,7 +52,7 @@ ${DASHBOARD_CSS}</style>
       <tbody id="caches"></tbody>
     </table>
   </section>
-  <section class="wide">
+${DASHBOARD_JOBS_SECTION}  <section class="wide">
     <h2>Actors per node</h2>
     <div id="actors"></div>
   </section>
@@ -184,6 +185,7 @@ ${DASHBOARD_CSS}</style>
     }));
   }
 
+${DASHBOARD_JOBS_SCRIPT}
   function drawActors (snapshot) {
     var cards = sorted(snapshot.nodes).filter(function (n) { return n.status === 'alive' || n.status === 'suspect'; }).map(function (n) {
       var content;
@@ -248,6 +250,7 @@ ${DASHBOARD_CSS}</style>
     drawGraph(snapshot);
     drawNodes(snapshot);
     drawCaches(snapshot);
+    drawJobs(snapshot);
     drawActors(snapshot);
     document.body.setAttribute('data-updated', String(snapshot.time));
   }

@@ -1,5 +1,6 @@
 // What the dashboard draws each second: every known member with its status, the links between members, and each
-// answering node's actors, message counts and caches, from one debugCluster() round.
+// answering node's actors, message counts, caches and map-reduce jobs, from one debugCluster() round.
+import type { JobProgress } from '../../compute/index.ts'
 import type { Member, MemberStatus } from '../../membership/index.ts'
 import type { ActorDebugInfo, CacheDebugInfo, ClusterDebug } from '../debug/index.ts'
 
@@ -21,6 +22,8 @@ export interface DashboardNode {
   messagesOut?: number
   /** the caches it opened, with its counters for each */
   caches?: CacheDebugInfo[]
+  /** the map-reduce jobs it coordinates: running, then the last finished */
+  jobs?: JobProgress[]
 }
 
 /** One pair of connected members, whichever dialled. */
@@ -55,6 +58,7 @@ export function dashboardSnapshot (cluster: string, self: string, members: Membe
       node.messagesIn = answer.messages.in
       node.messagesOut = answer.messages.out
       node.caches = answer.caches
+      node.jobs = answer.jobs
     }
     return node
   })

@@ -41,4 +41,8 @@ export const DASHBOARD_CSS = `  :root { --alive: #2f9e5b; --suspect: #e3a21a; --
   .muted { color: var(--muted); }
   @media (max-width: 900px) { main { grid-template-columns: 1fr; } }
   td.moving { color: var(--suspect); font-weight: 600; }
+  td.job-state { font-weight: 600; }
+  td.job-state.running { color: var(--accent); } td.job-state.done { color: var(--alive); }
+  td.job-state.failed { color: var(--dead); } td.job-state.cancelled { color: var(--left); }
+  td.progress progress { width: 140px; height: 10px; vertical-align: middle; }
 `

@@ -4,6 +4,7 @@ import * as z from 'zod/mini'
 import { RECORDED_EVENTS } from '../events/index.ts'
 import { InvalidDebugAnswerError, InvalidDebugRequestError } from './errors.ts'
 import type { NodeDebugInfo } from './index.ts'
+import type { JobState } from '../../compute/index.ts'
 
 /** The system endpoint every node answers debugCluster() at. */
 export const DEBUG_SERVICE = '$debug'
@@ -13,6 +14,10 @@ export const MAX_EVENTS_LISTED = 200
 export const MAX_LINKS_LISTED = 1024
 /** A node that opened more caches than this lists the first ones only. */
 export const MAX_CACHES_LISTED = 256
+/** A node coordinating more map-reduce jobs than this lists the first ones only. */
+export const MAX_JOBS_LISTED = 64
+/** every state a job reports (JobState), for the answer's check */
+const JOB_STATES = ['running', 'done', 'failed', 'cancelled'] as const satisfies readonly JobState[]
 const MAX_PROTOCOLS = 256
 const MAX_ID = 256
 const MAX_DETAIL = 4096
@@ -81,6 +86,17 @@ function answerSchema (request: DebugRequest): z.ZodMiniType<DebugAnswer> {
     bytes: count(),
     rebalancing: count()
   })
+  const job = z.object({
+    job: id,
+    task: id,
+    state: z.enum(JOB_STATES, { error: '"running", "done", "failed" or "cancelled"' }),
+    done: count(),
+    inFlight: count(),
+    retried: count(),
+    items: count(),
+    workers: count(),
+    sourceEnded: z.boolean({ error: 'true or false' })
+  })
   const event = z.object({
     seq: count(),
     time: count(),
@@ -99,6 +115,8 @@ function answerSchema (request: DebugRequest): z.ZodMiniType<DebugAnswer> {
     messages: z.object({ in: count(), out: count() }),
     // a member of a release before caches answers without them: it opened none, rather than answering nonsense
     caches: z._default(list(cache, MAX_CACHES_LISTED), () => []),
+    // nor jobs, from a release before map-reduce: it coordinates none
+    jobs: z._default(list(job, MAX_JOBS_LISTED), () => []),
     events: list(event, request.maxEvents),
     uptime: count()
   })

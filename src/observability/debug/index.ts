@@ -1,5 +1,7 @@
-// debugCluster(): every member's actors, mailboxes, links, caches and recent events, gathered over the '$debug' endpoint.
+// debugCluster(): every member's actors, mailboxes, links, caches, map-reduce jobs and recent events, gathered over the
+// '$debug' endpoint.
 import type { CacheStats } from '../../cache/index.ts'
+import type { JobProgress } from '../../compute/index.ts'
 import type { MemberStatus } from '../../membership/index.ts'
 import type { RecordedEvent } from '../events/index.ts'
 
@@ -66,6 +68,8 @@ export interface NodeDebugInfo {
   messages: { in: number, out: number }
   /** the caches the node opened, at most 256 */
   caches: CacheDebugInfo[]
+  /** the map-reduce jobs the node coordinates: those running, then the last ones finished, at most 64 */
+  jobs: JobProgress[]
   /** the newest entries of the node's recent-events log, oldest first */
   events: RecordedEvent[]
   /** ms since the node started */

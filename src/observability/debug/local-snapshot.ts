@@ -1,9 +1,11 @@
-// This node's own debug snapshot: its actors (those with the deepest mailboxes first when capped), links, caches and events.
-import { MAX_CACHES_LISTED, MAX_LINKS_LISTED } from './debug-wire.ts'
+// This node's own debug snapshot: its actors (those with the deepest mailboxes first when capped), links, caches, jobs
+// and events.
+import { MAX_CACHES_LISTED, MAX_JOBS_LISTED, MAX_LINKS_LISTED } from './debug-wire.ts'
 import type { DebugAnswer, DebugRequest } from './debug-wire.ts'
 import type { ActorDebugInfo, LinkDebugInfo } from './index.ts'
 import type { ActorCell } from '../../actors/actor-cell.ts'
 import type { CacheStats } from '../../cache/index.ts'
+import type { JobProgress } from '../../compute/index.ts'
 import type { RecordedEvent } from '../events/index.ts'
 import type { Connection } from '@libp2p/interface'
 
@@ -25,6 +27,8 @@ export interface LocalDebugSource {
   uptime(): number
   /** the caches this node opened, each with this node's counters */
   caches(): Array<{ name: string, stats: CacheStats }>
+  /** the map-reduce jobs this node coordinates: those running, then the last ones finished */
+  jobs(): JobProgress[]
 }
 
 export function localSnapshot (source: LocalDebugSource, request: DebugRequest): DebugAnswer {
@@ -40,6 +44,8 @@ export function localSnapshot (source: LocalDebugSource, request: DebugRequest):
     messageRate: source.messageRate(),
     messages: source.messages(),
     caches: source.caches().slice(0, MAX_CACHES_LISTED).map(({ name, stats }) => ({ name, ...stats })),
+    // the running ones come first: a node past the cap drops finished jobs before running ones
+    jobs: source.jobs().slice(0, MAX_JOBS_LISTED),
     events: request.maxEvents > 0 ? source.events(request.maxEvents) : [],
     uptime: source.uptime()
   }

@@ -34,6 +34,10 @@ export const serveHttp: ServeHttp = (components, { debug, eventLog, readiness },
   })
   installRoutes(http, {
     info: () => components.info(),
+    jobs: async () => {
+      const { nodes, unanswered } = await debug.cluster({ timeout: 2 * SECOND, maxActors: 0, maxEvents: 0 })
+      return { nodes: nodes.map(({ id, name, jobs }) => ({ id, name, jobs })), unanswered }
+    },
     dashboard,
     lifecycle: () => components.lifecycle(),
     uptime: () => components.uptime(),

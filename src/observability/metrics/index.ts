@@ -1,5 +1,6 @@
 // Metrics: a Prometheus registry of each node's own, holding Foundation's metrics and libp2p's.
 import type { LocalActors } from '../../actors/local-actors.ts'
+import type { ServiceStats } from '../../balancing/index.ts'
 import type { CacheStats } from '../../cache/index.ts'
 import type { ClusterEvents } from '../../cluster/index.ts'
 import type { Member } from '../../membership/index.ts'
@@ -43,6 +44,8 @@ export interface MetricsSources {
   ready(): boolean
   /** the caches this node opened, each with this node's counters */
   caches(): NamedCacheStats[]
+  /** each service this node routed calls to, with this node's counters */
+  routes(): ServiceStats[]
   /** where failovers, moves and partitions are announced */
   events: TypedEventTarget<ClusterEvents>
 }

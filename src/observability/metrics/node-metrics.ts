@@ -4,6 +4,7 @@ import { registerCacheMetrics } from './cache-metrics.ts'
 import { CallLatency } from './call-latency.ts'
 import { registerFoundationMetrics } from './foundation-metrics.ts'
 import { libp2pMetrics } from './libp2p-metrics.ts'
+import { registerRouteMetrics } from './route-metrics.ts'
 import type { EventCounts } from './foundation-metrics.ts'
 import type { ClusterMetrics, MetricsSources } from './index.ts'
 import type { Metrics } from '@libp2p/interface'
@@ -42,6 +43,7 @@ export class NodeMetrics implements ClusterMetrics {
     sources.events.addEventListener('partition:detected', () => { this.events.partitions++ })
     registerFoundationMetrics(this.registry, sources, this.events)
     registerCacheMetrics(this.registry, () => sources.caches())
+    registerRouteMetrics(this.registry, () => sources.routes())
   }
 
   /** The Prometheus text exposition of every metric in the registry. */

@@ -1,7 +1,9 @@
-// The Node.js platform: node:crypto keys, AsyncLocalStorage for trace context, every discovery strategy, HTTP.
+// The Node.js platform: node:crypto keys, AsyncLocalStorage for trace context, every discovery strategy, HTTP, and
+// the process's load measured.
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { createStrategies } from '../../discovery/create-strategies.ts'
 import { serveHttp } from '../../observability/http/serve-http.ts'
+import { nodeLoadProbe } from './load-probe.ts'
 import { nodeKeyCrypto } from './node-crypto.ts'
 import type { NodePlatform } from '../node-platform.ts'
 
@@ -11,6 +13,7 @@ export function nodePlatform (): NodePlatform {
     contextStorage: () => new AsyncLocalStorage(),
     strategies: createStrategies,
     serveHttp,
-    dialable: true
+    dialable: true,
+    loadProbe: nodeLoadProbe
   }
 }

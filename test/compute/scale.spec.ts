@@ -1,0 +1,61 @@
+// A job of 2,000 chunks on 25 real nodes in one process: every node takes part and the result is right.
+import { expect } from 'aegir/chai'
+import { TestNodes, eventually, uniqueCluster } from '../fixtures/nodes.ts'
+import type { FoundationNode } from '../../src/cluster/foundation-node.ts'
+import type { ChunkInfo, TaskContext } from '../../src/compute/index.ts'
+
+const NODES = 25
+const CHUNKS = 2000
+const CHUNK_SIZE = 5
+/**
+ * 25 nodes share this process's one event loop on a 2-core machine: probes slower than the tests' fast settings,
+ * so a node busy with its share of the job is not suspected meanwhile
+ */
+const LIGHT_MEMBERSHIP = { probeInterval: 1000, probeTimeout: 500, suspectTimeout: 4000 }
+
+describe(`compute: a job on ${NODES} nodes in one process`, function () {
+  this.timeout(120_000)
+  const nodes = new TestNodes()
+
+  after(async () => { await nodes.stopAll() })
+
+  it(`runs ${CHUNKS} chunks with every node taking part, and sums them right`, async () => {
+    const cluster = uniqueCluster('compute-25')
+    const first = await nodes.start({ clusterName: cluster, name: 'node-1', membership: LIGHT_MEMBERSHIP, discovery: { mdns: false }, http: { enabled: false } })
+    const seed = first.addresses()
+    const all: FoundationNode[] = [first]
+    for (let i = 2; i <= NODES; i++) {
+      all.push(await nodes.start({ clusterName: cluster, name: `node-${i}`, membership: LIGHT_MEMBERSHIP, discovery: { mdns: false, static: seed }, http: { enabled: false } }))
+    }
+    await eventually(() => all.every(node => node.info().nodes === NODES), () => `members counted: ${all.map(n => n.info().nodes).join(' ')}`, 60_000)
+    // membership spreads faster than 300 handshakes on one event loop: the job starts once the mesh is whole, or
+    // the first offers wait for connections still being set up
+    const linked = (node: FoundationNode): number => new Set(node.host.getConnections().map(c => c.remotePeer.toString())).size
+    await eventually(() => all.every(node => linked(node) === NODES - 1), () => `peers connected: ${all.map(linked).join(' ')}`, 60_000)
+
+    const ran = new Map<string, number>()
+    for (const node of all) {
+      node.task('weigh', async (items: number[], context: TaskContext) => {
+        ran.set(node.id, (ran.get(node.id) ?? 0) + 1)
+        // a little waiting, as I/O would: the coordinator's own share cannot finish before the others start
+        await new Promise(resolve => setTimeout(resolve, 5))
+        context.signal.throwIfAborted()
+        return items.reduce((sum, x) => sum + x, 0)
+      })
+    }
+    const items = Array.from({ length: CHUNKS * CHUNK_SIZE }, (_, i) => i)
+    const byNode = new Map<string, number>()
+    const started = Date.now()
+    const total = await all[7].mapReduce(items, 'weigh', (sum: number, part: number, chunk: ChunkInfo) => {
+      byNode.set(chunk.node, (byNode.get(chunk.node) ?? 0) + 1)
+      return sum + part
+    }, { initial: 0, chunkSize: CHUNK_SIZE })
+    const took = Date.now() - started
+    expect(total).to.equal(items.reduce((a, b) => a + b, 0))
+    const counts = all.map(node => byNode.get(node.id) ?? 0)
+    expect(counts.every(count => count > 0), `chunks per node: ${counts.join(' ')} in ${took} ms`).to.equal(true)
+    expect(counts.reduce((a, b) => a + b, 0)).to.equal(CHUNKS)
+    expect([...ran.values()].reduce((a, b) => a + b, 0), 'chunks run, tries included').to.equal(CHUNKS)
+    expect(all[7].compute.jobs().at(-1)).to.include({ state: 'done', workers: NODES, done: CHUNKS, retried: 0 })
+  })
+})
