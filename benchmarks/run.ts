@@ -11,7 +11,7 @@ import { writeResult } from './lib/result.ts'
 import { writeReadme } from './report.ts'
 import type { BenchResult } from './lib/result.ts'
 
-export const SUITES = ['send', 'call', 'pubsub', 'signatures', 'browser', 'soak', 'formation', 'actor-memory', 'failover', 'handoff', 'idle', 'scale', 'registry', 'overlay', 'partial-view', 'client-server', 'topology-switch', 'cache', 'cache-scale'] as const
+export const SUITES = ['send', 'call', 'pubsub', 'signatures', 'browser', 'soak', 'formation', 'actor-memory', 'failover', 'handoff', 'idle', 'scale', 'registry', 'overlay', 'partial-view', 'client-server', 'topology-switch', 'cache', 'cache-scale', 'balancer', 'map-reduce'] as const
 
 /** A suite taking longer than this is killed. */
 const SUITE_TIMEOUT_MS = 120_000
@@ -22,9 +22,13 @@ const SUITE_TIMEOUT_MS = 120_000
  * and a crash sweep of 30 fresh overlays, client-server 10,000 nodes over 3 seeds; partial-view forms five clusters of up to 200 nodes; topology-switch
  * simulates an hour of 5,000 members and a dozen hours of hundreds; cache runs about a minute, and each of its parts
  * has a budget of minutes
- * (cache-scale: clusters of 5 to 50 nodes in one process, no new size started after 11 minutes of its 15)
+ * (cache-scale: clusters of 5 to 50 nodes in one process, no new size started after 11 minutes of its 15); balancer
+ * runs about four minutes (a 5-node cluster through 32 measured runs, then clusters of 5 and 25 nodes), each of its
+ * steps with a budget, no cluster started after 6 minutes of its 10; map-reduce runs about seven minutes (five jobs of
+ * 100,000 items of 1 ms on 2 cores, then clusters of up to 26 nodes in one process), each part with a budget, no part
+ * started after 11 minutes of its 15
  */
-const LONG_SUITE_TIMEOUT_MS: Partial<Record<typeof SUITES[number], number>> = { failover: 240_000, handoff: 240_000, scale: 2_700_000, registry: 600_000, overlay: 2_700_000, 'partial-view': 2_400_000, 'client-server': 600_000, 'topology-switch': 2_400_000, soak: 2_400_000, cache: 600_000, 'cache-scale': 900_000 }
+const LONG_SUITE_TIMEOUT_MS: Partial<Record<typeof SUITES[number], number>> = { failover: 240_000, handoff: 240_000, scale: 2_700_000, registry: 600_000, overlay: 2_700_000, 'partial-view': 2_400_000, 'client-server': 600_000, 'topology-switch': 2_400_000, soak: 2_400_000, cache: 600_000, 'cache-scale': 900_000, balancer: 600_000, 'map-reduce': 900_000 }
 
 interface SuiteModule {
   run(): Promise<BenchResult>

@@ -9,8 +9,11 @@ export { NoEligibleMemberError, ServiceNotFoundError, RouteOptionError } from '.
  * - `round-robin`: each in turn.
  * - `random`: any, uniformly.
  * - `least-connections`: of two picked at random, the one with fewer calls from this node still in flight.
- * - `least-latency`: of two picked at random, the one whose decaying latency estimate (peak EWMA: it jumps up at once
- * on a slow answer and decays over 10 s) times its calls in flight plus one is lower.
+ * - `least-latency`: of two picked at random, the one a new call can expect sooner: its latency per call in flight (an
+ * average of its answers, each divided by the calls that were in flight to it from this node plus one, since an actor
+ * handles one message at a time) times the square root of its calls in flight now plus one. A failure counts as the
+ * whole timeout, and an estimate no answer refreshes decays over 10 s, so an actor avoided for being slow is tried
+ * again.
  * - `consistent-hash`: the one that ranks first for `key` (rendezvous hashing), so one key keeps going to one actor
  * while the service's members stay the same.
  */

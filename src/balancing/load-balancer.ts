@@ -5,7 +5,7 @@ import { ActorNotFoundError } from '../actors/errors.ts'
 import { AbortError, NodeDownError, PeerOverloadedError } from '../messaging/errors.ts'
 import { systemClock } from '../time/clock.ts'
 import { checkConstraints } from './constraints.ts'
-import { RouteOptionError } from './errors.ts'
+import { RouteOptionError, ServiceNotFoundError } from './errors.ts'
 import { ServiceBalance } from './service-balance.ts'
 import type { MemberFacts } from './constraints.ts'
 import type { Balancer, BalancingStrategy, RouteOptions, ServiceStats } from './index.ts'
@@ -61,6 +61,8 @@ export class LoadBalancer implements Balancer {
   async route<Reply = unknown>(service: string, message: unknown, options: RouteOptions = {}): Promise<Reply> {
     checkRouteOptions(service, options)
     options.signal?.throwIfAborted()
+    // a name no actor serves keeps no state here: callers may route to names that do not exist
+    if (this.components.instances(service).length === 0) { throw new ServiceNotFoundError(service) }
     const balance = this.balanceOf(service)
     const started = this.clock.now()
     const deadline = started + (options.timeout ?? this.init.callTimeout)
@@ -118,15 +120,18 @@ export class LoadBalancer implements Balancer {
   }
 
   private async attempt (balance: ServiceBalance, instance: InstanceState, message: unknown, timeout: number, signal?: AbortSignal): Promise<{ ok: true, value: unknown } | { ok: false, error: unknown }> {
+    // an actor handles one message at a time: an answer's latency counts the calls queued ahead of it
+    const ahead = instance.inFlight
     instance.inFlight++
     const sent = this.clock.now()
     try {
       const value = await this.components.call(instance.ref, message, { timeout, signal })
-      balance.answered(instance, this.clock.now() - sent, this.clock.now())
+      balance.answered(instance, (this.clock.now() - sent) / (ahead + 1), this.clock.now())
       return { ok: true, value }
     } catch (error) {
-      // the caller's own abort says nothing of the actor
-      if (!(error instanceof AbortError)) { balance.failed(instance, this.clock.now() - sent, this.clock.now()) }
+      // the caller's own abort says nothing of the actor; a failure weighs as a call that took the whole timeout,
+      // or an actor that fails fast would look the fastest of all
+      if (!(error instanceof AbortError)) { balance.failed(instance, Math.max(this.clock.now() - sent, timeout), this.clock.now()) }
       return { ok: false, error }
     } finally {
       instance.inFlight--

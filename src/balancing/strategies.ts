@@ -3,7 +3,7 @@
 import { hash32 } from '../placement/hash.ts'
 import { ranksBefore, score } from '../placement/rendezvous.ts'
 import type { BalancingStrategy } from './index.ts'
-import type { PeakEwma } from './peak-ewma.ts'
+import type { LatencyEstimate } from './latency-estimate.ts'
 
 /** One actor that may take the call, with what this node measured of it. */
 export interface Choice {
@@ -11,7 +11,7 @@ export interface Choice {
   id: string
   /** calls from this node to it still waiting for an answer */
   inFlight: number
-  latency: PeakEwma
+  latency: LatencyEstimate
 }
 
 export interface PickContext {
@@ -43,10 +43,15 @@ export function pick (strategy: BalancingStrategy, choices: readonly Choice[], c
   }
 }
 
-/** peak EWMA weighted by the calls in flight: the time a new call can expect to wait */
+/**
+ * What a new call to the actor can expect: its latency per call in flight, times the square root of its calls in
+ * flight plus one. The root weighs the queue less than the latency: a slow actor with nothing queued must not look as
+ * good as a fast one with a few calls waiting, since every call it takes lands in the tail. An actor no answer came
+ * from yet costs 0 (tried at once) until a call to it is in flight, then more than any measured.
+ */
 export function latencyCost (choice: Choice, now: number): number {
-  if (!choice.latency.known && choice.inFlight > 0) { return UNKNOWN_LATENCY_PENALTY + choice.inFlight }
-  return choice.latency.value(now) * (choice.inFlight + 1)
+  if (!choice.latency.known) { return choice.inFlight > 0 ? UNKNOWN_LATENCY_PENALTY + choice.inFlight : 0 }
+  return choice.latency.value(now) * Math.sqrt(choice.inFlight + 1)
 }
 
 function twoChoices (choices: readonly Choice[], context: PickContext, cost: (choice: Choice) => number): Choice {

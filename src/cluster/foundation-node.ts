@@ -3,9 +3,6 @@ import { TypedEventEmitter } from '@libp2p/interface'
 import { multiaddr } from '@multiformats/multiaddr'
 import { ActorNotFoundError } from '../actors/errors.ts'
 import { LocalActors } from '../actors/local-actors.ts'
-import { LoadBalancer } from '../balancing/load-balancer.ts'
-import { CacheService } from '../cache/cache-service.ts'
-import { ComputeService } from '../compute/compute-service.ts'
 import { SECOND } from '../config/units.ts'
 import { ClusterDiscovery } from '../discovery/cluster-discovery.ts'
 import { DistributedActors } from '../distribution/distributed-actors.ts'
@@ -35,12 +32,16 @@ import { RateMeter } from './rate-meter.ts'
 import { Router, distributedNameOf } from './router.ts'
 import { SystemEndpoints } from './system-endpoints.ts'
 import { waitForMember } from './wait-for-member.ts'
+import { createWorkloads } from './workloads.ts'
 import type { CallOptions, Cluster, ClusterEvents, ClusterInfo, ConnectOptions, MigrateOptions, Target } from './index.ts'
 import type { NodeLoad } from './node-load.ts'
 import type { NodeSeams } from './start-node.ts'
 import type { ActorClass, ActorRef, SpawnOptions } from '../actors/index.ts'
 import type { RouteOptions } from '../balancing/index.ts'
+import type { LoadBalancer } from '../balancing/load-balancer.ts'
+import type { CacheService } from '../cache/cache-service.ts'
 import type { Cache, CacheOptions } from '../cache/index.ts'
+import type { ComputeService } from '../compute/compute-service.ts'
 import type { MapReduceOptions, Reducer, TaskFunction, TaskOptions, ThreadTask } from '../compute/index.ts'
 import type { FoundationConfig } from '../config/index.ts'
 import type { Member } from '../membership/index.ts'
@@ -272,32 +273,20 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       call: async (ref, message, options) => this.call(ref, message, options),
       logger
     }, { maxMessageSize: config.maxMessageSize })
-    this.balancer = new LoadBalancer({
-      instances: (service) => this.groups.members(service),
-      facts: (node) => {
-        const member = this.membership.get(node)
-        if (member == null || !this.membership.isActive(node)) { return undefined }
-        const load = (): NodeLoad | undefined => node === this.id ? this.localLoad() : this.load.of(node)
-        // read only by a call with load constraints: this node's own load walks every local actor's mailbox
-        return { roles: member.roles, get load () { return load() } }
-      },
-      call: async (ref, message, options) => this.router.call(ref, message, options)
-    }, { callTimeout: config.callTimeout })
-    this.caches = new CacheService({
+    const workloads = createWorkloads({
       self: this.id,
       membership: this.membership,
       messaging: this.messaging,
       endpoints: this.endpoints,
-      settled: () => this.readinessChecks.joined(),
-      log: logger.forComponent('foundation:cache')
+      groups: this.groups,
+      call: async (ref, message, options) => this.router.call(ref, message, options),
+      loadOf: (node) => node === this.id ? this.localLoad() : this.load.of(node),
+      joined: () => this.readinessChecks.joined(),
+      logger
     }, { maxMessageSize: config.maxMessageSize, callTimeout: config.callTimeout })
-    this.compute = new ComputeService({
-      self: this.id,
-      membership: this.membership,
-      messaging: this.messaging,
-      endpoints: this.endpoints,
-      log: logger.forComponent('foundation:compute')
-    }, { maxMessageSize: config.maxMessageSize, callTimeout: config.callTimeout })
+    this.caches = workloads.caches
+    this.balancer = workloads.balancer
+    this.compute = workloads.compute
 
     const observability = createNodeObservability({
       id: this.id,

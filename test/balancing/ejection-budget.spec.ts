@@ -150,4 +150,35 @@ describe('load balancer', () => {
     await expect(lb.route('svc', 1, { strategy: 'consistent-hash' })).to.be.rejectedWith(RouteOptionError, /key is required/)
     await expect(lb.route('svc', 1, { retries: -1 })).to.be.rejectedWith(RouteOptionError, /retries/)
   })
+
+  it('draws from a service of hundreds without looking at every actor, and still honours constraints and ejection', async () => {
+    const many: ActorRef[] = Array.from({ length: 300 }, (_, i) => ({ node: `n${i}`, id: '1' }))
+    const seen = new Map<string, number>()
+    let factsAsked = 0
+    const lb = new LoadBalancer({
+      instances: () => many,
+      facts: (node) => {
+        factsAsked++
+        return { roles: Number(node.slice(1)) % 3 === 0 ? ['ai'] : [], load: undefined }
+      },
+      call: async (ref) => {
+        seen.set(ref.node, (seen.get(ref.node) ?? 0) + 1)
+        return ref.node
+      }
+    }, { callTimeout: 1000 })
+    for (let i = 0; i < 3000; i++) { await lb.route('svc', i, { strategy: 'round-robin' }) }
+    // round robin over 300 takes each 10 times, asking no member's facts (no constraint)
+    expect(seen.size).to.equal(300)
+    expect([...seen.values()].every(count => count === 10)).to.equal(true)
+    expect(factsAsked).to.equal(0)
+    seen.clear()
+    for (let i = 0; i < 1000; i++) { await lb.route('svc', i, { strategy: 'least-latency', constraints: { roles: ['ai'] } }) }
+    expect([...seen.keys()].every(node => Number(node.slice(1)) % 3 === 0)).to.equal(true)
+    // a third of the actors pass: each call draws a few, never all 300
+    expect(factsAsked / 1000).to.be.below(12)
+    expect(seen.size).to.be.above(80)
+    // a constraint only 1 in 300 passes: the draws give up and every actor is looked at
+    const err = await lb.route('svc', 1, { strategy: 'random', constraints: { roles: ['gpu'] } }).catch((e: any) => e) as NoEligibleMemberError
+    expect(err.excluded).to.deep.equal({ roles: 300 })
+  })
 })

@@ -2,24 +2,13 @@
 import { expect } from 'aegir/chai'
 import { checkConstraints, failedConstraint } from '../../src/balancing/constraints.ts'
 import { RouteOptionError } from '../../src/balancing/errors.ts'
-import { PeakEwma } from '../../src/balancing/peak-ewma.ts'
+import { LatencyEstimate } from '../../src/balancing/latency-estimate.ts'
 import { latencyCost, pick } from '../../src/balancing/strategies.ts'
+import { seededRandom as seeded } from '../../src/membership/swim/random.ts'
 import type { Choice, PickContext } from '../../src/balancing/strategies.ts'
 
-/** a seeded generator (mulberry32), so a failure replays */
-function seeded (seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6D2B79F5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 function choices (count: number, now = 0): Choice[] {
-  return Array.from({ length: count }, (_, i) => ({ id: `node-${i}/a`, inFlight: 0, latency: new PeakEwma(now) }))
+  return Array.from({ length: count }, (_, i) => ({ id: `node-${i}/a`, inFlight: 0, latency: new LatencyEstimate(now) }))
 }
 
 function context (random = seeded(7), key?: string): PickContext {
@@ -76,22 +65,32 @@ describe('balancing strategies', () => {
     const all = choices(5)
     for (const choice of all) { choice.latency.observe(10, 0) }
     all[2].latency.observe(1000, 0)
+    // an average: one answer of 1000 after one of 10 weighs a fifth
+    expect(all[2].latency.value(0)).to.equal(208)
     const ctx = context(seeded(9))
     const counts = tally(Array.from({ length: 2000 }, () => pick('least-latency', all, ctx)))
     expect(counts.get('node-2/a') ?? 0).to.equal(0)
     expect(counts.size).to.equal(4)
-    // 40 s later the slow answer weighs e^-4 of itself: about 18 ms against the others' decayed 0.2 ms, still the worst
-    expect(all[2].latency.value(40_000)).to.be.within(15, 21)
-    expect(latencyCost(all[2], 40_000)).to.be.greaterThan(latencyCost(all[0], 40_000))
+    // 40 s with no answer: e^-4 of itself, about 3.8 ms, while the others answered in 10 ms all along
+    for (let t = 100; t <= 40_000; t += 100) {
+      for (const choice of all.filter((_, i) => i !== 2)) { choice.latency.observe(10, t) }
+    }
+    expect(all[2].latency.value(40_000)).to.be.within(3.7, 3.9)
+    expect(latencyCost(all[2], 40_000)).to.be.below(latencyCost(all[0], 40_000))
   })
 
-  it('least latency weighs the estimate by the calls in flight, and gives a member not heard from one call at a time', () => {
+  it('least latency weighs the estimate by the root of the calls in flight, counts a failure as the whole timeout, and gives a member not heard from one call at a time', () => {
     const [fast, slow] = choices(2)
     fast.latency.observe(10, 0)
     slow.latency.observe(25, 0)
     fast.inFlight = 3
-    expect(latencyCost(fast, 0)).to.equal(40)
+    expect(latencyCost(fast, 0)).to.equal(20)
+    expect(pick('least-latency', [fast, slow], context()).id).to.equal(fast.id)
+    fast.inFlight = 8
+    expect(latencyCost(fast, 0)).to.equal(30)
     expect(pick('least-latency', [fast, slow], context()).id).to.equal(slow.id)
+    slow.latency.penalize(1000, 0)
+    expect(latencyCost(slow, 0)).to.equal(1000)
     const [fresh] = choices(1)
     expect(latencyCost(fresh, 0)).to.equal(0)
     fresh.inFlight = 1

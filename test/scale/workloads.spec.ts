@@ -1,6 +1,9 @@
-// A job of 2,000 chunks on 25 real nodes in one process: every node takes part and the result is right.
+// Routed calls and map-reduce on 25 real nodes in one process, formed once for both: every node takes part in a job
+// of 2,000 chunks and the result is right; routed calls spread over the 25 actors of a service, and one key goes to
+// one actor from every node.
 import { expect } from 'aegir/chai'
 import { TestNodes, eventually, uniqueCluster } from '../fixtures/nodes.ts'
+import type { Actor } from '../../src/actors/index.ts'
 import type { FoundationNode } from '../../src/cluster/foundation-node.ts'
 import type { ChunkInfo, TaskContext } from '../../src/compute/index.ts'
 
@@ -13,17 +16,23 @@ const CHUNK_SIZE = 5
  */
 const LIGHT_MEMBERSHIP = { probeInterval: 1000, probeTimeout: 500, suspectTimeout: 4000 }
 
-describe(`compute: a job on ${NODES} nodes in one process`, function () {
-  this.timeout(120_000)
+/** answers with its node's name */
+class Server implements Actor {
+  private readonly node: string
+  constructor (node: string) { this.node = node }
+  receive (): string { return this.node }
+}
+
+describe(`routed calls and map-reduce on ${NODES} nodes in one process`, function () {
+  this.timeout(180_000)
   const nodes = new TestNodes()
+  let all: FoundationNode[] = []
 
-  after(async () => { await nodes.stopAll() })
-
-  it(`runs ${CHUNKS} chunks with every node taking part, and sums them right`, async () => {
-    const cluster = uniqueCluster('compute-25')
+  before(async () => {
+    const cluster = uniqueCluster('workloads-25')
     const first = await nodes.start({ clusterName: cluster, name: 'node-1', membership: LIGHT_MEMBERSHIP, discovery: { mdns: false }, http: { enabled: false } })
     const seed = first.addresses()
-    const all: FoundationNode[] = [first]
+    all = [first]
     for (let i = 2; i <= NODES; i++) {
       all.push(await nodes.start({ clusterName: cluster, name: `node-${i}`, membership: LIGHT_MEMBERSHIP, discovery: { mdns: false, static: seed }, http: { enabled: false } }))
     }
@@ -32,7 +41,11 @@ describe(`compute: a job on ${NODES} nodes in one process`, function () {
     // the first offers wait for connections still being set up
     const linked = (node: FoundationNode): number => new Set(node.host.getConnections().map(c => c.remotePeer.toString())).size
     await eventually(() => all.every(node => linked(node) === NODES - 1), () => `peers connected: ${all.map(linked).join(' ')}`, 60_000)
+  })
 
+  after(async () => { await nodes.stopAll() })
+
+  it(`runs ${CHUNKS} chunks with every node taking part, and sums them right`, async () => {
     const ran = new Map<string, number>()
     for (const node of all) {
       node.task('weigh', async (items: number[], context: TaskContext) => {
@@ -57,5 +70,20 @@ describe(`compute: a job on ${NODES} nodes in one process`, function () {
     expect(counts.reduce((a, b) => a + b, 0)).to.equal(CHUNKS)
     expect([...ran.values()].reduce((a, b) => a + b, 0), 'chunks run, tries included').to.equal(CHUNKS)
     expect(all[7].compute.jobs().at(-1)).to.include({ state: 'done', workers: NODES, done: CHUNKS, retried: 0 })
+  })
+
+  it('spreads routed calls over the actors of 25 nodes, and every node places one key on the same actor', async () => {
+    for (const node of all) { await node.groups.join('api', await node.spawn(Server, { args: [node.name] })) }
+    await eventually(() => all.every(node => node.groups.members('api').length === NODES), 'every node sees 25 actors', 60_000)
+    const answers: string[] = []
+    await Promise.all(Array.from({ length: 10 }, async () => {
+      for (let i = 0; i < 50; i++) { answers.push(await all[0].route<string>('api', {}, { strategy: 'least-connections', timeout: 10_000 })) }
+    }))
+    const counts = new Map<string, number>()
+    for (const name of answers) { counts.set(name, (counts.get(name) ?? 0) + 1) }
+    expect(counts.size, JSON.stringify([...counts])).to.be.at.least(22)
+    expect(Math.max(...counts.values())).to.be.below(60)
+    const homes = await Promise.all(all.map(async node => node.route<string>('api', {}, { strategy: 'consistent-hash', key: 'order-17', timeout: 10_000 })))
+    expect(new Set(homes).size).to.equal(1)
   })
 })
