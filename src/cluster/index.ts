@@ -232,7 +232,7 @@ export interface Cluster extends TypedEventTarget<ClusterEvents> {
    *   initial: 0,
    *   roles: ['ai'],
    *   chunkSize: 100,
-   *   onProgress: (p) => console.log(`${p.done} chunks done`),
+   *   onProgress: (p) => { cluster.send('job-watch', { done: p.done, inFlight: p.inFlight }) },
    *   signal: AbortSignal.timeout(60_000)
    * })
    * ```
