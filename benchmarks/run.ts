@@ -11,7 +11,7 @@ import { writeResult } from './lib/result.ts'
 import { writeReadme } from './report.ts'
 import type { BenchResult } from './lib/result.ts'
 
-export const SUITES = ['send', 'call', 'pubsub', 'signatures', 'browser', 'soak', 'formation', 'actor-memory', 'failover', 'handoff', 'idle', 'scale', 'registry', 'overlay', 'partial-view', 'client-server', 'topology-switch', 'cache', 'cache-scale', 'balancer', 'map-reduce'] as const
+export const SUITES = ['send', 'call', 'pubsub', 'signatures', 'browser', 'soak', 'formation', 'actor-memory', 'failover', 'handoff', 'idle', 'scale', 'registry', 'overlay', 'partial-view', 'client-server', 'topology-switch', 'cache', 'cache-scale', 'balancer', 'map-reduce', 'cross-cluster', 'compression', 'channels'] as const
 
 /** A suite taking longer than this is killed. */
 const SUITE_TIMEOUT_MS = 120_000
@@ -26,9 +26,10 @@ const SUITE_TIMEOUT_MS = 120_000
  * runs about four minutes (a 5-node cluster through 32 measured runs, then clusters of 5 and 25 nodes), each of its
  * steps with a budget, no cluster started after 6 minutes of its 10; map-reduce runs about seven minutes (five jobs of
  * 100,000 items of 1 ms on 2 cores, then clusters of up to 26 nodes in one process), each part with a budget, no part
- * started after 11 minutes of its 15
+ * started after 11 minutes of its 15; channels runs about four minutes (two nodes saturating a channel on two links,
+ * then clusters of 3 and 25 nodes), no cluster started after 4 minutes of its 10
  */
-const LONG_SUITE_TIMEOUT_MS: Partial<Record<typeof SUITES[number], number>> = { failover: 240_000, handoff: 240_000, scale: 2_700_000, registry: 600_000, overlay: 2_700_000, 'partial-view': 2_400_000, 'client-server': 600_000, 'topology-switch': 2_400_000, soak: 2_400_000, cache: 600_000, 'cache-scale': 900_000, balancer: 600_000, 'map-reduce': 900_000 }
+const LONG_SUITE_TIMEOUT_MS: Partial<Record<typeof SUITES[number], number>> = { failover: 240_000, handoff: 240_000, scale: 2_700_000, registry: 600_000, overlay: 2_700_000, 'partial-view': 2_400_000, 'client-server': 600_000, 'topology-switch': 2_400_000, soak: 2_400_000, cache: 600_000, 'cache-scale': 900_000, balancer: 600_000, 'map-reduce': 900_000, channels: 600_000 }
 
 interface SuiteModule {
   run(): Promise<BenchResult>

@@ -3,9 +3,50 @@ import { issueAdmissionTicket } from './admission/issue.ts'
 import { startFoundationNode } from './cluster/start-node.ts'
 import { resolveConfig } from './config/resolve.ts'
 import { generateSecret } from './config/secret.ts'
+import { startFederation } from './federation/start-federation.ts'
 import type { IssueTicketOptions } from './admission/issue.ts'
 import type { Cluster } from './cluster/index.ts'
 import type { FoundationInit } from './config/index.ts'
+import type { Federation, FederationInit } from './federation/index.ts'
+
+/**
+ * Starts a node in each of several clusters, each entry of `clusters` a whole set of options with its own secret,
+ * and returns the {@link Federation} of them. Every entry is checked before any node starts: a wrong value throws
+ * {@link ConfigError} naming `clusters.<name>.<field>`; a node that fails to start stops the others. With
+ * `gateway: true` this process forwards messages between its clusters for members of one of them only. (Declared
+ * before the one-cluster form, so `ReturnType<typeof Foundation.start>` stays a {@link Cluster}.)
+ *
+ * @example
+ * ```ts
+ * const federation = await Foundation.start({
+ *   clusters: { app: { secret: Foundation.generateSecret() }, ai: { secret: Foundation.generateSecret() } },
+ *   gateway: true
+ * })
+ * const app: Cluster = federation.get('app')
+ * await federation.stop()
+ * ```
+ */
+function start (init: FederationInit): Promise<Federation>
+/**
+ * Starts a node and joins its cluster. With no options: the 'foundation' cluster, found by mDNS on the
+ * local network (the development profile; NODE_ENV=production or FOUNDATION_PROFILE choose another). Options
+ * merge with a config file and FOUNDATION_* variables and are checked first: a wrong value throws
+ * {@link ConfigError} naming its field, file or variable; production without a secret throws
+ * {@link MissingSecretError}. See {@link FoundationInit} for every option.
+ *
+ * @example
+ * ```ts
+ * const cluster = await Foundation.start({ clusterName: 'shop' })
+ * await cluster.spawn(Counter, { name: 'counter' })
+ * const n = await cluster.call('counter', { get: true }, { timeout: 1000 })
+ * await cluster.stop()
+ * ```
+ */
+function start (init?: FoundationInit): Promise<Cluster>
+async function start (init: FoundationInit | FederationInit = {}): Promise<Cluster | Federation> {
+  if (typeof init === 'object' && init != null && 'clusters' in init) { return startFederation(init) }
+  return startFoundationNode(resolveConfig(init))
+}
 
 /**
  * The entry point: `Foundation.start()` starts a node and joins its cluster, returning a {@link Cluster}.
@@ -20,24 +61,7 @@ import type { FoundationInit } from './config/index.ts'
  * ```
  */
 export const Foundation = {
-  /**
-   * Starts a node and joins its cluster. With no options: the 'foundation' cluster, found by mDNS on the
-   * local network (the development profile; NODE_ENV=production or FOUNDATION_PROFILE choose another). Options
-   * merge with a config file and FOUNDATION_* variables and are checked first: a wrong value throws
-   * {@link ConfigError} naming its field, file or variable; production without a secret throws
-   * {@link MissingSecretError}. See {@link FoundationInit} for every option.
-   *
-   * @example
-   * ```ts
-   * const cluster = await Foundation.start({ clusterName: 'shop' })
-   * await cluster.spawn(Counter, { name: 'counter' })
-   * const n = await cluster.call('counter', { get: true }, { timeout: 1000 })
-   * await cluster.stop()
-   * ```
-   */
-  async start (init: FoundationInit = {}): Promise<Cluster> {
-    return startFoundationNode(resolveConfig(init))
-  },
+  start,
 
   /**
    * An admission ticket for a browser member of a cluster with a secret: the application's server issues one after it
@@ -70,6 +94,8 @@ export const Foundation = {
 export type { TopologyInfo } from './overlay/libp2p/topology-control.ts'
 export type { Topology, TopologyChange } from './overlay/topology-policy.ts'
 export type { Cluster, ClusterInfo, ClusterEvents, ClusterHealth, CallOptions, ConnectOptions, MigrateOptions, Target } from './cluster/index.ts'
+export type { Federation, FederationInit, FederationEvents, FederationInfo, ClusterReachability, CrossClusterEvents, CrossClusterMessaging, RemoteClusterInfo } from './federation/index.ts'
+export { ClusterUnknownError, ClusterUnreachableError, NameNotFoundError } from './federation/errors.ts'
 export type {
   FoundationInit, DiscoveryInit, MessagingInit, RegistryInit, DistributionConfigInit, SecurityInit, IdentityInit, HttpInit, MetricsInit, ProfileName, ClusterChoice,
   OverlayConfigInit, TopologyChoice,
@@ -96,6 +122,8 @@ export type { Groups, GroupEvents, GroupMember, MulticallOptions, MulticallResul
 export type { TracingInit, SpanRecord, SpanKind, Traced, TraceResult, TraceRequestOptions } from './observability/tracing/index.ts'
 export { InvalidTraceIdError, InvalidTraceRequestError, InvalidTraceAnswerError } from './observability/tracing/errors.ts'
 export type { PubSub, Subscription, SubscriptionHandler, PublicationMeta, PublishOptions } from './messaging/pubsub/index.ts'
+export type { Channel, ChannelConfig, ChannelInit, ChannelStats } from './messaging/channels/index.ts'
+export { ChannelUnknownError, ChannelKeyRequiredError } from './messaging/channels/errors.ts'
 export { ConfigError, MissingSecretError } from './config/errors.ts'
 export type { IssueTicketOptions } from './admission/issue.ts'
 export { TicketRefusedError, AdmissionTimeoutError } from './admission/ticket-wire.ts'
@@ -115,6 +143,7 @@ export { CacheOptionError, CacheUnavailableError, CacheValueError, EntryTooLarge
 export type { ChunkInfo, JobProgress, JobState, MapReduceOptions, Reducer, TaskContext, TaskFunction, TaskOptions, ThreadTask } from './compute/index.ts'
 export { ChunkTooLargeError, MapReduceOptionError, NoWorkersLeftError, RetryableTaskError, TaskFailedError, TaskNameError, TaskNotFoundError, TaskOptionError } from './compute/errors.ts'
 export type { Balancer, BalancingStrategy, RouteConstraints, RouteOptions, ServiceStats } from './balancing/index.ts'
+export type { CodecName, CompressionMode, CompressionPolicy } from './wire/compression/index.ts'
 export { NoEligibleMemberError, RouteOptionError, ServiceNotFoundError } from './balancing/errors.ts'
 export { PlacementError, InvalidPlacementOptionError } from './placement/errors.ts'
 export type { NameConflictDetail } from './names/index.ts'

@@ -1,6 +1,8 @@
 // Building blocks for tests and power users: the parts behind the public API, unsupported as API.
 export { FoundationNode } from './cluster/foundation-node.ts'
 export { startFoundationNode } from './cluster/start-node.ts'
+export { startFederation } from './federation/start-federation.ts'
+export { FoundationFederation } from './federation/federation.ts'
 export { PartitionWatch } from './cluster/partition-watch.ts'
 export { resolveConfig } from './config/resolve.ts'
 export { createHost, mdnsServiceTag } from './node/create-host.ts'

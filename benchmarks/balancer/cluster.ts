@@ -5,15 +5,17 @@ import { agree } from '../cache/cluster.ts'
 import { waitFor } from '../lib/util.ts'
 import { FORM_TIMEOUT_MS, NODE_INIT } from './settings.ts'
 import type { FoundationNode } from '../../src/cluster/foundation-node.ts'
+import type { FoundationInit } from '../../src/config/index.ts'
 import type { TestNodes } from '../../test/fixtures/nodes.ts'
 
-export async function startCluster (nodes: TestNodes, count: number, prefix: string): Promise<FoundationNode[]> {
+/** `init`: the options of every node (default the balancer benchmark's) */
+export async function startCluster (nodes: TestNodes, count: number, prefix: string, init: FoundationInit = NODE_INIT): Promise<FoundationNode[]> {
   const clusterName = uniqueCluster(prefix)
   const started: FoundationNode[] = []
   for (let i = 0; i < count; i++) {
     const addresses = started.flatMap(p => p.addresses())
     started.push(await nodes.start({
-      ...NODE_INIT,
+      ...init,
       clusterName,
       name: `node-${i}`,
       discovery: { mdns: false, ...(addresses.length > 0 ? { static: addresses } : {}) }

@@ -1,7 +1,8 @@
 // Counts the bytes a node's transports carry, under encryption and muxing: what its sockets would read and write.
 // For nodes in one process, where /proc's per-process counters cannot tell one node from another.
+import { withRawConnections } from './raw-connections.ts'
 import type { HostTransports } from '../../src/node/create-host.ts'
-import type { MultiaddrConnection, Transport, Upgrader } from '@libp2p/interface'
+import type { MultiaddrConnection } from '@libp2p/interface'
 
 /** Bytes through one node's raw connections, both directions, since it started. */
 export class ByteCounter {
@@ -15,41 +16,7 @@ export class ByteCounter {
 
 /** The same transports, every raw connection they open or accept counted in `counter`. */
 export function countedTransports (transports: HostTransports, counter: ByteCounter): HostTransports {
-  return transports.map(factory => (components) => countedTransport(factory(components), counter))
-}
-
-/**
- * A transport upgrades the raw connections it makes itself (encryption, then the muxer), so the count goes into
- * the upgrader it is handed on each dial and listen; everything else passes through untouched.
- */
-function countedTransport (transport: Transport, counter: ByteCounter): Transport {
-  return new Proxy(transport, {
-    get (target, property) {
-      if (property === 'dial') {
-        return async (...[ma, options]: Parameters<Transport['dial']>) =>
-          target.dial(ma, { ...options, upgrader: countedUpgrader(options.upgrader, counter) })
-      }
-      if (property === 'createListener') {
-        return (...[options]: Parameters<Transport['createListener']>) =>
-          target.createListener({ ...options, upgrader: countedUpgrader(options.upgrader, counter) })
-      }
-      const value: unknown = Reflect.get(target, property, target)
-      return typeof value === 'function' ? value.bind(target) : value
-    }
-  })
-}
-
-function countedUpgrader (upgrader: Upgrader, counter: ByteCounter): Upgrader {
-  return new Proxy(upgrader, {
-    get (target, property) {
-      if (property === 'upgradeInbound' || property === 'upgradeOutbound') {
-        const upgrade = Reflect.get(target, property, target) as (maConn: MultiaddrConnection, opts: unknown) => Promise<unknown>
-        return async (maConn: MultiaddrConnection, opts: unknown) => upgrade.call(target, track(maConn, counter), opts)
-      }
-      const value: unknown = Reflect.get(target, property, target)
-      return typeof value === 'function' ? value.bind(target) : value
-    }
-  })
+  return withRawConnections(transports, (maConn) => track(maConn, counter))
 }
 
 /**

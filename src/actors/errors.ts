@@ -2,7 +2,7 @@
 
 /** No actor with that ref or name exists (anymore). */
 export class ActorNotFoundError extends Error {
-  static readonly name = 'ActorNotFoundError'
+  static readonly name: string = 'ActorNotFoundError'
   readonly target: string
 
   constructor (target: string) {

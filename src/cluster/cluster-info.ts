@@ -3,6 +3,7 @@ import { totalLoad } from './node-load.ts'
 import type { ClusterHealth, ClusterInfo } from './index.ts'
 import type { NodeLoad } from './node-load.ts'
 import type { DiscoveryInfo } from '../discovery/cluster-discovery.ts'
+import type { RemoteClusterInfo } from '../federation/index.ts'
 import type { Member } from '../membership/index.ts'
 import type { TopologyInfo } from '../overlay/libp2p/topology-control.ts'
 
@@ -25,6 +26,8 @@ export interface ClusterInfoSources {
   undeliverable: number
   distributed: { actors: number, local: number }
   partition: { unreachable: number, majority: boolean }
+  /** the other clusters reached through gateways among the members */
+  remoteClusters: RemoteClusterInfo[]
   /** the URL of this node's HTTP endpoint, when it serves one */
   http?: string
   uptime: number
@@ -49,6 +52,7 @@ export function clusterInfo (sources: ClusterInfoSources): ClusterInfo {
     distributed: sources.distributed,
     members: active.map(({ id: member, name, roles, status }) => ({ id: member, name, roles, status, ...(member === id ? local : sources.loadOf(member)) })),
     partition: sources.partition,
+    remoteClusters: sources.remoteClusters,
     ...(sources.http != null ? { http: sources.http } : {}),
     uptime: sources.uptime
   }

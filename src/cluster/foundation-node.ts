@@ -1,41 +1,32 @@
-// One Foundation node: builds its parts, wires them together, and starts and stops them in order.
+// One Foundation node: has its parts built by role, forwards their events, and answers the Cluster API through them.
 import { TypedEventEmitter } from '@libp2p/interface'
 import { multiaddr } from '@multiformats/multiaddr'
 import { ActorNotFoundError } from '../actors/errors.ts'
 import { LocalActors } from '../actors/local-actors.ts'
 import { SECOND } from '../config/units.ts'
-import { ClusterDiscovery } from '../discovery/cluster-discovery.ts'
-import { DistributedActors } from '../distribution/distributed-actors.ts'
-import { ProcessGroups } from '../groups/process-groups.ts'
-import { createMembership } from '../membership/libp2p-membership.ts'
-import { DirectMessaging } from '../messaging/direct/direct-messaging.ts'
-import { GossipPubSub } from '../messaging/pubsub/gossip-pubsub.ts'
-import { PublicationTree } from '../messaging/pubsub/publication-tree.ts'
-import { placementIn } from '../names/name-homes.ts'
-import { NameService } from '../names/name-service.ts'
-import { Connector, fullMesh } from '../node/connector.ts'
 import { nodeKeys } from '../node/node-keys.ts'
 import { createNodeObservability } from '../observability/node-observability.ts'
 import { NodeTracing } from '../observability/tracing/node-tracing.ts'
-import { NodeOverlay } from '../overlay/libp2p/node-overlay.ts'
-import { Supervisors } from '../supervision/supervisors.ts'
+import { createActorParts } from './actor-parts.ts'
 import { clusterInfo } from './cluster-info.ts'
-import { endConflictLoser } from './conflict-loser.ts'
 import { NodeNotRunningError } from './errors.ts'
 import { forwardEvents } from './forward-events.ts'
 import { LoadSampler } from './load-sampler.ts'
-import { ActorDelivery } from './local-delivery.ts'
-import { NameResolver } from './name-resolver.ts'
+import { createMembershipParts } from './membership-parts.ts'
+import { createMessagingParts } from './messaging-parts.ts'
 import { NodeLoadGossip } from './node-load.ts'
 import { PartitionWatch } from './partition-watch.ts'
 import { RateMeter } from './rate-meter.ts'
-import { Router, distributedNameOf } from './router.ts'
+import { distributedNameOf } from './router.ts'
+import { startInOrder, stopInOrder, undoStart } from './start-order.ts'
 import { SystemEndpoints } from './system-endpoints.ts'
 import { waitForMember } from './wait-for-member.ts'
 import { createWorkloads } from './workloads.ts'
 import type { CallOptions, Cluster, ClusterEvents, ClusterInfo, ConnectOptions, MigrateOptions, Target } from './index.ts'
 import type { NodeLoad } from './node-load.ts'
+import type { Router } from './router.ts'
 import type { NodeSeams } from './start-node.ts'
+import type { NodeParts } from './start-order.ts'
 import type { ActorClass, ActorRef, SpawnOptions } from '../actors/index.ts'
 import type { RouteOptions } from '../balancing/index.ts'
 import type { LoadBalancer } from '../balancing/load-balancer.ts'
@@ -44,9 +35,19 @@ import type { Cache, CacheOptions } from '../cache/index.ts'
 import type { ComputeService } from '../compute/compute-service.ts'
 import type { MapReduceOptions, Reducer, TaskFunction, TaskOptions, ThreadTask } from '../compute/index.ts'
 import type { FoundationConfig } from '../config/index.ts'
+import type { ClusterDiscovery } from '../discovery/cluster-discovery.ts'
+import type { DistributedActors } from '../distribution/distributed-actors.ts'
+import type { CrossCluster } from '../federation/cross-cluster.ts'
+import type { ProcessGroups } from '../groups/process-groups.ts'
 import type { Member } from '../membership/index.ts'
 import type { Libp2pMembership } from '../membership/libp2p-membership.ts'
+import type { ChannelService } from '../messaging/channels/channel-service.ts'
+import type { Channel } from '../messaging/channels/index.ts'
+import type { DirectMessaging } from '../messaging/direct/direct-messaging.ts'
+import type { GossipPubSub } from '../messaging/pubsub/gossip-pubsub.ts'
 import type { PubSub } from '../messaging/pubsub/index.ts'
+import type { PublicationTree } from '../messaging/pubsub/publication-tree.ts'
+import type { NameService } from '../names/name-service.ts'
 import type { Host } from '../node/create-host.ts'
 import type { DashboardFeed } from '../observability/dashboard/dashboard-feed.ts'
 import type { DebugService } from '../observability/debug/debug-service.ts'
@@ -57,8 +58,11 @@ import type { HttpEndpoint } from '../observability/http/http-endpoint.ts'
 import type { NodeMetrics } from '../observability/metrics/node-metrics.ts'
 import type { Traced, TraceRequestOptions, TraceResult } from '../observability/tracing/index.ts'
 import type { TraceRequests } from '../observability/tracing/trace-requests.ts'
+import type { NodeOverlay } from '../overlay/libp2p/node-overlay.ts'
 import type { NodePlatform } from '../platform/node-platform.ts'
 import type { Supervisor, SupervisorSpec } from '../supervision/index.ts'
+import type { Supervisors } from '../supervision/supervisors.ts'
+import type { FrameCompression } from '../wire/compression/index.ts'
 import type { ComponentLogger, Logger, PrivateKey } from '@libp2p/interface'
 
 /** How long connect() waits for a reached peer to join: a membership sync takes milliseconds on a LAN. */
@@ -80,14 +84,17 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
   /** the names of every kind of actor, one table on every node */
   readonly names: NameService
   readonly messaging: DirectMessaging
+  /** compresses large frames on links where it pays, and inflates what peers compressed; shared by every stream */
+  readonly compression: FrameCompression
   readonly gossip: GossipPubSub
+  /** named pub/sub channels (messaging.channels), each on streams and queues of its own */
+  readonly channels: ChannelService
   /** publications over the overlay's broadcast tree, where gossipsub does not reach every subscriber */
   readonly publications: PublicationTree
   readonly actors: LocalActors
   readonly messageRate = new RateMeter()
   /** node services reached over the direct protocol at '$' and '~' ids */
   readonly endpoints = new SystemEndpoints()
-  private readonly connector: Connector
   readonly discovery: ClusterDiscovery
   readonly load: NodeLoadGossip
   /** the platform's measures of this process (cpu, lag, heap), taken once per load interval for the report */
@@ -101,6 +108,8 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
   readonly compute: ComputeService
   /** routed calls: one actor of a service's group per call, chosen by load, with ejection and a retry budget */
   readonly balancer: LoadBalancer
+  /** messages to other clusters, straight or through gateways, and the `$gateway` endpoint that forwards others' */
+  readonly crossCluster: CrossCluster
   /** members declared dead and not yet forgotten, partition events, and quorum */
   readonly partitions: PartitionWatch
   /** health, metrics, cluster state and the dashboard over HTTP, when http.enabled */
@@ -122,6 +131,8 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
   /** top-level supervisors still running */
   private readonly supervisors: Supervisors
   private readonly readinessChecks: Readiness
+  /** every part start() and stop() take through their order */
+  private readonly parts: NodeParts
   private readonly log: Logger
   private readonly startedAt = Date.now()
   private state: NodeLifecycle = 'new'
@@ -153,28 +164,18 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     // the overlay, made below, knows the shape that decides how long a dial yields to the peer's; a node nobody can
     // dial yields to no one
     const dialYield = (): number => platform.dialable ? this.overlay.dialYield() : 0
-    this.membership = createMembership({ host, keys, logger, dialYield }, {
-      cluster: config.clusterName,
-      name: config.name,
-      roles: config.roles,
-      maxFrameSize: config.maxMessageSize,
-      ...config.membership
-    })
-    // in the partial-view shape the overlay chooses which members to stay connected to
-    this.connector = new Connector({ host, membership: this.membership, logger }, {
-      policy: (member, self) => fullMesh(member, self) && this.overlay.keepsLinkTo(member.id),
-      ...(platform.dialable ? {} : { dialYield: 0 }),
-      ...seams.connector
-    })
-    const { strategies, ...choice } = config.discovery
-    this.discovery = new ClusterDiscovery(
-      { log: logger.forComponent('foundation:discovery'), offer: (candidates) => { this.connector.offer(candidates) } },
-      platform.strategies(strategies, {
-        logger,
-        self: { peerId: this.id, name: config.name, addresses: () => this.addresses() }
-      }, { mdns: host.services.mdns }),
-      choice
-    )
+    const membershipParts = createMembershipParts({
+      host,
+      keys,
+      logger,
+      platform,
+      dialYield,
+      keepsLinkTo: (member) => this.overlay.keepsLinkTo(member),
+      addresses: () => this.addresses(),
+      connector: seams.connector
+    }, config)
+    this.membership = membershipParts.membership
+    this.discovery = membershipParts.discovery
     forwardEvents(this.discovery, this, ['discovery:error'])
     // the load report tells what this node holds: members that join skip asking a node that holds none
     this.loadSampler = new LoadSampler({ probe: platform.loadProbe?.bind(platform) })
@@ -188,91 +189,56 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     }, { cluster: config.clusterName })
     this.partitions = new PartitionWatch({ membership: this.membership })
     forwardEvents(this.partitions, this, PARTITION_EVENTS)
-    this.messaging = new DirectMessaging(
-      { host, logger, local: new ActorDelivery(this.actors, this.endpoints, () => this.gossip, this.tracing), tracing: this.tracing, dialYield },
-      { cluster: config.clusterName, maxMessageSize: config.maxMessageSize, maxQueuedBytes: config.maxQueuedBytes, observeCall: metrics?.callLatency.record }
-    )
-    this.overlay = new NodeOverlay({
-      host,
-      membership: this.membership,
-      inUseSince: (since) => this.messaging.inUseSince(since),
-      reconnect: () => { this.connector.reconsider() },
-      logger
-    }, { cluster: config.clusterName, maxFrameSize: config.maxMessageSize, overlay: config.overlay })
-    forwardEvents(this.overlay.control, this, TOPOLOGY_EVENTS)
-    this.publications = new PublicationTree({ host, overlay: this.overlay.overlay, logger }, {
-      cluster: config.clusterName,
-      maxMessageSize: config.maxMessageSize,
-      deliver: (topic, data, from) => { this.gossip.receiveBatch(topic, data, true, from) }
-    })
-    this.gossip = new GossipPubSub({
+    const messagingParts = createMessagingParts({
       host,
       logger,
       keys,
-      sendDirect: (node, topic, message, trace) => { this.messaging.publish(node, topic, message, trace) },
-      tracing: this.tracing,
-      tree: this.publications,
-      paths: () => this.overlay.control.publicationPaths()
-    }, { cluster: config.clusterName, maxMessageSize: config.maxMessageSize })
-    this.names = new NameService({
-      self: this.id,
       membership: this.membership,
-      reports: this.load,
+      actors: this.actors,
       endpoints: this.endpoints,
-      messaging: this.messaging,
-      log: logger.forComponent('foundation:names')
-    }, { lookupTimeout: config.lookupTimeout, callTimeout: config.callTimeout, tombstoneTtl: config.tombstoneTtl })
-    // the name system only reports a conflict: the node, which owns the actors, ends the losing one
-    this.names.addEventListener('name:conflict', (evt) => {
-      if (evt.detail.local) { void endConflictLoser(this.actors, evt.detail, this.id, this.log) }
-    })
-    forwardEvents(this.names, this, ['name:conflict'])
-    // in the partial-view shape no node keeps every name: each lives with a few homes
-    this.overlay.control.addEventListener('topology:change', () => { this.names.setPlacement(placementIn(this.overlay.control.shape)) })
+      tracing: this.tracing,
+      dialYield,
+      reconnect: () => { membershipParts.connector.reconsider() },
+      frameCodecs: seams.frameCodecs ?? platform.frameCodecs?.() ?? [],
+      observeCall: metrics?.callLatency.record
+    }, config)
+    this.compression = messagingParts.compression
+    this.messaging = messagingParts.messaging
+    this.overlay = messagingParts.overlay
+    this.publications = messagingParts.publications
+    this.gossip = messagingParts.gossip
+    this.channels = messagingParts.channels
+    forwardEvents(this.overlay.control, this, TOPOLOGY_EVENTS)
 
-    this.distribution = new DistributedActors({
+    const loadOf = (node: string): NodeLoad | undefined => node === this.id ? this.localLoad() : this.load.of(node)
+    const actorParts = createActorParts({
       self: this.id,
-      membership: this.membership,
       actors: this.actors,
+      membership: this.membership,
       messaging: this.messaging,
       endpoints: this.endpoints,
-      load: (id) => id === this.id ? this.localLoad() : this.load.of(id),
-      names: this.names,
-      hasQuorum: (rule) => this.partitions.hasQuorum(rule),
-      undeliverable: (reason) => { this.router.undeliverable(reason) },
-      log: logger.forComponent('foundation:distribution')
-    }, { callTimeout: config.callTimeout, ...config.distribution })
-    forwardEvents(this.distribution, this, DISTRIBUTION_EVENTS)
-    this.router = new Router({
-      self: this.id,
-      actors: this.actors,
-      distribution: this.distribution,
-      names: new NameResolver(this.names),
-      isActive: (node) => this.membership.isActive(node),
-      messaging: this.messaging,
-      stopLocal: async (actorId) => { await this.stopLocalActor(actorId) },
-      tracing: this.tracing,
-      log: this.log
-    }, { callTimeout: config.callTimeout })
-    this.supervisors = new Supervisors({
-      actors: this.actors,
-      register: async (name, ref) => { await this.names.register(name, ref) },
-      // a node that is stopping leaves the cluster, names and all: no tombstone to write
-      unregister: async (name) => { if (this.state === 'running') { this.names.unregister(name) } },
-      log: logger.forComponent('foundation:supervisor'),
-      onFailed: (failure) => { this.safeDispatchEvent('supervisor:failed', { detail: failure }) }
-    })
-    this.groups = new ProcessGroups({
-      self: this.id,
-      actors: this.actors,
-      membership: this.membership,
       reports: this.load,
-      endpoints: this.endpoints,
-      sendDirect: (node, target, body) => { this.messaging.send(node, target, body) },
-      send: (ref, message) => { this.send(ref, message) },
-      call: async (ref, message, options) => this.call(ref, message, options),
+      loadOf,
+      partitions: this.partitions,
+      topology: this.overlay.control,
+      local: this,
+      siblings: seams.siblings,
+      running: () => this.state === 'running',
+      clusterChanged: (cluster, reachable) => { this.safeDispatchEvent(reachable ? 'cluster:reachable' : 'cluster:unreachable', { detail: { cluster } }) },
+      supervisorFailed: (failure) => { this.safeDispatchEvent('supervisor:failed', { detail: failure }) },
+      tracing: this.tracing,
+      metrics,
+      log: this.log,
       logger
-    }, { maxMessageSize: config.maxMessageSize })
+    }, config)
+    this.names = actorParts.names
+    this.distribution = actorParts.distribution
+    this.router = actorParts.router
+    this.crossCluster = actorParts.crossCluster
+    this.supervisors = actorParts.supervisors
+    this.groups = actorParts.groups
+    forwardEvents(this.names, this, ['name:conflict'])
+    forwardEvents(this.distribution, this, DISTRIBUTION_EVENTS)
     const workloads = createWorkloads({
       self: this.id,
       membership: this.membership,
@@ -280,7 +246,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       endpoints: this.endpoints,
       groups: this.groups,
       call: async (ref, message, options) => this.router.call(ref, message, options),
-      loadOf: (node) => node === this.id ? this.localLoad() : this.load.of(node),
+      loadOf,
       joined: () => this.readinessChecks.joined(),
       logger
     }, { maxMessageSize: config.maxMessageSize, callTimeout: config.callTimeout })
@@ -300,6 +266,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       actors: this.actors,
       messaging: this.messaging,
       pubsub: this.gossip,
+      compression: this.compression,
       names: this.names,
       discovery: this.discovery,
       draining: () => this.distribution.isDraining,
@@ -307,6 +274,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       caches: () => this.caches.stats(),
       jobs: () => this.compute.jobs(),
       routes: () => this.balancer.allStats(),
+      channels: () => this.channels.stats(),
       supervised: (actorId) => this.supervisors.supervised(actorId),
       messageRate: () => Math.round(this.messageRate.perSecond()),
       admission: () => host.services.admission?.stats,
@@ -327,6 +295,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     this.traces = observability.traces
     this.http = observability.http
     this.dashboard = observability.dashboard
+    this.parts = { ...membershipParts, ...messagingParts, ...actorParts, ...workloads, host, http: this.http, partitions: this.partitions, debug: this.debug, loadSampler: this.loadSampler, load: this.load, actors: this.actors }
 
     // before the node's listeners hear of a leave: calls to the member have failed and its load is forgotten
     this.membership.addEventListener('member:leave', (evt) => {
@@ -356,29 +325,10 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     return this.readinessChecks.report()
   }
 
-  /** Starts the parts in dependency order: protocol handlers exist before the host accepts a connection. */
+  /** Starts the parts in dependency order (see start-order.ts). */
   async start (): Promise<void> {
     if (this.state !== 'new') { return }
-    // first: a taken port fails the start before the node has joined anything, and probes answer during it
-    await this.http?.start()
-    await this.messaging.start()
-    await this.gossip.start()
-    this.partitions.start()
-    await this.membership.start()
-    await this.overlay.start()
-    await this.publications.start()
-    this.names.start()
-    this.names.setPlacement(placementIn(this.overlay.control.shape))
-    this.distribution.start()
-    this.groups.start()
-    this.caches.start()
-    this.compute.start()
-    this.debug.start()
-    await this.host.start()
-    this.loadSampler.start()
-    this.load.start()
-    await this.connector.start()
-    await this.discovery.start()
+    await startInOrder(this.parts)
     this.state = 'running'
     this.log('node %s (%s) started in cluster %s', this.name, this.id, this.config.clusterName)
   }
@@ -387,51 +337,15 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
   async stop (): Promise<void> {
     if (this.state === 'running') {
       this.state = 'stopping'
-      this.stopping = this.shutdown().finally(() => { this.state = 'stopped' })
+      this.stopping = stopInOrder(this.parts, this.config.distribution.drainTimeout).finally(() => { this.state = 'stopped' })
     }
     await this.stopping
-  }
-
-  private async shutdown (): Promise<void> {
-    try {
-      // distributed actors and cache partitions move to other members while this node still counts as one
-      await Promise.all([this.distribution.drain(), this.caches.drain(Date.now() + this.config.distribution.drainTimeout)])
-      // the leave goes out next: other nodes then fail calls to us with NodeDownError instead of
-      // finding our names gone while we still count as a member
-      await this.discovery.stop()
-      await this.connector.stop()
-      await this.membership.stop()
-      await this.publications.stop()
-      await this.overlay.stop()
-      this.distribution.stop()
-      // members drop this node's local names as it leaves: none is given up one by one
-      this.names.stop()
-      this.groups.stop()
-      this.caches.stop()
-      await this.compute.stop()
-      this.debug.stop()
-      this.partitions.stop()
-      this.load.stop()
-      this.loadSampler.stop()
-      // supervisors first, or they would restart the actors stopped under them
-      await this.supervisors.stopAll()
-      await this.actors.stopAll()
-      await this.gossip.stop()
-      await this.messaging.stop()
-      await this.host.stop()
-    } finally {
-      // last, and whatever failed before it (a crashed host, say): probes keep answering (not ready) while the
-      // node drains and leaves, and a part that fails to stop must not leave the port open
-      await this.http?.stop()
-    }
   }
 
   /** Undoes a start that failed part way, so a bad start leaves no socket or timer behind. */
   async abandon (): Promise<void> {
     this.state = 'stopped'
-    // the event-loop monitor runs from the start on: a start that failed after it must not leave it measuring
-    this.loadSampler.stop()
-    await Promise.allSettled([this.http?.stop(), this.host.stop()])
+    await undoStart(this.parts)
   }
 
   async spawn<Args extends unknown[]>(actor: ActorClass<any, Args>, options: SpawnOptions<Args> = {}): Promise<ActorRef> {
@@ -447,6 +361,10 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       }
     }
     return cell.ref
+  }
+
+  channel (name: string): Channel {
+    return this.channels.get(name)
   }
 
   cache<V = unknown>(name: string, options?: CacheOptions): Cache<V> {
@@ -493,6 +411,16 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
     return this.router.call<Reply>(target, message, options)
   }
 
+  sendToCluster (cluster: string, target: Target, message: unknown): void {
+    this.assertRunning()
+    this.crossCluster.sendToCluster(cluster, target, message)
+  }
+
+  async callCluster<Reply = unknown>(cluster: string, target: Target, message: unknown, options: CallOptions = {}): Promise<Reply> {
+    this.assertRunning()
+    return this.crossCluster.callCluster<Reply>(cluster, target, message, options)
+  }
+
   async route<Reply = unknown>(service: string, message: unknown, options: RouteOptions = {}): Promise<Reply> {
     this.assertRunning()
     return this.balancer.route<Reply>(service, message, options)
@@ -536,6 +464,7 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       undeliverable: stats.undeliverable + stats.lost,
       distributed: { actors: this.distribution.liveCount, local: this.distribution.localCount },
       partition: { unreachable: this.partitions.unreachable().length, majority: this.partitions.hasQuorum('majority') },
+      remoteClusters: this.crossCluster.remoteClusters(),
       http: this.http?.url,
       uptime: this.uptime
     })
@@ -562,13 +491,6 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       mailbox: this.actors.mailboxes().sum,
       uptime: this.uptime
     }
-  }
-
-  /** An actor of this node, stopped on purpose: its name is given up, and its supervisor does not restart it. */
-  private async stopLocalActor (actorId: string): Promise<void> {
-    if (await this.supervisors.stopChild(actorId)) { return }
-    const cell = await this.actors.stop(actorId)
-    if (cell?.name != null) { this.names.unregister(cell.name) }
   }
 
   private unregisterName (name: string): void {

@@ -8,8 +8,10 @@ import type { MapReduceOptions, Reducer, TaskFunction, TaskOptions, ThreadTask }
 import type { DiscoveryInfo } from '../discovery/cluster-discovery.ts'
 import type { DiscoveryError } from '../discovery/errors.ts'
 import type { DuplicateDetail, FailoverDetail, MovedDetail } from '../distribution/index.ts'
+import type { CrossClusterEvents, CrossClusterMessaging, RemoteClusterInfo } from '../federation/index.ts'
 import type { Groups } from '../groups/index.ts'
 import type { Member } from '../membership/index.ts'
+import type { Channel } from '../messaging/channels/index.ts'
 import type { PubSub } from '../messaging/pubsub/index.ts'
 import type { NameConflictDetail } from '../names/index.ts'
 import type { ClusterDebug, DebugClusterOptions } from '../observability/debug/index.ts'
@@ -75,12 +77,14 @@ export interface ClusterInfo {
   members: Array<Pick<Member, 'id' | 'name' | 'roles' | 'status'> & Partial<NodeLoad>>
   /** members declared dead and not yet forgotten (a partition looks like a crash), and whether this side is the majority */
   partition: { unreachable: number, majority: boolean }
+  /** the other clusters reached through gateways among the members: how many gateways each has, and whether any is usable */
+  remoteClusters: RemoteClusterInfo[]
   /** this node's HTTP endpoint (health, metrics, dashboard), such as 'http://127.0.0.1:9464', when it serves one */
   http?: string
   uptime: number
 }
 
-export interface ClusterEvents {
+export interface ClusterEvents extends CrossClusterEvents {
   'member:join': CustomEvent<Member>
   'member:suspect': CustomEvent<Member>
   'member:alive': CustomEvent<Member>
@@ -123,7 +127,7 @@ export interface ClusterEvents {
  * })
  * ```
  */
-export interface Cluster extends TypedEventTarget<ClusterEvents> {
+export interface Cluster extends TypedEventTarget<ClusterEvents>, CrossClusterMessaging {
   /** this node's peer id */
   readonly id: string
   readonly name: string
@@ -141,6 +145,24 @@ export interface Cluster extends TypedEventTarget<ClusterEvents> {
    * ```
    */
   readonly pubsub: PubSub
+  /**
+   * A named pub/sub channel of `messaging.channels`: the same operations as `pubsub`, on streams and queues of its own
+   * to every member, so a channel flooded with bulk messages never delays another's. A publication goes straight to
+   * each other member, which hands it to its subscribers; with a `key`, publications of one key keep their order. On a
+   * `latestWins` channel a newer publication replaces the one of the same topic and key still waiting for a slow
+   * member, and each publish needs a `key` ({@link ChannelKeyRequiredError}). An unconfigured name throws
+   * {@link ChannelUnknownError}, listing the configured ones.
+   *
+   * @example
+   * ```ts
+   * // every node: Foundation.start({ messaging: { channels: { control: {}, bulk: { parallelism: 4 }, state: { latestWins: true } } } })
+   * cluster.channel('control').subscribe<{ drain: boolean }>('commands', (command) => { cluster.send('worker', command) })
+   * await cluster.channel('bulk').publish('rows', { id: 7, text }, { key: 'table-7' })   // one key, one order
+   * await cluster.channel('state').publish('load', { cpu: 0.4 }, { key: cluster.id })    // slow members get the newest only
+   * const { dropped, replaced } = cluster.channel('state').stats()
+   * ```
+   */
+  channel(name: string): Channel
   /**
    * Process groups: named sets of actors across the cluster, for broadcast and multicall.
    *

@@ -8,8 +8,10 @@ import { NodeMetrics } from '../observability/metrics/node-metrics.ts'
 import { nodePlatform } from '../platform/node/index.ts'
 import { FoundationNode } from './foundation-node.ts'
 import type { FoundationConfig } from '../config/index.ts'
+import type { SiblingLookup } from '../federation/index.ts'
 import type { ConnectorInit } from '../node/connector.ts'
 import type { CreateHostOptions } from '../node/create-host.ts'
+import type { FrameCodec } from '../wire/compression/index.ts'
 import type { PrivateKey } from '@libp2p/interface'
 
 /** Internal settings no user config reaches: tests use them to cut the network and to redial faster. */
@@ -28,6 +30,10 @@ export interface NodeSeams {
    * the same peer ids each time, so that whatever depends on their order (the coordinator, placement) replays
    */
   privateKey?: PrivateKey
+  /** this process's nodes in the other clusters of its federation, which messages to those clusters go through */
+  siblings?: SiblingLookup
+  /** the codecs frames may be compressed with (default: the platform's): [] stands for a node on a Node.js without any */
+  frameCodecs?: FrameCodec[]
 }
 
 export async function startFoundationNode (config: FoundationConfig, seams: NodeSeams = {}): Promise<FoundationNode> {

@@ -3,7 +3,9 @@ import type { ClusterChoice, ProfileName, TopologyChoice } from './defaults.ts'
 import type { StrategyName } from '../discovery/index.ts'
 import type { AwsInit, ConsulInit, DnsInit, EtcdInit, GcpInit, KubernetesInit, MdnsInit, StaticInit } from '../discovery/inits.ts'
 import type { MembershipInit } from '../membership/index.ts'
+import type { ChannelConfig, ChannelInit } from '../messaging/channels/index.ts'
 import type { TracingInit } from '../observability/tracing/index.ts'
+import type { CompressionMode, CompressionPolicy } from '../wire/compression/index.ts'
 
 export { SECOND, MINUTE, KIB, MIB } from './units.ts'
 export {
@@ -47,6 +49,20 @@ export interface MessagingInit {
    * (default 64 MiB; enterprise 32 MiB)
    */
   maxQueuedBytes?: number
+  /**
+   * compression of large direct messages (default `auto`): `auto` compresses on links with a round trip of 10 ms or
+   * more, where it pays; `on` on every link; `zstd` or `deflate` with that codec only; `off` never. The codec travels
+   * in each frame, and each stream offers only the codecs its reader has, so nodes with any setting understand each
+   * other
+   */
+  compression?: CompressionMode
+  /** messages smaller than this many bytes are never compressed (default 1024) */
+  compressionThreshold?: number
+  /**
+   * named pub/sub channels, each on streams of its own (`cluster.channel(name)`), by name: 1-32 letters, digits, "-"
+   * or "_", not "default" (that is `cluster.pubsub`). Configure the same channels on every node (default none)
+   */
+  channels?: Record<string, ChannelInit>
 }
 
 export interface DistributionConfigInit {
@@ -252,6 +268,9 @@ export interface FoundationConfig {
   maxMessageSize: number
   callTimeout: number
   maxQueuedBytes: number
+  compression: CompressionPolicy
+  /** messaging.channels, each with its defaults filled in */
+  channels: Record<string, ChannelConfig>
   lookupTimeout: number
   tombstoneTtl: number
   overlay: { topology: TopologyChoice, partialFrom: number, fullMeshAtMost: number, clientServerFrom: number, partialAtMost: number, settle: number, switchGrace: number, idleTimeout: number, activeViewSize?: number }

@@ -4,6 +4,8 @@ import { hostname } from 'node:os'
 import { STRATEGY_NAMES } from '../discovery/index.ts'
 import { DEFAULT_SWITCH_GRACE } from '../overlay/switching/index.ts'
 import { DEFAULT_TOPOLOGY_THRESHOLDS } from '../overlay/topology-policy.ts'
+import { DEFAULT_COMPRESSION_THRESHOLD } from '../wire/compression/index.ts'
+import { resolveChannels } from './channels.ts'
 import { DEFAULT_DRAIN_TIMEOUT, DEFAULT_MAX_SPANS, DEFAULT_OVERLAY_IDLE_TIMEOUT, DEFAULT_TOMBSTONE_TTL } from './defaults.ts'
 import { DEFAULT_CLUSTER, DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT } from './defaults.ts'
 import { resolveDiscovery } from './discovery.ts'
@@ -66,6 +68,7 @@ export function resolveConfig (init: FoundationInit = {}, env: Env = process.env
     metrics: metricsOf(options, profile),
     membership,
     ...limitsOf(options, profile),
+    channels: resolveChannels(options.messaging, profile.maxQueuedBytes),
     overlay: overlayOf(options, layers),
     distribution: {
       rebalance: options.distribution?.rebalance ?? false,
@@ -96,8 +99,12 @@ function metricsOf (options: ValidatedInit, profile: Profile): FoundationConfig[
   }
 }
 
-function limitsOf (options: ValidatedInit, profile: Profile): Pick<FoundationConfig, 'maxMessageSize' | 'callTimeout' | 'maxQueuedBytes' | 'lookupTimeout' | 'tombstoneTtl'> {
+function limitsOf (options: ValidatedInit, profile: Profile): Pick<FoundationConfig, 'maxMessageSize' | 'callTimeout' | 'maxQueuedBytes' | 'compression' | 'lookupTimeout' | 'tombstoneTtl'> {
   return {
+    compression: {
+      mode: options.messaging?.compression ?? 'auto',
+      threshold: options.messaging?.compressionThreshold ?? DEFAULT_COMPRESSION_THRESHOLD
+    },
     maxMessageSize: options.messaging?.maxMessageSize ?? profile.maxMessageSize,
     callTimeout: options.messaging?.callTimeout ?? profile.callTimeout,
     maxQueuedBytes: options.messaging?.maxQueuedBytes ?? profile.maxQueuedBytes,

@@ -3,6 +3,8 @@ import { isIP } from 'node:net'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { z } from 'zod'
 import { isReservedRole } from '../membership/reserved-roles.ts'
+import { COMPRESSION_MODES } from '../wire/compression/index.ts'
+import { channelsSchema } from './channels.ts'
 import { boolean, duration, integer, isHostname, isMultiaddrText, list, oneOf, strict, text, textWhere } from './checks.ts'
 import { CLUSTER_CHOICES, CLUSTER_NAME, MIN_PASSPHRASE_LENGTH, PROFILE_NAMES, TOPOLOGY_CHOICES } from './defaults.ts'
 import { discoverySchema } from './discovery-schema.ts'
@@ -61,8 +63,11 @@ export const initSchema = strict({
   messaging: strict({
     maxMessageSize: integer(1024, 64 * MIB).optional(),
     callTimeout: duration.optional(),
-    maxQueuedBytes: integer(64 * 1024, 4096 * MIB).optional()
-  }, '{ maxMessageSize, callTimeout, maxQueuedBytes }').optional(),
+    maxQueuedBytes: integer(64 * 1024, 4096 * MIB).optional(),
+    compression: oneOf(COMPRESSION_MODES).optional(),
+    compressionThreshold: integer(64, 64 * MIB).optional(),
+    channels: channelsSchema.optional()
+  }, '{ maxMessageSize, callTimeout, maxQueuedBytes, compression, compressionThreshold, channels }').optional(),
   registry: strict({
     lookupTimeout: duration.optional(),
     tombstoneTtl: integer(60_000, 7 * 24 * 3_600_000, 'a duration in ms from 60000 (1 min) to 604800000 (7 days)').optional()

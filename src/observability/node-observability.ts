@@ -20,6 +20,7 @@ import type { JobProgress } from '../compute/index.ts'
 import type { DiscoveryInfo } from '../discovery/cluster-discovery.ts'
 import type { Membership } from '../membership/index.ts'
 import type { Libp2pMembership } from '../membership/libp2p-membership.ts'
+import type { NamedChannelStats } from '../messaging/channels/index.ts'
 import type { DirectMessagingStats } from '../messaging/direct/direct-messaging.ts'
 import type { ComponentLogger, Connection, TypedEventTarget } from '@libp2p/interface'
 
@@ -43,6 +44,7 @@ export interface NodeObservabilityComponents {
     call(peer: string, target: string, body: unknown, options: { timeout: number, signal?: AbortSignal }): Promise<unknown>
   }
   pubsub: MetricsSources['pubsub']
+  compression: MetricsSources['compression']
   /** the name table: its size, the name messages it rejected, and whether every member's names were read */
   names: { knownNames(): number, tombstones(): number, readonly invalidMessages: number, synced(): boolean }
   discovery: { info(): DiscoveryInfo }
@@ -56,6 +58,8 @@ export interface NodeObservabilityComponents {
   jobs(): JobProgress[]
   /** each service this node routed calls to, with this node's counters: for the metrics */
   routes(): ServiceStats[]
+  /** each named channel of this node, with its counters here: for the metrics */
+  channels?(): NamedChannelStats[]
   /** whether a supervisor runs this actor */
   supervised(actorId: string): boolean
   /** what the gate for browsers' admission tickets counted, by verdict; absent without a cluster secret */
@@ -138,6 +142,7 @@ export function createNodeObservability (components: NodeObservabilityComponents
     members: () => membership.members(),
     messaging,
     pubsub: components.pubsub,
+    compression: components.compression,
     actors: components.actors,
     names: components.names,
     // only the libp2p membership counts these; another implementation reads as none
@@ -149,6 +154,7 @@ export function createNodeObservability (components: NodeObservabilityComponents
     ready: () => readiness.report().ready,
     caches: () => components.caches(),
     routes: () => components.routes(),
+    channels: () => components.channels?.() ?? [],
     events: components.events
   })
   const traces = new TraceRequests({

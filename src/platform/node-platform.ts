@@ -8,6 +8,7 @@ import type { KeyCrypto } from '../node/node-keys.ts'
 import type { ServeHttp } from '../observability/http/serve-http.ts'
 import type { ContextStorage } from '../observability/tracing/context-storage.ts'
 import type { TraceContext } from '../observability/tracing/trace-context.ts'
+import type { FrameCodec } from '../wire/compression/index.ts'
 
 export interface NodePlatform {
   /** Ed25519 signatures and SHA-256, for membership records, publications and load reports */
@@ -25,4 +26,6 @@ export interface NodePlatform {
   dialable: boolean
   /** measures the process's cpu, event-loop lag and heap for the load report; absent where nothing is measured */
   loadProbe?(): LoadProbe
+  /** the codecs frames may be compressed with, best first; absent: this node sends and reads plain frames only */
+  frameCodecs?(): FrameCodec[]
 }

@@ -33,7 +33,9 @@ export class FrameWriter {
     this.onDiscard = onDiscard
     stream.addEventListener('drain', () => {
       this.waitingForDrain = false
-      this.flush()
+      // after the stream's own drain handler, which was added first and sends from its buffer in a microtask: what is
+      // left in that buffer then decides whether another batch may follow
+      queueMicrotask(() => { this.flush() })
     })
     stream.addEventListener('close', () => {
       this.closed = true
@@ -46,9 +48,12 @@ export class FrameWriter {
     return !this.closed && this.stream.writeStatus === 'writable'
   }
 
-  /** Bytes of the frames waiting to be written: what a slow peer costs this node's memory. */
+  /**
+   * Bytes of the frames waiting to be written, here and in the stream's buffer: what a slow peer costs this node's
+   * memory.
+   */
   get queuedBytes (): number {
-    return this.queueBytes
+    return this.queueBytes + this.stream.writeBufferLength
   }
 
   write (payload: Uint8Array): void {
@@ -70,8 +75,10 @@ export class FrameWriter {
     while (this.queue.length > 0 && !this.closed) {
       if (this.waitingForDrain) {
         await this.stream.onDrain(options)
-      } else {
-        this.flush()
+      } else if (!this.flush()) {
+        // the stream's buffer is still full and sending: look again next turn
+        await new Promise<void>(resolve => { nextTurn(resolve) })
+        options.signal?.throwIfAborted()
       }
     }
     if (this.closed) { return }
@@ -91,8 +98,20 @@ export class FrameWriter {
     await closed
   }
 
-  private flush (): void {
-    if (this.closed || this.waitingForDrain || this.queue.length === 0) { return }
+  /** Hands the stream the next batch; false when nothing was handed over. */
+  private flush (): boolean {
+    if (this.closed || this.waitingForDrain || this.queue.length === 0) { return false }
+    if (this.stream.writeBufferLength >= MAX_WRITE_BYTES) {
+      // yamux emits 'drain' at every window update, also while bytes still wait in the stream's buffer: a batch on each
+      // would grow that buffer without bound, past maxQueuedBytes, and put megabytes ahead of every later frame
+      if (this.stream.writableNeedsDrain) {
+        this.waitingForDrain = true
+      } else if (!this.scheduled) {
+        this.scheduled = true
+        nextTurn(() => { this.scheduled = false; this.flush() })
+      }
+      return false
+    }
     const batch = this.takeBatch()
     try {
       const encoded = encodeFrames(batch)
@@ -108,10 +127,12 @@ export class FrameWriter {
         this.scheduled = true
         nextTurn(() => { this.scheduled = false; this.flush() })
       }
+      return true
     } catch (err: any) {
       this.closed = true
       this.discard(batch)
       this.stream.abort(err)
+      return false
     }
   }
 

@@ -3,6 +3,7 @@
 import { peerIdFromString } from '@libp2p/peer-id'
 import { connectToPeer, dialYieldOf, keptConnection, unlessAborted } from '../node/pair-dial.ts'
 import { FrameWriter } from './frame-writer.ts'
+import type { FrameCompression, FramePacker } from './compression/index.ts'
 import type { DialYield, PairHost } from '../node/pair-dial.ts'
 import type { AbortOptions, Connection, Logger, PeerId, Stream } from '@libp2p/interface'
 
@@ -37,12 +38,24 @@ export interface PeerChannelInit {
    * callbacks, and the first message to a peer must not lend its trace to every later one
    */
   detached?<T>(fn: () => T): T
+  /**
+   * offers the peer the protocol's compressed variants when the stream opens, and compresses the frames the variant it
+   * took allows (default: plain frames, `protocol` alone)
+   */
+  compression?: FrameCompression
 }
 
 export class PeerChannel {
   private readonly init: PeerChannelInit
   private readonly peer: PeerId
   private writer: FrameWriter | undefined
+  /** compresses frames for the writer's stream, when the peer took a compressed variant and the link calls for it */
+  private pack: FramePacker | undefined
+  /**
+   * the shortest time a stream negotiation to the peer took, in ms: one round trip, plus whatever load delayed it,
+   * which the shortest sample has least of
+   */
+  private rtt = Infinity
   /** the connection the writer's stream runs on */
   private connection: Connection | undefined
   /** an open, or a move to the kept connection, under way: frames wait in the backlog meanwhile */
@@ -66,7 +79,7 @@ export class PeerChannel {
     const pending = this.backlogBytes + (this.writer?.queuedBytes ?? 0)
     if (pending + payload.byteLength > this.init.maxQueuedBytes) { return false }
     if (this.writer?.writable === true) {
-      this.writer.write(payload)
+      this.writer.write(this.pack != null ? this.pack(payload) : payload)
       return true
     }
     this.backlog.push(payload)
@@ -112,6 +125,7 @@ export class PeerChannel {
       }
       // we never read from our outbound stream: answers come on the peer's own channel to us
       const writer = new FrameWriter(stream, this.init.onLost)
+      const pack = this.init.compression?.packer(stream.protocol, this.rtt)
       stream.addEventListener('close', (evt) => {
         // a stream still in use that closes, cleanly or not, took with it whatever the peer had not read yet, and
         // usually the connection the answers came back on: only a stream we retired after a move was read to its end
@@ -126,12 +140,13 @@ export class PeerChannel {
         }
       }, { once: true })
       this.writer = writer
+      this.pack = pack
       this.connection = connection
       this.watch()
       const backlog = this.backlog
       this.backlog = []
       this.backlogBytes = 0
-      for (const payload of backlog) { writer.write(payload) }
+      for (const payload of backlog) { writer.write(pack != null ? pack(payload) : payload) }
     } catch (err: any) {
       this.init.log('could not open a stream to %s: %s', this.init.node, err.message)
       this.dropBacklog()
@@ -163,7 +178,12 @@ export class PeerChannel {
     for (let attempt = 1; ; attempt++) {
       try {
         const connection = await connectToPeer(this.init.host, this.peer, { dialYield: dialYieldOf(this.init.dialYield) })
-        return { stream: await connection.newStream(this.init.protocol), connection }
+        const protocols = this.init.compression?.offered(this.init.protocol) ?? this.init.protocol
+        const negotiating = performance.now()
+        const stream = await connection.newStream(protocols)
+        // a negotiation waits for the peer's answer: one round trip, which is what decides whether compressing pays
+        this.rtt = Math.min(this.rtt, performance.now() - negotiating)
+        return { stream, connection }
       } catch (err) {
         if (this.closed || attempt >= OPEN_ATTEMPTS) { throw err }
         this.init.log('opening a stream to %s failed (attempt %d), trying again', this.init.node, attempt)

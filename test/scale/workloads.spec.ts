@@ -1,6 +1,6 @@
-// Routed calls and map-reduce on 25 real nodes in one process, formed once for both: every node takes part in a job
-// of 2,000 chunks and the result is right; routed calls spread over the 25 actors of a service, and one key goes to
-// one actor from every node.
+// Routed calls, map-reduce and channels on 25 real nodes in one process, formed once for all: every node takes part in
+// a job of 2,000 chunks and the result is right; routed calls spread over the 25 actors of a service, and one key goes
+// to one actor from every node; a publication on a named channel reaches every node's subscriber.
 import { expect } from 'aegir/chai'
 import { TestNodes, eventually, uniqueCluster } from '../fixtures/nodes.ts'
 import type { Actor } from '../../src/actors/index.ts'
@@ -15,6 +15,8 @@ const CHUNK_SIZE = 5
  * so a node busy with its share of the job is not suspected meanwhile
  */
 const LIGHT_MEMBERSHIP = { probeInterval: 1000, probeTimeout: 500, suspectTimeout: 4000 }
+/** a named channel on every node */
+const CHANNELS = { events: { parallelism: 2 } }
 
 /** answers with its node's name */
 class Server implements Actor {
@@ -23,18 +25,18 @@ class Server implements Actor {
   receive (): string { return this.node }
 }
 
-describe(`routed calls and map-reduce on ${NODES} nodes in one process`, function () {
+describe(`routed calls, map-reduce and channels on ${NODES} nodes in one process`, function () {
   this.timeout(180_000)
   const nodes = new TestNodes()
   let all: FoundationNode[] = []
 
   before(async () => {
     const cluster = uniqueCluster('workloads-25')
-    const first = await nodes.start({ clusterName: cluster, name: 'node-1', membership: LIGHT_MEMBERSHIP, discovery: { mdns: false }, http: { enabled: false } })
+    const first = await nodes.start({ clusterName: cluster, name: 'node-1', membership: LIGHT_MEMBERSHIP, discovery: { mdns: false }, http: { enabled: false }, messaging: { channels: CHANNELS } })
     const seed = first.addresses()
     all = [first]
     for (let i = 2; i <= NODES; i++) {
-      all.push(await nodes.start({ clusterName: cluster, name: `node-${i}`, membership: LIGHT_MEMBERSHIP, discovery: { mdns: false, static: seed }, http: { enabled: false } }))
+      all.push(await nodes.start({ clusterName: cluster, name: `node-${i}`, membership: LIGHT_MEMBERSHIP, discovery: { mdns: false, static: seed }, http: { enabled: false }, messaging: { channels: CHANNELS } }))
     }
     await eventually(() => all.every(node => node.info().nodes === NODES), () => `members counted: ${all.map(n => n.info().nodes).join(' ')}`, 60_000)
     // membership spreads faster than 300 handshakes on one event loop: the job starts once the mesh is whole, or
@@ -85,5 +87,14 @@ describe(`routed calls and map-reduce on ${NODES} nodes in one process`, functio
     expect(Math.max(...counts.values())).to.be.below(60)
     const homes = await Promise.all(all.map(async node => node.route<string>('api', {}, { strategy: 'consistent-hash', key: 'order-17', timeout: 10_000 })))
     expect(new Set(homes).size).to.equal(1)
+  })
+
+  it(`delivers a publication on a named channel to every node's subscriber, ${NODES} of them`, async () => {
+    const heard = new Map<string, unknown[]>()
+    for (const node of all) { node.channel('events').subscribe('hello', (message) => { heard.set(node.id, [...(heard.get(node.id) ?? []), message]) }) }
+    await all[3].channel('events').publish('hello', { from: 'node-4' })
+    await all[11].channel('events').publish('hello', { from: 'node-12' }, { key: 'k' })
+    await eventually(() => all.every(node => heard.get(node.id)?.length === 2), () => `nodes with both: ${all.filter(node => heard.get(node.id)?.length === 2).length}`, 30_000)
+    expect(all[3].channel('events').stats()).to.include({ published: 1, messagesOut: NODES - 1, dropped: 0, lost: 0 })
   })
 })

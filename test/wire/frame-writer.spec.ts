@@ -1,4 +1,6 @@
+import { tcp } from '@libp2p/tcp'
 import { expect } from 'aegir/chai'
+import { shapedTransports } from '../../benchmarks/lib/shaped-transports.ts'
 import { createHost } from '../../src/node/create-host.ts'
 import { FrameWriter, MAX_WRITE_BYTES } from '../../src/wire/frame-writer.ts'
 import { FrameDecoder } from '../../src/wire/frames.ts'
@@ -37,6 +39,39 @@ describe('frame writer', () => {
     })
   })
   after(async () => { await Promise.all([a.stop(), b.stop()]) })
+
+  it('keeps the backlog for a slow link in its own queue, counted, not in the stream\'s buffer', async () => {
+    // a link slower than the writer: the muxer's window opens a little at a time, and each update is a 'drain'
+    const options = { cluster: 'frames-slow', listen: ['/ip4/127.0.0.1/tcp/0'], mdns: { enabled: false, interval: 1000 }, maxMessageSize: LARGE_FRAME_LIMIT }
+    const shape = { oneWayDelayMs: 1, bytesPerSecond: 20 * 1024 * 1024 }
+    const sender = await createHost({ ...options, transports: shapedTransports([tcp()], shape) })
+    const reader = await createHost({ ...options, transports: shapedTransports([tcp()], shape) })
+    try {
+      await Promise.all([sender.start(), reader.start()])
+      let frames = 0
+      await reader.handle(PROTOCOL, (stream) => {
+        const decoder = new FrameDecoder(LARGE_FRAME_LIMIT)
+        stream.addEventListener('message', (evt) => { frames += decoder.push(evt.data).length })
+      })
+      const stream = await sender.dialProtocol(reader.getMultiaddrs(), PROTOCOL)
+      const writer = new FrameWriter(stream)
+      const total = 48 * 1024
+      for (let i = 0; i < total; i++) { writer.write(new Uint8Array(1024).fill(i % 256)) }
+      let largest = 0
+      const deadline = Date.now() + 20_000
+      const read = (): number => frames
+      while (read() < total && Date.now() < deadline) {
+        largest = Math.max(largest, stream.writeBufferLength)
+        await new Promise(resolve => setTimeout(resolve, 2))
+      }
+      expect(frames).to.equal(total)
+      // a batch waits for the stream's buffer to drain below one write: what it held, and one batch more
+      expect(largest).to.be.at.most(2 * MAX_WRITE_BYTES)
+      expect(writer.queuedBytes).to.equal(0)
+    } finally {
+      await Promise.all([sender.stop(), reader.stop()])
+    }
+  })
 
   it('writes the frames of one turn in one stream write, in order', async () => {
     const stream = await a.dialProtocol(b.getMultiaddrs(), PROTOCOL)

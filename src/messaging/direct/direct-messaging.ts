@@ -14,6 +14,7 @@ import type { Host } from '../../node/create-host.ts'
 import type { DialYield } from '../../node/pair-dial.ts'
 import type { NodeTracing } from '../../observability/tracing/node-tracing.ts'
 import type { MessageTrace } from '../../observability/tracing/trace-context.ts'
+import type { FrameCompression } from '../../wire/compression/index.ts'
 import type { ComponentLogger, Connection, Logger, Startable, Stream } from '@libp2p/interface'
 
 /** How messages that arrive are handed to this node's actors and subscribers. */
@@ -37,6 +38,8 @@ export interface DirectMessagingComponents {
   tracing?: NodeTracing
   /** how long the higher id of a pair waits for the other's dial (see pair-dial.ts) */
   dialYield?: DialYield
+  /** compresses large frames to peers that take it, and inflates what peers compressed (default: plain frames only) */
+  compression?: FrameCompression
 }
 
 export interface DirectMessagingInit {
@@ -110,7 +113,7 @@ export class DirectMessaging implements Startable {
 
   async start (): Promise<void> {
     if (this.started) { return }
-    await this.components.host.handle(this.protocol, (stream, connection) => { this.onInbound(stream, connection) }, {
+    await this.components.host.handle(this.protocols(), (stream, connection) => { this.onInbound(stream, connection) }, {
       maxInboundStreams: 64
     })
     this.started = true
@@ -119,10 +122,15 @@ export class DirectMessaging implements Startable {
   async stop (): Promise<void> {
     if (!this.started) { return }
     this.started = false
-    await this.components.host.unhandle(this.protocol)
+    await this.components.host.unhandle(this.protocols())
     for (const channel of this.channels.values()) { channel.close() }
     this.channels.clear()
     this.pending.failAll(() => new NodeDownError('(local node stopped)'))
+  }
+
+  /** The protocol ids this node reads: plain frames, and one per codec it can inflate. */
+  private protocols (): string[] {
+    return this.components.compression?.accepted(this.protocol) ?? [this.protocol]
   }
 
   /** `known`: the message's trace when the caller knows it (see MessageTrace); else the current one */
@@ -188,7 +196,8 @@ export class DirectMessaging implements Startable {
         onLost: (count) => { this.stats.lost += count },
         maxQueuedBytes: this.init.maxQueuedBytes,
         dialYield: this.components.dialYield,
-        detached: this.detached
+        detached: this.detached,
+        compression: this.components.compression
       })
       this.channels.set(node, channel)
     }
@@ -219,9 +228,12 @@ export class DirectMessaging implements Startable {
 
   private onInbound (stream: Stream, connection: Connection): void {
     const from = connection.remotePeer.toString()
+    const compression = this.components.compression
+    const maxMessageSize = this.init.maxMessageSize
     readFrames(stream, {
-      maxFrameSize: this.init.maxMessageSize,
-      onFrame: (payload) => {
+      maxFrameSize: maxMessageSize,
+      onFrame: (frame) => {
+        const payload = compression != null ? compression.unpack(frame, maxMessageSize) : frame
         const stats = this.stats
         stats.messagesIn++
         stats.bytesIn += payload.byteLength

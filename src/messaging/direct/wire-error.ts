@@ -1,5 +1,6 @@
 // Errors across nodes: sent as their name and message, rebuilt on the caller's side as the same named class.
 import { ActorHandlerError, ActorNotFoundError, ActorStoppedError } from '../../actors/errors.ts'
+import { ClusterUnknownError, ClusterUnreachableError, NameNotFoundError } from '../../federation/errors.ts'
 
 /** [name, message, the handler's own error name when name is ActorHandlerError] */
 export type WireError = [name: string, message: string, handlerErrorName?: string]
@@ -20,6 +21,10 @@ export function fromWireError ([name, message, handlerErrorName]: WireError): Er
     case ActorHandlerError.name: return new ActorHandlerError(handlerErrorName ?? 'Error', message)
     case ActorNotFoundError.name: return Object.assign(new ActorNotFoundError(''), { message })
     case ActorStoppedError.name: return Object.assign(new ActorStoppedError(''), { message })
+    // a gateway's answers: the sender fills their fields in again, knowing the cluster and the target
+    case ClusterUnknownError.name: return Object.assign(new ClusterUnknownError(''), { message })
+    case ClusterUnreachableError.name: return Object.assign(new ClusterUnreachableError('', []), { message })
+    case NameNotFoundError.name: return Object.assign(new NameNotFoundError('', ''), { message })
     default: {
       const err = new Error(message)
       err.name = name

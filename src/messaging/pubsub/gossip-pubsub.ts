@@ -3,6 +3,7 @@
 import { MIB } from '../../config/units.ts'
 import { Codec } from '../../wire/codec.ts'
 import { ForgedPublicationError, MessageTooLargeError, PubSubNotRunningError } from '../errors.ts'
+import { LocalSubscription } from './local-subscription.ts'
 import { PublicationBatches } from './publication-batches.ts'
 import { handleTraced, traceContexts } from './publication-traces.ts'
 import { treeIdOf } from './publication-tree.ts'
@@ -58,22 +59,6 @@ export interface GossipPubSubInit {
 
 /** Above this many bytes queued for gossipsub, publish waits for the queue to drain. */
 const PUBLISH_HIGH_WATER_MARK = 8 * MIB
-
-class LocalSubscription implements Subscription {
-  readonly topic: string
-  readonly handler: SubscriptionHandler
-  private readonly owner: GossipPubSub
-
-  constructor (owner: GossipPubSub, topic: string, handler: SubscriptionHandler) {
-    this.owner = owner
-    this.topic = topic
-    this.handler = handler
-  }
-
-  unsubscribe (): void {
-    this.owner.remove(this)
-  }
-}
 
 export class GossipPubSub implements PubSub, Startable {
   readonly stats: PubSubStats = emptyPubSubStats()

@@ -20,6 +20,12 @@ export interface Subscription {
 export interface PublishOptions {
   /** a local subscription that should not receive this publication (its sender) */
   exclude?: Subscription
+  /**
+   * on a channel (`cluster.channel(name)`): publications with the same key take the same stream, so they arrive in the
+   * order they were published; without one the topic chooses. A latest-wins channel needs it: a newer publication
+   * replaces the one of the same topic and key still waiting for a peer. `cluster.pubsub` keeps one order and ignores it
+   */
+  key?: string
 }
 
 /**
@@ -47,11 +53,11 @@ export interface PubSub {
    */
   publish(topic: string, message: unknown, options?: PublishOptions): Promise<void>
   /** publish to everyone except `sender`, like Phoenix.PubSub.broadcast_from */
-  publishFrom(sender: Subscription, topic: string, message: unknown): Promise<void>
+  publishFrom(sender: Subscription, topic: string, message: unknown, options?: Omit<PublishOptions, 'exclude'>): Promise<void>
   /** delivers only to this node's subscribers */
   localPublish(topic: string, message: unknown): void
   /** delivers only to the subscribers on one node, by its peer id */
-  directPublish(node: string, topic: string, message: unknown): void
+  directPublish(node: string, topic: string, message: unknown, options?: Omit<PublishOptions, 'exclude'>): void
   /** topics this node subscribes to */
   topics(): string[]
 }

@@ -4,8 +4,10 @@ import type { ServiceStats } from '../../balancing/index.ts'
 import type { CacheStats } from '../../cache/index.ts'
 import type { ClusterEvents } from '../../cluster/index.ts'
 import type { Member } from '../../membership/index.ts'
+import type { NamedChannelStats } from '../../messaging/channels/index.ts'
 import type { DirectMessagingStats } from '../../messaging/direct/direct-messaging.ts'
 import type { PubSubStats } from '../../messaging/pubsub/pubsub-stats.ts'
+import type { CompressionStats } from '../../wire/compression/index.ts'
 import type { TypedEventTarget } from '@libp2p/interface'
 import type { Registry } from 'prom-client'
 
@@ -28,6 +30,8 @@ export interface NamedCacheStats {
 export interface MetricsSources {
   members(): Member[]
   messaging: { readonly stats: DirectMessagingStats }
+  /** frame compression, on every protocol that uses it */
+  compression: { readonly stats: CompressionStats }
   pubsub: { readonly stats: PubSubStats }
   actors: Pick<LocalActors, 'count' | 'started' | 'restarted' | 'mailboxes'>
   /** the name table: names of live actors it holds, and name messages it rejected */
@@ -46,6 +50,8 @@ export interface MetricsSources {
   caches(): NamedCacheStats[]
   /** each service this node routed calls to, with this node's counters */
   routes(): ServiceStats[]
+  /** each named channel of this node, with its counters here (absent: none) */
+  channels?(): NamedChannelStats[]
   /** where failovers, moves and partitions are announced */
   events: TypedEventTarget<ClusterEvents>
 }

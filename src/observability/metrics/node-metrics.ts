@@ -2,6 +2,8 @@
 import { Registry } from 'prom-client'
 import { registerCacheMetrics } from './cache-metrics.ts'
 import { CallLatency } from './call-latency.ts'
+import { registerChannelMetrics } from './channel-metrics.ts'
+import { registerCompressionMetrics } from './compression-metrics.ts'
 import { registerFoundationMetrics } from './foundation-metrics.ts'
 import { libp2pMetrics } from './libp2p-metrics.ts'
 import { registerRouteMetrics } from './route-metrics.ts'
@@ -44,6 +46,8 @@ export class NodeMetrics implements ClusterMetrics {
     registerFoundationMetrics(this.registry, sources, this.events)
     registerCacheMetrics(this.registry, () => sources.caches())
     registerRouteMetrics(this.registry, () => sources.routes())
+    registerChannelMetrics(this.registry, () => sources.channels?.() ?? [])
+    registerCompressionMetrics(this.registry, sources.compression.stats)
   }
 
   /** The Prometheus text exposition of every metric in the registry. */

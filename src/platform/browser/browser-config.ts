@@ -8,6 +8,7 @@ import { isMultiaddr } from '../../discovery/candidates.ts'
 import { BROWSER_ROLE, isReservedRole } from '../../membership/reserved-roles.ts'
 import { DEFAULT_SWITCH_GRACE } from '../../overlay/switching/index.ts'
 import { DEFAULT_TOPOLOGY_THRESHOLDS, checkThresholds } from '../../overlay/topology-policy.ts'
+import { DEFAULT_COMPRESSION_THRESHOLD } from '../../wire/compression/index.ts'
 import type { TransportFactory } from './create-browser-host.ts'
 import type { FoundationConfig, OverlayConfigInit } from '../../config/index.ts'
 
@@ -110,6 +111,10 @@ export function browserConfig (init: BrowserMemberInit): BrowserConfig {
     maxMessageSize: profile.maxMessageSize,
     callTimeout,
     maxQueuedBytes: profile.maxQueuedBytes,
+    // a tab has no codec: it offers and reads plain frames only, which every member speaks
+    compression: { mode: 'off', threshold: DEFAULT_COMPRESSION_THRESHOLD },
+    // a tab takes no channel: members send it none (see messaging/channels/other-members.ts)
+    channels: {},
     lookupTimeout: profile.lookupTimeout,
     tombstoneTtl: DEFAULT_TOMBSTONE_TTL,
     overlay: browserOverlay(init.overlay),

@@ -1,0 +1,68 @@
+// The channels benchmark's figures as result rows and notes: the control channel's round trip idle, beside a
+// saturated bulk channel and on the bulk channel itself, per link; publications per second on a channel and on
+// gossipsub at each cluster size, and how each grows with the members.
+import { sig3 } from '../lib/result.ts'
+import { CHANNEL_SUBJECT, GOSSIP_SUBJECT } from './throughput.ts'
+import type { IsolationFigures, LatencyFigure, Scenario } from './isolation.ts'
+import type { ThroughputFigures } from './throughput.ts'
+import type { SubjectResult } from '../lib/result.ts'
+import type { LinkShape } from '../lib/shaped-transports.ts'
+
+export function linkLabel (link: LinkShape | undefined): string {
+  return link == null ? 'loopback' : `${link.bytesPerSecond / 1e6} MB/s link, ${link.oneWayDelayMs} ms each way`
+}
+
+export function find (figures: IsolationFigures | undefined, scenario: Scenario): LatencyFigure | undefined {
+  return figures?.latency.find(l => l.scenario === scenario)
+}
+
+/** loaded p99 beside the bulk channel over idle p99: the headline (lower is better) */
+export function loadedOverIdle (figures: IsolationFigures | undefined): number | null {
+  const idle = find(figures, 'idle')
+  const loaded = find(figures, 'bulk saturated, separate channels')
+  return idle != null && loaded != null ? sig3(loaded.p99Ms / idle.p99Ms) : null
+}
+
+export function latencyRows (figures: IsolationFigures): SubjectResult[] {
+  return figures.latency.map(l => ({
+    subject: `control round trip, ${l.scenario} (${linkLabel(figures.link)})`,
+    value: l.p99Ms,
+    p50Ms: l.p50Ms,
+    p99Ms: l.p99Ms,
+    maxMs: l.maxMs,
+    roundTrips: l.roundTrips,
+    roundP99Ms: l.roundP99Ms,
+    bulkMBps: figures.bulkMBps
+  }))
+}
+
+export function latencyNote (figures: IsolationFigures): string {
+  const [idle, separate, one] = (['idle', 'bulk saturated, separate channels', 'bulk saturated, one channel'] as const).map(s => find(figures, s))
+  const describe = (l: LatencyFigure | undefined): string => l == null ? 'n/a' : `p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms (rounds' p99 ${l.roundP99Ms.join(', ')})`
+  return `${linkLabel(figures.link)}: idle ${describe(idle)}; beside the saturated bulk channel ${describe(separate)}, p99 ${loadedOverIdle(figures) ?? 'n/a'}x idle; on the bulk channel itself ${describe(one)}; the bulk channel carried ${figures.bulkMBps} MB/s while saturated, ${figures.bulkDropped} copies dropped`
+}
+
+const rate = (figures: ThroughputFigures | undefined, name: string): number | undefined => figures?.results.find(r => r.subject === name)?.value
+
+export function throughputRows (all: readonly ThroughputFigures[]): SubjectResult[] {
+  return all.flatMap(f => f.results.map(r => ({ ...r, subject: `${r.subject}, ${f.nodes} nodes`, unit: 'publications/s delivered to every subscriber', formedMs: f.formedMs })))
+}
+
+export function throughputNotes (all: readonly ThroughputFigures[]): string[] {
+  const notes = all.map(f => {
+    const channel = rate(f, CHANNEL_SUBJECT)
+    const gossip = rate(f, GOSSIP_SUBJECT)
+    const ratio = channel != null && gossip != null ? sig3(channel / gossip) : 'n/a'
+    return `${f.nodes} nodes (formed in ${(f.formedMs / 1000).toFixed(1)} s): channel ${channel ?? 'n/a'}/s, gossipsub ${gossip ?? 'n/a'}/s delivered to all ${f.nodes - 1} subscribers (channel/gossipsub ${ratio})${f.failures.length > 0 ? `; ${f.failures.join('; ')}` : ''}`
+  })
+  const [small, large] = [all[0], all[all.length - 1]]
+  if (small != null && large != null && small !== large) {
+    const growth = (name: string): string => {
+      const a = rate(small, name)
+      const b = rate(large, name)
+      return a != null && b != null ? `${sig3(a / b)}x` : 'n/a'
+    }
+    notes.push(`cost per publication as the cluster grows from ${small.nodes} to ${large.nodes} nodes (publications/s at ${small.nodes} over at ${large.nodes}; ${(large.nodes - 1) / (small.nodes - 1)}x the subscribers): channel ${growth(CHANNEL_SUBJECT)}, gossipsub ${growth(GOSSIP_SUBJECT)}. A channel publication is one copy per member from its publisher (like Phoenix.PubSub's PG adapter), so the publisher's cost grows with the members; gossipsub sends to its mesh and relays the rest`)
+  }
+  return notes
+}
