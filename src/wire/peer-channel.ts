@@ -51,11 +51,6 @@ export class PeerChannel {
   private writer: FrameWriter | undefined
   /** compresses frames for the writer's stream, when the peer took a compressed variant and the link calls for it */
   private pack: FramePacker | undefined
-  /**
-   * the shortest time a stream negotiation to the peer took, in ms: one round trip, plus whatever load delayed it,
-   * which the shortest sample has least of
-   */
-  private rtt = Infinity
   /** the connection the writer's stream runs on */
   private connection: Connection | undefined
   /** an open, or a move to the kept connection, under way: frames wait in the backlog meanwhile */
@@ -125,7 +120,7 @@ export class PeerChannel {
       }
       // we never read from our outbound stream: answers come on the peer's own channel to us
       const writer = new FrameWriter(stream, this.init.onLost)
-      const pack = this.init.compression?.packer(stream.protocol, this.rtt)
+      const pack = this.init.compression?.packer(stream.protocol, this.init.node)
       stream.addEventListener('close', (evt) => {
         // a stream still in use that closes, cleanly or not, took with it whatever the peer had not read yet, and
         // usually the connection the answers came back on: only a stream we retired after a move was read to its end
@@ -181,8 +176,9 @@ export class PeerChannel {
         const protocols = this.init.compression?.offered(this.init.protocol) ?? this.init.protocol
         const negotiating = performance.now()
         const stream = await connection.newStream(protocols)
-        // a negotiation waits for the peer's answer: one round trip, which is what decides whether compressing pays
-        this.rtt = Math.min(this.rtt, performance.now() - negotiating)
+        // a negotiation waits for the peer's answer: one round trip, which is what decides whether compressing pays. A
+        // peer on this host is a round trip of nothing, whatever a busy event loop made the negotiation take
+        this.init.compression?.observeRtt(this.init.node, onThisHost(connection) ? 0 : performance.now() - negotiating)
         return { stream, connection }
       } catch (err) {
         if (this.closed || attempt >= OPEN_ATTEMPTS) { throw err }
@@ -227,4 +223,10 @@ export class PeerChannel {
     this.backlog = []
     this.backlogBytes = 0
   }
+}
+
+/** Whether a connection goes to a peer on this host (loopback, or a memory transport in this process). */
+function onThisHost (connection: Connection): boolean {
+  const address = connection.remoteAddr.toString()
+  return address.startsWith('/ip4/127.') || address.startsWith('/ip6/::1/') || address.startsWith('/memory/')
 }

@@ -34,10 +34,19 @@ describe('frame compression', () => {
     expect(bare.accepted(BASE)).to.deep.equal([BASE])
   })
 
+  it('compresses a payload sent to many peers once', () => {
+    const sender = compression('on')
+    const payload = jsonLike(4096)
+    const frames = ['a', 'b', 'c'].map(peer => sender.packer(`${BASE}/zstd`, peer)?.(payload))
+    expect(frames[1]).to.equal(frames[0])
+    expect(frames[2]).to.equal(frames[0])
+    expect(sender.stats.compressedFrames).to.equal(3)
+  })
+
   for (const codec of ['zstd', 'deflate'] as const) {
     it(`compresses a 4 KiB JSON-like frame with ${codec} by at least 30 % and inflates it back`, () => {
       const sender = compression('on')
-      const pack = sender.packer(`${BASE}/${codec}`, 0)
+      const pack = sender.packer(`${BASE}/${codec}`, 'peer')
       expect(pack).to.be.a('function')
       const payload = jsonLike(4096)
       const frame = pack?.(payload) ?? payload
@@ -53,13 +62,22 @@ describe('frame compression', () => {
   it('leaves frames plain below the threshold, when they do not shrink, on a plain stream, and under auto on a short round trip', () => {
     const sender = compression('auto')
     const small = jsonLike(1000)
+    const large = jsonLike(4096)
     const random = crypto.getRandomValues(new Uint8Array(4096))
-    const pack = sender.packer(`${BASE}/zstd`, 25)
+    sender.observeRtt('far', 25)
+    const pack = sender.packer(`${BASE}/zstd`, 'far')
     expect(pack?.(small)).to.equal(small)
     expect(pack?.(random)).to.equal(random)
     expect(sender.stats.incompressibleFrames).to.equal(1)
-    expect(sender.packer(BASE, 25)).to.equal(undefined)
-    expect(sender.packer(`${BASE}/zstd`, 2)).to.equal(undefined)
+    expect(pack?.(large)).to.not.equal(large)
+    expect(sender.packer(BASE, 'far')).to.equal(undefined)
+    // auto on a link whose shortest round trip seen is under 10 ms: plain, and a shorter sample counts at once
+    sender.observeRtt('near', 12)
+    const near = sender.packer(`${BASE}/zstd`, 'near')
+    expect(near?.(large)).to.not.equal(large)
+    sender.observeRtt('near', 40)
+    sender.observeRtt('near', 2)
+    expect(near?.(large)).to.equal(large)
     // a plain frame is read as it is
     expect(sender.unpack(small, LIMIT)).to.equal(small)
   })
@@ -74,7 +92,7 @@ describe('frame compression', () => {
     const frame = new Uint8Array([COMPRESSED_MARK, 1, ...bomb])
     expect(() => receiver.unpack(frame, LIMIT)).to.throw(FrameTooLargeError)
     // and a node without zstd refuses a zstd frame by name
-    const zstdFrame = compression('zstd').packer(`${BASE}/zstd`, 0)?.(jsonLike(4096))
+    const zstdFrame = compression('zstd').packer(`${BASE}/zstd`, 'peer')?.(jsonLike(4096))
     const withoutZstd = new FrameCompression({ mode: 'on', threshold: 1024 }, nodeFrameCodecs().filter(c => c.name !== 'zstd'))
     expect(() => withoutZstd.unpack(zstdFrame ?? new Uint8Array(), LIMIT)).to.throw(MalformedFrameError, /codec 2/)
   })

@@ -31,6 +31,8 @@ export interface CompressionPolicy {
 
 export const DEFAULT_COMPRESSION_THRESHOLD = 1024
 export const DEFAULT_AUTO_MIN_RTT = 10
+/** peers whose round trip is kept at most, before the table starts over */
+const MAX_PEERS_TIMED = 10_000
 
 /** What compression did on this node, for metrics: plain numbers, read when scraped. */
 export interface CompressionStats {
@@ -55,6 +57,16 @@ export class FrameCompression {
   /** every codec this process can inflate, best first */
   private readonly codecs: FrameCodec[]
   private readonly byId = new Map<number, FrameCodec>()
+  /**
+   * the shortest round trip seen to each peer, in ms, over every stream any protocol opened to it: a negotiation on a
+   * busy node takes longer than the link does, and the shortest sample has least of that
+   */
+  private readonly rtts = new Map<string, number>()
+  /**
+   * each payload's frame while the payload lives: a publication goes to every member as one payload, queued for each,
+   * and is compressed once
+   */
+  private readonly packed = new WeakMap<Uint8Array, { codec: FrameCodec, frame: Uint8Array }>()
 
   /**
    * `codecs`: those this process has, best first (the platform's); `stats`: counters to add to (default its own), so
@@ -86,15 +98,25 @@ export class FrameCompression {
     return [...this.sendingCodecs().map(codec => variantOf(protocol, codec.name)), protocol]
   }
 
+  /** A round trip to `peer` of `ms`, such as a stream negotiation took. */
+  observeRtt (peer: string, ms: number): void {
+    const known = this.rtts.get(peer)
+    if (known != null && known <= ms) { return }
+    // a bound on what departed peers leave behind: the samples come back with the next streams
+    if (known == null && this.rtts.size >= MAX_PEERS_TIMED) { this.rtts.clear() }
+    this.rtts.set(peer, ms)
+  }
+
   /**
-   * How frames go out on a stream opened with `negotiated` (one of {@link offered}'s ids); `rtt` is the round trip to
-   * its peer in ms, as far as known.
+   * How frames go out to `peer` on a stream opened with `negotiated` (one of {@link offered}'s ids). Under `auto` the
+   * round trip is read at each frame, so a shorter sample from any later stream to the peer counts at once.
    */
-  packer (negotiated: string, rtt: number): FramePacker | undefined {
+  packer (negotiated: string, peer: string): FramePacker | undefined {
     const codec = this.sendingCodecs().find(c => negotiated.endsWith(`/${c.name}`))
     if (codec == null) { return undefined }
-    if (this.policy.mode === 'auto' && rtt < this.policy.autoMinRtt) { return undefined }
-    return (payload) => this.pack(codec, payload)
+    if (this.policy.mode !== 'auto') { return (payload) => this.pack(codec, payload) }
+    const minRtt = this.policy.autoMinRtt
+    return (payload) => (this.rtts.get(peer) ?? 0) < minRtt ? payload : this.pack(codec, payload)
   }
 
   /**
@@ -132,6 +154,23 @@ export class FrameCompression {
 
   private pack (codec: FrameCodec, payload: Uint8Array): Uint8Array {
     if (payload.byteLength < this.policy.threshold) { return payload }
+    const stats = this.stats
+    const known = this.packed.get(payload)
+    if (known?.codec === codec) {
+      if (known.frame !== payload) {
+        stats.compressedFrames++
+        stats.compressedBytesIn += payload.byteLength
+        stats.compressedBytesOut += known.frame.byteLength
+      }
+      return known.frame
+    }
+    const frame = this.compressed(codec, payload)
+    this.packed.set(payload, { codec, frame })
+    return frame
+  }
+
+  /** The frame for a payload at or above the threshold: compressed, or the payload itself when that saves nothing. */
+  private compressed (codec: FrameCodec, payload: Uint8Array): Uint8Array {
     const body = codec.compress(payload)
     const stats = this.stats
     if (body.byteLength + HEADER_BYTES >= payload.byteLength) {
