@@ -5,7 +5,6 @@ import { CrossCluster } from '../federation/cross-cluster.ts'
 import { ProcessGroups } from '../groups/process-groups.ts'
 import { placementIn } from '../names/name-homes.ts'
 import { NameService } from '../names/name-service.ts'
-import { CrossClusterMetrics } from '../observability/metrics/cross-cluster-metrics.ts'
 import { Supervisors } from '../supervision/supervisors.ts'
 import { endConflictLoser } from './conflict-loser.ts'
 import { NameResolver } from './name-resolver.ts'
@@ -48,7 +47,7 @@ export interface ActorPartsComponents {
   /** a top-level supervisor gave up after too many restarts */
   supervisorFailed(failure: SupervisorFailure): void
   tracing: NodeTracing | undefined
-  metrics: Pick<NodeMetrics, 'registry'> | undefined
+  metrics: Pick<NodeMetrics, 'crossCluster'> | undefined
   log: Logger
   logger: ComponentLogger
 }
@@ -114,7 +113,7 @@ export function createActorParts (components: ActorPartsComponents, config: Acto
     messaging,
     uptimeOf: (id) => reports.of(id)?.uptime,
     changed: components.clusterChanged,
-    metrics: components.metrics != null ? new CrossClusterMetrics(components.metrics.registry) : undefined
+    metrics: components.metrics?.crossCluster
   }, { callTimeout: config.callTimeout })
   const supervisors = new Supervisors({
     actors,

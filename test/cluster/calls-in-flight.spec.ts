@@ -109,7 +109,7 @@ function connectionOf (from: FoundationNode, to: FoundationNode): Connection {
 
 function directStream (from: FoundationNode, to: FoundationNode, direction: 'inbound' | 'outbound'): { abort(err: Error): void } {
   for (const connection of from.host.getConnections(to.host.peerId)) {
-    const stream = connection.streams.find(s => s.direction === direction && s.protocol?.endsWith('/direct/1.0.0') === true)
+    const stream = connection.streams.find(s => s.direction === direction && s.protocol?.includes('/direct/1.0.0') === true)
     if (stream != null) { return stream }
   }
   throw new Error(`${from.name} has no ${direction} direct stream with ${to.name}`)

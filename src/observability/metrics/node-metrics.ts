@@ -4,6 +4,7 @@ import { registerCacheMetrics } from './cache-metrics.ts'
 import { CallLatency } from './call-latency.ts'
 import { registerChannelMetrics } from './channel-metrics.ts'
 import { registerCompressionMetrics } from './compression-metrics.ts'
+import { CrossClusterMetrics } from './cross-cluster-metrics.ts'
 import { registerFoundationMetrics } from './foundation-metrics.ts'
 import { libp2pMetrics } from './libp2p-metrics.ts'
 import { registerRouteMetrics } from './route-metrics.ts'
@@ -22,6 +23,8 @@ export interface NodeMetricsInit {
 export class NodeMetrics implements ClusterMetrics {
   readonly registry = new Registry()
   readonly callLatency = new CallLatency()
+  /** calls to other clusters: made here, with the registry, so that a browser bundle never reaches prom-client */
+  readonly crossCluster = new CrossClusterMetrics(this.registry)
   private readonly init: NodeMetricsInit
   private readonly events: EventCounts = { failovers: 0, moves: 0, partitions: 0 }
   private attached = false
