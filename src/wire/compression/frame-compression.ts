@@ -115,8 +115,9 @@ export class FrameCompression {
     const codec = this.sendingCodecs().find(c => negotiated.endsWith(`/${c.name}`))
     if (codec == null) { return undefined }
     if (this.policy.mode !== 'auto') { return (payload) => this.pack(codec, payload) }
-    const minRtt = this.policy.autoMinRtt
-    return (payload) => (this.rtts.get(peer) ?? 0) < minRtt ? payload : this.pack(codec, payload)
+    const { autoMinRtt, threshold } = this.policy
+    // most frames are small: they leave before the round trip is looked up
+    return (payload) => payload.byteLength < threshold || (this.rtts.get(peer) ?? 0) < autoMinRtt ? payload : this.pack(codec, payload)
   }
 
   /**
