@@ -186,9 +186,9 @@ export class CacheEngine extends TypedEventEmitter<CacheEvents> {
       case 'op':
         return this.execute(message[3], message[4])
       case 'rep':
-        return this.copy(message[3], from, message[4], message[5], message[6] ?? undefined)
+        return this.copy(message[3], from, message[4], message[5], message[6] ?? undefined, false)
       case 'fill':
-        this.copy(message[3], from, message[4], message[6], undefined)
+        this.copy(message[3], from, message[4], message[6], undefined, true)
         context.store.raiseHighwater(message[3], message[5])
         context.counts.moves += message[4].length
         return null
@@ -205,11 +205,10 @@ export class CacheEngine extends TypedEventEmitter<CacheEvents> {
             if (member !== context.self && !state.synced.has(member) && !keepers.includes(member)) { context.send(member, ['drop', context.name, partition]) }
           }
           this.schedule()
-          return null
+          return [...state.synced]
         }
         state.replicas = replicas
-        this.duties.becomeOwner(partition, state, false)
-        return null
+        return [...this.duties.becomeOwner(partition, state, false).synced]
       }
       case 'drop': {
         // only from the owner this node follows: it stopped counting on this copy before it said so
@@ -240,7 +239,7 @@ export class CacheEngine extends TypedEventEmitter<CacheEvents> {
    * owner) it answers REFILL: the owner then stops counting on it and fills it again, so it never takes over with
    * writes it missed.
    */
-  private copy (partition: number, from: string, entries: WireEntry[], floor: number, replicas: string[] | undefined): typeof REFILL | null {
+  private copy (partition: number, from: string, entries: WireEntry[], floor: number, replicas: string[] | undefined, fill: boolean): typeof REFILL | null {
     const { context } = this
     context.store.raiseFloor(partition, floor)
     const stored = context.store.mergeWire(partition, entries)
@@ -254,9 +253,10 @@ export class CacheEngine extends TypedEventEmitter<CacheEvents> {
       this.schedule()
       return replicas?.includes(context.self) === true ? REFILL : null
     }
+    if (fill) { state.filledBy = from }
     // a synced replica follows the owner's line through handoffs and takeovers, whose new owner names it; a copy
     // being filled is synced only by the owner filling it
-    const sameLine = known != null && (state.holding === Holding.Replica || state.owner === from)
+    const sameLine = known != null && (state.holding === Holding.Replica || state.filledBy === from)
     let answer: typeof REFILL | null = null
     if (replicas != null) {
       state.replicas = replicas
@@ -266,6 +266,8 @@ export class CacheEngine extends TypedEventEmitter<CacheEvents> {
     } else if (!sameLine) {
       state.holding = Holding.Filling
     }
+    // a copy that is not being filled now waits for a fill of its own before any owner may count it again
+    if (state.holding === Holding.Replica) { state.filledBy = undefined }
     state.owner = from
     state.since = context.clock.now()
     return answer

@@ -52,7 +52,10 @@ export type CacheMessage =
   | ['rep', string, CacheSpec, number, WireEntry[], number, string[] | null]
   /** part of a partition's snapshot, with the owner's counter and floor */
   | ['fill', string, CacheSpec, number, WireEntry[], number, number]
-  /** the receiver owns the partition from now on: every entry reached it before this; its backups so far */
+  /**
+   * the receiver owns the partition from now on: every entry reached it before this; its backups so far. Answered
+   * with the backups the new owner counts on, which may be fewer (it was acting already)
+   */
   | ['take', string, CacheSpec, number, number, number, string[]]
   /** the receiver no longer keeps the partition (send) */
   | ['drop', string, number]
@@ -96,7 +99,7 @@ function isWireEntry (v: unknown): v is WireEntry {
 }
 
 const isEntries = (v: unknown): v is WireEntry[] => Array.isArray(v) && v.every(isWireEntry)
-const isMembers = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString)
+export const isMembers = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString)
 const isPartitions = (v: unknown): v is number[] => Array.isArray(v) && v.length <= PARTITIONS && v.every(isPartition)
 
 function isOp (v: unknown): v is CacheOp {

@@ -80,6 +80,7 @@ export class PartitionDuties {
     const next = state ?? newState(Holding.Acting, context.self, context.clock.now())
     next.holding = Holding.Acting
     next.owner = context.self
+    next.filledBy = undefined
     next.synced = new Set(next.replicas.filter(id => id !== context.self && context.isActive(id)))
     next.filling.clear()
     next.handoff = undefined

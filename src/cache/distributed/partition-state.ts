@@ -23,6 +23,12 @@ export interface PartitionState {
   owner: string | undefined
   /** the synced backups the owner last announced (a replica finds itself among them) */
   replicas: string[]
+  /**
+   * filling: the owner whose fill this copy is receiving. Only that owner's announcement makes the copy a synced
+   * replica; a copy that merely heard an owner's name (an announcement it refused, a whois answer) holds none of
+   * its earlier writes.
+   */
+  filledBy: string | undefined
   /** acting: backups that hold every acknowledged write, so a write waits for each */
   synced: Set<string>
   /** acting: members being sent the snapshot; they get every write as well, without being waited for */
@@ -55,7 +61,7 @@ export function viewOf (partition: number, state: PartitionState): PartitionView
 }
 
 export function newState (holding: PartitionState['holding'], owner: string | undefined, now: number): PartitionState {
-  return { holding, owner, replicas: [], synced: new Set(), filling: new Set(), handoff: undefined, announceDue: false, announcedAt: -Infinity, leases: new Map(), since: now }
+  return { holding, owner, replicas: [], filledBy: undefined, synced: new Set(), filling: new Set(), handoff: undefined, announceDue: false, announcedAt: -Infinity, leases: new Map(), since: now }
 }
 
 /** Where writes of an acting partition go: synced backups (waited for) and members being filled (not waited for). */

@@ -1,7 +1,7 @@
 // Moving a partition from the member acting for it: a fill makes another member a synced backup, a handoff makes it
 // the owner. Both send the snapshot in chunks while writes go on: each write made after the transfer began goes to
 // the receiver too, and the higher version wins wherever a chunk and a write cross.
-import { REFILL } from './cache-wire.ts'
+import { REFILL, isMembers } from './cache-wire.ts'
 import { Holding, copyTargets } from './partition-state.ts'
 import type { EngineContext } from './engine-context.ts'
 import type { PartitionState } from './partition-state.ts'
@@ -113,6 +113,7 @@ export class Transfers {
     state.holding = Holding.Replica
     state.owner = member
     state.replicas = replicas
+    state.filledBy = undefined
     state.handoff = undefined
     state.synced.clear()
     state.filling.clear()
@@ -121,7 +122,7 @@ export class Transfers {
     const take = ['take', context.name, context.spec, partition, context.store.highwaterOf(partition), context.store.floorOf(partition), replicas] as const
     for (let attempt = 1; attempt <= TAKE_TRIES && context.isActive(member); attempt++) {
       try {
-        await context.call(member, [...take], context.callTimeout)
+        this.followed(partition, state, member, replicas, await context.call(member, [...take], context.callTimeout))
         return
       } catch (err: any) {
         context.log('take of %s/%d by %s failed (%d of %d) - %s', context.name, partition, member, attempt, TAKE_TRIES, err.message)
@@ -129,6 +130,22 @@ export class Transfers {
     }
     // the receiver is gone or silent: the replicas' rule, or its own question as target owner, settles who acts
     context.schedule()
+  }
+
+  /**
+   * The new owner answered a take with the backups it counts on. Those this node counted and it does not (it was
+   * acting already, with backups of its own) still follow this node and would believe themselves synced: they drop
+   * their copies, as this node does its own if it is not counted, and the new owner fills whichever should keep one.
+   */
+  private followed (partition: number, state: PartitionState, owner: string, former: string[], answer: unknown): void {
+    const { context } = this
+    if (!isMembers(answer) || context.states.get(partition) !== state || state.owner !== owner || state.holding !== Holding.Replica) { return }
+    const counted = new Set(answer)
+    for (const member of former) {
+      if (member !== context.self && !counted.has(member)) { context.send(member, ['drop', context.name, partition]) }
+    }
+    state.replicas = answer
+    if (!counted.has(context.self)) { context.forget(partition) }
   }
 
   private stillActing (partition: number, state: PartitionState): boolean {
