@@ -122,7 +122,7 @@ export type { Groups, GroupEvents, GroupMember, MulticallOptions, MulticallResul
 export type { TracingInit, SpanRecord, SpanKind, Traced, TraceResult, TraceRequestOptions } from './observability/tracing/index.ts'
 export { InvalidTraceIdError, InvalidTraceRequestError, InvalidTraceAnswerError } from './observability/tracing/errors.ts'
 export type { PubSub, Subscription, SubscriptionHandler, PublicationMeta, PublishOptions } from './messaging/pubsub/index.ts'
-export type { Channel, ChannelConfig, ChannelInit, ChannelStats } from './messaging/channels/index.ts'
+export type { Channel, ChannelConfig, ChannelInit, ChannelPriority, ChannelStats } from './messaging/channels/index.ts'
 export { ChannelUnknownError, ChannelKeyRequiredError } from './messaging/channels/errors.ts'
 export { ConfigError, MissingSecretError } from './config/errors.ts'
 export type { IssueTicketOptions } from './admission/issue.ts'

@@ -16,11 +16,20 @@ export function find (figures: IsolationFigures | undefined, scenario: Scenario)
   return figures?.latency.find(l => l.scenario === scenario)
 }
 
-/** loaded p99 beside the bulk channel over idle p99: the headline (lower is better) */
-export function loadedOverIdle (figures: IsolationFigures | undefined): number | null {
+/**
+ * control p99 beside a saturated bulk channel over idle p99 (lower is better): beside the low-priority one is the
+ * headline, a bulk channel set up as such
+ */
+export function loadedOverIdle (figures: IsolationFigures | undefined, beside: Scenario = 'beside a saturated low-priority bulk channel'): number | null {
   const idle = find(figures, 'idle')
-  const loaded = find(figures, 'bulk saturated, separate channels')
+  const loaded = find(figures, beside)
   return idle != null && loaded != null ? sig3(loaded.p99Ms / idle.p99Ms) : null
+}
+
+/** MB/s the bulk channel carried during a scenario's round trips, where one was saturated */
+function carriedDuring (figures: IsolationFigures, scenario: Scenario): number | undefined {
+  if (scenario === 'beside a saturated low-priority bulk channel') { return figures.bulkMBps.lowBeside }
+  return scenario === 'idle' ? undefined : figures.bulkMBps.normal
 }
 
 export function latencyRows (figures: IsolationFigures): SubjectResult[] {
@@ -32,14 +41,15 @@ export function latencyRows (figures: IsolationFigures): SubjectResult[] {
     maxMs: l.maxMs,
     roundTrips: l.roundTrips,
     roundP99Ms: l.roundP99Ms,
-    bulkMBps: figures.bulkMBps
+    bulkMBps: carriedDuring(figures, l.scenario)
   }))
 }
 
 export function latencyNote (figures: IsolationFigures): string {
-  const [idle, separate, one] = (['idle', 'bulk saturated, separate channels', 'bulk saturated, one channel'] as const).map(s => find(figures, s))
+  const [idle, normal, itself, low] = (['idle', 'beside a saturated bulk channel', 'on the saturated bulk channel itself', 'beside a saturated low-priority bulk channel'] as const).map(s => find(figures, s))
   const describe = (l: LatencyFigure | undefined): string => l == null ? 'n/a' : `p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms (rounds' p99 ${l.roundP99Ms.join(', ')})`
-  return `${linkLabel(figures.link)}: idle ${describe(idle)}; beside the saturated bulk channel ${describe(separate)}, p99 ${loadedOverIdle(figures) ?? 'n/a'}x idle; on the bulk channel itself ${describe(one)}; the bulk channel carried ${figures.bulkMBps} MB/s while saturated, ${figures.bulkDropped} copies dropped`
+  const rates = figures.bulkMBps
+  return `${linkLabel(figures.link)}: idle ${describe(idle)}; beside a saturated bulk channel of normal priority ${describe(normal)}, p99 ${loadedOverIdle(figures, 'beside a saturated bulk channel') ?? 'n/a'}x idle, the bulk channel carrying ${rates.normal} MB/s; beside a saturated bulk channel of low priority ${describe(low)}, p99 ${loadedOverIdle(figures) ?? 'n/a'}x idle, the bulk channel carrying ${rates.lowBeside} MB/s meanwhile and ${rates.lowQuiet} MB/s once the control channel was quiet; on the bulk channel itself ${describe(itself)}; ${figures.bulkDropped} bulk copies dropped`
 }
 
 const rate = (figures: ThroughputFigures | undefined, name: string): number | undefined => figures?.results.find(r => r.subject === name)?.value

@@ -5,15 +5,16 @@ import { resolveConfig, startFoundationNode } from '../../src/internal.ts'
 import { benchCluster } from '../lib/foundation-pair.ts'
 import { shapedTransports } from '../lib/shaped-transports.ts'
 import { delay } from '../lib/util.ts'
-import { BULK_BACKLOG_BYTES, BULK_MESSAGE_BYTES, NODE_INIT, ROUND_TRIP_GAP_MS } from './settings.ts'
+import { BULK_BACKLOG_BYTES, BULK_CHANNELS, BULK_MESSAGE_BYTES, NODE_INIT, ROUND_TRIP_GAP_MS } from './settings.ts'
+import type { BulkChannel } from './settings.ts'
 import type { FoundationNode } from '../../src/cluster/foundation-node.ts'
 import type { LinkShape } from '../lib/shaped-transports.ts'
 
 export interface ChannelPair {
   /** `count` round trips on `channel`, one at a time, ms each */
   roundTrips(channel: string, count: number): Promise<number[]>
-  /** keeps the bulk channel's queue topped up to the backlog until the returned function is called */
-  saturate(): () => Promise<void>
+  /** keeps a bulk channel's queue topped up to the backlog until the returned function is called */
+  saturate(channel: BulkChannel): () => Promise<void>
   /** bytes of bulk messages the receiver got */
   readonly bulkBytes: number
   readonly sender: FoundationNode
@@ -41,12 +42,13 @@ export async function startPair (link?: LinkShape): Promise<ChannelPair> {
 
 function pairOf (sender: FoundationNode, receiver: FoundationNode, close: () => Promise<void>): ChannelPair {
   const answered = new Map<number, () => void>()
-  for (const name of ['control', 'bulk']) {
+  for (const name of ['control', ...BULK_CHANNELS]) {
     receiver.channel(name).subscribe<number>('ping', (n, meta) => { receiver.channel(name).directPublish(meta.from, 'pong', n) })
     sender.channel(name).subscribe<number>('pong', (n) => { answered.get(n)?.() })
   }
   let bulkBytes = 0
-  receiver.channel('bulk').subscribe<Uint8Array>('rows', (row) => { bulkBytes += row.byteLength })
+  const counted = (row: Uint8Array): void => { bulkBytes += row.byteLength }
+  for (const name of BULK_CHANNELS) { receiver.channel(name).subscribe<Uint8Array>('rows', counted) }
   let sequence = 0
   return {
     sender,
@@ -66,9 +68,9 @@ function pairOf (sender: FoundationNode, receiver: FoundationNode, close: () => 
       }
       return times
     },
-    saturate () {
+    saturate (channel) {
       const stop = new AbortController()
-      const bulk = sender.channel('bulk')
+      const bulk = sender.channel(channel)
       const row = new Uint8Array(BULK_MESSAGE_BYTES).fill(7)
       const running = (async () => {
         while (!stop.signal.aborted) {

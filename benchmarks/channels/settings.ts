@@ -8,11 +8,17 @@ import type { LinkShape } from '../lib/shaped-transports.ts'
 
 export { count, env } from '../cache/settings.ts'
 
-/** the channels of every node: a control channel, and a bulk one with room for the backlog kept on it */
+/**
+ * the channels of every node: a control channel, and two bulk ones with room for the backlog kept on them, one of
+ * normal priority and one of low priority (it gives way to the others while they carry frames)
+ */
 export const CHANNELS: Record<string, ChannelInit> = {
   control: {},
-  bulk: { maxQueuedBytes: 32 * 1024 * 1024 }
+  bulk: { maxQueuedBytes: 32 * 1024 * 1024 },
+  'bulk-low': { maxQueuedBytes: 32 * 1024 * 1024, priority: 'low' }
 }
+export const BULK_CHANNELS = ['bulk', 'bulk-low'] as const
+export type BulkChannel = typeof BULK_CHANNELS[number]
 
 /** the link the headline is measured on: the link, not the CPU, is what the bulk channel saturates, as between hosts */
 export const SHAPED_LINK: LinkShape = { bytesPerSecond: env('BENCH_CHANNELS_LINK_MBPS', 50) * 1e6, oneWayDelayMs: 0.5 }
@@ -22,6 +28,11 @@ export const BULK_MESSAGE_BYTES = 64 * 1024
 export const BULK_BACKLOG_BYTES = 8 * 1024 * 1024
 /** ms the bulk channel runs saturated before round trips are timed beside it: its streams at full flow */
 export const SATURATE_WARMUP_MS = 1_000
+/**
+ * ms the low-priority bulk channel's throughput is measured with the control channel quiet, after waiting out
+ * QUIET_AFTER (the window it is given back then)
+ */
+export const QUIET_MEASURE_MS = 1_500
 
 /** round trips timed per round, idle and on the control channel beside a saturated bulk one */
 export const ROUND_TRIPS = env('BENCH_CHANNELS_ROUND_TRIPS', 300)

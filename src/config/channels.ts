@@ -1,7 +1,7 @@
 // The `messaging.channels` option: its schema, each failure naming `messaging.channels.<name>.<field>`, and each
 // channel's settings with the defaults filled in.
 import { z } from 'zod'
-import { CHANNEL_NAME, DEFAULT_CHANNEL, DEFAULT_CHANNEL_PARALLELISM, MAX_CHANNEL_PARALLELISM } from '../messaging/channels/index.ts'
+import { CHANNEL_NAME, CHANNEL_PRIORITIES, DEFAULT_CHANNEL, DEFAULT_CHANNEL_PARALLELISM, MAX_CHANNEL_PARALLELISM } from '../messaging/channels/index.ts'
 import { COMPRESSION_MODES } from '../wire/compression/index.ts'
 import { boolean, integer, oneOf, strict, textWhere } from './checks.ts'
 import { MIB } from './units.ts'
@@ -19,8 +19,9 @@ export const channelsSchema = z.record(channelName, strict({
   latestWins: boolean().optional(),
   parallelism: integer(1, MAX_CHANNEL_PARALLELISM, `a number of streams per peer from 1 to ${MAX_CHANNEL_PARALLELISM}`).optional(),
   maxQueuedBytes: integer(64 * 1024, 4096 * MIB).optional(),
-  compression: oneOf(COMPRESSION_MODES).optional()
-}, '{ latestWins, parallelism, maxQueuedBytes, compression }'), { error: 'an object of channel name: { latestWins, parallelism, maxQueuedBytes, compression }' })
+  compression: oneOf(COMPRESSION_MODES).optional(),
+  priority: oneOf(CHANNEL_PRIORITIES).optional()
+}, '{ latestWins, parallelism, maxQueuedBytes, compression, priority }'), { error: 'an object of channel name: { latestWins, parallelism, maxQueuedBytes, compression, priority }' })
 
 /**
  * Each channel of `messaging.channels` with its defaults filled in: what it does not set falls back on the messaging
@@ -35,7 +36,8 @@ export function resolveChannels (messaging: MessagingInit | undefined, profileMa
       latestWins: init.latestWins ?? false,
       parallelism: init.parallelism ?? DEFAULT_CHANNEL_PARALLELISM,
       maxQueuedBytes: init.maxQueuedBytes ?? maxQueuedBytes,
-      compression: init.compression ?? compression
+      compression: init.compression ?? compression,
+      priority: init.priority ?? 'normal'
     }
   }
   return resolved

@@ -2,7 +2,7 @@
 // malformed or oversize frame resets the stream it came on, is counted, and nothing else is touched.
 import { readFrames } from '../../wire/frame-reader.ts'
 import { MAX_CHANNEL_PARALLELISM } from './index.ts'
-import { holdReceiveWindow } from './receive-window.ts'
+import type { InboundPriority } from './channel-priority.ts'
 import type { ChannelCounters } from './stream-sender.ts'
 import type { Host } from '../../node/create-host.ts'
 import type { FrameCompression } from '../../wire/compression/index.ts'
@@ -16,6 +16,8 @@ export interface ChannelInboundInit {
   counters: ChannelCounters
   /** inflates the frames peers compressed; its codecs also say which protocol variants to handle (default none) */
   compression?: FrameCompression
+  /** the channel's priority among the others: each stream's receive window follows it */
+  priority: InboundPriority
   /** one frame's payload from an authenticated peer; throws a frame error for a payload that is not a record */
   receive(from: string, payload: Uint8Array): void
 }
@@ -69,12 +71,13 @@ export class ChannelInbound {
       this.streams.set(from, open)
     }
     open.add(stream)
-    holdReceiveWindow(stream)
+    const priority = this.init.priority.opened(from, stream)
     readFrames(stream, {
       maxFrameSize: maxMessageSize,
       onFrame: (frame) => {
         // throws on a bad frame or record: readFrames then resets the stream and reports it
         const payload = compression != null ? compression.unpack(frame, maxMessageSize) : frame
+        priority.frame()
         this.init.receive(from, payload)
         counters.messagesIn++
         counters.bytesIn += payload.byteLength
@@ -84,6 +87,7 @@ export class ChannelInbound {
         log.error('reset a %s stream from %s: %s', protocol, from, err.message)
       },
       onClose: () => {
+        priority.closed()
         const set = this.streams.get(from)
         set?.delete(stream)
         if (set?.size === 0) { this.streams.delete(from) }

@@ -13,6 +13,7 @@ import { MAX_CHANNEL_KEY_LENGTH } from './index.ts'
 import { LatestDelivered } from './latest-delivered.ts'
 import { slotOf } from './outbound-queue.ts'
 import { LATEST_WINS_WINDOW, STREAM_WINDOW } from './stream-sender.ts'
+import type { InboundPriority } from './channel-priority.ts'
 import type { Channel, ChannelConfig, ChannelStats } from './index.ts'
 import type { ChannelCounters } from './stream-sender.ts'
 import type { Host } from '../../node/create-host.ts'
@@ -31,6 +32,8 @@ export interface ChannelPubSubComponents {
   recipients(): readonly string[]
   /** compresses frames as the channel's setting says, and inflates peers' (default plain frames only) */
   compression?: FrameCompression
+  /** the receive windows of the channel's inbound streams, as its priority among the node's channels says */
+  priority: InboundPriority
 }
 
 export interface ChannelPubSubInit {
@@ -101,6 +104,7 @@ export class ChannelPubSub implements Channel {
       maxMessageSize: init.maxMessageSize,
       counters: this.counters,
       compression: components.compression,
+      priority: components.priority,
       receive: (from, payload) => { this.receive(from, payload) }
     })
   }

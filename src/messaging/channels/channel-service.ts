@@ -1,6 +1,7 @@
 // The channels messaging.channels configures on this node: found by name, started and stopped together, and told when
 // a member joins or leaves.
 import { systemClock } from '../../time/clock.ts'
+import { ChannelPriorities } from './channel-priority.ts'
 import { ChannelPubSub } from './channel-pubsub.ts'
 import { ChannelUnknownError } from './errors.ts'
 import { OtherMembers } from './other-members.ts'
@@ -36,11 +37,13 @@ export class ChannelService implements Startable {
   private readonly components: ChannelServiceComponents
   private readonly channels = new Map<string, ChannelPubSub>()
   private readonly members: OtherMembers
+  private readonly priorities: ChannelPriorities
   private started = false
   private readonly onJoin = (): void => { this.members.changed() }
   private readonly onLeave = (evt: CustomEvent<{ id: string }>): void => {
     this.members.changed()
     for (const channel of this.channels.values()) { channel.memberLeft(evt.detail.id) }
+    this.priorities.forget(evt.detail.id)
   }
 
   constructor (components: ChannelServiceComponents, init: ChannelServiceInit) {
@@ -48,6 +51,7 @@ export class ChannelService implements Startable {
     const self = components.host.peerId.toString()
     this.members = new OtherMembers(components.membership, self)
     const clock = components.clock ?? systemClock()
+    this.priorities = new ChannelPriorities(clock)
     const log = components.logger.forComponent('foundation:channels')
     for (const [name, config] of Object.entries(init.channels)) {
       this.channels.set(name, new ChannelPubSub({
@@ -56,7 +60,8 @@ export class ChannelService implements Startable {
         clock,
         dialYield: components.dialYield,
         recipients: () => this.members.ids(),
-        compression: components.compression?.withMode(config.compression)
+        compression: components.compression?.withMode(config.compression),
+        priority: this.priorities.of(config.priority)
       }, { cluster: init.cluster, name, config, maxMessageSize: init.maxMessageSize }))
     }
   }

@@ -1,5 +1,6 @@
 // Named pub/sub channels: each on streams of its own to every member, so bulk traffic on one never waits in front of
 // another's, with ordering per key and an optional latest-value-wins queue.
+import type { ChannelPriority } from './channel-priority.ts'
 import type { CompressionMode } from '../../wire/compression/index.ts'
 import type { PubSub } from '../pubsub/index.ts'
 
@@ -23,6 +24,13 @@ export interface ChannelInit {
   maxQueuedBytes?: number
   /** compression of this channel's frames, as messaging.compression (default messaging.compression's mode, 'auto') */
   compression?: CompressionMode
+  /**
+   * 'low' for a bulk channel: while a channel of normal priority carries publications from a peer, this one's streams
+   * from that peer have at most 64 KiB in flight, so the others' frames wait behind little of it on the connection
+   * they share; after a second without them it has its full window (256 KiB) and speed back. The receiver applies it:
+   * set it the same on every node (default 'normal')
+   */
+  priority?: ChannelPriority
 }
 
 /** A channel's settings with every default filled in. */
@@ -92,3 +100,5 @@ export const MAX_CHANNEL_PARALLELISM = 8
 export const MAX_CHANNEL_KEY_LENGTH = 256
 
 export { ChannelUnknownError, ChannelKeyRequiredError } from './errors.ts'
+export { CHANNEL_PRIORITIES } from './channel-priority.ts'
+export type { ChannelPriority } from './channel-priority.ts'

@@ -114,6 +114,7 @@ describe('named channels against bad input', function () {
       ['messaging.channels.bulk.latestWins', { bulk: { latestWins: 'yes' } }],
       ['messaging.channels.bulk.compression', { bulk: { compression: 'brotli' } }],
       ['messaging.channels.bulk.maxQueuedBytes', { bulk: { maxQueuedBytes: 10 } }],
+      ['messaging.channels.bulk.priority', { bulk: { priority: 'high' } }],
       ['messaging.channels.bulk.size', { bulk: { size: 1 } }],
       ['messaging.channels.default', { default: {} }],
       ['messaging.channels.two words', { 'two words': {} }],

@@ -1,6 +1,7 @@
 // Named channels on 3 real nodes over TCP, formed once: Phoenix.PubSub's operations on a channel, order per key under a
 // burst on 4 streams, latest-wins against a stalled stream, and a control channel beside a saturated bulk one.
 import { expect } from 'aegir/chai'
+import { QUIET_AFTER, YIELDING_WINDOW } from '../../../src/messaging/channels/channel-priority.ts'
 import { channelProtocolName } from '../../../src/node/protocols.ts'
 import { TestNodes, eventually, formed, uniqueCluster } from '../../fixtures/nodes.ts'
 import type { FoundationNode } from '../../../src/cluster/foundation-node.ts'
@@ -14,7 +15,8 @@ const CHANNELS: Record<string, ChannelInit> = {
   state: { latestWins: true },
   control: {},
   bulk: { maxQueuedBytes: 16 * 1024 * 1024 },
-  zipped: { compression: 'on' }
+  zipped: { compression: 'on' },
+  background: { priority: 'low' }
 }
 
 function median (values: number[]): number {
@@ -143,6 +145,35 @@ describe('named channels', function () {
     const protocol = channelProtocolName(node.config.clusterName, channel)
     return node.host.getConnections(peer.host.peerId).flatMap(conn => conn.streams).filter(s => s.protocol?.startsWith(protocol) === true && s.direction === direction)
   }
+
+  it('narrows a low-priority channel\'s window while a normal channel carries frames from the same peer, and gives it back once they are quiet', async () => {
+    // what yamux lets the sender of a stream have in flight: the receiving stream's window
+    const windowOf = (stream: Stream): number => (stream as unknown as { recvWindow: number }).recvWindow
+    const windows = (node: FoundationNode, peer: FoundationNode, channel: string): number[] => channelStreams(node, peer, channel, 'inbound').map(windowOf)
+    const [atB, atC] = [listen(b, 'background', 'rows'), listen(c, 'background', 'rows')]
+    // the control channel has been quiet for a while (earlier tests): the background streams open with a full window
+    await new Promise(resolve => setTimeout(resolve, QUIET_AFTER))
+    a.channel('background').directPublish(b.id, 'rows', 1)
+    a.channel('background').directPublish(c.id, 'rows', 1)
+    await eventually(() => atB.length === 1 && atC.length === 1, 'the background streams are open')
+    const full = windows(b, a, 'background')
+    expect(full).to.have.lengthOf(1)
+    expect(full[0]).to.be.above(YIELDING_WINDOW)
+    // a publication on a normal channel from a: b's background stream from a narrows, at once
+    a.channel('control').directPublish(b.id, 'nobody-listens', 1)
+    await eventually(() => windows(b, a, 'background')[0] === YIELDING_WINDOW, 'the background window narrows')
+    expect(windows(b, a, 'control')[0], 'the control stream keeps its window').to.equal(full[0])
+    expect(windows(c, a, 'background')[0], 'c heard nothing on a normal channel from a').to.equal(full[0])
+    // another background frame while the control channel was busy moments ago: still narrow
+    a.channel('background').directPublish(b.id, 'rows', 2)
+    await eventually(() => atB.length === 2, 'the second background publication arrives')
+    expect(windows(b, a, 'background')[0]).to.equal(YIELDING_WINDOW)
+    // the control channel quiet for QUIET_AFTER: the next background frame gets the full window back
+    await new Promise(resolve => setTimeout(resolve, QUIET_AFTER + 100))
+    a.channel('background').directPublish(b.id, 'rows', 3)
+    await eventually(() => atB.length === 3, 'the third background publication arrives')
+    expect(windows(b, a, 'background')[0]).to.equal(full[0])
+  })
 
   it('latest-wins: a stalled receiver gets the newest value of each key, never an older one after a newer', async () => {
     const KEYS = 5
