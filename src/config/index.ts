@@ -261,8 +261,11 @@ export interface FoundationConfig {
   discovery: ResolvedDiscovery
   security: { allowPeers?: string[] }
   identity: { keyFile?: string }
-  /** `portIsDefault`: no port was configured, so a taken one falls back to any free port */
-  http: { enabled: boolean, host: string, port: number, portIsDefault: boolean }
+  /**
+   * `portIsDefault`: no port was configured, so a taken one falls back to any free port. `mounted`: the node's routes
+   * are served by its federation's endpoint, under /clusters/<name>, not on a port of its own
+   */
+  http: { enabled: boolean, host: string, port: number, portIsDefault: boolean, mounted?: boolean }
   metrics: { enabled: boolean, process: boolean }
   membership: ClusterMembershipInit
   maxMessageSize: number

@@ -27,6 +27,13 @@ function isPeerId (value: string): boolean {
 
 const clusterChoice = oneOf(CLUSTER_CHOICES)
 
+/** `http`: a node's endpoint, or the one a federation serves every cluster of its process on */
+export const httpSchema = strict({
+  enabled: boolean().optional(),
+  host: textWhere(v => isIP(v) !== 0 || isHostname(v), 'an IP address or host name to bind').optional(),
+  port: integer(0, 65535, 'a TCP port from 0 (any free port) to 65535').optional()
+}, '{ enabled, host, port }')
+
 export const initSchema = strict({
   profile: oneOf(PROFILE_NAMES).optional(),
   configFile: text('a file path').optional(),
@@ -43,11 +50,7 @@ export const initSchema = strict({
     allowPeers: list(textWhere(isPeerId, 'a peer id such as 12D3KooW…'), 'an array of peer ids').optional()
   }, '{ allowPeers }').optional(),
   identity: strict({ keyFile: text('a file path').optional() }, '{ keyFile }').optional(),
-  http: strict({
-    enabled: boolean().optional(),
-    host: textWhere(v => isIP(v) !== 0 || isHostname(v), 'an IP address or host name to bind').optional(),
-    port: integer(0, 65535, 'a TCP port from 0 (any free port) to 65535').optional()
-  }, '{ enabled, host, port }').optional(),
+  http: httpSchema.optional(),
   metrics: strict({
     enabled: boolean().optional(),
     process: boolean().optional()

@@ -5,6 +5,7 @@ import { ClusterUnknownError } from './errors.ts'
 import type { Federation, FederationEvents, FederationInfo } from './index.ts'
 import type { FoundationNode } from '../cluster/foundation-node.ts'
 import type { CallOptions, ClusterInfo, Target } from '../cluster/index.ts'
+import type { HttpEndpoint } from '../observability/http/http-endpoint.ts'
 
 export class FoundationFederation extends TypedEventEmitter<FederationEvents> implements Federation {
   /** each cluster's node, in the order given */
@@ -12,6 +13,8 @@ export class FoundationFederation extends TypedEventEmitter<FederationEvents> im
   /** per cluster reached through gateways only, the clusters of this process that have a usable gateway to it */
   private readonly reachableVia = new Map<string, Set<string>>()
   private stopping: Promise<void> | undefined
+  /** the one endpoint serving every cluster's routes, when the federation has one */
+  private http: HttpEndpoint | undefined
 
   constructor (nodes: ReadonlyMap<string, FoundationNode>) {
     super()
@@ -24,6 +27,12 @@ export class FoundationFederation extends TypedEventEmitter<FederationEvents> im
         if (remote.reachable) { this.reachable(remote.name, name, true) }
       }
     }
+  }
+
+  /** Serves every cluster's routes on `http` from now until stop: it listens once this resolves. */
+  async serve (http: HttpEndpoint): Promise<void> {
+    this.http = http
+    await http.start()
   }
 
   get (cluster: string): FoundationNode {
@@ -48,7 +57,7 @@ export class FoundationFederation extends TypedEventEmitter<FederationEvents> im
         remote.set(other.name, { ...seen, gateways: seen.gateways + other.gateways, reachable: seen.reachable || other.reachable, via: [...seen.via, name] })
       }
     }
-    return { clusters, remoteClusters: [...remote.values()] }
+    return { ...(this.http?.url != null ? { http: this.http.url } : {}), clusters, remoteClusters: [...remote.values()] }
   }
 
   sendToCluster (cluster: string, target: Target, message: unknown): void {
@@ -60,7 +69,9 @@ export class FoundationFederation extends TypedEventEmitter<FederationEvents> im
   }
 
   async stop (): Promise<void> {
-    this.stopping ??= Promise.allSettled([...this.nodes.values()].map(async node => { await node.stop() })).then(results => {
+    const stops = [...this.nodes.values()].map(async node => { await node.stop() })
+    if (this.http != null) { stops.push(this.http.stop()) }
+    this.stopping ??= Promise.allSettled(stops).then(results => {
       const failed = results.find(result => result.status === 'rejected')
       if (failed != null) { throw failed.reason }
     })

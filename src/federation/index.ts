@@ -1,7 +1,7 @@
 // Several clusters in one application: a process holding a node in each of several clusters, and messages from any
 // node to an actor of another cluster, straight through this process's node there or through gateway members.
 import type { CallOptions, Cluster, ClusterInfo, Target } from '../cluster/index.ts'
-import type { FoundationInit } from '../config/index.ts'
+import type { FoundationInit, HttpInit } from '../config/index.ts'
 import type { TypedEventTarget } from '@libp2p/interface'
 
 export interface FederationInit {
@@ -17,6 +17,14 @@ export interface FederationInit {
    * cluster send to the others through it
    */
   gateway?: boolean
+  /**
+   * one HTTP endpoint for every cluster of this process, as a node's `http` (enabled unless `enabled: false`): each
+   * cluster's routes (dashboard, /cluster, /metrics, /healthz, /readyz, /jobs) under /clusters/<name>/, and at the
+   * top an index page of the clusters (/), every cluster's info (/clusters), health and readiness of them all
+   * (/healthz, /readyz: 503 while any is not) and the metrics of them all (/metrics, each series labelled
+   * `node_cluster`). The entries then set no `http` of their own, and collect metrics unless they turn them off
+   */
+  http?: HttpInit
 }
 
 /** The other cluster whose reachability changed. */
@@ -43,6 +51,8 @@ export interface RemoteClusterInfo {
 }
 
 export interface FederationInfo {
+  /** the federation's own HTTP endpoint (see FederationInit.http), when it serves one */
+  http?: string
   /** each cluster of this process, as its node sees it */
   clusters: Record<string, ClusterInfo>
   /** the clusters reached through gateways only; `via` names the clusters of this process that know gateways to it */
@@ -93,9 +103,10 @@ export interface CrossClusterMessaging {
  * const federation = await Foundation.start({
  *   clusters: {
  *     app: { secret: process.env.APP_SECRET, roles: ['web'] },
- *     ai: { secret: process.env.AI_SECRET, http: { port: 9465 } }
+ *     ai: { secret: process.env.AI_SECRET }
  *   },
- *   gateway: true
+ *   gateway: true,
+ *   http: { port: 9464 }
  * })
  * await federation.get('ai').spawn(Counter, { name: 'model-service' })
  * federation.addEventListener('cluster:unreachable', (event) => { federation.get('app').send('pager', event.detail) })

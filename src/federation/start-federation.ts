@@ -1,7 +1,9 @@
 // Starts one node per cluster of a federation, all at once, each with its own host, secret and parts; a start that
 // fails stops the nodes already started, so a bad entry leaves nothing running.
+import { defaultLogger } from '@libp2p/logger'
 import { startFoundationNode } from '../cluster/start-node.ts'
-import { resolveFederation } from './federation-config.ts'
+import { resolveFederation, resolveFederationHttp } from './federation-config.ts'
+import { serveFederation } from './federation-http.ts'
 import { FoundationFederation } from './federation.ts'
 import type { FederationInit, SiblingLookup } from './index.ts'
 import type { FoundationNode } from '../cluster/foundation-node.ts'
@@ -34,5 +36,15 @@ export async function startFederation (init: FederationInit, options: Federation
     throw failed.reason
   }
   // in the order given, whichever started first
-  return new FoundationFederation(new Map(configs.map(({ name }) => [name, nodes.get(name) as FoundationNode])))
+  const federation = new FoundationFederation(new Map(configs.map(({ name }) => [name, nodes.get(name) as FoundationNode])))
+  const http = resolveFederationHttp(init)
+  if (http == null) { return federation }
+  try {
+    await federation.serve(serveFederation(federation, http, defaultLogger().forComponent('foundation:federation:http')))
+  } catch (err) {
+    // a port that is taken leaves nothing running, as a bad entry does
+    await federation.stop().catch(() => {})
+    throw err
+  }
+  return federation
 }
