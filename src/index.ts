@@ -113,7 +113,7 @@ export type {
 } from './supervision/index.ts'
 export type { Member, MemberStatus, MembershipInit } from './membership/index.ts'
 // referenced by the types above, so the API reference can link them
-export type { NodeLoad } from './cluster/node-load.ts'
+export type { NodeLoad } from './cluster/load-report.ts'
 export type { SelfDescription } from './discovery/index.ts'
 export type { ClusterMembershipInit } from './config/index.ts'
 export type { ConfigErrorOptions } from './config/errors.ts'

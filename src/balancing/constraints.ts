@@ -1,7 +1,7 @@
 // Constraints filter the members of a service by the load each one last gossiped; they never rank members.
 import { RouteOptionError } from './errors.ts'
 import type { RouteConstraints } from './index.ts'
-import type { NodeLoad } from '../cluster/node-load.ts'
+import type { NodeLoad } from '../cluster/load-report.ts'
 
 /** What the filter knows of a member: its roles, and its last reported load (undefined before its first report). */
 export interface MemberFacts {

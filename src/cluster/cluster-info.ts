@@ -1,7 +1,7 @@
 // `cluster.info()`: the snapshot of the cluster as this node sees it, assembled from readings taken when asked.
-import { totalLoad } from './node-load.ts'
+import { totalLoad } from './load-report.ts'
 import type { ClusterHealth, ClusterInfo } from './index.ts'
-import type { NodeLoad } from './node-load.ts'
+import type { NodeLoad } from './load-report.ts'
 import type { DiscoveryInfo } from '../discovery/cluster-discovery.ts'
 import type { RemoteClusterInfo } from '../federation/index.ts'
 import type { Member } from '../membership/index.ts'

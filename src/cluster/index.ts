@@ -1,5 +1,5 @@
 // The cluster as one application sees it: actors, messaging, pub/sub and the live view of its members.
-import type { NodeLoad } from './node-load.ts'
+import type { NodeLoad } from './load-report.ts'
 import type { PartitionDetail } from './partition-watch.ts'
 import type { ActorClass, ActorRef, SpawnOptions } from '../actors/index.ts'
 import type { Balancer, RouteOptions } from '../balancing/index.ts'

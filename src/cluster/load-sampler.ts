@@ -1,7 +1,7 @@
 // The platform's measures of the node's process, sampled once per load interval: info() and placement read the last
 // sample as often as they like, and each sample spans a whole interval (cpu and lag are measured over time).
 import { DEFAULT_LOAD_INTERVAL } from './node-load.ts'
-import type { NodeLoad } from './node-load.ts'
+import type { NodeLoad } from './load-report.ts'
 
 /** What a platform measures of the process a node runs in; a field it cannot measure is absent. */
 export type LoadSample = Pick<NodeLoad, 'cpu' | 'eventLoopLag' | 'heap'>

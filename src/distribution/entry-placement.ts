@@ -3,7 +3,7 @@
 import { BROWSER_ROLE, isBrowser } from '../membership/reserved-roles.ts'
 import { Placer } from '../placement/index.ts'
 import type { DirectoryEntry } from './entry.ts'
-import type { NodeLoad } from '../cluster/node-load.ts'
+import type { NodeLoad } from '../cluster/load-report.ts'
 import type { Member } from '../membership/index.ts'
 import type { PlacementCandidate, PlacementFunction } from '../placement/index.ts'
 import type { Logger } from '@libp2p/interface'

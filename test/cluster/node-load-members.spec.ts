@@ -3,7 +3,7 @@
 import { expect } from 'aegir/chai'
 import { TestNodes, eventually, formed, uniqueCluster } from '../fixtures/nodes.ts'
 import type { Actor } from '../../src/actors/index.ts'
-import type { NodeLoad } from '../../src/cluster/node-load.ts'
+import type { NodeLoad } from '../../src/cluster/load-report.ts'
 
 /** released at the end of each test, so the nodes can stop their actors */
 let held = Promise.resolve()

@@ -4,7 +4,7 @@
 // malformed frame (and could take down whatever called it). What a protocol accepts by design is declared per frame.
 import { inspect, isDeepStrictEqual } from 'node:util'
 import { expect } from 'aegir/chai'
-import { validateReport } from '../../src/cluster/node-load.ts'
+import { validateReport } from '../../src/cluster/load-report.ts'
 import { validateDistributedEntry } from '../../src/distribution/entry.ts'
 import { validateCheckpoints, validateDistMessage, validateStartAnswer } from '../../src/distribution/wire.ts'
 import { InvalidGroupMessageError } from '../../src/groups/errors.ts'
