@@ -113,6 +113,7 @@ export function createActorParts (components: ActorPartsComponents, config: Acto
     endpoints,
     messaging,
     uptimeOf: (id) => reports.of(id)?.uptime,
+    reports,
     changed: components.clusterChanged,
     metrics: components.metrics?.crossCluster
   }, { callTimeout: config.callTimeout })

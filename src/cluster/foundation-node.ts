@@ -185,7 +185,8 @@ export class FoundationNode extends TypedEventEmitter<ClusterEvents> implements 
       log: this.log,
       local: () => this.localLoad(),
       holdings: () => ({ names: this.names.readableCount(), groups: this.groups.localVersion() }),
-      members: () => this.membership.activeMembers().length
+      members: () => this.membership.activeMembers().length,
+      unreachable: () => this.crossCluster.unreachableHere()
     }, { cluster: config.clusterName })
     this.partitions = new PartitionWatch({ membership: this.membership })
     forwardEvents(this.partitions, this, PARTITION_EVENTS)

@@ -1,6 +1,7 @@
 // What one node's load report says, and how it is read: the load (actors, message rate, what the platform measures of
 // its process) and what the node holds; whether a report is news against the last one told; a report from the network
 // checked field by field; and the cluster's totals.
+import { CLUSTER_NAME } from '../config/defaults.ts'
 import { MalformedFrameError } from '../wire/errors.ts'
 import type { Version } from '../groups/group-table.ts'
 
@@ -52,12 +53,21 @@ export interface Holdings {
   groups?: Version
 }
 
-/** What a node reports: its load, and what it holds */
-export type LoadReport = NodeLoad & Holdings
+/** What a gateway tells of the clusters it forwards to. */
+export interface GatewayReach {
+  /** the clusters it is a gateway to and cannot reach now (its node there stopped, or cut off from the rest) */
+  unreachable?: string[]
+}
+
+/** at most this many clusters named unreachable in a report; a gateway to more names the first ones */
+export const MAX_REPORTED_CLUSTERS = 16
+
+/** What a node reports: its load, what it holds, and as a gateway what it cannot reach */
+export type LoadReport = NodeLoad & Holdings & GatewayReach
 
 /** Whether a report is news against the last one told (exported for the tests); uptime alone never is. */
 export function changed (last: LoadReport, now: LoadReport): boolean {
-  return now.processes !== last.processes || now.names !== last.names ||
+  return now.processes !== last.processes || now.names !== last.names || now.unreachable?.join() !== last.unreachable?.join() ||
     now.groups?.epoch !== last.groups?.epoch || now.groups?.seq !== last.groups?.seq ||
     Math.abs(now.messageRate - last.messageRate) > RATE_TOLERANCE * Math.max(1, last.messageRate) ||
     shareMoved(last.cpu, now.cpu) || shareMoved(last.heap, now.heap) ||
@@ -135,6 +145,13 @@ export function validateReport (value: unknown): LoadReport {
       throw new MalformedFrameError('malformed load report: groups is not a version')
     }
     checked.groups = { epoch: groups.epoch, seq: groups.seq }
+  }
+  const unreachable = report.unreachable
+  if (unreachable != null) {
+    if (!Array.isArray(unreachable) || unreachable.length > MAX_REPORTED_CLUSTERS || !unreachable.every(name => typeof name === 'string' && CLUSTER_NAME.test(name))) {
+      throw new MalformedFrameError(`malformed load report: unreachable is not a list of at most ${MAX_REPORTED_CLUSTERS} cluster names`)
+    }
+    checked.unreachable = [...unreachable]
   }
   return checked
 }

@@ -6,7 +6,7 @@ import { TypedEventEmitter } from '@libp2p/interface'
 import { SECOND } from '../config/units.ts'
 import { PublicationIds, decodePublication, encodePublication } from '../messaging/pubsub/publication.ts'
 import { Codec } from '../wire/codec.ts'
-import { changed, validateReport } from './load-report.ts'
+import { MAX_REPORTED_CLUSTERS, changed, validateReport } from './load-report.ts'
 import type { Holdings, LoadReport, NodeLoad } from './load-report.ts'
 import type { Version } from '../groups/group-table.ts'
 import type { MemberReportEvents } from '../groups/index.ts'
@@ -28,8 +28,11 @@ export const DEFAULT_LOAD_REFRESH = 30 * SECOND
  * would otherwise all report in the same instant, every period, and the whole cluster handles N reports at once.
  */
 const REFRESH_JITTER = 0.4
-/** bytes a report may take on the wire: a full report (every field, holdings too) takes under 200 */
-export const MAX_LOAD_MESSAGE = 1024
+/**
+ * bytes a report may take on the wire: a full report (every field, holdings too) takes under 200, and a gateway's list
+ * of clusters it cannot reach at most 16 names of 63 characters
+ */
+export const MAX_LOAD_MESSAGE = 2048
 /** Joins come in bursts while a cluster forms: one report after the burst instead of one per join. */
 const JOIN_REPORT_DELAY = 250
 /**
@@ -57,6 +60,8 @@ export interface NodeLoadGossipComponents {
   holdings?(): Holdings
   /** active members, this node included (default 1): the report rate scales with it */
   members?(): number
+  /** as a gateway, the clusters it cannot reach now, sorted (default none) */
+  unreachable?(): string[]
 }
 
 export interface NodeLoadGossipInit {
@@ -80,6 +85,8 @@ export class NodeLoadGossip extends TypedEventEmitter<MemberReportEvents> implem
   /** each node's last report, and when it arrived (Date.now()): its uptime has grown since */
   private readonly reported = new Map<string, { load: NodeLoad, at: number }>()
   private readonly holdings = new Map<string, Holdings>()
+  /** per gateway, the clusters its last report said it cannot reach */
+  private readonly unreachable = new Map<string, readonly string[]>()
   private readonly onMessage = (evt: CustomEvent<GossipsubMessage>): void => { this.receive(evt.detail) }
   /**
    * A newcomer that subscribed after our report for its join went out missed it, and members that join read what
@@ -138,6 +145,7 @@ export class NodeLoadGossip extends TypedEventEmitter<MemberReportEvents> implem
     }
     this.reported.clear()
     this.holdings.clear()
+    this.unreachable.clear()
     this.newcomers.clear()
     this.lastReport = undefined
   }
@@ -202,9 +210,15 @@ export class NodeLoadGossip extends TypedEventEmitter<MemberReportEvents> implem
     return this.holdings.get(node)?.groups
   }
 
+  /** The clusters a gateway said in its last report it cannot reach; none before a report that told. */
+  unreachableFrom (node: string): readonly string[] {
+    return this.unreachable.get(node) ?? []
+  }
+
   forget (node: string): void {
     this.reported.delete(node)
     this.holdings.delete(node)
+    this.unreachable.delete(node)
     this.newcomers.delete(node)
   }
 
@@ -213,7 +227,8 @@ export class NodeLoadGossip extends TypedEventEmitter<MemberReportEvents> implem
   }
 
   private report (): LoadReport {
-    return { ...this.components.local(), ...this.components.holdings?.() }
+    const unreachable = this.components.unreachable?.().slice(0, MAX_REPORTED_CLUSTERS) ?? []
+    return { ...this.components.local(), ...this.components.holdings?.(), ...(unreachable.length > 0 ? { unreachable } : {}) }
   }
 
   private receive ({ msg, propagationSource }: GossipsubMessage): void {
@@ -229,9 +244,10 @@ export class NodeLoadGossip extends TypedEventEmitter<MemberReportEvents> implem
       this.components.log.error('dropped a load report: %s', err.message)
       return
     }
-    const { names, groups, ...load } = report
+    const { names, groups, unreachable, ...load } = report
     this.reported.set(from, { load, at: Date.now() })
     this.holdings.set(from, { names, groups })
+    if (unreachable != null) { this.unreachable.set(from, unreachable) } else { this.unreachable.delete(from) }
     this.safeDispatchEvent('member:report', { detail: from })
   }
 }

@@ -3,9 +3,11 @@
 // which forwards for others when this node's process holds the target cluster.
 import { AbortError, CallTimeoutError, PeerOverloadedError } from '../messaging/errors.ts'
 import { systemClock } from '../time/clock.ts'
+import { reachesOthers } from './cut-watch.ts'
 import { ClusterUnknownError, ClusterUnreachableError } from './errors.ts'
 import { gatewayEndpoint } from './gateway-endpoint.ts'
 import { callerError, outcomeOf, verdictOn } from './gateway-failures.ts'
+import { gatewayTarget } from './gateway-roles.ts'
 import { GATEWAY_ENDPOINT, encodeGatewayRequest } from './gateway-wire.ts'
 import { RemoteClusters } from './remote-clusters.ts'
 import type { CrossClusterMessaging, RemoteClusterInfo, Sibling, SiblingLookup } from './index.ts'
@@ -33,6 +35,8 @@ export interface CrossClusterComponents {
   }
   /** ms a member has been up, as it last reported */
   uptimeOf(id: string): number | undefined
+  /** the members' load reports: each gateway tells the clusters it cannot reach (default: none is told) */
+  reports?: RemoteClustersComponents['reports']
   /** a cluster's usable gateways became none (false) or some (true) */
   changed(cluster: string, reachable: boolean): void
   metrics?: CrossClusterMetrics
@@ -65,6 +69,7 @@ export class CrossCluster implements CrossClusterMessaging {
       membership: components.membership,
       probe: async (gateway, cluster, timeout) => await components.messaging.call(gateway, GATEWAY_ENDPOINT, encodeGatewayRequest({ kind: 'probe', cluster }), { timeout }) === true,
       changed: components.changed,
+      reports: components.reports,
       clock: this.clock
     }, init)
     // every node answers: one outside a federation says it holds no other cluster
@@ -82,6 +87,19 @@ export class CrossCluster implements CrossClusterMessaging {
   /** The clusters reached through gateways, as this node sees them now. */
   remoteClusters (): RemoteClusterInfo[] {
     return this.remotes.info()
+  }
+
+  /**
+   * The clusters this node is a gateway to and cannot reach now: its process's node there stopped, or cut off from
+   * the rest. Its load reports tell the members, so one that sends nothing there still learns it.
+   */
+  unreachableHere (): string[] {
+    const own = this.components.membership.members().find(member => member.id === this.components.self)
+    const targets = (own?.roles ?? []).flatMap(role => gatewayTarget(role) ?? [])
+    return targets.filter(cluster => {
+      const sibling = this.siblings(cluster)
+      return sibling == null || !reachesOthers(sibling)
+    }).sort()
   }
 
   /** What this node knows of the gateways to a cluster (for tests and benchmarks). */

@@ -4,11 +4,13 @@
 import type { Sibling } from './index.ts'
 
 /**
- * Whether the node holds another member alive. Suspects do not count: a node cut off from its cluster suspects every
- * other member within a few probes, long before it declares them dead, and calls through it would wait meanwhile.
+ * Whether the node holds another member alive, or knows no other at all (it is the whole cluster: a call through it
+ * goes to its own actors). Suspects do not count: a node cut off from its cluster suspects every other member within
+ * a few probes, long before it declares them dead, and calls through it would wait meanwhile.
  */
 export function reachesOthers (sibling: Sibling): boolean {
-  return sibling.members().some(member => member.id !== sibling.id && member.status === 'alive')
+  const others = sibling.members().filter(member => member.id !== sibling.id)
+  return others.length === 0 || others.some(member => member.status === 'alive')
 }
 
 export class CutWatch {

@@ -16,6 +16,8 @@ export const MAX_GATEWAYS_CONSIDERED = 3
 export interface GatewayState extends Choice {
   /** it failed a message it never took, or said it cannot reach the cluster: left out until a probe says otherwise */
   cutOff: boolean
+  /** its last load report says it cannot reach the cluster: left out until one says otherwise */
+  reportedCut: boolean
 }
 
 export interface ChooseGateway {
@@ -42,14 +44,19 @@ export class RemoteCluster {
     this.budget = new RetryBudget(now, RETRY_BUDGET_DEFAULTS)
   }
 
-  /** The gateway members now: `active` alive or suspect, `advertised` how many of any status (the dead ones too). */
-  update (active: ReadonlySet<string>, advertised: number, now: number): void {
+  /**
+   * The gateway members now: `active` alive or suspect, `advertised` how many of any status (the dead ones too), and
+   * those whose last report says they cannot reach the cluster.
+   */
+  update (active: ReadonlySet<string>, advertised: number, now: number, reportedCut: ReadonlySet<string> = new Set()): void {
     this.advertised = advertised
     for (const id of this.gateways.keys()) {
       if (!active.has(id)) { this.gateways.delete(id) }
     }
     for (const id of active) {
-      if (!this.gateways.has(id)) { this.gateways.set(id, { id, inFlight: 0, latency: new LatencyEstimate(now), cutOff: false }) }
+      const state = this.gateways.get(id) ?? { id, inFlight: 0, latency: new LatencyEstimate(now), cutOff: false, reportedCut: false }
+      state.reportedCut = reportedCut.has(id)
+      this.gateways.set(id, state)
     }
   }
 
@@ -58,10 +65,10 @@ export class RemoteCluster {
     return this.advertised > 0
   }
 
-  /** whether any active gateway is not cut off */
+  /** whether any active gateway is usable: not cut off, by this node's calls or by its own report */
   get reachable (): boolean {
     for (const state of this.gateways.values()) {
-      if (!state.cutOff) { return true }
+      if (usable(state)) { return true }
     }
     return false
   }
@@ -117,11 +124,15 @@ export class RemoteCluster {
 
   /** the longest-lived usable gateways, at most MAX_GATEWAYS_CONSIDERED, oldest first (ties by peer id) */
   private considered (uptimeOf: ChooseGateway['uptimeOf']): GatewayState[] {
-    const usable = [...this.gateways.values()].filter(state => !state.cutOff)
-    if (usable.length <= MAX_GATEWAYS_CONSIDERED) { return usable }
+    const choices = [...this.gateways.values()].filter(usable)
+    if (choices.length <= MAX_GATEWAYS_CONSIDERED) { return choices }
     const age = (state: GatewayState): number => uptimeOf(state.id) ?? -1
-    return usable
+    return choices
       .sort((a, b) => age(b) - age(a) || (a.id < b.id ? -1 : 1))
       .slice(0, MAX_GATEWAYS_CONSIDERED)
   }
+}
+
+function usable (state: GatewayState): boolean {
+  return !state.cutOff && !state.reportedCut
 }

@@ -5,6 +5,7 @@ import { systemClock } from '../time/clock.ts'
 import { gatewayTarget } from './gateway-roles.ts'
 import { RemoteCluster } from './remote-cluster.ts'
 import type { RemoteClusterInfo } from './index.ts'
+import type { MemberReportEvents } from '../groups/index.ts'
 import type { Member, MembershipEvents } from '../membership/index.ts'
 import type { Clock, Timer } from '../time/clock.ts'
 import type { TypedEventTarget } from '@libp2p/interface'
@@ -22,6 +23,8 @@ export interface RemoteClustersComponents {
   probe(gateway: string, cluster: string, timeout: number): Promise<boolean>
   /** a cluster's usable gateways became none (false) or some (true) */
   changed(cluster: string, reachable: boolean): void
+  /** the members' load reports, in which each gateway names the clusters it cannot reach (default: none told) */
+  reports?: Pick<TypedEventTarget<MemberReportEvents>, 'addEventListener' | 'removeEventListener'> & { unreachableFrom(id: string): readonly string[] }
   clock?: Clock
 }
 
@@ -50,6 +53,7 @@ export class RemoteClusters {
     if (this.running) { return }
     this.running = true
     for (const type of MEMBER_EVENTS) { this.components.membership.addEventListener(type, this.onMemberEvent) }
+    this.components.reports?.addEventListener('member:report', this.onMemberEvent)
     this.refresh()
   }
 
@@ -57,6 +61,7 @@ export class RemoteClusters {
     if (!this.running) { return }
     this.running = false
     for (const type of MEMBER_EVENTS) { this.components.membership.removeEventListener(type, this.onMemberEvent) }
+    this.components.reports?.removeEventListener('member:report', this.onMemberEvent)
     this.probeTimer?.cancel()
     this.probeTimer = undefined
   }
@@ -79,12 +84,19 @@ export class RemoteClusters {
     if (this.running && this.probeTimer == null) { this.probeTimer = this.clock.every(this.probeInterval, () => { this.probeAll() }) }
   }
 
-  /** Reads the gateways from every member's roles again. */
+  /** Reads the gateways from every member's roles again, and the clusters each says it cannot reach. */
   private refresh (): void {
     const active = new Map<string, Set<string>>()
     const advertised = new Map<string, number>()
+    /** per cluster, the gateways whose last report says they cannot reach it */
+    const unreachable = new Map<string, Set<string>>()
     for (const member of this.components.membership.members()) {
       if (member.id === this.components.self) { continue }
+      for (const cluster of this.components.reports?.unreachableFrom(member.id) ?? []) {
+        let ids = unreachable.get(cluster)
+        if (ids == null) { unreachable.set(cluster, ids = new Set()) }
+        ids.add(member.id)
+      }
       for (const role of member.roles) {
         const cluster = gatewayTarget(role)
         if (cluster == null) { continue }
@@ -101,7 +113,7 @@ export class RemoteClusters {
       let remote = this.clusters.get(name)
       if (remote == null) { this.clusters.set(name, remote = new RemoteCluster(name, now)) }
       const current = remote
-      this.changing(current, () => { current.update(active.get(name) ?? new Set(), advertised.get(name) ?? 0, now) })
+      this.changing(current, () => { current.update(active.get(name) ?? new Set(), advertised.get(name) ?? 0, now, unreachable.get(name) ?? new Set()) })
       if (!current.known) { this.clusters.delete(name) }
     }
   }

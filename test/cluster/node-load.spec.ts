@@ -47,6 +47,7 @@ describe('node load', () => {
       expect(validateReport({ ...BASE, cpu: 0, heap: 1, eventLoopLag: 0, mailbox: 0, uptime: 0 }), 'the bounds').to.include({ cpu: 0, heap: 1 })
       expect(validateReport(BASE), 'a node that does not measure').to.deep.equal(BASE)
       expect(validateReport({ ...BASE, cpu: null, mailbox: null }), 'nil counts as absent').to.deep.equal(BASE)
+      expect(validateReport({ ...BASE, unreachable: ['ai', 'analytics'] }), 'a gateway\'s clusters out of reach').to.deep.equal({ ...BASE, unreachable: ['ai', 'analytics'] })
     })
 
     const malformed: Array<[field: string, values: unknown[]]> = [
@@ -54,7 +55,8 @@ describe('node load', () => {
       ['heap', [1.5, -0.01, Infinity, NaN, '0.5', true]],
       ['eventLoopLag', [-1, Infinity, NaN, '12', []]],
       ['mailbox', [-1, 1.5, 2 ** 64, Infinity, '3']],
-      ['uptime', [-1, Infinity, NaN, '1000', {}]]
+      ['uptime', [-1, Infinity, NaN, '1000', {}]],
+      ['unreachable', ['ai', [1], ['two words'], [''], Array.from({ length: 17 }, (_, i) => `c${i}`), {}]]
     ]
     for (const [field, values] of malformed) {
       it(`rejects a malformed ${field}, naming it`, () => {
@@ -67,6 +69,12 @@ describe('node load', () => {
 
   describe('changed', () => {
     const last = { ...BASE, cpu: 0.3, heap: 0.5, eventLoopLag: 30, mailbox: 40, uptime: 10_000 }
+
+    it('tells a gateway\'s clusters out of reach once they change', () => {
+      expect(changed(last, { ...last, unreachable: ['ai'] })).to.equal(true)
+      expect(changed({ ...last, unreachable: ['ai'] }, { ...last, unreachable: ['ai'] })).to.equal(false)
+      expect(changed({ ...last, unreachable: ['ai'] }, last)).to.equal(true)
+    })
 
     it('tells uptime alone never, and cpu and heap only once they moved a tenth', () => {
       expect(changed(last, { ...last, uptime: 10_000_000 }), 'uptime').to.equal(false)

@@ -170,9 +170,8 @@ describe('several clusters in one process, and calls across them through gateway
       expect(outcome, JSON.stringify(bothCut)).to.include({ ok: false, error: ClusterUnreachableError.name })
       expect(outcome.ms, 'failed at once').to.be.below(250)
     }
-    // each node learns it from its own calls: f's app node had made none since the cut
-    for (let i = 0; i < 100 && !events.includes('f unreachable'); i++) { await f.callCluster(ai, 'model', {}, { timeout }).catch(() => {}) }
-    expect(events).to.include('f unreachable')
+    // f's app node has made no call since the cut: it learns it from the gateways' load reports
+    await eventually(() => events.includes('f unreachable'), () => `f hears that no gateway reaches ai (${events.join(', ')})`)
 
     // a partition long enough for ai to remove the cut gateways, and for them to remove the rest
     await eventually(() => [gw1Ai, gw2Ai].every(g => leaves.some(({ by, of }) => by === b1.name && of === g.name)), 'b1 removes both cut gateways')
@@ -188,5 +187,20 @@ describe('several clusters in one process, and calls across them through gateway
     expect(suspicions.filter(({ by, of, healed }) => !healed && !cut(by) && !cut(of)), 'suspicions among ai\'s other members while cut').to.deep.equal([])
     // after the heal the cut nodes' own suspicions of the others reach them, and are refuted, as after any partition
     expect(leaves.filter(({ by, of }) => !cut(by) && !cut(of)), 'removals among ai\'s other members').to.deep.equal([])
+  })
+
+  it('reaches a cluster whose only member is the gateway\'s own node', async () => {
+    const solo = uniqueCluster('solo')
+    const alone = await federations.start({ clusters: { [app]: { secret: secrets.app, name: 'alone-app' }, [solo]: { name: 'alone-solo' } }, gateway: true })
+    try {
+      await alone.get(solo).spawn(Model, { name: 'model', args: [sent] })
+      await eventually(() => a1.info().remoteClusters.some(r => r.name === solo && r.reachable), 'a1 sees the gateway to solo')
+      expect(await a1.callCluster(solo, 'model', { alone: true }, { timeout: 2000 })).to.deep.equal({ alone: true })
+      expect(alone.get(app).crossCluster.unreachableHere(), 'its load report names nothing').to.deep.equal([])
+    } finally {
+      await alone.stop()
+      federations.federations.splice(federations.federations.indexOf(alone), 1)
+    }
+    await eventually(() => appNodes().every(n => n.info().nodes === appNodes().length), 'app is back to its members')
   })
 })

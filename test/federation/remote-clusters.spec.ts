@@ -5,6 +5,7 @@ import { expect } from 'aegir/chai'
 import { gatewayRole } from '../../src/federation/gateway-roles.ts'
 import { MAX_GATEWAYS_CONSIDERED, RemoteCluster } from '../../src/federation/remote-cluster.ts'
 import { RemoteClusters } from '../../src/federation/remote-clusters.ts'
+import type { MemberReportEvents } from '../../src/groups/index.ts'
 import type { Member, MemberStatus, MembershipEvents } from '../../src/membership/index.ts'
 import type { Clock } from '../../src/time/clock.ts'
 
@@ -39,6 +40,18 @@ class Members extends TypedEventEmitter<MembershipEvents> {
 }
 
 const flush = async (): Promise<void> => { await new Promise(resolve => setImmediate(resolve)) }
+
+/** The members' load reports, as far as gateways tell in them the clusters they cannot reach. */
+class Reports extends TypedEventEmitter<MemberReportEvents> {
+  private readonly unreachable = new Map<string, string[]>()
+
+  unreachableFrom (id: string): readonly string[] { return this.unreachable.get(id) ?? [] }
+
+  report (id: string, unreachable: string[]): void {
+    this.unreachable.set(id, unreachable)
+    this.safeDispatchEvent('member:report', { detail: id })
+  }
+}
 
 describe('gateways to another cluster', () => {
   it(`chooses calls' gateways among the ${MAX_GATEWAYS_CONSIDERED} longest-lived usable ones, by two random choices`, () => {
@@ -112,6 +125,32 @@ describe('gateways to another cluster', () => {
     expect(changes.slice(4)).to.deep.equal(['ai unreachable', 'analytics unreachable'])
     // still known while its gateways are remembered: unreachable, not unknown
     expect(remotes.info()).to.deep.equal([{ name: 'ai', gateways: 0, reachable: false }, { name: 'analytics', gateways: 0, reachable: false }])
+    remotes.stop()
+  })
+
+  it('leaves out a gateway whose report says it cannot reach the cluster, with no call made, and takes it back when one says it can', () => {
+    const members = new Members()
+    const reports = new Reports()
+    const changes: string[] = []
+    const remotes = new RemoteClusters({
+      self: 'me',
+      membership: members,
+      probe: async () => { throw new Error('no probe: the reports tell') },
+      changed: (cluster, reachable) => { changes.push(`${cluster} ${reachable ? 'reachable' : 'unreachable'}`) },
+      reports,
+      clock: manualClock()
+    })
+    remotes.start()
+    members.set('g1', 'alive', [gatewayRole('ai'), gatewayRole('analytics')])
+    members.set('g2', 'alive', [gatewayRole('ai')])
+    reports.report('g1', ['ai'])
+    expect(remotes.get('ai')?.chooseForCall({ exclude: new Set(), uptimeOf: () => 1, now: 0, random: () => 0 })?.id, 'only g2 is chosen').to.equal('g2')
+    reports.report('g2', ['ai'])
+    expect(changes).to.deep.equal(['ai reachable', 'analytics reachable', 'ai unreachable'])
+    expect(remotes.info()).to.deep.equal([{ name: 'ai', gateways: 2, reachable: false }, { name: 'analytics', gateways: 1, reachable: true }])
+    expect(remotes.get('ai')?.cutOffIds(), 'nothing to probe: the next report tells').to.deep.equal([])
+    reports.report('g2', [])
+    expect(changes.slice(3)).to.deep.equal(['ai reachable'])
     remotes.stop()
   })
 })
