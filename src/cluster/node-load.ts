@@ -1,7 +1,9 @@
 // Each node's load (actors, message rate, mailbox backlog, uptime, and what the platform measures of its process),
 // gossiped when it changes so any node can tell the cluster's totals and a balancer can filter members by load.
 // The report also tells what the node holds that others replicate (the names it answers for, its group memberships), so
-// that a member that joins need not ask one that holds none, and a replica that fell behind notices.
+// that a member that joins need not ask one that holds none, and a replica that fell behind notices; and, from a
+// gateway, the clusters it cannot reach, so members that send nothing there still learn it. What a report says and how
+// one from the network is checked: load-report.ts.
 import { TypedEventEmitter } from '@libp2p/interface'
 import { SECOND } from '../config/units.ts'
 import { PublicationIds, decodePublication, encodePublication } from '../messaging/pubsub/publication.ts'

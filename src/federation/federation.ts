@@ -69,12 +69,12 @@ export class FoundationFederation extends TypedEventEmitter<FederationEvents> im
   }
 
   async stop (): Promise<void> {
-    const stops = [...this.nodes.values()].map(async node => { await node.stop() })
-    if (this.http != null) { stops.push(this.http.stop()) }
-    this.stopping ??= Promise.allSettled(stops).then(results => {
-      const failed = results.find(result => result.status === 'rejected')
+    this.stopping ??= (async () => {
+      const stops = [...this.nodes.values()].map(async node => { await node.stop() })
+      if (this.http != null) { stops.push(this.http.stop()) }
+      const failed = (await Promise.allSettled(stops)).find(result => result.status === 'rejected')
       if (failed != null) { throw failed.reason }
-    })
+    })()
     await this.stopping
   }
 
