@@ -41,7 +41,17 @@ export class RemoteClusters {
   private readonly probing = new Set<string>()
   private probeTimer: Timer | undefined
   private running = false
+  /** per member, the clusters its last report named out of reach, as read by the last refresh (joined) */
+  private readonly reportedSeen = new Map<string, string>()
   private readonly onMemberEvent = (): void => { this.refresh() }
+  /**
+   * Every member reports its load, every few seconds while it changes: only a report whose list of clusters out of
+   * reach differs from the one read last is news here, so the members and roles are not read again for the others.
+   */
+  private readonly onReport = (evt: CustomEvent<string>): void => {
+    const listed = this.components.reports?.unreachableFrom(evt.detail).join() ?? ''
+    if (listed !== (this.reportedSeen.get(evt.detail) ?? '')) { this.refresh() }
+  }
 
   constructor (components: RemoteClustersComponents, init: RemoteClustersInit = {}) {
     this.components = components
@@ -53,7 +63,7 @@ export class RemoteClusters {
     if (this.running) { return }
     this.running = true
     for (const type of MEMBER_EVENTS) { this.components.membership.addEventListener(type, this.onMemberEvent) }
-    this.components.reports?.addEventListener('member:report', this.onMemberEvent)
+    this.components.reports?.addEventListener('member:report', this.onReport)
     this.refresh()
   }
 
@@ -61,7 +71,7 @@ export class RemoteClusters {
     if (!this.running) { return }
     this.running = false
     for (const type of MEMBER_EVENTS) { this.components.membership.removeEventListener(type, this.onMemberEvent) }
-    this.components.reports?.removeEventListener('member:report', this.onMemberEvent)
+    this.components.reports?.removeEventListener('member:report', this.onReport)
     this.probeTimer?.cancel()
     this.probeTimer = undefined
   }
@@ -90,9 +100,12 @@ export class RemoteClusters {
     const advertised = new Map<string, number>()
     /** per cluster, the gateways whose last report says they cannot reach it */
     const unreachable = new Map<string, Set<string>>()
+    this.reportedSeen.clear()
     for (const member of this.components.membership.members()) {
       if (member.id === this.components.self) { continue }
-      for (const cluster of this.components.reports?.unreachableFrom(member.id) ?? []) {
+      const listed = this.components.reports?.unreachableFrom(member.id) ?? []
+      if (listed.length > 0) { this.reportedSeen.set(member.id, listed.join()) }
+      for (const cluster of listed) {
         let ids = unreachable.get(cluster)
         if (ids == null) { unreachable.set(cluster, ids = new Set()) }
         ids.add(member.id)

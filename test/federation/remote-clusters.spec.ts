@@ -27,8 +27,13 @@ function manualClock (): Clock & { tick(): void, timers(): number } {
 
 class Members extends TypedEventEmitter<MembershipEvents> {
   readonly list: Member[] = []
+  /** how often the members were read */
+  reads = 0
 
-  members (): Member[] { return this.list }
+  members (): Member[] {
+    this.reads++
+    return this.list
+  }
 
   set (id: string, status: MemberStatus, roles: string[] = []): void {
     const member = { id, name: id, roles, addresses: [], status, incarnation: 0 }
@@ -151,6 +156,12 @@ describe('gateways to another cluster', () => {
     expect(remotes.get('ai')?.cutOffIds(), 'nothing to probe: the next report tells').to.deep.equal([])
     reports.report('g2', [])
     expect(changes.slice(3)).to.deep.equal(['ai reachable'])
+    // every member reports every few seconds: a report that names what the last one did reads nothing again
+    const reads = members.reads
+    reports.report('g1', ['ai'])
+    reports.report('g2', [])
+    reports.report('other', [])
+    expect(members.reads, 'reports with no news').to.equal(reads)
     remotes.stop()
   })
 })

@@ -23,13 +23,16 @@ export interface InboundPriority {
 
 export class ChannelPriorities {
   private readonly clock: Clock
+  /** whether any channel of this node is of low priority: without one, nothing gives way and nothing is tracked */
+  private readonly anyLow: boolean
   /** per peer: when a channel of normal priority last carried a frame from it */
   private readonly busyAt = new Map<string, number>()
   /** per peer: the windows of its low-priority streams to this node */
   private readonly yielding = new Map<string, Set<ReceiveWindow>>()
 
-  constructor (clock: Clock) {
+  constructor (clock: Clock, priorities: Iterable<ChannelPriority>) {
     this.clock = clock
+    this.anyLow = [...priorities].includes('low')
   }
 
   /** The hooks a channel of this priority's inbound side calls. */
@@ -46,14 +49,18 @@ export class ChannelPriorities {
   private normalOpened (peer: string, stream: object): { frame(): void, closed(): void } {
     // held at its first size, never narrowed
     ReceiveWindow.hold(stream)
+    const closed = (): void => {}
+    // on every frame of every channel: with no low-priority channel to tell, it does nothing
+    if (!this.anyLow) { return { frame: () => {}, closed } }
     return {
       frame: () => {
-        const quiet = this.quiet(peer)
-        this.busyAt.set(peer, this.clock.now())
+        const now = this.clock.now()
+        const quiet = this.quiet(peer, now)
+        this.busyAt.set(peer, now)
         if (!quiet) { return }
         for (const window of this.yielding.get(peer) ?? []) { window.set(YIELDING_WINDOW) }
       },
-      closed: () => {}
+      closed
     }
   }
 
@@ -78,8 +85,8 @@ export class ChannelPriorities {
     }
   }
 
-  private quiet (peer: string): boolean {
+  private quiet (peer: string, now = this.clock.now()): boolean {
     const at = this.busyAt.get(peer)
-    return at == null || this.clock.now() - at >= QUIET_AFTER
+    return at == null || now - at >= QUIET_AFTER
   }
 }

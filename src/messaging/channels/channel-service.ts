@@ -51,7 +51,7 @@ export class ChannelService implements Startable {
     const self = components.host.peerId.toString()
     this.members = new OtherMembers(components.membership, self)
     const clock = components.clock ?? systemClock()
-    this.priorities = new ChannelPriorities(clock)
+    this.priorities = new ChannelPriorities(clock, Object.values(init.channels).map(config => config.priority))
     const log = components.logger.forComponent('foundation:channels')
     for (const [name, config] of Object.entries(init.channels)) {
       this.channels.set(name, new ChannelPubSub({
